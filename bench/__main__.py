@@ -1,0 +1,100 @@
+"""`make bench`: what our build and publisher cost, against plain Pelican.
+
+    python -m bench                 N = 1000 and 5000, 3 runs each, then the publisher
+    python -m bench --quick         N = 200, one run: a smoke check
+    python -m bench --sizes 500 --runs 5 --json /tmp/bench.json
+
+Prints a table and writes the figures as JSON (see docs/benchmarks.md).
+"""
+
+import argparse
+import json
+import platform
+import subprocess
+import sys
+import tempfile
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench.builds import ROOT, BuildFigures, measure_builds
+from bench.synth import write_posts
+from bench.targets import check_targets
+
+DEFAULT_JSON = ROOT / "bench" / "results" / "latest.json"
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--quick", action="store_true", help="N = 200, one run each")
+    parser.add_argument("--sizes", type=int, nargs="+", help="post counts (default 1000 5000)")
+    parser.add_argument("--runs", type=int, help="builds of each kind per size (default 3)")
+    parser.add_argument("--skip-publisher", action="store_true", help="build figures only")
+    parser.add_argument("--json", type=Path, default=DEFAULT_JSON, help="where to write figures")
+    args = parser.parse_args(argv)
+    args.sizes = args.sizes or ([200] if args.quick else [1000, 5000])
+    args.runs = args.runs or (1 if args.quick else 3)
+    return args
+
+
+def git_commit() -> str:
+    answer = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    )
+    return answer.stdout.strip() or "unknown"
+
+
+def build_row(figures: BuildFigures) -> dict:
+    return {
+        **asdict(figures),
+        "time_ratio": round(figures.time_ratio, 3),
+        "memory_ratio": round(figures.memory_ratio, 3),
+    }
+
+
+def print_builds(rows: list[dict]) -> None:
+    print(f"{'posts':>6} {'runs':>4} {'plain s':>8} {'ours s':>8} {'ratio':>6} "
+          f"{'plain MB':>9} {'ours MB':>8} {'ratio':>6} {'files':>6}")
+    for row in rows:
+        plain, ours = row["plain"], row["ours"]
+        print(f"{row['posts']:>6} {row['runs']:>4} {plain['seconds']:>8.2f} "
+              f"{ours['seconds']:>8.2f} {row['time_ratio']:>6.3f} {plain['peak_rss_mb']:>9.1f} "
+              f"{ours['peak_rss_mb']:>8.1f} {row['memory_ratio']:>6.3f} {row['output_files']:>6}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    report = {
+        "commit": git_commit(),
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "builds": [],
+    }
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        for size in args.sizes:
+            work = Path(tmp) / f"n{size}"
+            print(f"building {size} posts, {args.runs} run(s) each…", flush=True)
+            content = write_posts(work / "content", size)
+            report["builds"].append(build_row(measure_builds(content, work, size, args.runs)))
+        print_builds(report["builds"])
+        if not args.skip_publisher:
+            from bench.publisher import measure_publisher, print_publisher
+
+            report["publisher"] = measure_publisher(Path(tmp) / "publisher")
+            print_publisher(report["publisher"])
+    report["targets"] = check_targets(report)
+    for target in report["targets"]:
+        print(f"{'met ' if target['met'] else 'MISS'}  {target['name']}: {target['figure']}")
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(f"figures written to {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,50 @@
+"""The benchmark's own pure parts: synthetic content and the target verdicts."""
+
+from bench.synth import TAG_POOL, post, write_posts
+from bench.targets import check_targets
+
+
+def test_posts_are_deterministic_and_realistic():
+    assert post(7) == post(7)
+    assert post(7) != post(8)
+    words = len(post(7).split("\n\n", 1)[1].split())
+    assert 600 <= words <= 800
+    assert "## " in post(7) and "\n- " in post(7) and "](https://" in post(8)
+
+
+def test_a_third_carry_campaign_metadata_and_some_engagement(tmp_path):
+    write_posts(tmp_path, 36)
+    texts = [p.read_text(encoding="utf-8") for p in sorted((tmp_path / "posts").iterdir())]
+    assert len(texts) == 36
+    assert sum("\nCoupon: " in t for t in texts) == 12
+    assert sum("\nSocial: " in t for t in texts) == 12
+    assert sum("\nEngagement_X: " in t for t in texts) == 2
+    assert len(TAG_POOL) == 60
+
+
+def _row(posts, plain_s, ours_s, plain_mb=50.0, ours_mb=55.0):
+    return {
+        "posts": posts,
+        "plain": {"seconds": plain_s, "peak_rss_mb": plain_mb},
+        "ours": {"seconds": ours_s, "peak_rss_mb": ours_mb},
+        "time_ratio": ours_s / plain_s,
+        "memory_ratio": ours_mb / plain_mb,
+    }
+
+
+def test_targets_report_each_figure_met_or_missed():
+    report = {
+        "builds": [_row(1000, 7.0, 7.5), _row(5000, 35.0, 42.0)],
+        "publisher": {
+            "metrics_all": {"items": 10000, "requests": 100},
+            "metrics_unchanged": {"files_rewritten": 0},
+            "run_nothing_due": {"seconds_beyond_plan_load": 0.2},
+        },
+    }
+    verdicts = {t["name"]: t["met"] for t in check_targets(report)}
+    assert verdicts["time ours/plain at N=1000 <= 1.1"] is True
+    assert verdicts["time ours/plain at N=5000 <= 1.1"] is False
+    assert verdicts["ours at 5000 <= 5.5 x ours at 1000"] is False  # 42 / 7.5 = 5.6
+    assert verdicts["metrics --all for 10000 items: requests <= 100"] is True
+    assert verdicts["metrics with unchanged numbers rewrites 0 files"] is True
+    assert all(verdicts[name] for name in verdicts if "memory" in name)
