@@ -21,6 +21,8 @@ EXTRA_PATH_METADATA = {"extra/robots.txt": {"path": "robots.txt"}}
 TIMEZONE = "Atlantic/Reykjavik"
 DEFAULT_LANG = "en"
 DEFAULT_DATE_FORMAT = "%d %B %Y"
+# Icelandic posts get Icelandic-style numeric dates (no locale needed on the build machine).
+DATE_FORMATS = {"is": "%d.%m.%Y"}
 
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
@@ -47,6 +49,8 @@ AUTHOR_URL = "author/{slug}/"
 AUTHOR_SAVE_AS = "author/{slug}/index.html"
 AUTHORS_URL = "authors/"
 AUTHORS_SAVE_AS = "authors/index.html"
+# The home page is "/", not "/index.html" (links, canonical URL, page 1 of the pagination).
+INDEX_URL = ""
 ARCHIVES_URL = "archives/"
 ARCHIVES_SAVE_AS = "archives/index.html"
 DEFAULT_PAGINATION = 5
@@ -66,7 +70,7 @@ TRANSLATION_FEED_ATOM = None
 AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
 
-SITEMAP = {"format": "xml"}
+SITEMAP = {"format": "xml", "exclude": [r"^404\.html$"]}
 
 # Campaign plugin (plugins/campaign): see docs/writing-posts.md and docs/settings.md.
 CAMPAIGN_SITE_URL = PRODUCTION_SITEURL
