@@ -1,0 +1,463 @@
+"""Command line: `python -m publish {plan,run,metrics,status,daemon,resolve} …`.
+
+This is the edge: it reads the environment and the wall clock (once, unless --now), builds the
+adapters, takes the lock, calls the pure/inner layers and maps every failure to a clear
+message and an exit code. No traceback reaches the user (PUBLISH_DEBUG=1 shows one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+import traceback
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TextIO
+
+from publish import networks as registry
+from publish.clock import (
+    TimeFormatError,
+    format_duration,
+    format_time,
+    parse_cadence,
+    parse_duration,
+    parse_time,
+    wall_now,
+)
+from publish.ledger import Ledger, LedgerError, LedgerStore
+from publish.lock import LockHeld, publisher_lock
+from publish.networks import ErrorKind, Network, NetworkError
+from publish.output import Output, plain_table
+from publish.plan import Plan, PlanError, load_plan
+from publish.runner import DEFAULT_MAX_LATENESS, RunOptions, RunReport, run_once
+
+EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_UNKNOWN, EXIT_LOCKED = 0, 1, 2, 3, 4
+SECRET_VARS = ("X_API_KEY", "X_API_SECRET", "X_ACCESS_TOKEN", "X_ACCESS_TOKEN_SECRET",
+               "X_BEARER_TOKEN")
+
+
+class UsageError(Exception):
+    pass
+
+
+# --- argument parsing -------------------------------------------------------------------
+
+DESCRIPTION = """\
+Post the campaign plan's due social posts exactly once, and pull engagement numbers back
+into each article's Markdown header. Reads state/plan.json (written by `make html`).
+
+exit codes:
+  0  all good (also: a dry run, and a run without posting credentials)
+  1  some items failed (the API refused; they are tried again on the next run)
+  2  bad configuration or usage (missing plan, bad --now, incomplete credentials)
+  3  items parked as `unknown` need a person: see `publish resolve --help`
+  4  another publisher holds state/publish.lock: nothing was done
+
+environment:
+  X_API_KEY, X_API_SECRET, X_ACCESS_TOKEN, X_ACCESS_TOKEN_SECRET   post (OAuth 1.0a user)
+  X_BEARER_TOKEN            enough to read metrics
+  X_API_BASE_URL            API root, default https://api.x.com/2 (keep the /2)
+  PUBLISH_HTTP_TIMEOUT      seconds, 'CONNECT,READ' (default 5,30)
+"""
+
+EXAMPLES = {
+    "plan": """\
+examples:
+  python -m publish plan
+  python -m publish plan --now 2026-11-22T15:00:00Z    # mark what would be due then""",
+    "run": """\
+examples:
+  python -m publish run                     # post what is due now
+  python -m publish run --dry-run           # say what would be posted, change nothing
+  python -m publish run --now 2026-11-22T15:00:00Z --max-lateness 6h
+  python -m publish run --post-late         # also post items overdue beyond the limit""",
+    "metrics": """\
+examples:
+  python -m publish metrics                 # refresh posts due a refresh (1h,1d,7d,30d)
+  python -m publish metrics --all           # refresh every sent post
+  python -m publish metrics --changed-marker state/.metadata-changed""",
+    "status": """\
+examples:
+  python -m publish status
+  python -m publish status --now 2026-12-01T00:00:00Z""",
+    "daemon": """\
+examples:
+  python -m publish daemon                      # run every minute, metrics every 60 min
+  python -m publish daemon --metrics-every 30   # SIGTERM or Ctrl-C stops it cleanly""",
+    "resolve": """\
+An item is `unknown` when an attempt to post it was interrupted and the post could not be
+found afterwards. Look at the account on x.com, then:
+
+examples:
+  python -m publish resolve en/my-post/social-1/x --posted 1849203000000000001
+  python -m publish resolve en/my-post/social-1/x --not-posted   # next run posts it""",
+}
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    g = parser.add_argument_group("common options")
+    g.add_argument("--now", metavar="TIME",
+                   help="act as if it were TIME (ISO 8601, e.g. 2026-11-22T15:00:00Z)")
+    g.add_argument("--dry-run", action="store_true",
+                   help="change nothing and send no post; say what would happen")
+    g.add_argument("--plan", type=Path, default=Path("state/plan.json"),
+                   help="plan file (default: %(default)s)")
+    g.add_argument("--ledger", type=Path, default=Path("state/ledger.json"),
+                   help="ledger file (default: %(default)s); the lock sits next to it")
+    g.add_argument("--history", type=Path, default=Path("state/history.jsonl"),
+                   help="metrics history file (default: %(default)s)")
+    g.add_argument("--content", type=Path, default=Path("content"),
+                   help="content folder the plan's `source` paths are relative to "
+                        "(default: %(default)s)")
+
+
+def _lateness(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--max-lateness", default=format_duration(DEFAULT_MAX_LATENESS),
+                        metavar="DURATION",
+                        help="items overdue by more than this are missed, not posted "
+                             "(default: %(default)s; e.g. 6h, 2d)")
+
+
+def _posting(parser: argparse.ArgumentParser) -> None:
+    _lateness(parser)
+    parser.add_argument("--post-late", action="store_true",
+                        help="post overdue items even beyond --max-lateness")
+
+
+def _metrics_opts(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--cadence", default="1h,1d,7d,30d", metavar="LIST",
+                        help="refresh this long after posting, then freeze "
+                             "(default: %(default)s)")
+    parser.add_argument("--all", action="store_true", dest="refresh_all",
+                        help="refresh every sent post now, whatever the cadence")
+    parser.add_argument("--changed-marker", type=Path, metavar="PATH",
+                        help="create PATH when a Markdown file was rewritten")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m publish", description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def add(name: str, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text,
+                           epilog=EXAMPLES[name],
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+        _common(p)
+        return p
+
+    p = add("plan", "print the plan as a table: when, network, length, text, warnings, "
+                    "state")
+    _lateness(p)
+    p = add("run", "post every due item exactly once (no credentials: a dry run)")
+    _posting(p)
+    p = add("metrics", "pull engagement numbers and write them into the Markdown headers")
+    _metrics_opts(p)
+    p = add("status", "every item: scheduled/sent/failed/missed/unknown, post, numbers")
+    _lateness(p)
+    p = add("daemon", "keep running: `run` every minute, metrics every N minutes")
+    _posting(p)
+    _metrics_opts(p)
+    p.add_argument("--metrics-every", type=int, default=60, metavar="MINUTES",
+                   help="minutes between metric refreshes (default: %(default)s)")
+    p = add("resolve", "settle an `unknown` item by hand")
+    p.add_argument("item_id", metavar="ID", help="plan item id, as shown by `status`")
+    how = p.add_mutually_exclusive_group(required=True)
+    how.add_argument("--posted", metavar="POST_ID", help="the post exists: record its id")
+    how.add_argument("--not-posted", action="store_true",
+                     help="the post does not exist: the next run may post it")
+    return parser
+
+
+# --- context ----------------------------------------------------------------------------
+
+@dataclass
+class Ctx:
+    args: argparse.Namespace
+    env: Mapping[str, str]
+    out: Output
+    now: datetime
+    sleep: Callable[[float], None]
+
+    @property
+    def store(self) -> LedgerStore:
+        return LedgerStore(self.args.ledger)
+
+    @property
+    def lock_path(self) -> Path:
+        return Path(self.args.ledger).parent / "publish.lock"
+
+    def max_lateness(self) -> timedelta:
+        return parse_duration(self.args.max_lateness)
+
+
+def _networks(ctx: Ctx, plan: Plan) -> dict[str, Network]:
+    """Adapters for the plan's networks we know; NetworkError(CONFIG) when misconfigured."""
+    names = sorted({item.network for item in plan.items if registry.known(item.network)})
+    return {name: registry.factory(name)(ctx.env, sleep=ctx.sleep) for name in names}
+
+
+def _no_credentials_banner(ctx: Ctx, adapters: Mapping[str, Network], what: str) -> bool:
+    missing = [n for n, a in adapters.items() if not a.can_post()]
+    if not missing:
+        return False
+    names = ", ".join(registry.capabilities(n).label for n in missing)
+    needed = ", ".join(v for n in missing for v in registry.capabilities(n).post_credentials)
+    ctx.out.banner(f"NO POSTING CREDENTIALS FOR {names} ({needed}): DRY RUN - {what}")
+    return True
+
+
+def _exit_for_run(report: RunReport) -> int:
+    if report.unknown:
+        return EXIT_UNKNOWN
+    if report.failed or report.unsettled:
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+# --- commands ---------------------------------------------------------------------------
+
+def cmd_plan(ctx: Ctx) -> int:
+    from publish.status import item_state, when_due
+
+    plan = load_plan(ctx.args.plan)
+    store = ctx.store
+    ledger = store.load() if store.exists() else None
+    at_now = ctx.args.now is not None
+    lateness = ctx.max_lateness()
+    headers = ["when (UTC)", "network", "length"]
+    if ledger is not None:
+        headers.append("state")
+    if at_now:
+        headers.append(f"at {format_time(ctx.now)}")
+    headers += ["id", "text"]
+    rows, warnings = [], []
+    for item in plan.items:
+        row = [format_time(item.due), item.network,
+               f"{item.weighted_length}/{item.max_length}"]
+        if ledger is not None:
+            row.append(item_state(item, ledger.get(item.id), ctx.now, lateness))
+        if at_now:
+            row.append(when_due(item, ctx.now, lateness))
+        row += [item.id, " ".join(item.text.split())]
+        rows.append(row)
+        warnings.append(item.warnings)
+    if ctx.out.tty:
+        rich_rows = [[*r, "\n".join(w)] for r, w in zip(rows, warnings, strict=True)]
+        ctx.out.table([*headers, "warnings"], rich_rows, title=f"plan: {ctx.args.plan}")
+    else:
+        lines = plain_table(headers, rows).split("\n")
+        ctx.out.say(lines[0])
+        for line, item_warnings in zip(lines[1:], warnings, strict=True):
+            ctx.out.say(line)
+            for warning in item_warnings:
+                ctx.out.say(f"    ! {warning}")
+    due_now = sum(when_due(i, ctx.now, lateness) == "due" for i in plan.items)
+    tail = f", {due_now} due at {format_time(ctx.now)}" if at_now else ""
+    ctx.out.say(f"plan: {len(plan.items)} items{tail}")
+    return EXIT_OK
+
+
+def cmd_run(ctx: Ctx) -> int:
+    plan = load_plan(ctx.args.plan)
+    adapters = _networks(ctx, plan)
+    dry = ctx.args.dry_run
+    if _no_credentials_banner(ctx, adapters, "nothing is posted, nothing changes"):
+        dry = True
+    options = RunOptions(max_lateness=ctx.max_lateness(), post_late=ctx.args.post_late,
+                         dry_run=dry)
+    if dry:
+        report = run_once(plan, ctx.store, adapters, ctx.now, options, ctx.out)
+        ctx.out.say(report.summary(dry_run=True))
+        return EXIT_OK
+    with publisher_lock(ctx.lock_path, "run"):
+        report = run_once(plan, ctx.store, adapters, ctx.now, options, ctx.out)
+    ctx.out.say(report.summary())
+    return _exit_for_run(report)
+
+
+def _metrics_once(ctx: Ctx, plan: Plan, adapters: Mapping[str, Network], now: datetime,
+                  dry: bool) -> int:
+    from publish.metrics import MetricsReport, refresh, sync_headers
+
+    cadence = parse_cadence(ctx.args.cadence)
+    readers = {n: a for n, a in adapters.items() if a.can_read()}
+    report = MetricsReport()
+    ledger = refresh(plan, ctx.store, ctx.args.history, readers, now, cadence,
+                     ctx.args.refresh_all, dry, ctx.out, report)
+    labels = {n: registry.capabilities(n).label for n in adapters}
+    sync_headers(plan, ledger, ctx.args.content, labels, dry, ctx.out, report)
+    for problem in report.file_errors:
+        ctx.out.error(f"publish: cannot update {problem}")
+    ctx.out.say(report.summary(dry_run=dry))
+    changed = len(report.changed_files)
+    ctx.out.say(f"metadata {'would change' if dry else 'changed'}: {changed} files")
+    marker = ctx.args.changed_marker
+    if changed and marker and not dry:
+        Path(marker).parent.mkdir(parents=True, exist_ok=True)
+        Path(marker).touch()
+    hard_errors = [e for e in report.errors if "rate_limited" not in e]
+    return EXIT_FAILED if hard_errors or report.file_errors else EXIT_OK
+
+
+def cmd_metrics(ctx: Ctx) -> int:
+    plan = load_plan(ctx.args.plan)
+    adapters = _networks(ctx, plan)
+    for name, adapter in adapters.items():
+        if not adapter.can_read():
+            caps = registry.capabilities(name)
+            options = " or ".join("+".join(group) for group in caps.read_credentials)
+            ctx.out.banner(f"NO {caps.label} CREDENTIALS ({options}): numbers not refreshed; "
+                           "headers follow the ledger")
+    if ctx.args.dry_run:
+        return _metrics_once(ctx, plan, adapters, ctx.now, dry=True)
+    with publisher_lock(ctx.lock_path, "metrics"):
+        return _metrics_once(ctx, plan, adapters, ctx.now, dry=False)
+
+
+def cmd_status(ctx: Ctx) -> int:
+    from publish.status import state_counts, status_rows
+
+    plan = load_plan(ctx.args.plan)
+    ledger = ctx.store.load()
+    rows = status_rows(plan, ledger, ctx.now, ctx.max_lateness())
+    headers = ["due (UTC)", "state", "id", "post", "numbers", "link / note"]
+    table = []
+    for r in rows:
+        detail = "  ".join(x for x in (r.link, r.note) if x)
+        table.append([r.due, r.state, r.id, r.post_id or "-", r.numbers or "-", detail])
+    ctx.out.table(headers, table, title=f"status at {format_time(ctx.now)}")
+    ctx.out.say(state_counts(rows))
+    return EXIT_OK
+
+
+def cmd_resolve(ctx: Ctx) -> int:
+    from publish import ledger as L
+
+    item_id = ctx.args.item_id
+    plan = load_plan(ctx.args.plan) if Path(ctx.args.plan).exists() else None
+    item = plan.by_id().get(item_id) if plan else None
+    if ctx.args.posted is not None and not ctx.args.posted.isdigit():
+        raise UsageError(f"--posted wants the numeric post id, not {ctx.args.posted!r}")
+
+    def settle(ledger: Ledger) -> str:
+        entry = ledger.get(item_id)
+        if entry is None and item is None:
+            raise UsageError(f"no item {item_id!r} in the ledger or the plan")
+        state = (entry or {}).get("state")
+        if state == "sent":
+            raise UsageError(f"{item_id} is already sent as {entry.get('url')}; nothing to do")
+        if ctx.args.not_posted:
+            ledger.remove(item_id)
+            return (f"{item_id}: recorded as not posted; the next run posts it when due "
+                    "(beyond --max-lateness only with --post-late)")
+        network = (entry or {}).get("network") or item.network
+        url = registry.capabilities(network).post_url.format(post_id=ctx.args.posted)
+        base = entry or {"network": network}
+        ledger.put(item_id, L.mark_sent(base, post_id=ctx.args.posted, url=url, now=ctx.now,
+                                        how="person"))
+        return f"{item_id}: recorded as sent → {url}"
+
+    if ctx.args.dry_run:
+        message = settle(ctx.store.load())
+        ctx.out.say(f"dry run: would record: {message}")
+        return EXIT_OK
+    with publisher_lock(ctx.lock_path, "resolve"):
+        ledger = ctx.store.load()
+        message = settle(ledger)
+        ctx.store.save(ledger)
+    ctx.out.say(message)
+    return EXIT_OK
+
+
+def cmd_daemon(ctx: Ctx, *, scheduler=None, clock=None, wait=None, stop=None) -> int:
+    import schedule
+
+    from publish.daemon import Daemon, DaemonConfig, StopRequest, install_signal_handlers
+
+    if ctx.args.metrics_every < 1:
+        raise UsageError("--metrics-every must be at least 1 (minutes)")
+    plan_path = ctx.args.plan
+    adapters = _networks(ctx, load_plan(plan_path))
+    dry = ctx.args.dry_run
+    if any(not a.can_post() for a in adapters.values()) and not dry:
+        raise UsageError("the daemon needs posting credentials (or --dry-run)")
+    if clock is None:
+        start_wall, start_mono = ctx.now, time.monotonic()
+
+        def clock() -> datetime:
+            return start_wall + timedelta(seconds=int(time.monotonic() - start_mono))
+
+    options = RunOptions(max_lateness=ctx.max_lateness(), post_late=ctx.args.post_late,
+                         dry_run=dry)
+
+    def run_step(now: datetime) -> datetime | None:
+        report = run_once(load_plan(plan_path), ctx.store, adapters, now, options, ctx.out)
+        ctx.out.say(f"[{format_time(now)}] " + report.summary(dry_run=dry))
+        resets = [t for t in report.blocked_until.values() if t is not None]
+        return max(resets) if resets else None
+
+    def metrics_step(now: datetime) -> None:
+        _metrics_once(ctx, load_plan(plan_path), adapters, now, dry)
+
+    stop = stop or StopRequest()
+    daemon = Daemon(run_step=run_step, metrics_step=metrics_step,
+                    scheduler=scheduler or schedule.Scheduler(), clock=clock, stop=stop,
+                    out=ctx.out, wait=wait,
+                    config=DaemonConfig(metrics_every_minutes=ctx.args.metrics_every))
+    restore = install_signal_handlers(stop)
+    try:
+        if dry:
+            return daemon.serve()
+        with publisher_lock(ctx.lock_path, "daemon"):
+            return daemon.serve()
+    finally:
+        restore()
+
+
+COMMANDS: dict[str, Callable[[Ctx], int]] = {
+    "plan": cmd_plan, "run": cmd_run, "metrics": cmd_metrics, "status": cmd_status,
+    "daemon": cmd_daemon, "resolve": cmd_resolve,
+}
+
+
+def main(argv: Sequence[str] | None = None, *, env: Mapping[str, str] | None = None,
+         stdout: TextIO | None = None, stderr: TextIO | None = None,
+         sleep: Callable[[float], None] = time.sleep, tty: bool | None = None) -> int:
+    env = os.environ if env is None else env
+    secrets = [env.get(name, "") for name in SECRET_VARS]
+    out = Output(stdout or sys.stdout, stderr or sys.stderr, secrets=secrets, tty=tty)
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    try:
+        now = parse_time(args.now) if args.now else wall_now()
+        ctx = Ctx(args=args, env=env, out=out, now=now, sleep=sleep)
+        return COMMANDS[args.command](ctx)
+    except LockHeld as exc:
+        out.error(f"publish: {exc}")
+        return EXIT_LOCKED
+    except (PlanError, LedgerError, TimeFormatError, UsageError) as exc:
+        out.error(f"publish: {exc}")
+        return EXIT_CONFIG
+    except NetworkError as exc:
+        out.error(f"publish: {exc}")
+        return EXIT_CONFIG if exc.kind is ErrorKind.CONFIG else EXIT_FAILED
+    except KeyboardInterrupt:
+        out.error("publish: interrupted")
+        return 130
+    except Exception as exc:
+        if env.get("PUBLISH_DEBUG"):
+            out.error(traceback.format_exc())
+        out.error(f"publish: unexpected error: {type(exc).__name__}: {exc} "
+                  "(PUBLISH_DEBUG=1 shows the traceback)")
+        return EXIT_FAILED
+
+

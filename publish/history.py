@@ -1,0 +1,36 @@
+"""state/history.jsonl: one JSON object per line per metric refresh, append-only."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from publish.atomic import append_durable
+
+
+def snapshot(item_id: str, network: str, post_id: str, fetched_at: str,
+             numbers: Mapping[str, int]) -> dict[str, Any]:
+    return {"id": item_id, "network": network, "post_id": post_id,
+            "fetched_at": fetched_at, **numbers}
+
+
+def encode(records: Iterable[Mapping[str, Any]]) -> bytes:
+    return "".join(json.dumps(r, sort_keys=True, ensure_ascii=False) + "\n"
+                   for r in records).encode("utf-8")
+
+
+def append(path: Path, records: Iterable[Mapping[str, Any]]) -> int:
+    data = encode(records)
+    if data:
+        append_durable(Path(path), data)
+    return data.count(b"\n")
+
+
+def read(path: Path) -> list[dict[str, Any]]:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return []
+    return [json.loads(line) for line in text.splitlines() if line.strip()]

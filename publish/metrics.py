@@ -1,0 +1,167 @@
+"""`publish metrics`: refresh engagement numbers on a cadence and write them back.
+
+Pure: `next_refresh` / `refresh_due` (cadence after posting), `aggregate` (sums per article and
+network) and `header_values` (the three contract lines). `refresh` and `sync_headers` do the
+I/O: adapter calls, ledger, history, Markdown files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from publish import history
+from publish import ledger as L
+from publish.clock import format_time, parse_time
+from publish.ledger import Entry, Ledger, LedgerStore
+from publish.networks import ErrorKind, Network, NetworkError
+from publish.output import Output
+from publish.plan import Plan
+from publish.writeback import HeaderError, update_file
+
+DEFAULT_CADENCE = (timedelta(hours=1), timedelta(days=1), timedelta(days=7),
+                   timedelta(days=30))
+METRIC_NAMES = ("likes", "reposts", "replies", "quotes", "bookmarks", "impressions")
+
+
+def next_refresh(entry: Entry, cadence: Sequence[timedelta]) -> datetime | None:
+    """The next cadence point after the last check, or None once frozen."""
+    sent_at = parse_time(entry["sent_at"])
+    checked = parse_time(entry["checked_at"]) if entry.get("checked_at") else None
+    for offset in cadence:
+        point = sent_at + offset
+        if checked is None or point > checked:
+            return point
+    return None
+
+
+def refresh_due(entry: Entry, now: datetime, cadence: Sequence[timedelta]) -> bool:
+    if entry.get("state") != "sent" or not entry.get("post_id"):
+        return False
+    point = next_refresh(entry, cadence)
+    return point is not None and now >= point
+
+
+@dataclass(frozen=True)
+class Engagement:
+    numbers: Mapping[str, int]
+    as_of: datetime
+    posts: tuple[str, ...]
+
+
+def aggregate(plan: Plan, ledger: Ledger, network: str) -> dict[str, Engagement]:
+    """source file → the article's engagement on `network` (only articles with numbers)."""
+    groups: dict[str, list[Entry]] = {}
+    for item in plan.items:
+        entry = ledger.get(item.id)
+        if item.network == network and entry and entry.get("state") == "sent":
+            groups.setdefault(item.source, []).append(entry)
+    result = {}
+    for source, entries in groups.items():
+        measured = [e for e in entries if isinstance(e.get("metrics"), dict)]
+        if not measured:
+            continue
+        numbers = {name: sum(int(e["metrics"].get(name, 0)) for e in measured)
+                   for name in METRIC_NAMES}
+        as_of = max(parse_time(e["metrics_at"]) for e in measured)
+        result[source] = Engagement(numbers, as_of, tuple(e["url"] for e in entries))
+    return result
+
+
+def header_values(label: str, engagement: Engagement) -> list[tuple[str, str]]:
+    numbers = ", ".join(f"{name} {engagement.numbers[name]}" for name in METRIC_NAMES)
+    return [
+        (f"Engagement_{label}", numbers),
+        (f"Engagement_{label}_As_Of", format_time(engagement.as_of)),
+        (f"Engagement_{label}_Posts", ", ".join(engagement.posts)),
+    ]
+
+
+@dataclass
+class MetricsReport:
+    refreshed: int = 0
+    missing: int = 0
+    not_due: int = 0
+    errors: list[str] = field(default_factory=list)
+    rate_limited: bool = False
+    changed_files: list[str] = field(default_factory=list)
+    file_errors: list[str] = field(default_factory=list)
+
+    def summary(self, dry_run: bool = False) -> str:
+        head = "metrics (dry run)" if dry_run else "metrics"
+        return (f"{head}: {self.refreshed} refreshed, {self.missing} not found, "
+                f"{self.not_due} not due for a refresh")
+
+
+def refresh(plan: Plan, store: LedgerStore, history_path: Path,
+            networks: Mapping[str, Network | None], now: datetime,
+            cadence: Sequence[timedelta], refresh_all: bool, dry_run: bool, out: Output,
+            report: MetricsReport) -> Ledger:
+    ledger = store.load()
+    due: dict[str, list[tuple[str, Entry]]] = {}
+    for item in plan.items:
+        entry = ledger.get(item.id)
+        if not entry or entry.get("state") != "sent" or not entry.get("post_id"):
+            continue
+        if refresh_all or refresh_due(entry, now, cadence):
+            due.setdefault(item.network, []).append((item.id, entry))
+        else:
+            report.not_due += 1
+    for network, pairs in due.items():
+        adapter = networks.get(network)
+        if dry_run or adapter is None:
+            for item_id, entry in pairs:
+                out.item("would", item_id, f"fetch numbers for post {entry['post_id']}")
+            continue
+        ids = list(dict.fromkeys(e["post_id"] for _, e in pairs))
+        try:
+            result = adapter.fetch_metrics(ids)
+        except NetworkError as exc:
+            report.rate_limited |= exc.kind is ErrorKind.RATE_LIMITED
+            report.errors.append(f"{network}: {exc}")
+            out.say(f"{network}: numbers not refreshed: {exc}")
+            continue
+        stamp = format_time(now)
+        records = []
+        for item_id, entry in pairs:
+            post_id = entry["post_id"]
+            if post_id in result.numbers:
+                numbers = dict(result.numbers[post_id])
+                ledger.put(item_id, L.record_metrics(entry, numbers=numbers, now=now))
+                records.append(history.snapshot(item_id, network, post_id, stamp, numbers))
+                report.refreshed += 1
+                out.item("metrics", item_id, ", ".join(f"{k} {numbers[k]}"
+                                                       for k in METRIC_NAMES))
+            else:
+                reason = result.missing.get(post_id, "not in the answer")
+                ledger.put(item_id, L.record_metrics(entry, numbers=None, now=now,
+                                                     missing=reason))
+                report.missing += 1
+                out.item("gone", item_id, f"post {post_id} not found on {network} "
+                         f"({reason}); last numbers kept")
+        store.save(ledger)
+        history.append(history_path, records)
+    return ledger
+
+
+def sync_headers(plan: Plan, ledger: Ledger, content: Path, labels: Mapping[str, str],
+                 dry_run: bool, out: Output, report: MetricsReport) -> None:
+    """Write each article's engagement lines; untouched when nothing changes."""
+    for network, label in labels.items():
+        for source, engagement in aggregate(plan, ledger, network).items():
+            path = Path(content) / source
+            try:
+                changed = update_file(path, header_values(label, engagement),
+                                      dry_run=dry_run)
+            except FileNotFoundError:
+                report.file_errors.append(f"{path}: file not found")
+                continue
+            except (HeaderError, OSError) as exc:
+                report.file_errors.append(f"{path}: {exc}")
+                continue
+            if changed:
+                report.changed_files.append(str(path))
+                out.item("would update" if dry_run else "updated", str(path),
+                         f"Engagement_{label}")

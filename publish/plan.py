@@ -1,0 +1,127 @@
+"""Load and validate the campaign plan (docs/contract.md §1). Pure validation over values;
+`load_plan` is the only function that touches the disk."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from publish.clock import TimeFormatError, parse_time
+
+SCHEMA = "campaign-plan/1"
+KINDS = ("article-post", "coupon-announcement")
+
+
+class PlanError(Exception):
+    """The plan is missing or not in the contract's format (a configuration error)."""
+
+
+class PlanMissing(PlanError):
+    pass
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    id: str
+    kind: str
+    network: str
+    due: datetime
+    text: str
+    link: str
+    weighted_length: int
+    max_length: int
+    source: str
+    slug: str
+    lang: str
+    title: str
+    campaign: str | None = None
+    coupon: str | None = None
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Plan:
+    site_url: str
+    items: tuple[PlanItem, ...] = field(default_factory=tuple)
+
+    def by_id(self) -> dict[str, PlanItem]:
+        return {item.id: item for item in self.items}
+
+
+_REQUIRED_STR = ("id", "kind", "network", "due", "text", "link", "source", "slug", "lang",
+                 "title")
+_REQUIRED_INT = ("weighted_length", "max_length")
+
+
+def _item(raw: object, index: int) -> PlanItem:
+    where = f"items[{index}]"
+    if not isinstance(raw, dict):
+        raise PlanError(f"{where} is not an object")
+    if isinstance(raw.get("id"), str):
+        where = f"item {raw['id']!r}"
+    for key in _REQUIRED_STR:
+        if not isinstance(raw.get(key), str) or not raw[key]:
+            raise PlanError(f"{where}: '{key}' must be a non-empty string")
+    for key in _REQUIRED_INT:
+        if not isinstance(raw.get(key), int) or isinstance(raw.get(key), bool):
+            raise PlanError(f"{where}: '{key}' must be an integer")
+    if raw["kind"] not in KINDS:
+        raise PlanError(f"{where}: unknown kind {raw['kind']!r} (expected one of {KINDS})")
+    try:
+        due = parse_time(raw["due"])
+    except TimeFormatError as exc:
+        raise PlanError(f"{where}: 'due': {exc}") from None
+    warnings = raw.get("warnings", [])
+    if not isinstance(warnings, list) or not all(isinstance(w, str) for w in warnings):
+        raise PlanError(f"{where}: 'warnings' must be a list of strings")
+    for key in ("campaign", "coupon"):
+        if raw.get(key) is not None and not isinstance(raw[key], str):
+            raise PlanError(f"{where}: '{key}' must be a string or null")
+    return PlanItem(
+        id=raw["id"], kind=raw["kind"], network=raw["network"], due=due, text=raw["text"],
+        link=raw["link"], weighted_length=raw["weighted_length"],
+        max_length=raw["max_length"], source=raw["source"], slug=raw["slug"],
+        lang=raw["lang"], title=raw["title"], campaign=raw.get("campaign"),
+        coupon=raw.get("coupon"), warnings=tuple(warnings),
+    )
+
+
+def parse_plan(data: object) -> Plan:
+    """Validate a decoded plan document → Plan (items sorted by (due, id))."""
+    if not isinstance(data, dict):
+        raise PlanError("the plan is not a JSON object")
+    if data.get("schema") != SCHEMA:
+        raise PlanError(f"unsupported plan schema {data.get('schema')!r} (expected {SCHEMA!r})")
+    if not isinstance(data.get("site_url"), str):
+        raise PlanError("'site_url' must be a string")
+    raw_items = data.get("items")
+    if not isinstance(raw_items, list):
+        raise PlanError("'items' must be a list")
+    items = [_item(raw, i) for i, raw in enumerate(raw_items)]
+    seen: set[str] = set()
+    for item in items:
+        if item.id in seen:
+            raise PlanError(f"duplicate item id {item.id!r}")
+        seen.add(item.id)
+    items.sort(key=lambda it: (it.due, it.id))
+    return Plan(site_url=data["site_url"], items=tuple(items))
+
+
+def load_plan(path: Path) -> Plan:
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise PlanMissing(f"no plan at {path}: run `make html` first") from None
+    except OSError as exc:
+        raise PlanError(f"cannot read the plan {path}: {exc.strerror}") from None
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise PlanError(f"{path} is not valid UTF-8 JSON: {exc}") from None
+    try:
+        return parse_plan(data)
+    except PlanError as exc:
+        raise PlanError(f"{path}: {exc}") from None

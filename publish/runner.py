@@ -1,0 +1,300 @@
+"""`publish run`: post every due item exactly once.
+
+Pure part: `decide` (what to do with one item at `now`) and `match_post` (which of our own
+recent posts, if any, is the one an interrupted attempt created). The loop `run_once` does the
+I/O in this order for each item: ledger "posting" → POST → ledger "sent"/"failed". An item
+found in "posting" is reconciled against the network before anything else is posted.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from publish import ledger as L
+from publish.clock import format_duration, format_time, parse_time
+from publish.crashpoints import crashpoint
+from publish.ledger import Entry, Ledger, LedgerStore
+from publish.networks import ErrorKind, FoundPost, Network, NetworkError
+from publish.output import Output
+from publish.plan import Plan, PlanItem
+
+DEFAULT_MAX_LATENESS = timedelta(hours=24)
+CLOCK_SKEW = timedelta(minutes=10)   # tolerance between our clock and the network's
+# After these errors nothing more is posted to that network in this run.
+STOP_NETWORK = frozenset({ErrorKind.RATE_LIMITED, ErrorKind.UNAUTHORIZED,
+                          ErrorKind.OUT_OF_CREDITS, ErrorKind.SERVER, ErrorKind.NETWORK,
+                          ErrorKind.MALFORMED, ErrorKind.CONFIG})
+
+
+class Action(StrEnum):
+    POST = "post"
+    RECONCILE = "reconcile"
+    NOT_DUE = "not-due"
+    MISSED = "missed"          # newly too late
+    SENT = "sent"              # nothing to do
+    PARKED = "unknown"         # waits for a person
+    ALREADY_MISSED = "already-missed"
+    UNSUPPORTED = "unsupported"
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    max_lateness: timedelta = DEFAULT_MAX_LATENESS
+    post_late: bool = False
+    dry_run: bool = False
+
+
+def lateness(item: PlanItem, now: datetime) -> timedelta:
+    return now - item.due
+
+
+def decide(item: PlanItem, entry: Entry | None, now: datetime, options: RunOptions,
+           supported: bool = True) -> Action:
+    state = (entry or {}).get("state")
+    if state == "sent":
+        return Action.SENT
+    if state == "unknown":
+        return Action.PARKED
+    if state == "posting":
+        return Action.RECONCILE
+    if state == "missed" and entry.get("due") != format_time(item.due):
+        state = None            # the item was re-dated since: judge it afresh
+    if not supported:
+        return Action.UNSUPPORTED
+    if item.due > now:
+        return Action.NOT_DUE
+    if lateness(item, now) > options.max_lateness and not options.post_late:
+        return Action.ALREADY_MISSED if state == "missed" else Action.MISSED
+    return Action.POST
+
+
+_URL = re.compile(r"https?://\S+")
+
+
+def comparable_text(text: str) -> str:
+    """Text without links (X rewrites them to t.co), NFC, single spaces."""
+    text = unicodedata.normalize("NFC", text)
+    return " ".join(_URL.sub(" ", text).split())
+
+
+def match_post(text: str, attempted_at: datetime | None, candidates: Sequence[FoundPost],
+               claimed: set[str]) -> FoundPost | None:
+    """The earliest own post with the same text (links aside) created at/after the attempt
+    and not already recorded for another item. Candidates already contain the link."""
+    want = comparable_text(text)
+    earliest = attempted_at - CLOCK_SKEW if attempted_at else None
+    fits = [
+        p for p in candidates
+        if p.post_id not in claimed and comparable_text(p.text) == want
+        and (earliest is None or p.created_at is None or p.created_at >= earliest)
+    ]
+    fits.sort(key=lambda p: (p.created_at is None, p.created_at or datetime.min, p.post_id))
+    return fits[0] if fits else None
+
+
+@dataclass
+class RunReport:
+    sent: int = 0
+    failed: int = 0
+    missed: int = 0
+    unknown: int = 0       # parked, waiting for a person
+    unsettled: int = 0     # still "posting": checked again on the next run
+    deferred: int = 0      # due, but the network refused service for this run (rate limit…)
+    not_due: int = 0
+    blocked_until: dict[str, datetime | None] = field(default_factory=dict)
+
+    def summary(self, dry_run: bool = False) -> str:
+        head = "run (dry run)" if dry_run else "run"
+        text = (f"{head}: {self.sent} sent, {self.failed} failed, {self.missed} missed, "
+                f"{self.unknown + self.unsettled} unknown, {self.not_due} not yet due")
+        if self.deferred:
+            text += f", {self.deferred} deferred"
+        return text
+
+
+def _short(text: str, width: int = 60) -> str:
+    one_line = " ".join(text.split())
+    return one_line if len(one_line) <= width else one_line[: width - 1] + "…"
+
+
+class _Run:
+    def __init__(self, plan: Plan, store: LedgerStore, networks: Mapping[str, Network | None],
+                 now: datetime, options: RunOptions, out: Output):
+        self.plan, self.store, self.networks = plan, store, networks
+        self.now, self.options, self.out = now, options, out
+        self.ledger: Ledger = store.load()
+        self.report = RunReport()
+        self.blocked: dict[str, str] = {}
+
+    def save(self) -> None:
+        if not self.options.dry_run:
+            self.store.save(self.ledger)
+
+    def put(self, item_id: str, entry: Entry | None) -> None:
+        if entry is None:
+            self.ledger.remove(item_id)
+        else:
+            self.ledger.put(item_id, entry)
+        self.save()
+
+    def block(self, network: str, exc: NetworkError) -> None:
+        self.blocked[network] = str(exc)
+        self.report.blocked_until[network] = exc.reset_at
+
+    # --- settle an attempt whose outcome is unknown ----------------------------------
+    def reconcile(self, item: PlanItem, entry: Entry, *, why: str) -> None:
+        adapter = self.networks.get(item.network)
+        if self.options.dry_run or adapter is None:
+            self.out.item("check", item.id, f"would look for the post on {item.network} ({why})")
+            self.report.unsettled += 1
+            return
+        if item.network in self.blocked:
+            self.out.item("unsure", item.id, "not checked: " + self.blocked[item.network])
+            self.report.unsettled += 1
+            return
+        since = parse_time(entry["attempted_at"]) if entry.get("attempted_at") else None
+        search_since = None if why == "duplicate" else since
+        try:
+            found = adapter.find_recent_posts(entry.get("link", item.link),
+                                              search_since - CLOCK_SKEW if search_since
+                                              else None)
+        except NetworkError as exc:
+            self.out.item("unsure", item.id, f"could not check {item.network} ({exc}); "
+                          "checked again on the next run")
+            self.report.unsettled += 1
+            if exc.kind in STOP_NETWORK:
+                self.block(item.network, exc)
+            return
+        claimed = self.ledger.claimed_post_ids(except_id=item.id)
+        post = match_post(entry.get("text", item.text), search_since, found.posts, claimed)
+        if post is not None:
+            crashpoint("after-reconcile-found")
+            self.put(item.id, L.mark_sent(entry, post_id=post.post_id, url=post.url,
+                                          now=self.now, how=f"found-after-{why}"))
+            self.out.item("sent", item.id, f"→ {post.url} (found on {item.network} "
+                          f"after {why})")
+            self.report.sent += 1
+            return
+        scope = "recent posts since the attempt" if found.covered else \
+            "the most recent posts (search did not reach back to the attempt)"
+        reason = (f"outcome unknown after {why}: no matching post among {scope}; "
+                  f"settle with `python -m publish resolve {item.id} --posted POST_ID` "
+                  "or `--not-posted`")
+        self.put(item.id, L.mark_unknown(entry, reason=reason, now=self.now))
+        self.out.item("unknown", item.id, reason)
+        self.report.unknown += 1
+
+    # --- one create request ----------------------------------------------------------
+    def post(self, item: PlanItem, adapter: Network) -> None:
+        old = self.ledger.get(item.id)
+        length = f"{item.weighted_length}/{item.max_length}"
+        if self.options.dry_run:
+            self.out.item("would", item.id, f"post ({length}): {_short(item.text, 200)}")
+            return
+        crashpoint("before-posting-write")
+        entry = L.mark_posting(old, network=item.network, text=item.text, link=item.link,
+                               now=self.now)
+        self.put(item.id, entry)
+        crashpoint("after-posting-write")
+        try:
+            result = adapter.post(item.text)
+        except NetworkError as exc:
+            crashpoint("after-post")
+            self.post_failed(item, entry, old, exc)
+            return
+        crashpoint("after-post")
+        self.put(item.id, L.mark_sent(entry, post_id=result.post_id, url=result.url,
+                                      now=self.now, how="api"))
+        crashpoint("after-sent-write")
+        self.out.item("sent", item.id, f"→ {result.url}")
+        self.report.sent += 1
+
+    def post_failed(self, item: PlanItem, entry: Entry, old: Entry | None,
+                    exc: NetworkError) -> None:
+        if exc.kind is ErrorKind.DUPLICATE:
+            self.reconcile(item, entry, why="duplicate")
+            return
+        if exc.kind is ErrorKind.RATE_LIMITED:
+            self.put(item.id, old)      # certainly not posted: back to how it was
+            until = f" until {format_time(exc.reset_at)}" if exc.reset_at else ""
+            self.out.item("limited", item.id, f"rate limited{until}: stays due for the "
+                          "next run")
+            self.report.deferred += 1
+            self.block(item.network, exc)
+            return
+        if exc.certain_no_post:
+            self.put(item.id, L.mark_failed(entry, kind=exc.kind.value, message=str(exc),
+                                            now=self.now))
+            self.out.item("failed", item.id, f"{exc} (tried again on the next run)")
+            self.report.failed += 1
+        else:
+            # Ambiguous (timeout, dropped connection, 5xx, unreadable answer): the post may
+            # exist. Leave "posting"; the next run looks for it and never re-posts blindly.
+            self.out.item("unsure", item.id, f"{exc}: the post may exist; the next run "
+                          "checks before doing anything else")
+            self.report.unsettled += 1
+        if exc.kind in STOP_NETWORK:
+            self.block(item.network, exc)
+
+    # --- the whole run -----------------------------------------------------------------
+    def execute(self) -> RunReport:
+        work: list[tuple[PlanItem, Action]] = []
+        for item in self.plan.items:
+            supported = item.network in self.networks
+            action = decide(item, self.ledger.get(item.id), self.now, self.options, supported)
+            work.append((item, action))
+        # Unknown outcomes first: settle them before posting anything new.
+        for item, action in work:
+            if action is Action.RECONCILE:
+                self.reconcile(item, self.ledger.get(item.id), why="an interrupted attempt")
+        due = [(i, a) for i, a in work if a is Action.POST]
+        with self.out.progress(len(due), "posting") as bar:
+            for item, _ in due:
+                adapter = self.networks.get(item.network)
+                if not self.options.dry_run and (item.network in self.blocked
+                                                 or adapter is None):
+                    self.report.deferred += 1
+                else:
+                    self.post(item, adapter)
+                bar.advance()
+        for network, reason in self.blocked.items():
+            self.out.say(f"{network}: stopped posting for this run: {reason}")
+        for item, action in work:
+            self.account(item, action)
+        return self.report
+
+    def account(self, item: PlanItem, action: Action) -> None:
+        if action is Action.NOT_DUE:
+            self.report.not_due += 1
+        elif action is Action.PARKED:
+            self.out.item("unknown", item.id, "still waiting for a person: "
+                          f"`python -m publish resolve {item.id} --posted POST_ID` "
+                          "or `--not-posted`")
+            self.report.unknown += 1
+        elif action is Action.MISSED:
+            late = format_duration(lateness(item, self.now))
+            self.out.item("missed", item.id, f"due {format_time(item.due)}, {late} late "
+                          f"(max {format_duration(self.options.max_lateness)}; "
+                          "`run --post-late` posts it anyway)")
+            self.report.missed += 1
+            if not self.options.dry_run:
+                self.ledger.put(item.id, L.mark_missed(self.ledger.get(item.id),
+                                                       network=item.network, due=item.due,
+                                                       now=self.now))
+                self.save()
+        elif action is Action.ALREADY_MISSED:
+            self.report.missed += 1
+        elif action is Action.UNSUPPORTED:
+            self.out.item("skipped", item.id, f"no publisher for network {item.network!r}")
+
+
+def run_once(plan: Plan, store: LedgerStore, networks: Mapping[str, Network | None],
+             now: datetime, options: RunOptions, out: Output) -> RunReport:
+    """Post what is due at `now`. `networks` maps a plan network name to its adapter (None
+    when it cannot post: then due items are deferred)."""
+    return _Run(plan, store, networks, now, options, out).execute()

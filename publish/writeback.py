@@ -1,0 +1,142 @@
+"""Engagement lines in a Markdown header (docs/contract.md §3).
+
+`set_header_lines` is pure: old text → new text, changing only the managed lines and keeping
+every other character (BOM, line endings, trailing spaces, non-ASCII). `update_file` applies
+it and writes atomically only when the text changes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from publish.atomic import write_atomic
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+_KEY = re.compile(r"^\s*([A-Za-z0-9_-]+)\s*:")
+_FENCES = ("---", "...")
+
+
+class HeaderError(ValueError):
+    pass
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines with their own endings; ''.join(result) == text."""
+    lines = _LINE.findall(text)
+    assert "".join(lines) == text
+    return lines
+
+
+def _body(line: str) -> str:
+    return line.rstrip("\r\n")
+
+
+def _ending(line: str) -> str:
+    return line[len(_body(line)):]
+
+
+def header_span(lines: Sequence[str]) -> tuple[int, int]:
+    """[start, end) of the metadata lines: after an opening `---` fence if there is one, up to
+    the closing fence or the first blank line."""
+    if not lines:
+        return 0, 0
+    first = _body(lines[0]).lstrip("\ufeff").strip()
+    start = 1 if first == "---" else 0
+    end = start
+    while end < len(lines):
+        body = _body(lines[end])
+        if start == 1 and body.strip() in _FENCES:
+            break
+        if start == 0 and end == 0:
+            body = body.lstrip("\ufeff")
+        if not body.strip():
+            break
+        end += 1
+    return start, end
+
+
+def _key_of(line: str) -> str | None:
+    match = _KEY.match(_body(line).lstrip("\ufeff"))
+    return match.group(1).lower() if match else None
+
+
+def set_header_lines(text: str, values: Sequence[tuple[str, str]]) -> str:
+    """Set the header keys in `values` (in that order). When every key is present each line
+    is replaced in place (with its continuation lines); otherwise the present ones are removed
+    and all are inserted after the last header line. Nothing else changes."""
+    lines = split_lines(text)
+    start, end = header_span(lines)
+    if start == end and start == 0 and lines and _key_of(lines[0]) is None:
+        raise HeaderError("no metadata header at the top of the file")
+    wanted = {key.lower(): (key, value) for key, value in values}
+    found: dict[str, list[int]] = {}
+    current = None
+    for index in range(start, end):
+        key = _key_of(lines[index])
+        body = _body(lines[index])
+        if key is None and current is not None and body[:1] in (" ", "\t"):
+            found[current].append(index)        # continuation of a managed key
+            continue
+        current = key if key in wanted else None
+        if current is not None:
+            if current in found:
+                raise HeaderError(f"the header has {wanted[current][0]} twice")
+            found[current] = [index]
+    if len(found) == len(wanted):
+        out = list(lines)
+        drop: set[int] = set()
+        for key, indexes in found.items():
+            first = indexes[0]
+            name, value = wanted[key]
+            bom = "\ufeff" if first == 0 and lines[0].startswith("\ufeff") else ""
+            out[first] = f"{bom}{name}: {value}{_ending(lines[first])}"
+            drop.update(indexes[1:])
+        return "".join(line for i, line in enumerate(out) if i not in drop)
+    gone = {i for indexes in found.values() for i in indexes}
+    kept_header = [i for i in range(start, end) if i not in gone]
+    if kept_header:
+        anchor = kept_header[-1]
+    elif start == 1:
+        anchor = 0
+    else:
+        raise HeaderError("no metadata header at the top of the file")
+    newline = _ending(lines[anchor]) or _dominant_ending(lines)
+    new = [f"{name}: {value}{newline}" for name, value in values]
+    out = []
+    for index, line in enumerate(lines):
+        if index in gone:
+            continue
+        if index == anchor:
+            if not _ending(line):          # header was the last line, without an ending
+                out.append(line + newline)
+                new[-1] = _body(new[-1])
+            else:
+                out.append(line)
+            out.extend(new)
+        else:
+            out.append(line)
+    return "".join(out)
+
+
+def _dominant_ending(lines: Sequence[str]) -> str:
+    endings = [_ending(line) for line in lines if _ending(line)]
+    return max(set(endings), key=endings.count) if endings else "\n"
+
+
+def update_file(path: Path, values: Sequence[tuple[str, str]], *, dry_run: bool = False
+                ) -> bool:
+    """Rewrite `path` with the header values. True when the bytes changed (and, unless dry
+    run, were written). An unchanged file is not touched at all."""
+    raw = Path(path).read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise HeaderError(f"not UTF-8 ({exc.reason} at byte {exc.start})") from None
+    new = set_header_lines(text, values)
+    if new == text:
+        return False
+    if not dry_run:
+        write_atomic(Path(path), new.encode("utf-8"))
+    return True
