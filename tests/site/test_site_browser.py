@@ -1,0 +1,128 @@
+"""The built site in headless Chromium: no console errors, no failed requests, no axe-core
+violations. Uses Debian's /usr/bin/chromium; never downloads a browser."""
+
+import functools
+import os
+import shutil
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+LAUNCH_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PAGES = [
+    "/",
+    "/2026/answering-customers-on-twitter/",
+    "/is/2026/answering-customers-on-twitter/",
+    "/2026/listening-before-talking/",
+    "/2026/coupons-for-attention/",
+    "/archives/",
+    "/tags/",
+    "/about/",
+    "/404.html",
+]
+
+
+@pytest.fixture(scope="module")
+def chromium_path():
+    found = CHROMIUM if CHROMIUM.exists() else shutil.which("chromium")
+    if not found:
+        message = "Chromium not found at /usr/bin/chromium (Debian package `chromium`)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{message}: browser tests are required in CI")
+        pytest.skip(f"{message}: install it to run the browser tests")
+    return str(found)
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def base_url(dev_site):
+    """The development build (root-relative links) served on 127.0.0.1, any free port."""
+    handler = functools.partial(QuietHandler, directory=str(dev_site.output))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path, args=LAUNCH_ARGS)
+        yield browser
+        browser.close()
+
+
+def open_page(browser, url, width=1280):
+    """Opens url and records console errors, page errors and failed requests."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    problems = []
+    page.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text}"))
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.on("requestfailed", lambda r: problems.append(f"failed: {r.url} {r.failure}"))
+    page.on(
+        "response",
+        lambda r: r.status >= 400 and problems.append(f"HTTP {r.status}: {r.url}"),
+    )
+    page.goto(url, wait_until="load")
+    return page, problems
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_loads_cleanly_and_has_no_axe_violations(browser, base_url, path):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page, problems = open_page(browser, base_url + path)
+    try:
+        results = Axe().run(page)
+        assert not problems, "\n".join(problems)
+        assert results.violations_count == 0, results.generate_report()
+    finally:
+        page.close()
+
+
+def test_mobile_width_does_not_scroll_sideways(browser, base_url):
+    for path in PAGES[:3]:
+        page, problems = open_page(browser, base_url + path, width=390)
+        try:
+            overflow = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            assert overflow <= 0, f"{path} is {overflow}px wider than a 390px screen"
+            assert not problems, "\n".join(problems)
+        finally:
+            page.close()
+
+
+def test_skip_link_is_first_and_moves_focus_to_main(browser, base_url):
+    page, _ = open_page(browser, base_url + PAGES[1])
+    try:
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+        assert page.evaluate("getComputedStyle(document.activeElement).top") != "-48px"
+        page.keyboard.press("Enter")
+        assert page.evaluate("document.activeElement.id") == "main"
+    finally:
+        page.close()
