@@ -1,0 +1,209 @@
+"""Signal handlers: read every article's campaign header, fail the build on any mistake,
+set article attributes for the theme, write the offers page/JSON and the publish plan.
+
+Receivers are module-level functions: blinker keeps only weak references.
+"""
+
+import contextlib
+import json
+import logging
+import os
+from collections import defaultdict
+from datetime import datetime
+from pathlib import Path
+
+from jinja2 import FileSystemLoader, PrefixLoader
+from pelican import signals
+from pelican.generators import ArticlesGenerator, Generator
+
+from . import settings as campaign_settings
+from .items import ArticleInfo, article_items
+from .links import article_url
+from .metadata import parse_campaign_meta
+from .offers import article_coupon, live_offers, offers_feed, offers_jsonld
+from .plan import coupon_conflicts, dumps, duplicate_ids, plan_document, write_atomic
+
+logger = logging.getLogger(__name__)
+
+TEMPLATES = str(Path(__file__).parent / "templates")
+OFFERS_TEMPLATE = "offers"
+# Plans waiting for the end of a successful run, by id of the run's settings dict.
+_PENDING_PLANS: dict[int, tuple[str | None, str]] = {}
+
+
+class CampaignBuildFailed(SystemExit):
+    """Content or settings mistakes. A SystemExit, because Pelican's main() prints a Python
+    traceback for any Exception; this one ends the run with status 1 and one line."""
+
+
+def fail_on(problems: list[str]) -> None:
+    """Log every problem, then stop the build (nothing written yet)."""
+    if not problems:
+        return
+    for problem in problems:
+        # `pelican --fatal errors` raises after the first error record; report them all.
+        with contextlib.suppress(RuntimeError):
+            logger.error("%s", problem)
+    count = len(problems)
+    raise CampaignBuildFailed(
+        f"campaign: {count} problem{'s' if count != 1 else ''} found (listed above); "
+        "the build stopped before writing the site or the plan"
+    )
+
+
+# --- settings ---------------------------------------------------------------------
+
+
+def initialized(pelican) -> None:
+    campaign_settings.apply_defaults(pelican.settings)
+    _PENDING_PLANS.pop(id(pelican.settings), None)
+    fail_on(campaign_settings.validate(pelican.settings))
+
+
+def get_generators(pelican):
+    return OffersGenerator
+
+
+# --- articles -----------------------------------------------------------------------
+
+
+def _source(article) -> str:
+    return article.relative_source_path.replace(os.sep, "/")
+
+
+def article_info(article) -> ArticleInfo:
+    return ArticleInfo(
+        source=_source(article),
+        slug=article.slug,
+        lang=article.lang,
+        title=article.title,
+        url=article.url,
+        date=article.date,
+        summary=article.summary or "",
+        tags=tuple(tag.name for tag in getattr(article, "tags", None) or ()),
+    )
+
+
+def set_neighbours(articles) -> None:
+    """prev_article (older) / next_article (newer) among published articles of one language."""
+    by_lang = defaultdict(list)
+    for article in articles:
+        by_lang[article.lang].append(article)
+    for group in by_lang.values():
+        group.sort(key=lambda a: (a.date, _source(a)))
+        for index, article in enumerate(group):
+            article.prev_article = group[index - 1] if index > 0 else None
+            article.next_article = group[index + 1] if index + 1 < len(group) else None
+
+
+def article_generator_finalized(generator) -> None:
+    for article in generator.hidden_articles + generator.hidden_translations + \
+            generator.drafts + generator.drafts_translations:
+        article.prev_article = article.next_article = None
+    set_neighbours(generator.articles + generator.translations)
+
+
+def _has_real_date(article) -> bool:
+    date = getattr(article, "date", None)
+    return isinstance(date, datetime) and date.tzinfo is not None and date.year < 9999
+
+
+def analyse(generator, config):
+    """Parse and check every article. Returns (problems, per-article results, plan items)."""
+    published = generator.articles + generator.translations
+    others = (generator.hidden_articles + generator.hidden_translations
+              + generator.drafts + generator.drafts_translations)
+    problems, results, items, coupons = [], [], [], []
+    for article in sorted(published + others, key=_source):
+        source = _source(article)
+        meta, header_problems = parse_campaign_meta(article.metadata, config.tz, config.networks)
+        article_problems = list(header_problems)
+        own_items = []
+        if _has_real_date(article):
+            own_items, item_problems = article_items(article_info(article), meta, config)
+            article_problems += item_problems
+        problems += [f"{source}: {key}: {reason}" for key, reason in article_problems]
+        if meta.coupon:
+            coupons.append((source, article.slug, article.lang, meta.coupon))
+        is_published = any(article is p for p in published)
+        if not is_published:
+            own_items = []
+        items += own_items
+        results.append((article, meta, own_items))
+    problems += coupon_conflicts(coupons)
+    problems += duplicate_ids(items)
+    return problems, results, items
+
+
+def all_generators_finalized(generators) -> None:
+    articles = next((g for g in generators if isinstance(g, ArticlesGenerator)), None)
+    if articles is None:
+        return
+    config = campaign_settings.resolve(articles.settings)  # the one clock read of the build
+    problems, results, items = analyse(articles, config)
+    fail_on(problems)
+    offers = []
+    for article, meta, own_items in results:
+        url = article_url(config.site_url, article.url)
+        article.social_items = own_items
+        article.coupon = article_coupon(meta.coupon, config.now, url, config.tz)
+        article.engagement = meta.engagement
+        if any(article is a for a in articles.articles + articles.translations):
+            offers.append((article, article.coupon, url))
+    for generator in generators:
+        if isinstance(generator, OffersGenerator):
+            generator.offers = live_offers(offers)
+    plan = dumps(plan_document(config.site_url, items))
+    _PENDING_PLANS[id(articles.settings)] = (config.plan_path, plan)
+
+
+def finalized(pelican) -> None:
+    """The run wrote the whole site without an exception: now the plan."""
+    path, plan = _PENDING_PLANS.pop(id(pelican.settings), (None, None))
+    if path and plan is not None:
+        write_atomic(path, plan)
+
+
+# --- offers page ----------------------------------------------------------------------
+
+
+class OffersGenerator(Generator):
+    """Writes the offers page (theme's offers.html, else the bundled one) and offers JSON."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bundled = FileSystemLoader(TEMPLATES)
+        self.env.loader.loaders.append(bundled)  # after the theme: the theme wins
+        for loader in self.env.loader.loaders:
+            if isinstance(loader, PrefixLoader):
+                loader.mapping["!campaign"] = bundled  # {% extends "!campaign/offers.html" %}
+        self.offers = []
+
+    def generate_output(self, writer) -> None:
+        save_as = self.settings["CAMPAIGN_OFFERS_SAVE_AS"]
+        if save_as:
+            writer.write_file(
+                save_as,
+                self.get_template(OFFERS_TEMPLATE),
+                self.context,
+                relative_urls=self.settings["RELATIVE_URLS"],
+                url=self.settings["CAMPAIGN_OFFERS_URL"],
+                offers=self.offers,
+                offers_jsonld=offers_jsonld(self.offers),
+                page_name=OFFERS_TEMPLATE,
+            )
+        json_save_as = self.settings["CAMPAIGN_OFFERS_JSON_SAVE_AS"]
+        if json_save_as:
+            path = Path(self.output_path) / json_save_as
+            path.parent.mkdir(parents=True, exist_ok=True)
+            text = json.dumps(offers_feed(self.offers), indent=2, ensure_ascii=False,
+                              sort_keys=True) + "\n"
+            path.write_text(text, encoding="utf-8")
+
+
+def register() -> None:
+    signals.initialized.connect(initialized)
+    signals.get_generators.connect(get_generators)
+    signals.article_generator_finalized.connect(article_generator_finalized)
+    signals.all_generators_finalized.connect(all_generators_finalized)
+    signals.finalized.connect(finalized)

@@ -1,0 +1,152 @@
+"""One article's plan items (docs/contract.md §1) from its parsed campaign values. Pure."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from .links import shared_link
+from .metadata import CampaignMeta, mentions_code
+from .networks import NETWORKS, weighted_length
+from .schedule import resolve_due, utc_iso
+from .settings import Config
+from .text import compose, fill, hashtags
+
+ARTICLE_POST = "article-post"
+COUPON_ANNOUNCEMENT = "coupon-announcement"
+LENGTH_HELP = "every link counts 23, emoji, CJK and … count 2"
+
+
+@dataclass(frozen=True)
+class ArticleInfo:
+    """What the plugin needs from a Pelican article."""
+
+    source: str  # relative to the content folder, "/" separators
+    slug: str
+    lang: str
+    title: str
+    url: str  # Pelican's article.url (relative)
+    date: datetime  # aware
+    summary: str  # HTML
+    tags: tuple[str, ...]
+
+
+def item_id(info: ArticleInfo, slot: str, network: str) -> str:
+    return f"{info.lang}/{info.slug}/{slot}/{network}"
+
+
+def _window_problem(due: datetime, coupon, tz) -> str | None:
+    def local(moment: datetime) -> str:
+        return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+
+    if coupon.starts and due < coupon.starts:
+        return f"before Coupon_Starts ({local(coupon.starts)})"
+    if coupon.expires and due >= coupon.expires:
+        return f"at or after Coupon_Expires ({local(coupon.expires)})"
+    return None
+
+
+def _item(info, meta, *, kind, slot, network, due, text, link, warnings, coupon_code):
+    net = NETWORKS[network]
+    return {
+        "id": item_id(info, slot, network),
+        "kind": kind,
+        "network": network,
+        "due": utc_iso(due),
+        "text": text,
+        "link": link,
+        "weighted_length": weighted_length(text, (link,)),
+        "max_length": net.max_length,
+        "source": info.source,
+        "slug": info.slug,
+        "lang": info.lang,
+        "title": info.title,
+        "campaign": meta.campaign or info.slug,
+        "coupon": coupon_code,
+        "warnings": ([net.link_warning] if net.link_warning else []) + warnings,
+    }
+
+
+def _link(info, meta, config, network) -> str:
+    campaign = meta.campaign or info.slug
+    return shared_link(config.site_url, info.url, config.utm, network, campaign)
+
+
+def _length_problem(text: str, link: str, network: str) -> str | None:
+    net = NETWORKS[network]
+    length = weighted_length(text, (link,))
+    if length > net.max_length:
+        return (
+            f"{length} weighted characters on {net.label}, the limit is {net.max_length} "
+            f"({LENGTH_HELP})"
+        )
+    return None
+
+
+def _post_items(info, meta, config, problems):
+    coupon = meta.coupon
+    items = []
+    for slot in meta.slots:
+        due, warnings = resolve_due(slot.at, info.date)
+        for network in slot.networks:
+            link = _link(info, meta, config, network)
+            if slot.text is None:
+                tags = hashtags(info.tags, config.max_hashtags)
+                text = compose(info.title, info.summary, tags, link, NETWORKS[network].max_length)
+                if text is None:
+                    problems.append((slot.key, "no room for a matching post; write Social"))
+                    continue
+            else:
+                text = fill(slot.text, link, coupon.code if coupon else None)
+                reason = _length_problem(text, link, network)
+                if reason:
+                    problems.append((slot.key, reason))
+                    continue
+            code = None
+            if coupon and mentions_code(slot.text or text, coupon.code):
+                code = coupon.code
+                outside = _window_problem(due, coupon, config.tz)
+                if outside:
+                    problems.append(
+                        (
+                            slot.key,
+                            f"mentions coupon {coupon.code} but is due {utc_iso(due)}, {outside}",
+                        )
+                    )
+                    continue
+            slot_name = f"social-{slot.number}"
+            items.append(
+                _item(info, meta, kind=ARTICLE_POST, slot=slot_name, network=network, due=due,
+                      text=text, link=link, warnings=warnings, coupon_code=code)
+            )
+    return items
+
+
+def _announcement_items(info, meta, config, problems):
+    coupon = meta.coupon
+    if coupon is None or coupon.social is None:
+        return []
+    due, warnings = resolve_due(coupon.starts, info.date)
+    outside = _window_problem(due, coupon, config.tz)
+    if outside:
+        problems.append(("Coupon_Social", f"due {utc_iso(due)}, {outside}"))
+        return []
+    items = []
+    for network in meta.networks:
+        link = _link(info, meta, config, network)
+        text = fill(coupon.social, link, coupon.code)
+        reason = _length_problem(text, link, network)
+        if reason:
+            problems.append(("Coupon_Social", reason))
+            continue
+        items.append(
+            _item(info, meta, kind=COUPON_ANNOUNCEMENT, slot="coupon", network=network, due=due,
+                  text=text, link=link, warnings=warnings, coupon_code=coupon.code)
+        )
+    return items
+
+
+def article_items(info: ArticleInfo, meta: CampaignMeta, config: Config):
+    """(items, problems as (Key, reason)) for one article."""
+    problems: list[tuple[str, str]] = []
+    items = _post_items(info, meta, config, problems)
+    items += _announcement_items(info, meta, config, problems)
+    return items, problems

@@ -1,0 +1,29 @@
+"""Shared links: absolute production URL of the article plus UTM parameters."""
+
+from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
+
+# Characters left as they are in a path (already-encoded "%XX" included).
+_PATH_SAFE = "/:@!$&'()*+,;=-._~%"
+
+
+def article_url(site_url: str, url: str) -> str:
+    """Absolute URL of an article from the site URL and Pelican's `article.url`."""
+    base = site_url.rstrip("/") + "/"
+    scheme, netloc, path, query, fragment = urlsplit(urljoin(base, url))
+    return urlunsplit((scheme, netloc, quote(path, safe=_PATH_SAFE), query, fragment))
+
+
+def utm_params(utm, network: str, campaign: str) -> list[tuple[str, str]]:
+    """The configured parameters with {network} and {campaign} filled in, in order."""
+    if not utm:
+        return []
+    return [
+        (name, value.replace("{network}", network).replace("{campaign}", campaign))
+        for name, value in utm
+    ]
+
+
+def shared_link(site_url: str, url: str, utm, network: str, campaign: str) -> str:
+    scheme, netloc, path, query, fragment = urlsplit(article_url(site_url, url))
+    params = parse_qsl(query, keep_blank_values=True) + utm_params(utm, network, campaign)
+    return urlunsplit((scheme, netloc, path, urlencode(params, quote_via=quote), fragment))

@@ -1,0 +1,269 @@
+"""One article's campaign header → values. Pure: no Pelican, no clock, no files.
+
+Keys arrive lowercased (Pelican), values are strings, or lists when a key is repeated or
+continued on indented lines. Problems come back as (Key, reason) pairs; the caller adds
+the file name.
+"""
+
+import difflib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from .engagement import parse_engagement
+from .keys import display_key, unknown_key_reason
+from .networks import NETWORKS
+from .schedule import parse_absolute, parse_when
+
+# Keys the plugin reads; numbered Social_<n>[_At|_Networks] keys (n >= 2) match _SLOT_RE.
+FIXED_KEYS = [
+    "social", "social_at", "social_networks",
+    "coupon", "coupon_offer", "coupon_starts", "coupon_expires", "coupon_terms",
+    "coupon_social", "campaign",
+]
+# Keys whose value may run over indented lines: the parts are joined with a space.
+TEXT_KEYS_RE = re.compile(r"^(social(_[1-9]\d*)?|coupon_offer|coupon_terms|coupon_social)$")
+# Our namespace: any other key that starts like this is a typo.
+OWN_PREFIX_RE = re.compile(r"^(social|coupon|campaign)([_-]|$)")
+ENGAGEMENT_PREFIX_RE = re.compile(r"^engagement[_-]")
+# Pelican's own keys are never taken for typos of ours.
+PELICAN_KEYS = {
+    "title", "date", "modified", "tags", "keywords", "category", "slug", "author", "authors",
+    "summary", "lang", "translation", "status", "template", "save_as", "url", "timezone",
+}
+TYPO_CUTOFF = 0.8  # how close a foreign key must be to one of ours to count as a typo
+CODE_RE = re.compile(r"^[A-Z0-9-]{3,32}$")
+SLOT_RE = re.compile(r"^social_([1-9]\d*)(_at|_networks)?$")
+PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
+POST_PLACEHOLDERS = ("url", "code")
+OFF = "off"
+
+
+@dataclass(frozen=True)
+class SocialSlot:
+    number: int
+    key: str  # "Social", "Social_2", … as shown in messages
+    text: str | None  # template with {url}/{code}; None: the plugin writes the post
+    at: datetime | timedelta | None  # None: the article's date
+    networks: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Coupon:
+    code: str
+    offer: str
+    terms: str | None
+    starts: datetime | None
+    expires: datetime | None
+    social: str | None  # announcement template with {url}/{code}
+
+
+@dataclass(frozen=True)
+class CampaignMeta:
+    slots: tuple[SocialSlot, ...] = ()
+    social_off: bool = False
+    networks: tuple[str, ...] = ()  # Social_Networks or the default: the coupon announcement's
+    coupon: Coupon | None = None
+    campaign: str | None = None
+    engagement: dict = field(default_factory=dict)
+
+
+def mentions_code(text: str, code: str) -> bool:
+    if "{code}" in text:
+        return True
+    pattern = rf"(?<![A-Za-z0-9-]){re.escape(code)}(?![A-Za-z0-9-])"
+    return re.search(pattern, text, re.IGNORECASE) is not None
+
+
+def check_template(text: str, allowed: tuple[str, ...] = POST_PLACEHOLDERS) -> str | None:
+    """Why a post text cannot be used, or None."""
+    if not text.strip():
+        return "empty text"
+    for name in PLACEHOLDER_RE.findall(text):
+        if name not in allowed:
+            shown = ", ".join(f"{{{a}}}" for a in allowed)
+            return f"unknown placeholder {{{name}}} (only {shown})"
+    count = text.count("{url}")
+    if count > 1:
+        return f"{{url}} appears {count} times; the link can appear only once"
+    return None
+
+
+def parse_networks(value: str, enabled: tuple[str, ...]) -> tuple[str, ...]:
+    names = [part.strip().lower() for part in value.split(",") if part.strip()]
+    if not names:
+        raise ValueError("empty: name at least one network, e.g. x")
+    for name in names:
+        if name not in NETWORKS:
+            raise ValueError(f"unknown network {name!r} (known: {', '.join(NETWORKS)})")
+        if name not in enabled:
+            raise ValueError(f"network {name!r} is not enabled in CAMPAIGN_NETWORKS")
+    return tuple(dict.fromkeys(names))
+
+
+def classify(key: str) -> str:
+    """"own", "engagement", "typo" or "other" (not ours: ignored)."""
+    if key in FIXED_KEYS or ((m := SLOT_RE.match(key)) and m.group(1) != "1"):
+        return "own"
+    if ENGAGEMENT_PREFIX_RE.match(key):
+        return "engagement"
+    if OWN_PREFIX_RE.match(key):
+        return "typo"
+    if key not in PELICAN_KEYS and difflib.get_close_matches(key, FIXED_KEYS, 1, TYPO_CUTOFF):
+        return "typo"
+    return "other"
+
+
+def known_keys_like(key: str) -> list[str]:
+    """Typo candidates, with the numbered keys for any number (>= 2) in `key`."""
+    numbers = [n for n in re.findall(r"\d+", key) if int(n) >= 2]
+    return FIXED_KEYS + [f"social_{n}{s}" for n in numbers for s in ("", "_at", "_networks")]
+
+
+def _value(meta: Mapping, key: str, problems: list) -> str | None:
+    value = meta[key]
+    if isinstance(value, list | tuple):
+        if TEXT_KEYS_RE.match(key):
+            return " ".join(str(part).strip() for part in value)
+        problems.append((display_key(key), "given more than once"))
+        return None
+    return str(value)
+
+
+def _split_keys(meta: Mapping, problems: list) -> tuple[dict, dict]:
+    own, engagement = {}, {}
+    for key in sorted(meta):
+        kind = classify(key)
+        if kind == "typo":
+            problems.append((display_key(key), unknown_key_reason(key, known_keys_like(key))))
+        elif kind in ("own", "engagement"):
+            value = _value(meta, key, problems)
+            if value is not None:
+                (own if kind == "own" else engagement)[key] = value
+    return own, engagement
+
+
+def _parse_slot_networks(own, key, enabled, problems) -> tuple[str, ...]:
+    if key not in own:
+        return enabled
+    try:
+        return parse_networks(own[key], enabled)
+    except ValueError as error:
+        problems.append((display_key(key), str(error)))
+        return enabled
+
+
+def _parse_slots(own: dict, tz: ZoneInfo, networks: tuple, problems: list):
+    numbers = {1} | {int(m.group(1)) for k in own if (m := SLOT_RE.match(k))}
+    bases = {n: "social" if n == 1 else f"social_{n}" for n in numbers}
+    texts = {n: own.get(bases[n]) for n in numbers}
+    off = texts[1] is not None and texts[1].strip().lower() == OFF
+    slots = []
+    for n in sorted(numbers):
+        base, name, text = bases[n], display_key(bases[n]), texts[n]
+        if n > 1 and text is None:
+            for suffix in ("_at", "_networks"):
+                if base + suffix in own:
+                    problems.append((display_key(base + suffix), f"set without {name}"))
+            continue
+        if n > 2 and texts.get(n - 1) is None:
+            problems.append(
+                (name, f"Social_{n - 1} is missing (number the posts 2, 3, … without gaps)")
+            )
+        at = None
+        if base + "_at" in own:
+            try:
+                at = parse_when(own[base + "_at"], tz)
+            except ValueError as error:
+                problems.append((display_key(base + "_at"), str(error)))
+        slot_networks = networks
+        if n > 1:
+            slot_networks = _parse_slot_networks(own, base + "_networks", networks, problems)
+        if text is not None and not (n == 1 and off):
+            if text.strip().lower() == OFF:
+                problems.append((name, "off works only on Social (it opts the article out)"))
+                continue
+            reason = check_template(text)
+            if reason:
+                problems.append((name, reason))
+                continue
+            text = text.strip()
+        slots.append(SocialSlot(n, name, text, at, slot_networks))
+    return (() if off else tuple(slots)), off
+
+
+def _parse_date(own, key, tz, problems) -> datetime | None:
+    if key not in own:
+        return None
+    try:
+        return parse_absolute(own[key], tz)
+    except ValueError as error:
+        problems.append((display_key(key), str(error)))
+        return None
+
+
+def _optional_text(own, key, problems) -> str | None:
+    if key not in own:
+        return None
+    text = own[key].strip()
+    if not text:
+        problems.append((display_key(key), "empty (leave the key out instead)"))
+        return None
+    return text
+
+
+def _parse_coupon(own: dict, tz: ZoneInfo, problems: list) -> Coupon | None:
+    if "coupon" not in own:
+        for key in sorted(k for k in own if k.startswith("coupon_")):
+            problems.append((display_key(key), "set without Coupon"))
+        return None
+    before = len(problems)
+    code = own["coupon"].strip()
+    if not CODE_RE.match(code):
+        problems.append(
+            ("Coupon", f"{code!r} is not a coupon code: use 3 to 32 characters A-Z, 0-9 or -")
+        )
+    offer = own.get("coupon_offer", "").strip()
+    if not offer:
+        problems.append(("Coupon_Offer", "missing: what the reader gets (required with Coupon)"))
+    starts = _parse_date(own, "coupon_starts", tz, problems)
+    expires = _parse_date(own, "coupon_expires", tz, problems)
+    if starts and expires and expires <= starts:
+        problems.append(
+            ("Coupon_Expires", f"must be after Coupon_Starts ({own['coupon_starts'].strip()})")
+        )
+    terms = _optional_text(own, "coupon_terms", problems)
+    social = _optional_text(own, "coupon_social", problems)
+    if social is not None:
+        reason = check_template(social)
+        if reason:
+            problems.append(("Coupon_Social", reason))
+    if len(problems) > before:
+        return None
+    return Coupon(code, offer, terms, starts, expires, social)
+
+
+def parse_campaign_meta(
+    meta: Mapping, tz: ZoneInfo, enabled: tuple[str, ...]
+) -> tuple[CampaignMeta, list[tuple[str, str]]]:
+    """The article's campaign values and every problem found in its header."""
+    problems: list[tuple[str, str]] = []
+    own, engagement_lines = _split_keys(meta, problems)
+    networks = _parse_slot_networks(own, "social_networks", enabled, problems)
+    slots, off = _parse_slots(own, tz, networks, problems)
+    coupon = _parse_coupon(own, tz, problems)
+    if "coupon" not in own:
+        for slot in slots:
+            if slot.text and "{code}" in slot.text:
+                problems.append((slot.key, "{code} needs a Coupon"))
+    campaign = None
+    if "campaign" in own:
+        campaign = own["campaign"].strip()
+        if not campaign:
+            problems.append(("Campaign", "empty (leave it out to use the article's slug)"))
+    engagement, engagement_problems = parse_engagement(engagement_lines)
+    problems += engagement_problems
+    meta_value = CampaignMeta(slots, off, networks, coupon, campaign or None, engagement)
+    return meta_value, problems

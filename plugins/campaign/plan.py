@@ -1,0 +1,78 @@
+"""The whole plan: checks across articles, the document, and its atomic write."""
+
+import json
+import os
+import tempfile
+from collections import defaultdict
+
+SCHEMA = "campaign-plan/1"
+COUPON_FIELDS = (("offer", "Coupon_Offer"), ("terms", "Coupon_Terms"),
+                 ("starts", "Coupon_Starts"), ("expires", "Coupon_Expires"))
+DATE_FIELDS = {"starts", "expires"}
+
+
+def coupon_conflicts(entries) -> list[str]:
+    """One code must mean one offer everywhere. `entries`: (source, slug, lang, Coupon).
+    Translations of one article (same slug, other language) may word offer and terms
+    differently, never the dates. Problems as full messages, on the later file."""
+    by_code = defaultdict(list)
+    for entry in sorted(entries, key=lambda e: e[0]):
+        by_code[entry[3].code].append(entry)
+    problems = []
+    for code, group in sorted(by_code.items()):
+        first_source, first_slug, first_lang, first = group[0]
+        for source, slug, lang, coupon in group[1:]:
+            translation = slug == first_slug and lang != first_lang
+            differ = [
+                key for name, key in COUPON_FIELDS
+                if getattr(coupon, name) != getattr(first, name)
+                and (name in DATE_FIELDS or not translation)
+            ]
+            if differ:
+                problems.append(
+                    f"{source}: Coupon: {code} is also used by {first_source} with a different "
+                    f"{', '.join(differ)}"
+                )
+    return problems
+
+
+def duplicate_ids(items) -> list[str]:
+    seen, problems = {}, []
+    for item in items:
+        first = seen.setdefault(item["id"], item["source"])
+        if first != item["source"]:
+            problems.append(
+                f"{item['source']}: Slug: plan id {item['id']} is also produced by {first}"
+            )
+    return problems
+
+
+def sort_items(items) -> list[dict]:
+    return sorted(items, key=lambda item: (item["due"], item["id"]))
+
+
+def plan_document(site_url: str, items) -> dict:
+    return {"schema": SCHEMA, "site_url": site_url.rstrip("/"), "items": sort_items(items)}
+
+
+def dumps(document) -> str:
+    """Deterministic text: same plan → same bytes."""
+    return json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def write_atomic(path: str, text: str) -> None:
+    """Write `text` to `path` so readers see the old file or the new one, never a part."""
+    folder = os.path.dirname(os.path.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".plan-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise

@@ -1,0 +1,159 @@
+"""CAMPAIGN_* settings: defaults, validation, and the resolved per-build configuration."""
+
+import copy
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .networks import NETWORKS
+
+DEFAULTS = {
+    # Absolute production URL that shared links point to; None means SITEURL.
+    "CAMPAIGN_SITE_URL": None,
+    # Where the publish plan is written (relative paths: to the current folder); None: not written.
+    "CAMPAIGN_PLAN_PATH": "state/plan.json",
+    # Networks an article posts to when it names none (Social_Networks).
+    "CAMPAIGN_NETWORKS": ["x"],
+    # Query parameters added to every shared link; {network} and {campaign} are filled in.
+    "CAMPAIGN_UTM": {
+        "utm_source": "{network}",
+        "utm_medium": "social",
+        "utm_campaign": "{campaign}",
+    },
+    # Build time for coupon states (ISO 8601); None reads the clock once per build.
+    "CAMPAIGN_NOW": None,
+    # Most hashtags (from Tags) in a post the plugin writes itself.
+    "CAMPAIGN_MAX_HASHTAGS": 3,
+    "CAMPAIGN_OFFERS_URL": "offers/",
+    "CAMPAIGN_OFFERS_SAVE_AS": "offers/index.html",
+    "CAMPAIGN_OFFERS_JSON_SAVE_AS": "offers/offers.json",
+}
+
+_UTM_FIELDS = {"network", "campaign"}
+_ISO_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:?\d{2})?$")
+
+
+@dataclass(frozen=True)
+class Config:
+    site_url: str
+    plan_path: str | None
+    networks: tuple[str, ...]
+    utm: tuple[tuple[str, str], ...] | None
+    now: datetime
+    tz: ZoneInfo
+    max_hashtags: int
+    offers_save_as: str | None
+    offers_json_save_as: str | None
+
+
+def apply_defaults(settings: dict) -> None:
+    for key, value in DEFAULTS.items():
+        settings.setdefault(key, copy.deepcopy(value))
+
+
+def site_url_of(settings: dict) -> str:
+    value = settings.get("CAMPAIGN_SITE_URL")
+    return settings.get("SITEURL", "") if value is None else value
+
+
+def _is_absolute_http(url: object) -> bool:
+    if not isinstance(url, str):
+        return False
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def _check_utm(value: object) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and k and isinstance(v, str) for k, v in value.items()
+    ):
+        return "must be a dict of query parameters or None"
+    for name, template in value.items():
+        fields = set(re.findall(r"\{([^{}]*)\}", template))
+        unknown = sorted(fields - _UTM_FIELDS)
+        if unknown:
+            return f"{name}: unknown placeholder {{{unknown[0]}}} (use {{network}}, {{campaign}})"
+    return None
+
+
+def _check_save_as(value: object) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value or value.startswith("/") or ".." in value:
+        return "must be a path relative to the output folder, or None"
+    return None
+
+
+def validate(settings: dict) -> list[str]:
+    """Every problem with the CAMPAIGN_* settings, as "SETTING: reason"."""
+    problems = []
+    site = site_url_of(settings)
+    if not _is_absolute_http(site):
+        source = "CAMPAIGN_SITE_URL" if settings.get("CAMPAIGN_SITE_URL") is not None else (
+            "CAMPAIGN_SITE_URL (unset, so SITEURL)"
+        )
+        problems.append(f"{source}: must be an absolute http(s) URL, got {site!r}")
+    plan = settings.get("CAMPAIGN_PLAN_PATH")
+    if plan is not None and (not isinstance(plan, str) or not plan):
+        problems.append("CAMPAIGN_PLAN_PATH: must be a file path or None")
+    nets = settings.get("CAMPAIGN_NETWORKS")
+    if not isinstance(nets, list | tuple) or not nets or not all(n in NETWORKS for n in nets):
+        problems.append(
+            f"CAMPAIGN_NETWORKS: must be a non-empty list of known networks ({', '.join(NETWORKS)})"
+        )
+    utm = _check_utm(settings.get("CAMPAIGN_UTM"))
+    if utm:
+        problems.append(f"CAMPAIGN_UTM: {utm}")
+    now = settings.get("CAMPAIGN_NOW")
+    if now is not None and not (isinstance(now, str) and _ISO_RE.match(now.strip())):
+        problems.append("CAMPAIGN_NOW: must be an ISO 8601 date-time string or None")
+    tags = settings.get("CAMPAIGN_MAX_HASHTAGS")
+    if not isinstance(tags, int) or isinstance(tags, bool) or tags < 0:
+        problems.append("CAMPAIGN_MAX_HASHTAGS: must be a whole number, 0 or more")
+    url = settings.get("CAMPAIGN_OFFERS_URL")
+    if not isinstance(url, str):
+        problems.append("CAMPAIGN_OFFERS_URL: must be a string (URL of the offers page)")
+    for key in ("CAMPAIGN_OFFERS_SAVE_AS", "CAMPAIGN_OFFERS_JSON_SAVE_AS"):
+        reason = _check_save_as(settings.get(key))
+        if reason:
+            problems.append(f"{key}: {reason}")
+    try:
+        site_timezone(settings)
+    except ZoneInfoNotFoundError:
+        problems.append(f"TIMEZONE: unknown time zone {settings.get('TIMEZONE')!r}")
+    return problems
+
+
+def site_timezone(settings: dict) -> ZoneInfo:
+    return ZoneInfo(settings.get("TIMEZONE") or "UTC")
+
+
+def parse_now(value: str, tz: ZoneInfo) -> datetime:
+    moment = datetime.fromisoformat(value.strip().replace(" ", "T"))
+    return moment.replace(tzinfo=tz) if moment.tzinfo is None else moment
+
+
+def resolve(settings: dict, clock=None) -> Config:
+    """The validated settings as one value; CAMPAIGN_NOW is read here, once per build."""
+    tz = site_timezone(settings)
+    now_setting = settings["CAMPAIGN_NOW"]
+    if now_setting is not None:
+        now = parse_now(now_setting, tz)
+    else:
+        now = (clock or (lambda: datetime.now(UTC)))()
+    utm = settings["CAMPAIGN_UTM"]
+    return Config(
+        site_url=site_url_of(settings),
+        plan_path=settings["CAMPAIGN_PLAN_PATH"],
+        networks=tuple(settings["CAMPAIGN_NETWORKS"]),
+        utm=None if utm is None else tuple(utm.items()),
+        now=now,
+        tz=tz,
+        max_hashtags=settings["CAMPAIGN_MAX_HASHTAGS"],
+        offers_save_as=settings["CAMPAIGN_OFFERS_SAVE_AS"],
+        offers_json_save_as=settings["CAMPAIGN_OFFERS_JSON_SAVE_AS"],
+    )

@@ -1,0 +1,125 @@
+"""Post texts: fill in a marketer's template, or write a matching post from the article."""
+
+import html
+import re
+from html.parser import HTMLParser
+
+from .networks import weighted_length
+
+ELLIPSIS = "…"  # counts 2 in X's weighting
+_SPACES_RE = re.compile(r"\s+")
+_WORD_RE = re.compile(r"[^\W_]+")
+_TRAILING_RE = re.compile(r"[\s,;:.!?…\-\u2013\u2014]+$")
+
+
+class _TextCollector(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts = []
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+def plain_text(fragment: str) -> str:
+    """HTML (a Pelican summary) → one line of text."""
+    collector = _TextCollector()
+    collector.feed(fragment or "")
+    collector.close()
+    return _SPACES_RE.sub(" ", html.unescape("".join(collector.parts))).strip()
+
+
+def hashtag(tag: str) -> str | None:
+    """"customer service" → "#CustomerService"; None when nothing usable remains."""
+    words = _WORD_RE.findall(tag)
+    name = "".join(word[:1].upper() + word[1:] for word in words)
+    if not name or name.isdigit():
+        return None
+    return "#" + name
+
+
+def hashtags(tags, limit: int) -> list[str]:
+    seen, result = set(), []
+    for tag in tags:
+        tagged = hashtag(str(tag))
+        if tagged and tagged.lower() not in seen:
+            seen.add(tagged.lower())
+            result.append(tagged)
+    return result[:limit]
+
+
+def fill(template: str, link: str, code: str | None = None) -> str:
+    """A marketer's text with {url} (or the link appended) and {code}."""
+    text = template.replace("{code}", code) if code else template
+    if "{url}" in text:
+        return text.replace("{url}", link)
+    return f"{text} {link}"
+
+
+def shorten(text: str, words: int) -> str:
+    """The first `words` words of `text`, with "…" if anything was cut."""
+    parts = text.split(" ")
+    if words >= len(parts):
+        return text
+    kept = _TRAILING_RE.sub("", " ".join(parts[:words]))
+    return kept + ELLIPSIS if kept else ""
+
+
+def _join(title: str, summary: str) -> str:
+    if not summary:
+        return title
+    if summary.lower().startswith(title.lower()):
+        return summary
+    separator = " " if title.endswith((".", "!", "?", ":", ELLIPSIS)) else ": "
+    return f"{title}{separator}{summary}"
+
+
+def _assemble(lead: str, link: str, tags: list[str]) -> str:
+    return " ".join(part for part in (lead, link, " ".join(tags)) if part)
+
+
+def _longest_fitting(count: int, fits) -> int | None:
+    """The largest n in 0..count with fits(n), assuming fits is monotone; None if none."""
+    if not fits(0):
+        return None
+    low, high = 0, count
+    while low < high:
+        middle = (low + high + 1) // 2
+        if fits(middle):
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def compose(title: str, summary: str, tags: list[str], link: str, max_length: int) -> str | None:
+    """A matching post: "<title>: <summary> <link> #Tag …", fitted to `max_length` by
+    dropping hashtags from the end, then shortening the summary at a word boundary, then
+    the title. Never cuts a word or a hashtag. None if even one word of title will not fit."""
+    title, summary = plain_text(title), plain_text(summary)
+
+    def length(text: str) -> int:
+        return weighted_length(text, (link,))
+
+    full = _join(title, summary)
+    for count in range(len(tags), -1, -1):
+        text = _assemble(full, link, tags[:count])
+        if length(text) <= max_length:
+            return text
+    summary_words = summary.split(" ") if summary else []
+
+    def summary_fits(n: int) -> bool:
+        return length(_assemble(_join(title, shorten(summary, n)), link, [])) <= max_length
+
+    best = _longest_fitting(len(summary_words), summary_fits)
+    if best is not None:
+        return _assemble(_join(title, shorten(summary, best)), link, [])
+    title_words = title.split(" ")
+
+    def title_fits(n: int) -> bool:
+        return n > 0 and length(_assemble(shorten(title, n), link, [])) <= max_length
+
+    best = _longest_fitting(len(title_words), lambda n: n == 0 or title_fits(n))
+    if not best:
+        return None
+    return _assemble(shorten(title, best), link, [])
