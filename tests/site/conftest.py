@@ -7,8 +7,10 @@ tests never touch output/ or state/ of the checkout.
 
 import json
 import re
+import shutil
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +19,15 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 CONTENT = ROOT / "content"
 PRODUCTION_URL = "https://blog.listening-brands.example"
+# Coupon states depend on the build time: pin it to the day the sample content was written.
+BUILD_NOW = "2026-11-22T12:00:00Z"
+# What `python -m publish metrics` writes into a post's header (docs/contract.md §3).
+ENGAGEMENT_LINES = [
+    "Engagement_X: likes 12, reposts 3, replies 1, quotes 0, bookmarks 2, impressions 1400",
+    "Engagement_X_As_Of: 2026-11-21T15:00:00Z",
+    "Engagement_X_Posts: https://x.com/i/web/status/1849203, https://x.com/i/web/status/1849377",
+]
+ENGAGED_POST = "posts/answering-customers-on-twitter.md"
 
 
 @dataclass(frozen=True)
@@ -65,39 +76,24 @@ def content_entries() -> list[Entry]:
     return entries
 
 
-def campaign_plugin_ready() -> bool:
-    """True once plugins/campaign exposes register(); until then builds use sitemap only."""
-    sys.path.insert(0, str(ROOT / "plugins"))
-    try:
-        import campaign
-    except ImportError:
-        return False
-    finally:
-        sys.path.remove(str(ROOT / "plugins"))
-    return callable(getattr(campaign, "register", None))
-
-
 @dataclass(frozen=True)
 class Build:
     output: Path
     plan: Path
     seconds: float
-    plugins: list
 
     def html(self, rel: str) -> str:
         return (self.output / rel).read_text(encoding="utf-8")
 
 
 def build_site(settings: str, workdir: Path, content: Path = CONTENT) -> Build:
-    import time
-
     output = workdir / "output"
     plan = workdir / "plan.json"
-    overrides = [f"CAMPAIGN_PLAN_PATH={json.dumps(str(plan))}"]
-    plugins = ["campaign", "sitemap"]
-    if not campaign_plugin_ready():
-        plugins = ["sitemap"]
-        overrides.append(f"PLUGINS={json.dumps(plugins)}")
+    # The campaign plugin writes its plan here instead of the checkout's state/plan.json.
+    overrides = [
+        f"CAMPAIGN_PLAN_PATH={json.dumps(str(plan))}",
+        f"CAMPAIGN_NOW={json.dumps(BUILD_NOW)}",
+    ]
     command = [
         sys.executable,
         "-m",
@@ -116,7 +112,7 @@ def build_site(settings: str, workdir: Path, content: Path = CONTENT) -> Build:
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
     seconds = time.perf_counter() - started
     assert done.returncode == 0, f"pelican failed:\n{done.stdout}\n{done.stderr}"
-    return Build(output, plan, seconds, plugins)
+    return Build(output, plan, seconds)
 
 
 @pytest.fixture(scope="session")
@@ -132,3 +128,16 @@ def prod_site(tmp_path_factory) -> Build:
 @pytest.fixture(scope="session")
 def dev_site(tmp_path_factory) -> Build:
     return build_site("pelicanconf.py", tmp_path_factory.mktemp("dev"))
+
+
+@pytest.fixture(scope="session")
+def engaged_site(tmp_path_factory) -> Build:
+    """A copy of the sample content where one post carries engagement numbers, as after
+    `publish metrics` (lines appended to the header, which ends at the first blank line)."""
+    workdir = tmp_path_factory.mktemp("engaged")
+    content = workdir / "content"
+    shutil.copytree(CONTENT, content)
+    post = content / ENGAGED_POST
+    header, _, body = post.read_text(encoding="utf-8").partition("\n\n")
+    post.write_text("\n".join([header, *ENGAGEMENT_LINES]) + "\n\n" + body, encoding="utf-8")
+    return build_site("pelicanconf.py", workdir, content)

@@ -32,6 +32,7 @@ PAGES = [
     "/archives/",
     "/tags/",
     "/about/",
+    "/offers/",
     "/404.html",
 ]
 
