@@ -35,6 +35,14 @@ class CampaignBuildFailed(SystemExit):
     """Content or settings mistakes. A SystemExit, because Pelican's main() prints a Python
     traceback for any Exception; this one ends the run with status 1 and one line."""
 
+    def __init__(self, problems: list[str]):
+        count = len(problems)
+        super().__init__(
+            f"campaign: {count} problem{'s' if count != 1 else ''} found (listed above); "
+            "the build stopped before writing the site or the plan"
+        )
+        self.problems = list(problems)
+
 
 def fail_on(problems: list[str]) -> None:
     """Log every problem, then stop the build (nothing written yet)."""
@@ -44,11 +52,7 @@ def fail_on(problems: list[str]) -> None:
         # `pelican --fatal errors` raises after the first error record; report them all.
         with contextlib.suppress(RuntimeError):
             logger.error("%s", problem)
-    count = len(problems)
-    raise CampaignBuildFailed(
-        f"campaign: {count} problem{'s' if count != 1 else ''} found (listed above); "
-        "the build stopped before writing the site or the plan"
-    )
+    raise CampaignBuildFailed(problems)
 
 
 # --- settings ---------------------------------------------------------------------

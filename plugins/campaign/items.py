@@ -33,14 +33,17 @@ def item_id(info: ArticleInfo, slot: str, network: str) -> str:
     return f"{info.lang}/{info.slug}/{slot}/{network}"
 
 
-def _window_problem(due: datetime, coupon, tz) -> str | None:
-    def local(moment: datetime) -> str:
-        return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+def _local(moment: datetime, tz) -> str:
+    return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M")
 
+
+def _window_problem(due: datetime, coupon, tz) -> str | None:
+    """Why `due` is outside the coupon's validity, in site time, or None."""
+    when = f"is due {_local(due, tz)}"
     if coupon.starts and due < coupon.starts:
-        return f"before Coupon_Starts ({local(coupon.starts)})"
+        return f"{when}, before Coupon_Starts ({_local(coupon.starts, tz)})"
     if coupon.expires and due >= coupon.expires:
-        return f"at or after Coupon_Expires ({local(coupon.expires)})"
+        return f"{when}, at or after Coupon_Expires ({_local(coupon.expires, tz)})"
     return None
 
 
@@ -108,7 +111,7 @@ def _post_items(info, meta, config, problems):
                     problems.append(
                         (
                             slot.key,
-                            f"mentions coupon {coupon.code} but is due {utc_iso(due)}, {outside}",
+                            f"mentions coupon {coupon.code} but {outside}",
                         )
                     )
                     continue
@@ -127,7 +130,7 @@ def _announcement_items(info, meta, config, problems):
     due, warnings = resolve_due(coupon.starts, info.date)
     outside = _window_problem(due, coupon, config.tz)
     if outside:
-        problems.append(("Coupon_Social", f"due {utc_iso(due)}, {outside}"))
+        problems.append(("Coupon_Social", f"the announcement {outside}"))
         return []
     items = []
     for network in meta.networks:
