@@ -1,0 +1,458 @@
+"""A loopback fake of the X API v2 endpoints the publisher uses, speaking X's wire format.
+
+    with running_fake() as fake:           # or the `fake_x` pytest fixture
+        fake.url                           # "http://127.0.0.1:PORT/2" → X_API_BASE_URL
+        fake.fail("POST /2/tweets", "429", times=1)
+        fake.set_metrics(post_id, likes=3, impressions=120)
+        fake.posts_created                 # how many posts were ever created
+
+Endpoints: POST /2/tweets, GET /2/tweets?ids=, GET /2/tweets/:id, DELETE /2/tweets/:id,
+GET /2/users/me, GET /2/users/:id/tweets. Every request needs a Bearer token or an OAuth 1.0a
+header whose HMAC-SHA1 signature is checked against the configured credentials (401 problem
+JSON otherwise). Every answer carries x-rate-limit-limit/-remaining/-reset. The clock
+(`fake.now`) sets created_at and reset times.
+
+Faults (`fail(endpoint, kind, times=N)`) answer the next N requests to that endpoint with:
+"400", "401", "402", "403" (client forbidden), "403-duplicate", "429", "500",
+"503-html" (not JSON), "malformed" (2xx with a broken body), "hang" (no answer until the
+client has timed out), "hold" (wait until `release_hold()`, then answer normally),
+"drop-after-create" (create the post, then close the connection without answering),
+"malformed-after-create", "hang-after-create".
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import hmac
+import json
+import re
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, quote, unquote, urlsplit
+
+USER_ID = "1234567890"
+USERNAME = "listeningbrands"
+CREDENTIALS = {
+    "X_API_KEY": "fake-consumer-key",
+    "X_API_SECRET": "fake-consumer-secret",
+    "X_ACCESS_TOKEN": f"{USER_ID}-fakeaccesstoken",
+    "X_ACCESS_TOKEN_SECRET": "fake-access-secret",
+    "X_BEARER_TOKEN": "fake-bearer-token",
+}
+FIRST_ID = 1849203000000000000
+_URL = re.compile(r"https?://\S+")
+
+
+def x_time(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+def problem(status: int, title: str, detail: str, type_: str = "about:blank",
+            **extra) -> dict:
+    return {"title": title, "detail": detail, "type": type_, "status": status, **extra}
+
+
+def not_found_error(post_id: str, parameter: str = "ids") -> dict:
+    return {
+        "value": post_id,
+        "detail": f"Could not find tweet with {parameter}: [{post_id}].",
+        "title": "Not Found Error",
+        "resource_type": "tweet",
+        "parameter": parameter,
+        "resource_id": post_id,
+        "type": "https://api.twitter.com/2/problems/resource-not-found",
+    }
+
+
+def _enc(text: str) -> str:
+    return quote(text, safe="~-._")
+
+
+def oauth1_signature(method: str, base_uri: str, params: list[tuple[str, str]],
+                     consumer_secret: str, token_secret: str) -> str:
+    normalized = "&".join(f"{k}={v}" for k, v in sorted((_enc(k), _enc(v)) for k, v in params))
+    base = "&".join([method.upper(), _enc(base_uri), _enc(normalized)])
+    key = f"{_enc(consumer_secret)}&{_enc(token_secret)}".encode()
+    return base64.b64encode(hmac.new(key, base.encode(), hashlib.sha1).digest()).decode()
+
+
+@dataclass
+class Post:
+    id: str
+    text: str
+    created_at: datetime
+    urls: list[dict] = field(default_factory=list)
+    metrics: dict = field(default_factory=dict)
+
+
+class FakeX:
+    def __init__(self, now: datetime | None = None, *, check_signatures: bool = True):
+        self.now = now or datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
+        self.credentials = dict(CREDENTIALS)
+        self.check_signatures = check_signatures
+        self.tco = False                    # rewrite links to t.co like real X does
+        self.repost_spelling = False        # public_metrics.repost_count instead of retweet_
+        self.posts: dict[str, Post] = {}
+        self.posts_created = 0
+        self.requests: list[tuple[str, str]] = []
+        self.faults: dict[str, list[str]] = {}
+        self.rate_limit_window = 900
+        self._next_id = FIRST_ID
+        self._lock = threading.Lock()
+        self.release = threading.Event()    # set at shutdown: ends every hang
+        self.hold_release = threading.Event()
+        self.holding = threading.Event()    # a request is being held
+        self.hang_seconds = 5.0
+        self.server: ThreadingHTTPServer | None = None
+
+    # --- test controls --------------------------------------------------------------
+    @property
+    def url(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}/2"
+
+    def env(self, **overrides: str) -> dict[str, str]:
+        env = {**self.credentials, "X_API_BASE_URL": self.url,
+               "PUBLISH_HTTP_TIMEOUT": "2,0.3"}
+        env.update(overrides)
+        return env
+
+    def fail(self, endpoint: str, kind: str, times: int = 1) -> None:
+        with self._lock:
+            self.faults.setdefault(endpoint, []).extend([kind] * times)
+
+    def release_hold(self) -> None:
+        self.hold_release.set()
+
+    def set_metrics(self, post_id: str, *, likes=0, reposts=0, replies=0, quotes=0,
+                    bookmarks=0, impressions=0) -> None:
+        self.posts[post_id].metrics = {
+            "like_count": likes, "retweet_count": reposts, "reply_count": replies,
+            "quote_count": quotes, "bookmark_count": bookmarks, "impression_count": impressions,
+        }
+
+    def add_post(self, text: str, created_at: datetime | None = None) -> str:
+        with self._lock:
+            return self._create(text, created_at or self.now).id
+
+    def posts_containing(self, link: str) -> list[Post]:
+        return [p for p in self.posts.values()
+                if link in p.text or any(u["expanded_url"] == link for u in p.urls)]
+
+    def count(self, method: str, path: str) -> int:
+        return sum(1 for m, p in self.requests if m == method and p == path)
+
+    # --- the model ------------------------------------------------------------------------
+    def _create(self, text: str, created_at: datetime) -> Post:
+        post_id = str(self._next_id)
+        self._next_id += 1
+        urls = []
+        stored = text
+        if self.tco:
+            for n, match in enumerate(_URL.finditer(text)):
+                short = f"https://t.co/fake{post_id[-4:]}{n}"
+                stored = stored.replace(match.group(0), short, 1)
+                urls.append({"url": short, "expanded_url": match.group(0),
+                             "display_url": match.group(0).split("//", 1)[1][:24] + "…"})
+        else:
+            urls = [{"url": m.group(0), "expanded_url": m.group(0)}
+                    for m in _URL.finditer(text)]
+        post = Post(post_id, stored, created_at, urls)
+        self.posts[post_id] = post
+        self.posts_created += 1
+        return post
+
+    def _original_text(self, post: Post) -> str:
+        text = post.text
+        for url in post.urls:
+            text = text.replace(url["url"], url["expanded_url"])
+        return text
+
+    def tweet_json(self, post: Post, fields: set[str]) -> dict:
+        data = {"id": post.id, "text": post.text, "edit_history_tweet_ids": [post.id]}
+        if "created_at" in fields:
+            data["created_at"] = x_time(post.created_at)
+        if "author_id" in fields:
+            data["author_id"] = USER_ID
+        if "entities" in fields and post.urls:
+            data["entities"] = {"urls": [dict(u, start=0, end=0) for u in post.urls]}
+        if "public_metrics" in fields:
+            metrics = {"retweet_count": 0, "reply_count": 0, "like_count": 0,
+                       "quote_count": 0, "bookmark_count": 0, "impression_count": 0}
+            metrics.update(post.metrics)
+            if self.repost_spelling:
+                metrics["repost_count"] = metrics.pop("retweet_count")
+            data["public_metrics"] = metrics
+        return data
+
+    def rate_headers(self, remaining: int = 99) -> dict[str, str]:
+        reset = int((self.now + timedelta(seconds=self.rate_limit_window)).timestamp())
+        return {"x-rate-limit-limit": "100", "x-rate-limit-remaining": str(remaining),
+                "x-rate-limit-reset": str(reset)}
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _Server
+
+    def log_message(self, format, *args):
+        return
+
+    @property
+    def fake(self) -> FakeX:
+        return self.server.fake
+
+    # --- plumbing -------------------------------------------------------------------------
+    def _send(self, status: int, body: object, headers: dict[str, str] | None = None,
+              raw: bytes | None = None, content_type: str = "application/json") -> None:
+        payload = raw if raw is not None else json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("content-type", content_type)
+        self.send_header("content-length", str(len(payload)))
+        for key, value in {**self.fake.rate_headers(), **(headers or {})}.items():
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(payload)
+        self.wfile.flush()
+
+    def _drop(self) -> None:
+        self.close_connection = True
+        with contextlib.suppress(OSError):
+            self.connection.shutdown(2)
+
+    def _authorized(self, method: str, path: str, query: list[tuple[str, str]]) -> bool:
+        header = self.headers.get("Authorization", "")
+        creds = self.fake.credentials
+        if header.startswith("Bearer "):
+            return header[7:] == creds["X_BEARER_TOKEN"]
+        if not header.startswith("OAuth "):
+            return False
+        params = {k: unquote(v) for k, v in re.findall(r'(\w+)="([^"]*)"', header)}
+        if params.get("oauth_consumer_key") != creds["X_API_KEY"]:
+            return False
+        if params.get("oauth_token") != creds["X_ACCESS_TOKEN"]:
+            return False
+        if not self.fake.check_signatures:
+            return True
+        signature = params.pop("oauth_signature", "")
+        params.pop("realm", None)
+        base_uri = f"http://{self.headers.get('Host')}{path}"
+        expected = oauth1_signature(method, base_uri, [*query, *params.items()],
+                                    creds["X_API_SECRET"], creds["X_ACCESS_TOKEN_SECRET"])
+        return hmac.compare_digest(signature, expected)
+
+    def _fault(self, endpoint: str) -> str | None:
+        with self.fake._lock:
+            queue = self.fake.faults.get(endpoint)
+            return queue.pop(0) if queue else None
+
+    def _answer_fault(self, kind: str) -> bool:
+        """Answer with a plain fault; False when `kind` needs the endpoint's own logic."""
+        fake = self.fake
+        if kind == "400":
+            self._send(400, {"errors": [{"parameters": {"text": ["…"]},
+                                         "message": "Invalid text"}],
+                             "title": "Invalid Request",
+                             "detail": "One or more parameters to your request was invalid.",
+                             "type": "https://api.twitter.com/2/problems/invalid-request"})
+        elif kind == "401":
+            self._send(401, problem(401, "Unauthorized", "Unauthorized"))
+        elif kind == "402":
+            self._send(402, problem(402, "CreditsDepleted",
+                                    "Your account does not have any credits.",
+                                    "https://api.twitter.com/2/problems/credits-depleted"))
+        elif kind == "403":
+            self._send(403, {"type": "https://api.x.com/2/problems/client-forbidden",
+                             "title": "Client Forbidden",
+                             "detail": "This request must be made using an approved "
+                                       "developer account.",
+                             "reason": "client-not-enrolled",
+                             "registration_url": "https://developer.x.com/"})
+        elif kind == "403-duplicate":
+            self._send(403, problem(403, "Forbidden", "You are not allowed to create a Tweet "
+                                    "with duplicate content."))
+        elif kind == "429":
+            self._send(429, problem(429, "Too Many Requests", "Too Many Requests"),
+                       headers=fake.rate_headers(remaining=0))
+        elif kind == "500":
+            self._send(500, problem(500, "Internal Server Error", "Internal Server Error"))
+        elif kind == "503-html":
+            self._send(503, None, raw=b"<html><body>Over capacity</body></html>",
+                       content_type="text/html")
+        elif kind == "malformed":
+            self._send(200, None, raw=b'{"data": {"id": ')
+        elif kind == "hang":
+            fake.release.wait(fake.hang_seconds)
+            self._drop()
+        else:
+            return False
+        return True
+
+    # --- routing --------------------------------------------------------------------------
+    def _route(self, method: str) -> None:
+        parts = urlsplit(self.path)
+        path, query = parts.path, parse_qsl(parts.query, keep_blank_values=True)
+        fake = self.fake
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        if re.fullmatch(r"/2/tweets/\d+", path):
+            endpoint = f"{method} /2/tweets/:id"
+        elif re.fullmatch(r"/2/users/\d+/tweets", path):
+            endpoint = f"{method} /2/users/:id/tweets"
+        else:
+            endpoint = f"{method} {path}"
+        with fake._lock:
+            fake.requests.append((method, endpoint.split(" ", 1)[1]))
+        if not self._authorized(method, path, query):
+            self._send(401, problem(401, "Unauthorized", "Unauthorized"))
+            return
+        kind = self._fault(endpoint)
+        if kind == "hold":
+            fake.holding.set()
+            fake.hold_release.wait(30)
+            kind = None
+        if kind and self._answer_fault(kind):
+            return
+        handler = {
+            "POST /2/tweets": self._create,
+            "GET /2/tweets": self._lookup,
+            "GET /2/tweets/:id": self._single,
+            "DELETE /2/tweets/:id": self._delete,
+            "GET /2/users/me": self._me,
+            "GET /2/users/:id/tweets": self._timeline,
+        }.get(endpoint)
+        if handler is None:
+            self._send(404, problem(404, "Not Found", f"no route {endpoint}"))
+            return
+        handler(path, dict(query), body, kind)
+
+    def do_GET(self):
+        self._route("GET")
+
+    def do_POST(self):
+        self._route("POST")
+
+    def do_DELETE(self):
+        self._route("DELETE")
+
+    # --- endpoints ------------------------------------------------------------------------
+    def _create(self, path, query, body, kind):
+        fake = self.fake
+        try:
+            text = json.loads(body or b"{}").get("text")
+        except (ValueError, AttributeError):
+            text = None
+        if not isinstance(text, str) or not text.strip():
+            self._answer_fault("400")
+            return
+        with fake._lock:
+            duplicate = any(fake._original_text(p) == text for p in fake.posts.values())
+            post = None if duplicate else fake._create(text, fake.now)
+        if post is None:
+            self._answer_fault("403-duplicate")
+            return
+        if kind == "drop-after-create":
+            self._drop()
+            return
+        if kind == "malformed-after-create":
+            self._send(201, None, raw=b'{"data": {"id": "' + post.id.encode())
+            return
+        if kind == "hang-after-create":
+            fake.release.wait(fake.hang_seconds)
+            self._drop()
+            return
+        self._send(201, {"data": {"id": post.id, "text": post.text,
+                                  "edit_history_tweet_ids": [post.id]}})
+
+    @staticmethod
+    def _fields(query) -> set[str]:
+        raw = query.get("tweet.fields") or query.get("post.fields") or ""
+        return {f for f in raw.split(",") if f}
+
+    def _lookup(self, path, query, body, kind):
+        ids = [i for i in (query.get("ids") or "").split(",") if i]
+        if not ids or len(ids) > 100:
+            self._answer_fault("400")
+            return
+        fields = self._fields(query)
+        data = [self.fake.tweet_json(self.fake.posts[i], fields) for i in ids
+                if i in self.fake.posts]
+        errors = [not_found_error(i) for i in ids if i not in self.fake.posts]
+        answer = {}
+        if data:
+            answer["data"] = data
+        if errors:
+            answer["errors"] = errors
+        self._send(200, answer)
+
+    def _single(self, path, query, body, kind):
+        post_id = path.rsplit("/", 1)[1]
+        post = self.fake.posts.get(post_id)
+        if post is None:
+            self._send(200, {"errors": [not_found_error(post_id, "id")]})
+        else:
+            self._send(200, {"data": self.fake.tweet_json(post, self._fields(query))})
+
+    def _delete(self, path, query, body, kind):
+        post_id = path.rsplit("/", 1)[1]
+        deleted = self.fake.posts.pop(post_id, None) is not None
+        self._send(200, {"data": {"deleted": deleted}})
+
+    def _me(self, path, query, body, kind):
+        self._send(200, {"data": {"id": USER_ID, "name": "Listening Brands",
+                                  "username": USERNAME}})
+
+    def _timeline(self, path, query, body, kind):
+        user_id = path.split("/")[3]
+        try:
+            max_results = int(query.get("max_results", "10"))
+        except ValueError:
+            max_results = 0
+        if not 5 <= max_results <= 100:
+            self._answer_fault("400")
+            return
+        posts = sorted(self.fake.posts.values(), key=lambda p: int(p.id), reverse=True)
+        if user_id != USER_ID:
+            posts = []
+        if query.get("since_id"):
+            posts = [p for p in posts if int(p.id) > int(query["since_id"])]
+        offset = int(query.get("pagination_token") or 0)
+        page = posts[offset:offset + max_results]
+        meta: dict = {"result_count": len(page)}
+        if page:
+            meta["newest_id"] = page[0].id
+            meta["oldest_id"] = page[-1].id
+        if offset + max_results < len(posts):
+            meta["next_token"] = str(offset + max_results)
+        answer: dict = {"meta": meta}
+        if page:
+            answer["data"] = [self.fake.tweet_json(p, self._fields(query)) for p in page]
+        self._send(200, answer)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    fake: FakeX
+
+
+@contextlib.contextmanager
+def running_fake(**kwargs) -> Iterator[FakeX]:
+    fake = FakeX(**kwargs)
+    server = _Server(("127.0.0.1", 0), _Handler)
+    server.fake = fake
+    fake.server = server
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), name="fake-x", daemon=True)
+    thread.start()
+    try:
+        yield fake
+    finally:
+        fake.release.set()
+        fake.hold_release.set()
+        server.shutdown()
+        server.server_close()
+        thread.join(5)

@@ -1,0 +1,176 @@
+"""Fixtures for the publisher tests: a loopback fake X, a throwaway project folder with a
+hand-written plan (docs/contract.md §1) and Markdown posts, and ways to run the CLI in-process
+or as a real subprocess."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from publish.cli import main
+from tests.fake_x import running_fake
+
+REPO = Path(__file__).resolve().parents[2]
+NOW = "2026-11-22T15:00:00Z"
+SITE = "https://blog.listening-brands.example"
+
+
+def link(slug: str) -> str:
+    return f"{SITE}/2026/{slug}/?utm_source=x&utm_medium=social&utm_campaign={slug}"
+
+
+def item(slug: str, slot: str, due: str, text: str, *, lang: str = "en",
+         source: str | None = None, kind: str = "article-post", warnings=None) -> dict:
+    url = link(slug)
+    return {
+        "id": f"{lang}/{slug}/{slot}/x", "kind": kind, "network": "x", "due": due,
+        "text": f"{text} {url}", "link": url, "weighted_length": len(text) + 24,
+        "max_length": 280, "source": source or f"posts/{slug}.md", "slug": slug,
+        "lang": lang, "title": slug.replace("-", " ").title(), "campaign": slug,
+        "coupon": "LISTEN20" if kind == "coupon-announcement" else None,
+        "warnings": warnings if warnings is not None else
+        ["contains a link: X charges more for posts with a link (as of 2026)"],
+    }
+
+
+ANSWERING = "answering-customers-on-twitter"
+ICELANDIC = "hlustad-a-vidskiptavini"
+OLD = "old-news"
+ITEMS = [
+    item(OLD, "social-1", "2026-11-19T09:00:00Z", "Old news, never posted"),
+    item(ANSWERING, "social-1", "2026-11-22T09:00:00Z",
+         "We answer every mention within an hour. Here is how"),
+    item(ICELANDIC, "social-1", "2026-11-22T12:00:00Z",
+         "Við svörum öllum á innan við klukkustund. Svona förum við að", lang="is"),
+    item(ANSWERING, "coupon", "2026-11-22T14:30:00Z",
+         "Our listeners get 20% off until New Year: LISTEN20", kind="coupon-announcement",
+         warnings=[]),
+    item(ANSWERING, "social-2", "2026-11-25T09:00:00Z",
+         "Three days on: what changed when we answered faster"),
+]
+DUE_IDS = [f"en/{ANSWERING}/social-1/x", f"is/{ICELANDIC}/social-1/x",
+           f"en/{ANSWERING}/coupon/x"]
+
+POSTS = {
+    f"posts/{ANSWERING}.md": (
+        "Title: Answering customers on Twitter\n"
+        "Date: 2026-11-22 09:00\n"
+        "Tags: customer service, twitter\n"
+        "Social: We answer every mention within an hour. Here is how {url}\n"
+        "\n"
+        "We answer every mention within an hour.  \n"
+        "Engagement_X: this body line is not a header\n"
+    ),
+    f"posts/{ICELANDIC}.md": (
+        "Title: Hlustað á viðskiptavini\r\n"
+        "Date: 2026-11-22 12:00\r\n"
+        "Lang: is\r\n"
+        "\r\n"
+        "Við svörum öllum \u2013 líka á sunnudögum. Þökk fyrir!\r\n"
+    ),
+    f"posts/{OLD}.md": "Title: Old news\nDate: 2026-11-19 09:00\n\nOld.\n",
+}
+
+
+def plan_doc(items=None) -> dict:
+    return {"schema": "campaign-plan/1", "site_url": SITE,
+            "items": sorted(items if items is not None else ITEMS,
+                            key=lambda i: (i["due"], i["id"]))}
+
+
+def write_plan(path: Path, items=None) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(plan_doc(items), indent=2, ensure_ascii=False,
+                               sort_keys=True) + "\n", encoding="utf-8")
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def text(self) -> str:
+        return self.out + self.err
+
+
+@dataclass
+class Project:
+    root: Path
+
+    @property
+    def plan(self) -> Path:
+        return self.root / "state" / "plan.json"
+
+    @property
+    def ledger(self) -> Path:
+        return self.root / "state" / "ledger.json"
+
+    @property
+    def history(self) -> Path:
+        return self.root / "state" / "history.jsonl"
+
+    @property
+    def content(self) -> Path:
+        return self.root / "content"
+
+    def post(self, slug: str) -> Path:
+        return self.content / "posts" / f"{slug}.md"
+
+    def ledger_items(self) -> dict:
+        return json.loads(self.ledger.read_text(encoding="utf-8"))["items"]
+
+    def paths(self) -> list[str]:
+        return ["--plan", str(self.plan), "--ledger", str(self.ledger),
+                "--history", str(self.history), "--content", str(self.content)]
+
+    def cli(self, *args: str, env: dict | None = None, now: str | None = NOW,
+            tty: bool = False) -> Result:
+        """Run `python -m publish` in-process (no sleeping: reads retry instantly)."""
+        out, err = io.StringIO(), io.StringIO()
+        argv = [*args, *self.paths()] + (["--now", now] if now else [])
+        code = main(argv, env=env or {}, stdout=out, stderr=err, sleep=lambda s: None,
+                    tty=tty)
+        return Result(code, out.getvalue(), err.getvalue())
+
+    def spawn(self, *args: str, env: dict | None = None, now: str | None = NOW,
+              **popen) -> subprocess.Popen:
+        argv = [sys.executable, "-m", "publish", *args]
+        if now:
+            argv += ["--now", now]
+        full_env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(REPO),
+                    **(env or {})}
+        return subprocess.Popen(argv, cwd=self.root, env=full_env, text=True,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, **popen)
+
+    def subprocess(self, *args: str, env: dict | None = None, now: str | None = NOW,
+                   timeout: float = 30) -> Result:
+        proc = self.spawn(*args, env=env, now=now)
+        out, err = proc.communicate(timeout=timeout)
+        return Result(proc.returncode, out, err)
+
+
+@pytest.fixture
+def fake_x():
+    with running_fake(now=datetime(2026, 11, 22, 15, 0, tzinfo=UTC)) as fake:
+        yield fake
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    proj = Project(tmp_path / "site")
+    for rel, text in POSTS.items():
+        path = proj.content / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(text.encode("utf-8"))
+    write_plan(proj.plan)
+    return proj
