@@ -21,7 +21,14 @@ from .items import ArticleInfo, article_items
 from .links import article_url
 from .metadata import parse_campaign_meta
 from .offers import article_coupon, live_offers, offers_feed, offers_jsonld
-from .plan import coupon_conflicts, dumps, duplicate_ids, plan_document, write_atomic
+from .plan import (
+    coupon_conflicts,
+    dumps,
+    duplicate_ids,
+    plan_document,
+    sort_items,
+    write_atomic,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -149,7 +156,7 @@ def all_generators_finalized(generators) -> None:
     offers = []
     for article, meta, own_items in results:
         url = article_url(config.site_url, article.url)
-        article.social_items = own_items
+        article.social_items = sort_items(own_items)  # plan order
         article.coupon = article_coupon(meta.coupon, config.now, url, config.tz)
         article.engagement = meta.engagement
         if any(article is a for a in articles.articles + articles.translations):
