@@ -5,6 +5,7 @@ import functools
 import os
 import shutil
 import threading
+from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -53,17 +54,26 @@ class QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def base_url(dev_site):
-    """The development build (root-relative links) served on 127.0.0.1, any free port."""
-    handler = functools.partial(QuietHandler, directory=str(dev_site.output))
+@contextmanager
+def serve(folder):
+    """folder served on 127.0.0.1 at a free port, in a thread."""
+    handler = functools.partial(QuietHandler, directory=str(folder))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@pytest.fixture(scope="module")
+def base_url(dev_site):
+    """The development build (root-relative links, as `make serve` shows it)."""
+    with serve(dev_site.output) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -102,6 +112,38 @@ def test_page_loads_cleanly_and_has_no_axe_violations(browser, base_url, path):
         assert results.violations_count == 0, results.generate_report()
     finally:
         page.close()
+
+
+def test_engagement_block_is_accessible(browser, engaged_site):
+    from axe_playwright_python.sync_playwright import Axe
+
+    with serve(engaged_site.output) as url:
+        page, problems = open_page(browser, url + PAGES[1])
+        try:
+            assert page.locator("section.engagement dl.metrics").count() == 1
+            results = Axe().run(page)
+            assert not problems, "\n".join(problems)
+            assert results.violations_count == 0, results.generate_report()
+        finally:
+            page.close()
+
+
+def test_copy_button_is_added_only_with_javascript(browser, base_url):
+    page, problems = open_page(browser, base_url + PAGES[1])
+    try:
+        page.locator("button.copy-button").wait_for()
+        assert page.locator("button.copy-button").inner_text() == "Copy code"
+        assert not problems, "\n".join(problems)
+    finally:
+        page.close()
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(base_url + PAGES[1])
+        assert page.locator("code.coupon-code").inner_text() == "LISTEN20"
+        assert page.locator("button.copy-button").count() == 0
+    finally:
+        context.close()
 
 
 def test_mobile_width_does_not_scroll_sideways(browser, base_url):

@@ -2,8 +2,8 @@
 
 import re
 
-from conftest import ENGAGED_POST, PRODUCTION_URL, read_header
 from site_html import scan
+from sitebuild import ENGAGED_POST, PRODUCTION_URL, read_header
 
 LIVE = "2026/answering-customers-on-twitter/index.html"
 EXPIRED = "2026/coupons-for-attention/index.html"

@@ -4,11 +4,12 @@ import json
 import math
 import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import PRODUCTION_URL
 from site_html import page_url, resolve, scan
+from sitebuild import PRODUCTION_URL
 
 HOST = urlsplit(PRODUCTION_URL).netloc
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -238,3 +239,12 @@ def test_dev_build_uses_root_relative_links_and_no_feeds(dev_site, entries):
     assert f'<link rel="canonical" href="{PRODUCTION_URL}/{post.url}">' in dev_site.html(
         post.output
     )
+
+
+def test_shared_templates_never_loop_over_all_articles():
+    """base.html and macros.html render on every page: a loop over `articles` or `dates`
+    there would make the build quadratic in the number of posts."""
+    templates = Path(__file__).resolve().parents[2] / "theme" / "templates"
+    for name in ("base.html", "macros.html"):
+        text = (templates / name).read_text(encoding="utf-8")
+        assert not re.search(r"\bin\s+(all_articles|articles|dates)\b", text), name
