@@ -54,6 +54,8 @@ def header_span(lines: Sequence[str]) -> tuple[int, int]:
         if not body.strip():
             break
         end += 1
+    if end > start and _key_of(lines[start]) is None:
+        return start, start          # prose, not a metadata header
     return start, end
 
 
@@ -68,7 +70,7 @@ def set_header_lines(text: str, values: Sequence[tuple[str, str]]) -> str:
     and all are inserted after the last header line. Nothing else changes."""
     lines = split_lines(text)
     start, end = header_span(lines)
-    if start == end and start == 0 and lines and _key_of(lines[0]) is None:
+    if start == end == 0:
         raise HeaderError("no metadata header at the top of the file")
     wanted = {key.lower(): (key, value) for key, value in values}
     found: dict[str, list[int]] = {}
