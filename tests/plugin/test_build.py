@@ -288,3 +288,40 @@ def test_cli_succeeds_with_fatal_errors(data_copy, tmp_path):
     assert json.loads((tmp_path / "plan.json").read_text())["items"][0]["id"] == (
         "en/upcoming-offer/coupon/x"
     )
+
+
+def test_two_posts_with_one_slug_are_refused(tmp_path):
+    content = write_posts(tmp_path / "content", {
+        "a.md": HEAD + "Social: One {url}\n\nx\n",
+        "b.md": HEAD + "Social: Two {url}\n\nx\n",
+    })
+    assert_refused(content, tmp_path, [
+        "posts/b.md: Slug: plan id en/a-post/social-1/x is also produced by posts/a.md"
+    ])
+
+
+def test_a_theme_offers_template_wins_and_can_extend_the_bundled_one(data_copy, tmp_path):
+    theme = tmp_path / "theme"
+    (theme / "templates").mkdir(parents=True)
+    (theme / "templates" / "offers.html").write_text(
+        '{% extends "!campaign/offers.html" %}'
+        "{% block offers %}THEMED {{ offers|length }} {{ super() }}{% endblock %}"
+    )
+    run_build(data_copy("offers"), tmp_path, THEME=str(theme))
+    page = (tmp_path / "output" / "offers" / "index.html").read_text(encoding="utf-8")
+    assert "THEMED 1" in page and "LIVE10" in page
+
+
+def test_matching_post_from_pelicans_own_summary(tmp_path):
+    body = "Customers **tell** us what they need, if we [listen](https://example.com). " * 8
+    content = write_posts(tmp_path / "content", {
+        "a.md": "Title: Listening first\nDate: 2026-11-20 09:00\nTags: customer service, 2026\n\n"
+                + body + "\n",
+    })
+    plan = json.loads(run_build(content, tmp_path, CAMPAIGN_UTM=None).read_text())
+    link = "https://blog.listening-brands.example/2026/listening-first/"
+    text = plan["items"][0]["text"]
+    assert text.startswith("Listening first: Customers tell us what they need, if we listen. ")
+    assert text.endswith(f"… {link}")  # summary shortened at a word: hashtags went first
+    assert "<" not in text and "#" not in text
+    assert plan["items"][0]["weighted_length"] <= 280
