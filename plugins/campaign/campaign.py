@@ -120,10 +120,14 @@ def _has_real_date(article) -> bool:
 
 
 def analyse(generator, config):
-    """Parse and check every article. Returns (problems, per-article results, plan items)."""
+    """Parse and check every article.
+
+    Returns (problems, [(article, meta, items, is_published)], plan items).
+    """
     published = generator.articles + generator.translations
     others = (generator.hidden_articles + generator.hidden_translations
               + generator.drafts + generator.drafts_translations)
+    published_ids = {id(article) for article in published}
     problems, results, items, coupons = [], [], [], []
     for article in sorted(published + others, key=_source):
         source = _source(article)
@@ -136,11 +140,10 @@ def analyse(generator, config):
         problems += [f"{source}: {key}: {reason}" for key, reason in article_problems]
         if meta.coupon:
             coupons.append((source, article.slug, article.lang, meta.coupon))
-        is_published = any(article is p for p in published)
-        if not is_published:
+        if id(article) not in published_ids:
             own_items = []
         items += own_items
-        results.append((article, meta, own_items))
+        results.append((article, meta, own_items, id(article) in published_ids))
     problems += coupon_conflicts(coupons)
     problems += duplicate_ids(items)
     return problems, results, items
@@ -154,12 +157,12 @@ def all_generators_finalized(generators) -> None:
     problems, results, items = analyse(articles, config)
     fail_on(problems)
     offers = []
-    for article, meta, own_items in results:
+    for article, meta, own_items, is_published in results:
         url = article_url(config.site_url, article.url)
         article.social_items = sort_items(own_items)  # plan order
         article.coupon = article_coupon(meta.coupon, config.now, url, config.tz)
         article.engagement = meta.engagement
-        if any(article is a for a in articles.articles + articles.translations):
+        if is_published:
             offers.append((article, article.coupon, url))
     for generator in generators:
         if isinstance(generator, OffersGenerator):
