@@ -58,7 +58,7 @@ def test_happy_path_header_updated_then_untouched(project, fake_x):
         f"Engagement_X_Posts: https://x.com/i/web/status/{ids[ICE]}\r\n"
         "\r\n"
         "Við svörum öllum \u2013 líka á sunnudögum. Þökk fyrir!\r\n"
-    ).encode("utf-8")
+    ).encode()
     assert project.post("old-news").read_bytes() == before_old
 
     history = [json.loads(line) for line in project.history.read_text().splitlines()]
