@@ -99,7 +99,7 @@ class Daemon:
         self._metrics()
         while not self.stop.is_set():
             self.scheduler.run_pending()
-            idle = self.scheduler.idle_seconds()
+            idle = self.scheduler.idle_seconds
             pause = self.config.max_wait_seconds if idle is None else idle
             if self.wait(max(0.0, min(pause, self.config.max_wait_seconds))):
                 break
