@@ -1,5 +1,6 @@
 """What the theme shows from the campaign plugin (docs/contract.md §4), in real builds."""
 
+import json
 import re
 
 from site_html import scan
@@ -71,3 +72,15 @@ def test_previous_and_next_posts_are_linked(prod_site):
     assert f'href="{PRODUCTION_URL}/2026/when-not-to-reply/" rel="next"' in html
     oldest = prod_site.html("2026/listening-before-talking/index.html")
     assert 'rel="prev"' not in oldest and 'rel="next"' in oldest
+
+
+def offer_json_ld(site, rel):
+    blocks = [json.loads(block) for block in scan(site.output / rel).json_ld]
+    return [b for b in blocks if b["@type"] == "Offer"]
+
+
+def test_live_coupon_has_offer_json_ld_and_expired_has_none(prod_site):
+    (offer,) = offer_json_ld(prod_site, LIVE)
+    assert offer["identifier"] == "LISTEN20"
+    assert offer["url"].startswith(f"{PRODUCTION_URL}/2026/answering-customers-on-twitter/")
+    assert offer_json_ld(prod_site, EXPIRED) == []

@@ -118,9 +118,10 @@ def test_home_page_canonical_is_the_site_root(prod_site):
 def test_articles_carry_json_ld_blog_posting(prod_site, entries):
     for post in articles(entries):
         page = scan(prod_site.output / post.output)
-        assert len(page.json_ld) == 1, post.url
-        data = json.loads(page.json_ld[0])
-        assert data["@type"] == "BlogPosting"
+        blocks = [json.loads(block) for block in page.json_ld]
+        postings = [b for b in blocks if b["@type"] == "BlogPosting"]
+        assert len(postings) == 1, post.url
+        data = postings[0]
         assert data["headline"] == post.title
         assert data["url"] == f"{PRODUCTION_URL}/{post.url}"
         assert data["inLanguage"] == post.lang
