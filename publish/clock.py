@@ -56,6 +56,19 @@ def format_duration(value: timedelta) -> str:
     return f"{seconds}s"
 
 
+def format_age(value: timedelta) -> str:
+    """A readable span for people: '3d 6h', '6h', '45m'."""
+    minutes = int(value.total_seconds()) // 60
+    days, rest = divmod(minutes, 1440)
+    hours, mins = divmod(rest, 60)
+    parts = [f"{days}d"] if days else []
+    if hours:
+        parts.append(f"{hours}h")
+    if mins and not days:
+        parts.append(f"{mins}m")
+    return " ".join(parts) or "0m"
+
+
 def parse_cadence(text: str) -> tuple[timedelta, ...]:
     """'1h,1d,7d,30d' → increasing offsets after posting."""
     parts = [p for p in text.split(",") if p.strip()]

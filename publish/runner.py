@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from publish import ledger as L
-from publish.clock import format_duration, format_time, parse_time
+from publish.clock import format_age, format_duration, format_time, parse_time
 from publish.crashpoints import crashpoint
 from publish.ledger import Entry, Ledger, LedgerStore
 from publish.networks import ErrorKind, FoundPost, Network, NetworkError
@@ -277,7 +277,7 @@ class _Run:
                           "or `--not-posted`")
             self.report.unknown += 1
         elif action is Action.MISSED:
-            late = format_duration(lateness(item, self.now))
+            late = format_age(lateness(item, self.now))
             self.out.item("missed", item.id, f"due {format_time(item.due)}, {late} late "
                           f"(max {format_duration(self.options.max_lateness)}; "
                           "`run --post-late` posts it anyway)")

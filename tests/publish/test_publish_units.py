@@ -9,6 +9,7 @@ import pytest
 
 from publish.clock import (
     TimeFormatError,
+    format_age,
     format_time,
     parse_cadence,
     parse_duration,
@@ -37,6 +38,8 @@ def test_time_values():
                        + timedelta(hours=-1)) == "2026-11-22T15:00:00Z"
     with pytest.raises(TimeFormatError):
         parse_time("22/11/2026")
+    assert format_age(timedelta(hours=78, minutes=5)) == "3d 6h"
+    assert format_age(timedelta(minutes=95)) == "1h 35m"
     assert parse_duration("24h") == timedelta(days=1)
     assert parse_duration("90s") == timedelta(seconds=90)
     assert parse_cadence("1h,1d,7d,30d")[-1] == timedelta(days=30)
