@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 
 import pytest
 from campaign.campaign import CampaignBuildFailed
-from conftest import DATA, ROOT, run_build, write_posts
 from pelican import signals
+
+from tests.plugin.conftest import DATA, ROOT, run_build, write_posts
 
 SEEN = {}
 
