@@ -194,6 +194,18 @@ def test_sitemap_lists_articles_and_not_the_404_page(prod_site, entries):
     assert f"{PRODUCTION_URL}/404.html" not in locs
 
 
+def test_sitemap_marks_translations_with_hreflang_links(prod_site):
+    root = ET.parse(prod_site.output / "sitemap.xml").getroot()
+    links = [
+        (url.find(f"{SITEMAP}loc").text, link.get("hreflang"), link.get("href"))
+        for url in root.findall(f"{SITEMAP}url")
+        for link in url.findall("{http://www.w3.org/1999/xhtml}link")
+    ]
+    assert links, "no <xhtml:link> in sitemap.xml"
+    for loc, lang, href in links:
+        assert lang and href and href.startswith(PRODUCTION_URL), (loc, lang, href)
+
+
 def test_robots_txt_allows_all_and_names_the_sitemap(prod_site):
     robots = prod_site.html("robots.txt")
     assert "User-agent: *" in robots
