@@ -102,16 +102,20 @@ status: venv
 	$(PYTHON) -m publish status
 
 # Production build -> post what is due -> pull metrics -> rebuild if any header changed.
-# `publish metrics` exits 0 and prints `metadata changed: N files`; the rebuild runs when N > 0.
+# Metrics are pulled even when `run` failed or parked an item (exit 1 or 3), and the target
+# then exits with run's status, so CI still shows the failure (exit codes: docs/publisher.md).
 publish: venv
 	$(BUILD) -s $(PUBLISHCONF)
-	$(PYTHON) -m publish run $(PUBLISH_OPTS)
-	$(PYTHON) -m publish metrics --changed-marker $(BASEDIR)/state/.metadata-changed $(PUBLISH_OPTS)
-	@if [ -f $(BASEDIR)/state/.metadata-changed ]; then \
+	@status=0; \
+	$(PYTHON) -m publish run $(PUBLISH_OPTS) || status=$$?; \
+	if [ $$status -eq 2 ] || [ $$status -eq 4 ]; then exit $$status; fi; \
+	$(PYTHON) -m publish metrics --changed-marker $(BASEDIR)/state/.metadata-changed $(PUBLISH_OPTS) || status=$$?; \
+	if [ -f $(BASEDIR)/state/.metadata-changed ]; then \
 		rm -f $(BASEDIR)/state/.metadata-changed; \
 		echo 'Engagement numbers changed: rebuilding the site'; \
-		$(BUILD) -s $(PUBLISHCONF); \
-	fi
+		$(BUILD) -s $(PUBLISHCONF) || exit $$?; \
+	fi; \
+	exit $$status
 
 # --- deploy (each runs a production build first) -------------------------------------
 rsync_upload: publish
