@@ -26,7 +26,7 @@ DATE_FORMATS = {"is": "%d.%m.%Y"}
 
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["campaign", "sitemap", "sitemap_hreflang"]
+PLUGINS = ["campaign", "reading_time", "sitemap", "sitemap_hreflang"]
 
 # Folder-style URLs: a tag slug ending in a digit never collides with a page of another tag.
 ARTICLE_URL = "{date:%Y}/{slug}/"

@@ -1,0 +1,49 @@
+"""The reading_time plugin: minutes from the article's HTML, and its one setting."""
+
+import pytest
+from pelican import Pelican, signals
+from pelican.settings import read_settings
+from reading_time import reading_minutes
+
+from tests.plugin.conftest import ROOT
+
+
+def test_minutes_count_words_not_tags_and_round_up():
+    assert reading_minutes("", 220) == 1
+    assert reading_minutes("<p>" + "word " * 220 + "</p>", 220) == 1
+    assert reading_minutes("<p>" + "word " * 221 + "</p>", 220) == 2
+    assert reading_minutes('<p class="x">a</p><ul><li>b</li></ul>' * 150, 100) == 3
+
+
+def test_every_article_and_translation_gets_minutes(tmp_path):
+    posts = tmp_path / "content"
+    posts.mkdir()
+    (posts / "a.md").write_text("Title: A\nDate: 2026-11-01\nSlug: a\n\n" + "orð " * 500)
+    (posts / "a-is.md").write_text("Title: Á\nDate: 2026-11-01\nSlug: a\nLang: is\n\nstutt\n")
+    settings = read_settings(None, override={
+        "PATH": str(posts), "OUTPUT_PATH": str(tmp_path / "out"),
+        "PLUGIN_PATHS": [str(ROOT / "plugins")], "PLUGINS": ["reading_time"],
+        "READING_TIME_WPM": 200, "TIMEZONE": "UTC", "FEED_ALL_ATOM": None,
+        "CATEGORY_FEED_ATOM": None, "TRANSLATION_FEED_ATOM": None,
+        "AUTHOR_FEED_ATOM": None, "AUTHOR_FEED_RSS": None,
+    })
+    seen = {}
+
+    def keep(generator):
+        for article in generator.articles + generator.translations:
+            seen[article.lang] = article.reading_minutes
+
+    with signals.article_generator_finalized.connected_to(keep):
+        Pelican(settings).run()
+    assert seen == {"en": 3, "is": 1}
+
+
+@pytest.mark.parametrize("value", [0, "220", 2.5, True])
+def test_a_bad_setting_names_the_key(value, tmp_path):
+    settings = read_settings(None, override={
+        "PATH": str(tmp_path), "OUTPUT_PATH": str(tmp_path / "out"),
+        "PLUGIN_PATHS": [str(ROOT / "plugins")], "PLUGINS": ["reading_time"],
+        "READING_TIME_WPM": value,
+    })
+    with pytest.raises(SystemExit, match="READING_TIME_WPM: must be a whole number"):
+        Pelican(settings)
