@@ -2,10 +2,12 @@
 
 import pytest
 from pelican import Pelican, signals
-from pelican.settings import read_settings
 from reading_time import reading_minutes
 
-from tests.plugin.conftest import ROOT
+from tests.plugin.conftest import settings_for
+
+# settings_for: Pelican's signals are process-wide, so receivers of plugins that other tests
+# loaded (campaign) fire here too, and need their settings.
 
 
 def test_minutes_count_words_not_tags_and_round_up():
@@ -20,13 +22,7 @@ def test_every_article_and_translation_gets_minutes(tmp_path):
     posts.mkdir()
     (posts / "a.md").write_text("Title: A\nDate: 2026-11-01\nSlug: a\n\n" + "orð " * 500)
     (posts / "a-is.md").write_text("Title: Á\nDate: 2026-11-01\nSlug: a\nLang: is\n\nstutt\n")
-    settings = read_settings(None, override={
-        "PATH": str(posts), "OUTPUT_PATH": str(tmp_path / "out"),
-        "PLUGIN_PATHS": [str(ROOT / "plugins")], "PLUGINS": ["reading_time"],
-        "READING_TIME_WPM": 200, "TIMEZONE": "UTC", "FEED_ALL_ATOM": None,
-        "CATEGORY_FEED_ATOM": None, "TRANSLATION_FEED_ATOM": None,
-        "AUTHOR_FEED_ATOM": None, "AUTHOR_FEED_RSS": None,
-    })
+    settings = settings_for(posts, tmp_path, PLUGINS=["reading_time"], READING_TIME_WPM=200)
     seen = {}
 
     def keep(generator):
@@ -40,10 +36,6 @@ def test_every_article_and_translation_gets_minutes(tmp_path):
 
 @pytest.mark.parametrize("value", [0, "220", 2.5, True])
 def test_a_bad_setting_names_the_key(value, tmp_path):
-    settings = read_settings(None, override={
-        "PATH": str(tmp_path), "OUTPUT_PATH": str(tmp_path / "out"),
-        "PLUGIN_PATHS": [str(ROOT / "plugins")], "PLUGINS": ["reading_time"],
-        "READING_TIME_WPM": value,
-    })
+    settings = settings_for(tmp_path, tmp_path, PLUGINS=["reading_time"], READING_TIME_WPM=value)
     with pytest.raises(SystemExit, match="READING_TIME_WPM: must be a whole number"):
         Pelican(settings)
