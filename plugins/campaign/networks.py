@@ -1,5 +1,6 @@
 """The social networks the plugin knows: label, length limit, how text is weighed."""
 
+import functools
 import importlib
 import warnings
 from dataclasses import dataclass
@@ -48,6 +49,7 @@ NETWORKS = {
 }
 
 
+@functools.lru_cache(maxsize=8192)  # each text is checked, then measured again for the plan
 def weighted_length(text: str, links: tuple[str, ...] = ()) -> int:
     """X's weighted length (URLs 23, emoji/CJK/"…" 2). Our own `links` always count as a
     link, even on a domain twitter-text does not recognise (e.g. a `.example` test TLD)."""

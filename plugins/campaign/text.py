@@ -92,6 +92,19 @@ def _longest_fitting(count: int, fits) -> int | None:
     return low
 
 
+def _hashtag_counts(lead: int, tag_lengths: list[int], max_length: int) -> list[int]:
+    """How many hashtags to try, best first. Each hashtag is its own space-separated word,
+    so it adds its weight plus one: the estimate needs no full count per candidate. Every
+    count from all down to none follows, should a full count ever disagree."""
+    estimate, used = 0, lead
+    for tag_length in tag_lengths:
+        used += 1 + tag_length
+        if used > max_length:
+            break
+        estimate += 1
+    return [estimate, *range(len(tag_lengths), -1, -1)]
+
+
 def compose(title: str, summary: str, tags: list[str], link: str, max_length: int) -> str | None:
     """A matching post: "<title>: <summary> <link> #Tag …", fitted to `max_length` by
     dropping hashtags from the end, then shortening the summary at a word boundary, then
@@ -102,7 +115,8 @@ def compose(title: str, summary: str, tags: list[str], link: str, max_length: in
         return weighted_length(text, (link,))
 
     full = _join(title, summary)
-    for count in range(len(tags), -1, -1):
+    tag_lengths = [length(tag) for tag in tags]
+    for count in _hashtag_counts(length(_assemble(full, link, [])), tag_lengths, max_length):
         text = _assemble(full, link, tags[:count])
         if length(text) <= max_length:
             return text

@@ -307,3 +307,17 @@ def test_write_atomic_replaces_and_leaves_no_temp_file(tmp_path):
     write_atomic(str(path), "two ✓\n")
     assert path.read_text(encoding="utf-8") == "two ✓\n"
     assert os.listdir(path.parent) == ["plan.json"]
+
+
+def test_hashtag_estimate_matches_a_full_count_for_every_tag_count():
+    summary = "We answer every mention within an hour, and here is how the rota works " * 2
+    tags = ["#CustomerService", "#Twitter", "#Loyalty", "#Ísland", "#日本"]
+    for limit in range(120, 281, 7):
+        text = compose("Answering customers", summary, tags, LINK, limit)
+        if text is None:
+            continue
+        kept = [tag for tag in tags if tag in text.split(" ")]
+        assert weighted_length(text, (LINK,)) <= limit
+        if len(kept) < len(tags) and summary.strip() in text:  # nothing else was cut
+            longer = text + " " + tags[len(kept)]
+            assert weighted_length(longer, (LINK,)) > limit, (limit, kept)
