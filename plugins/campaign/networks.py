@@ -2,16 +2,36 @@
 
 import functools
 import importlib
-import warnings
+import sys
+import types
 from dataclasses import dataclass
+from pathlib import Path
 
-with warnings.catch_warnings():
-    # twitter-text-parser imports pkg_resources, which warns on import.
-    warnings.simplefilter("ignore", UserWarning)
-    from twitter_text import parse_tweet
 
-# The module, not the function of the same name that the package re-exports.
-_twitter_text = importlib.import_module("twitter_text.parse_tweet")
+def _import_twitter_text():
+    """twitter-text-parser reads its emoji list with pkg_resources.resource_string, once, at
+    import. pkg_resources is slow and large to import (and gone from setuptools 82), so a
+    stand-in serves that one call, as pkg_resources does: the file beside the named module.
+    It is in sys.modules only during this import."""
+    stand_in = types.ModuleType("pkg_resources")
+    stand_in.resource_string = lambda module, name: (
+        Path(sys.modules[module].__file__).with_name(name).read_bytes()
+    )
+    previous = sys.modules.get("pkg_resources")
+    sys.modules["pkg_resources"] = stand_in
+    try:
+        from twitter_text import parse_tweet
+
+        # The module, not the function of the same name that the package re-exports.
+        return parse_tweet, importlib.import_module("twitter_text.parse_tweet")
+    finally:
+        if previous is None:
+            del sys.modules["pkg_resources"]
+        else:
+            sys.modules["pkg_resources"] = previous
+
+
+parse_tweet, _twitter_text = _import_twitter_text()
 
 # twitter-text-parser runs its emoji pattern over every text, about 1.2 ms each, even when the
 # text cannot hold an emoji: most of a build's campaign time. No emoji starts below U+00A9 (©)

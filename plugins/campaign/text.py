@@ -115,7 +115,7 @@ def compose(title: str, summary: str, tags: list[str], link: str, max_length: in
         return weighted_length(text, (link,))
 
     full = _join(title, summary)
-    tag_lengths = [length(tag) for tag in tags]
+    tag_lengths = [weighted_length(tag) for tag in tags]  # shared by every post: cached
     for count in _hashtag_counts(length(_assemble(full, link, [])), tag_lengths, max_length):
         text = _assemble(full, link, tags[:count])
         if length(text) <= max_length:

@@ -1,6 +1,7 @@
 """The emoji short cut in campaign.networks: its premise, and that it changes no length."""
 
 import importlib
+import sys
 
 import pytest
 from campaign import networks
@@ -33,3 +34,9 @@ def test_lengths_equal_the_library_without_the_short_cut(text, monkeypatch):
     with_short_cut = weighted_length(text)
     monkeypatch.setattr(library, "extract_emojis_with_indices", networks._extract_emojis)
     assert weighted_length(text) == with_short_cut
+
+
+def test_the_pkg_resources_stand_in_is_gone_after_import():
+    assert "campaign.networks" in sys.modules
+    leftover = sys.modules.get("pkg_resources")
+    assert leftover is None or hasattr(leftover, "__file__")  # only a real one may stay
