@@ -223,28 +223,20 @@ def _exit_for_run(report: RunReport) -> int:
 # --- commands ---------------------------------------------------------------------------
 
 def cmd_plan(ctx: Ctx) -> int:
-    from publish.status import item_state, when_due
+    from publish.status import plan_state, when_due
 
     plan = load_plan(ctx.args.plan)
-    store = ctx.store
-    ledger = store.load() if store.exists() else None
+    ledger = ctx.store.load()
     at_now = ctx.args.now is not None
     lateness = ctx.max_lateness()
-    headers = ["when (UTC)", "network", "length"]
-    if ledger is not None:
-        headers.append("state")
-    if at_now:
-        headers.append(f"at {format_time(ctx.now)}")
-    headers += ["id", "text"]
+    state_header = f"state at {format_time(ctx.now)}" if at_now else "state"
+    headers = ["when (UTC)", "network", "length", state_header, "id", "text"]
     rows, warnings = [], []
     for item in plan.items:
         row = [format_time(item.due), item.network,
-               f"{item.weighted_length}/{item.max_length}"]
-        if ledger is not None:
-            row.append(item_state(item, ledger.get(item.id), ctx.now, lateness))
-        if at_now:
-            row.append(when_due(item, ctx.now, lateness))
-        row += [item.id, " ".join(item.text.split())]
+               f"{item.weighted_length}/{item.max_length}",
+               plan_state(item, ledger.get(item.id), ctx.now, lateness),
+               item.id, " ".join(item.text.split())]
         rows.append(row)
         warnings.append(item.warnings)
     if ctx.out.tty:

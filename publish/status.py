@@ -28,6 +28,14 @@ def item_state(item: PlanItem, entry: Entry | None, now: datetime,
     return "scheduled"
 
 
+def plan_state(item: PlanItem, entry: Entry | None, now: datetime,
+               max_lateness: timedelta) -> str:
+    """`publish plan`'s one state column: what happened to the item, or else what `run` would
+    do with it at `now` (due / not yet / missed)."""
+    state = item_state(item, entry, now, max_lateness)
+    return when_due(item, now, max_lateness) if state == "scheduled" else state
+
+
 def numbers_text(entry: Entry | None) -> str:
     metrics = (entry or {}).get("metrics")
     if not isinstance(metrics, dict):
