@@ -35,7 +35,7 @@ logger = logging.getLogger(__name__)
 TEMPLATES = str(Path(__file__).parent / "templates")
 OFFERS_TEMPLATE = "offers"
 # Plans waiting for the end of a successful run, by id of the run's settings dict.
-_PENDING_PLANS: dict[int, tuple[str | None, str]] = {}
+_PENDING_PLANS: dict[int, tuple[str | None, dict]] = {}
 
 
 class CampaignBuildFailed(SystemExit):
@@ -167,15 +167,17 @@ def all_generators_finalized(generators) -> None:
     for generator in generators:
         if isinstance(generator, OffersGenerator):
             generator.offers = live_offers(offers)
-    plan = dumps(plan_document(config.site_url, items))
-    _PENDING_PLANS[id(articles.settings)] = (config.plan_path, plan)
+    # Kept as the document (its items are shared with article.social_items); serialised
+    # only once the site is written, so the text is not held through the whole build.
+    _PENDING_PLANS[id(articles.settings)] = (config.plan_path,
+                                             plan_document(config.site_url, items))
 
 
 def finalized(pelican) -> None:
     """The run wrote the whole site without an exception: now the plan."""
     path, plan = _PENDING_PLANS.pop(id(pelican.settings), (None, None))
     if path and plan is not None:
-        write_atomic(path, plan)
+        write_atomic(path, dumps(plan))
 
 
 # --- offers page ----------------------------------------------------------------------
