@@ -10,7 +10,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,7 +77,6 @@ def content_entries() -> list[Entry]:
 class Build:
     output: Path
     plan: Path
-    seconds: float
 
     def html(self, rel: str) -> str:
         return (self.output / rel).read_text(encoding="utf-8")
@@ -106,11 +104,9 @@ def build_site(settings: str, workdir: Path, content: Path = CONTENT) -> Build:
         "-e",
         *overrides,
     ]
-    started = time.perf_counter()
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
-    seconds = time.perf_counter() - started
     assert done.returncode == 0, f"pelican failed:\n{done.stdout}\n{done.stderr}"
-    return Build(output, plan, seconds)
+    return Build(output, plan)
 
 
 def build_engaged_site(workdir: Path) -> Build:
