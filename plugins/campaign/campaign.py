@@ -21,14 +21,7 @@ from .items import ArticleInfo, article_items
 from .links import article_url
 from .metadata import parse_campaign_meta
 from .offers import article_coupon, live_offers, offers_feed, offers_jsonld
-from .plan import (
-    coupon_conflicts,
-    dumps,
-    duplicate_ids,
-    plan_document,
-    sort_items,
-    write_atomic,
-)
+from .plan import coupon_conflicts, duplicate_ids, plan_document, sort_items, write_plan
 
 logger = logging.getLogger(__name__)
 
@@ -177,7 +170,7 @@ def finalized(pelican) -> None:
     """The run wrote the whole site without an exception: now the plan."""
     path, plan = _PENDING_PLANS.pop(id(pelican.settings), (None, None))
     if path and plan is not None:
-        write_atomic(path, dumps(plan))
+        write_plan(path, plan)
 
 
 # --- offers page ----------------------------------------------------------------------

@@ -55,19 +55,37 @@ def plan_document(site_url: str, items) -> dict:
     return {"schema": SCHEMA, "site_url": site_url.rstrip("/"), "items": sort_items(items)}
 
 
+JSON_FORMAT = {"indent": 2, "ensure_ascii": False, "sort_keys": True}
+
+
 def dumps(document) -> str:
     """Deterministic text: same plan → same bytes."""
-    return json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    return json.dumps(document, **JSON_FORMAT) + "\n"
+
+
+def write_plan(path: str, document) -> None:
+    """The plan as dumps() would write it, streamed into the file: the whole text is never
+    held in memory at once (the build writes it last, when memory is at its peak)."""
+
+    def write(stream) -> None:
+        json.dump(document, stream, **JSON_FORMAT)
+        stream.write("\n")
+
+    _write_atomic(path, write)
 
 
 def write_atomic(path: str, text: str) -> None:
     """Write `text` to `path` so readers see the old file or the new one, never a part."""
+    _write_atomic(path, lambda stream: stream.write(text))
+
+
+def _write_atomic(path: str, write) -> None:
     folder = os.path.dirname(os.path.abspath(path))
     os.makedirs(folder, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=".plan-", suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
+            write(stream)
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, 0o644)

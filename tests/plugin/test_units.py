@@ -11,7 +11,7 @@ from campaign.links import shared_link
 from campaign.metadata import Coupon, mentions_code, parse_campaign_meta
 from campaign.networks import weighted_length
 from campaign.offers import article_coupon, coupon_state, live_offers, offers_feed
-from campaign.plan import coupon_conflicts, dumps, plan_document, write_atomic
+from campaign.plan import coupon_conflicts, dumps, plan_document, write_atomic, write_plan
 from campaign.schedule import MOVED_WARNING, parse_absolute, parse_when, resolve_due, utc_iso
 from campaign.text import ELLIPSIS, compose, fill, hashtag, hashtags, plain_text, shorten
 
@@ -321,3 +321,10 @@ def test_hashtag_estimate_matches_a_full_count_for_every_tag_count():
         if len(kept) < len(tags) and summary.strip() in text:  # nothing else was cut
             longer = text + " " + tags[len(kept)]
             assert weighted_length(longer, (LINK,)) > limit, (limit, kept)
+
+
+def test_streamed_plan_is_byte_identical_to_dumps(tmp_path):
+    items = [{"id": "is/á/social-1/x", "due": "2026-11-20T09:00:00Z", "text": "Við svörum…"}]
+    document = plan_document("https://b.example/", items)
+    write_plan(str(tmp_path / "plan.json"), document)
+    assert (tmp_path / "plan.json").read_bytes() == dumps(document).encode("utf-8")
