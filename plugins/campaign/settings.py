@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .networks import NETWORKS
+from .schedule import parse_absolute
 
 DEFAULTS = {
     # Absolute production URL that shared links point to; None means SITEURL.
@@ -32,7 +33,6 @@ DEFAULTS = {
 }
 
 _UTM_FIELDS = {"network", "campaign"}
-_ISO_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:?\d{2})?$")
 
 
 @dataclass(frozen=True)
@@ -44,8 +44,6 @@ class Config:
     now: datetime
     tz: ZoneInfo
     max_hashtags: int
-    offers_save_as: str | None
-    offers_json_save_as: str | None
 
 
 def apply_defaults(settings: dict) -> None:
@@ -109,7 +107,7 @@ def validate(settings: dict) -> list[str]:
     if utm:
         problems.append(f"CAMPAIGN_UTM: {utm}")
     now = settings.get("CAMPAIGN_NOW")
-    if now is not None and not (isinstance(now, str) and _ISO_RE.match(now.strip())):
+    if now is not None and not _is_date_time(now):
         problems.append("CAMPAIGN_NOW: must be an ISO 8601 date-time string or None")
     tags = settings.get("CAMPAIGN_MAX_HASHTAGS")
     if not isinstance(tags, int) or isinstance(tags, bool) or tags < 0:
@@ -128,23 +126,24 @@ def validate(settings: dict) -> list[str]:
     return problems
 
 
+def _is_date_time(value: object) -> bool:
+    try:
+        parse_absolute(value, ZoneInfo("UTC"))
+    except (ValueError, AttributeError):
+        return False
+    return True
+
+
 def site_timezone(settings: dict) -> ZoneInfo:
     return ZoneInfo(settings.get("TIMEZONE") or "UTC")
 
 
-def parse_now(value: str, tz: ZoneInfo) -> datetime:
-    moment = datetime.fromisoformat(value.strip().replace(" ", "T"))
-    return moment.replace(tzinfo=tz) if moment.tzinfo is None else moment
-
-
-def resolve(settings: dict, clock=None) -> Config:
-    """The validated settings as one value; CAMPAIGN_NOW is read here, once per build."""
+def resolve(settings: dict) -> Config:
+    """The validated settings as one value; the clock is read here, once per build, unless
+    CAMPAIGN_NOW pins it (tests do)."""
     tz = site_timezone(settings)
     now_setting = settings["CAMPAIGN_NOW"]
-    if now_setting is not None:
-        now = parse_now(now_setting, tz)
-    else:
-        now = (clock or (lambda: datetime.now(UTC)))()
+    now = datetime.now(UTC) if now_setting is None else parse_absolute(now_setting, tz)
     utm = settings["CAMPAIGN_UTM"]
     return Config(
         site_url=site_url_of(settings),
@@ -154,6 +153,4 @@ def resolve(settings: dict, clock=None) -> Config:
         now=now,
         tz=tz,
         max_hashtags=settings["CAMPAIGN_MAX_HASHTAGS"],
-        offers_save_as=settings["CAMPAIGN_OFFERS_SAVE_AS"],
-        offers_json_save_as=settings["CAMPAIGN_OFFERS_JSON_SAVE_AS"],
     )
