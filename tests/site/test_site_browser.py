@@ -101,29 +101,30 @@ def open_page(browser, url, width=1280):
     return page, problems
 
 
-@pytest.mark.parametrize("path", PAGES)
-def test_page_loads_cleanly_and_has_no_axe_violations(browser, base_url, path):
+def assert_clean_and_accessible(page, problems) -> None:
+    """No console errors or failed requests, and axe-core finds no violation."""
     from axe_playwright_python.sync_playwright import Axe
 
+    results = Axe().run(page)
+    assert not problems, "\n".join(problems)
+    assert results.violations_count == 0, results.generate_report()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_loads_cleanly_and_has_no_axe_violations(browser, base_url, path):
     page, problems = open_page(browser, base_url + path)
     try:
-        results = Axe().run(page)
-        assert not problems, "\n".join(problems)
-        assert results.violations_count == 0, results.generate_report()
+        assert_clean_and_accessible(page, problems)
     finally:
         page.close()
 
 
 def test_engagement_block_is_accessible(browser, engaged_site):
-    from axe_playwright_python.sync_playwright import Axe
-
     with serve(engaged_site.output) as url:
         page, problems = open_page(browser, url + PAGES[1])
         try:
             assert page.locator("section.engagement dl.metrics").count() == 1
-            results = Axe().run(page)
-            assert not problems, "\n".join(problems)
-            assert results.violations_count == 0, results.generate_report()
+            assert_clean_and_accessible(page, problems)
         finally:
             page.close()
 
