@@ -63,10 +63,6 @@ def cli(root: Path, env: dict, *args: str) -> tuple[int, str, float]:
     return code, out.getvalue(), time.perf_counter() - started
 
 
-def requests(fake, method: str, path: str) -> int:
-    return fake.count(method, path)
-
-
 def idle_run(root: Path, fake) -> dict:
     items = [plan_item(i, 1, NOW + timedelta(days=1, minutes=i)) for i in range(IDLE_ITEMS)]
     write_plan(root / "plan.json", items)
@@ -124,10 +120,10 @@ def metrics_runs(root: Path, fake) -> tuple[dict, dict]:
     sent_ledger(root, fake, items)
     figures = []
     for _ in range(2):
-        before = requests(fake, "GET", "/2/tweets")
+        before = fake.count("GET", "/2/tweets")
         code, output, seconds = cli(root, fake.env(), "metrics", "--all")
         assert code == 0, output
-        figures.append({"items": len(items), "requests": requests(fake, "GET", "/2/tweets")
+        figures.append({"items": len(items), "requests": fake.count("GET", "/2/tweets")
                         - before, "seconds": round(seconds, 2),
                         "files_rewritten": files_changed(output)})
     return figures[0], figures[1]
