@@ -1,11 +1,11 @@
 """Engagement_* header lines written by the publisher (docs/contract.md §3)."""
 
+import functools
 import re
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
 
 from .keys import display_key
-from .networks import NETWORKS
+from .networks import NETWORKS, Network
 
 METRICS = ("likes", "reposts", "replies", "quotes", "bookmarks", "impressions")
 KEY_RE = re.compile(r"^engagement_([a-z0-9]+)(_as_of|_posts)?$")
@@ -33,12 +33,22 @@ def parse_as_of(value: str) -> datetime:
         raise ValueError(f"not a valid date-time {text!r}") from None
 
 
-def parse_posts(value: str) -> list[str]:
+def post_link_re(network: Network) -> re.Pattern:
+    """The network's post link, exactly: its post_url with post_id_pattern for the id."""
+    before, _, after = network.post_url.partition("{post_id}")
+    return re.compile(re.escape(before) + f"(?:{network.post_id_pattern})" + re.escape(after))
+
+
+def parse_posts(value: str, network: Network) -> list[str]:
+    """Comma-separated links, each exactly in the network's form: they become `href`s."""
     links = [part.strip() for part in value.split(",")]
+    form = network.post_url.format(post_id=f"<{network.post_id_form}>")
     for link in links:
-        parts = urlsplit(link)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ValueError(f"expected comma-separated post links, {link!r} is not one")
+        if not post_link_re(network).fullmatch(link):
+            raise ValueError(
+                f"{link!r} is not a link to a post on {network.label} (expected {form}, "
+                "comma-separated)"
+            )
     return links
 
 
@@ -66,7 +76,7 @@ def parse_engagement(lines: dict[str, str]) -> tuple[dict, list[tuple[str, str]]
         for suffix, name, parse in (
             ("", "metrics", parse_metrics),
             ("_as_of", "as_of", parse_as_of),
-            ("_posts", "posts", parse_posts),
+            ("_posts", "posts", functools.partial(parse_posts, network=NETWORKS[network])),
         ):
             key = display_key(f"engagement_{network}{suffix}")
             if suffix not in fields:

@@ -57,6 +57,11 @@ class Network:
     label: str
     max_length: int
     link_warning: str | None
+    # The only form a post's link may take (Engagement_<Network>_Posts): the publisher's
+    # post_url, with {post_id} matching post_id_pattern (a regular expression) in full.
+    post_url: str
+    post_id_pattern: str
+    post_id_form: str  # post_id_pattern in words, for messages
 
 
 NETWORKS = {
@@ -65,6 +70,9 @@ NETWORKS = {
         label="X",
         max_length=280,
         link_warning="contains a link: X charges more for posts with a link (as of 2026)",
+        post_url="https://x.com/i/web/status/{post_id}",  # publish/networks/x.py post_url
+        post_id_pattern="[0-9]{1,19}",  # X ids are 64-bit integers
+        post_id_form="1 to 19 digits",
     ),
 }
 

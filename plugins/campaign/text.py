@@ -1,6 +1,5 @@
 """Post texts: fill in a marketer's template, or write a matching post from the article."""
 
-import html
 import re
 from html.parser import HTMLParser
 
@@ -22,11 +21,16 @@ class _TextCollector(HTMLParser):
 
 
 def plain_text(fragment: str) -> str:
-    """HTML (a Pelican summary) → one line of text."""
+    """HTML (a Pelican summary) → one line of text; entities are decoded once, by the
+    parser, so `&amp;lt;b&amp;gt;` stays the text `&lt;b&gt;`."""
     collector = _TextCollector()
     collector.feed(fragment or "")
     collector.close()
-    return _SPACES_RE.sub(" ", html.unescape("".join(collector.parts))).strip()
+    return one_line("".join(collector.parts))
+
+
+def one_line(text: str) -> str:
+    return _SPACES_RE.sub(" ", text).strip()
 
 
 def hashtag(tag: str) -> str | None:
@@ -108,8 +112,9 @@ def _hashtag_counts(lead: int, tag_lengths: list[int], max_length: int) -> list[
 def compose(title: str, summary: str, tags: list[str], link: str, max_length: int) -> str | None:
     """A matching post: "<title>: <summary> <link> #Tag …", fitted to `max_length` by
     dropping hashtags from the end, then shortening the summary at a word boundary, then
-    the title. Never cuts a word or a hashtag. None if even one word of title will not fit."""
-    title, summary = plain_text(title), plain_text(summary)
+    the title. Never cuts a word or a hashtag. None if even one word of title will not fit.
+    The title is plain text (shown as written); the summary is HTML (Pelican's)."""
+    title, summary = one_line(title), plain_text(summary)
 
     def length(text: str) -> int:
         return weighted_length(text, (link,))

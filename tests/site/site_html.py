@@ -1,4 +1,5 @@
-"""Small html.parser helpers for the site tests: links, meta tags, JSON-LD, ids."""
+"""Small html.parser helpers for the site tests: links, meta tags, JSON-LD, ids, scripts and
+event-handler attributes, the text of chosen elements."""
 
 from html.parser import HTMLParser
 from pathlib import Path
@@ -18,12 +19,17 @@ class PageScan(HTMLParser):
         self.link_tags = []  # attribute dicts of <link>
         self.ids = set()
         self.json_ld = []
+        self.scripts = []  # attribute dicts of every <script>
+        self.event_handlers = []  # (tag, attribute) for every on* attribute
         self.title = ""
         self._in = None
         self._buffer = []
 
     def handle_starttag(self, tag, attrs):
+        self.event_handlers += [(tag, name) for name, _ in attrs if name.startswith("on")]
         attrs = dict(attrs)
+        if tag == "script":
+            self.scripts.append(attrs)
         if tag == "html":
             self.html_lang = attrs.get("lang")
         if "id" in attrs:
@@ -55,6 +61,51 @@ class PageScan(HTMLParser):
 
     def links_with(self, **wanted):
         return [a for a in self.link_tags if all(a.get(k) == v for k, v in wanted.items())]
+
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr"}
+
+
+class TextScan(HTMLParser):
+    """The text of every `tag` element with the wanted attributes (`class` matches one of
+    the element's classes), exactly as the page has it: entities decoded, spaces kept."""
+
+    def __init__(self, tag, wanted):
+        super().__init__(convert_charrefs=True)
+        self.tag, self.wanted = tag, wanted
+        self.texts = []
+        self._depth = 0
+
+    def _matches(self, attrs) -> bool:
+        for name, value in self.wanted.items():
+            have = attrs.get(name) or ""
+            if not (value in have.split() if name == "class" else value == have):
+                return False
+        return True
+
+    def handle_starttag(self, tag, attrs):
+        if self._depth:
+            self._depth += tag not in VOID
+        elif tag == self.tag and self._matches(dict(attrs)):
+            self._depth = 1
+            self.texts.append("")
+
+    def handle_endtag(self, tag):
+        if self._depth:
+            self._depth -= 1
+
+    def handle_data(self, data):
+        if self._depth:
+            self.texts[-1] += data
+
+
+def texts(path: Path, tag: str, **wanted) -> list[str]:
+    """texts(path, "a", rel="tag"); texts(path, "p", class_="kicker") for class."""
+    parser = TextScan(tag, {k.rstrip("_"): v for k, v in wanted.items()})
+    parser.feed(path.read_text(encoding="utf-8"))
+    parser.close()
+    return parser.texts
 
 
 def scan(path: Path) -> PageScan:

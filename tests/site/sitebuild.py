@@ -15,6 +15,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTENT = ROOT / "content"
+# Headers full of markup, quotes, URL strings and Icelandic: tests/site/test_site_escaping.py.
+HOSTILE = Path(__file__).resolve().parent / "data" / "hostile"
 PRODUCTION_URL = "https://blog.listening-brands.example"
 # Coupon states depend on the build time: pin it to the day the sample content was written.
 BUILD_NOW = "2026-11-22T12:00:00Z"
@@ -59,10 +61,10 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def content_entries() -> list[Entry]:
+def content_entries(content: Path = CONTENT) -> list[Entry]:
     entries = []
     for kind, folder in (("article", "posts"), ("page", "pages")):
-        for path in sorted((CONTENT / folder).glob("*.md")):
+        for path in sorted((content / folder).glob("*.md")):
             meta = read_header(path)
             lang = meta.get("lang", "en")
             slug = meta.get("slug") or slugify(meta["title"])

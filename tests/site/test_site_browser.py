@@ -1,29 +1,11 @@
 """The built site in headless Chromium: no console errors, no failed requests, no axe-core
 violations. Uses Debian's /usr/bin/chromium; never downloads a browser."""
 
-import functools
-import os
-import shutil
-import threading
-from contextlib import contextmanager
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
-
 import pytest
+from site_browser import open_page, serve
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-LAUNCH_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PAGES = [
     "/",
     "/2026/answering-customers-on-twitter/",
@@ -39,66 +21,10 @@ PAGES = [
 
 
 @pytest.fixture(scope="module")
-def chromium_path():
-    found = CHROMIUM if CHROMIUM.exists() else shutil.which("chromium")
-    if not found:
-        message = "Chromium not found at /usr/bin/chromium (Debian package `chromium`)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{message}: browser tests are required in CI")
-        pytest.skip(f"{message}: install it to run the browser tests")
-    return str(found)
-
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):
-        pass
-
-
-@contextmanager
-def serve(folder):
-    """folder served on 127.0.0.1 at a free port, in a thread."""
-    handler = functools.partial(QuietHandler, directory=str(folder))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
-
-
-@pytest.fixture(scope="module")
 def base_url(dev_site):
     """The development build (root-relative links, as `make serve` shows it)."""
     with serve(dev_site.output) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_path):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path, args=LAUNCH_ARGS)
-        yield browser
-        browser.close()
-
-
-def open_page(browser, url, width=1280):
-    """Opens url and records console errors, page errors and failed requests."""
-    page = browser.new_page(viewport={"width": width, "height": 900})
-    problems = []
-    page.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text}"))
-    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    page.on("requestfailed", lambda r: problems.append(f"failed: {r.url} {r.failure}"))
-    page.on(
-        "response",
-        lambda r: r.status >= 400 and problems.append(f"HTTP {r.status}: {r.url}"),
-    )
-    page.goto(url, wait_until="load")
-    return page, problems
 
 
 def assert_clean_and_accessible(page, problems) -> None:
