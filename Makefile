@@ -40,6 +40,10 @@ endif
 
 # A broken plugin or template must fail the build, not log and exit 0.
 BUILD = $(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR) --fatal errors $(PELICANOPTS)
+# One-shot builds go into a fresh folder that replaces output/ (and the plan) only on
+# success: $(call site_build,SETTINGS). The live loops (devserver, regenerate) use $(BUILD).
+site_build = $(PYTHON) -m publish build --settings $(1) --content $(INPUTDIR) \
+	--output $(OUTPUTDIR) -- $(PELICANOPTS)
 
 .DEFAULT_GOAL := help
 
@@ -56,7 +60,7 @@ help:
 	@echo '   make test            run every test (site, plugin, publisher, browser)'
 	@echo '   make lint            ruff check'
 	@echo '   make bench           benchmarks against plain Pelican (QUICK=1 for a smoke run)'
-	@echo '   make clean           remove output/ and cache/'
+	@echo '   make clean           remove output/ (and leftovers of killed builds) and cache/'
 	@echo '   make rsync_upload    publish, then rsync output/ to $$(SSH_USER)@$$(SSH_HOST):$$(SSH_TARGET_DIR)'
 	@echo '   make s3_upload       publish, then sync output/ to s3://$$(S3_BUCKET)'
 	@echo '   make github          publish, then push output/ to the $$(GITHUB_PAGES_BRANCH) branch'
@@ -91,10 +95,10 @@ lock: venv-dev
 
 # --- site --------------------------------------------------------------------------
 html: venv
-	$(BUILD) -s $(CONFFILE)
+	$(call site_build,$(CONFFILE))
 
 clean:
-	rm -rf $(OUTPUTDIR) $(BASEDIR)/cache
+	rm -rf $(OUTPUTDIR) $(OUTPUTDIR).new-* $(OUTPUTDIR).old-* $(BASEDIR)/cache
 
 regenerate: venv
 	$(BUILD) -r -s $(CONFFILE)
@@ -116,7 +120,7 @@ status: venv
 # Metrics are pulled even when `run` failed or parked an item (exit 1 or 3), and the target
 # then exits with run's status, so CI still shows the failure (exit codes: docs/publisher.md).
 publish: venv
-	$(BUILD) -s $(PUBLISHCONF)
+	$(call site_build,$(PUBLISHCONF))
 	@status=0; \
 	$(PYTHON) -m publish run $(PUBLISH_OPTS) || status=$$?; \
 	if [ $$status -eq 2 ] || [ $$status -eq 4 ]; then exit $$status; fi; \
@@ -124,7 +128,7 @@ publish: venv
 	if [ -f $(BASEDIR)/state/.metadata-changed ]; then \
 		rm -f $(BASEDIR)/state/.metadata-changed; \
 		echo 'Engagement numbers changed: rebuilding the site'; \
-		$(BUILD) -s $(PUBLISHCONF) || exit $$?; \
+		$(call site_build,$(PUBLISHCONF)) || exit $$?; \
 	fi; \
 	exit $$status
 

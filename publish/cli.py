@@ -1,4 +1,4 @@
-"""Command line: `python -m publish {plan,run,metrics,status,daemon,resolve} …`.
+"""Command line: `python -m publish {plan,run,metrics,status,daemon,resolve,build} …`.
 
 This is the edge: it reads the environment and the wall clock (once, unless --now), builds the
 adapters, takes the lock, calls the pure/inner layers and maps every failure to a clear
@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
+from publish import build as site_build
 from publish import networks as registry
 from publish.clock import (
     TimeFormatError,
@@ -171,6 +172,10 @@ def build_parser() -> argparse.ArgumentParser:
     how.add_argument("--posted", metavar="POST_ID", help="the post exists: record its id")
     how.add_argument("--not-posted", action="store_true",
                      help="the post does not exist: the next run may post it")
+    for name, module in (("build", site_build),):
+        module.add_arguments(sub.add_parser(
+            name, help=module.HELP, description=module.HELP, epilog=module.EPILOG,
+            formatter_class=argparse.RawDescriptionHelpFormatter))
     return parser
 
 
@@ -415,6 +420,7 @@ def cmd_daemon(ctx: Ctx, *, scheduler=None, clock=None, wait=None, stop=None) ->
 COMMANDS: dict[str, Callable[[Ctx], int]] = {
     "plan": cmd_plan, "run": cmd_run, "metrics": cmd_metrics, "status": cmd_status,
     "daemon": cmd_daemon, "resolve": cmd_resolve,
+    "build": lambda ctx: site_build.command(ctx.args, ctx.out),
 }
 
 
@@ -430,7 +436,7 @@ def main(argv: Sequence[str] | None = None, *, env: Mapping[str, str] | None = N
     except SystemExit as exc:
         return int(exc.code or 0)
     try:
-        now = parse_time(args.now) if args.now else wall_now()
+        now = parse_time(args.now) if getattr(args, "now", None) else wall_now()
         ctx = Ctx(args=args, env=env, out=out, now=now, sleep=sleep)
         return COMMANDS[args.command](ctx)
     except LockHeld as exc:
