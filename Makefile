@@ -14,14 +14,15 @@ OUTPUTDIR = $(BASEDIR)/output
 CONFFILE = $(BASEDIR)/pelicanconf.py
 PUBLISHCONF = $(BASEDIR)/publishconf.py
 
-# Upload targets (Pelican's conventions); override on the command line.
+# Deploy: `make deploy` sends output/ to DEPLOY_TARGET (environment or command line; see
+# docs/deploy.md). The aliases below set it from Pelican's conventional variables.
+DEPLOY_TARGET ?=
 SSH_HOST ?= localhost
 SSH_PORT ?= 22
 SSH_USER ?= deploy
 SSH_TARGET_DIR ?= /var/www/listening-brands
 S3_BUCKET ?= my-s3-bucket
 GITHUB_PAGES_BRANCH ?= gh-pages
-GITHUB_PAGES_COMMIT_MESSAGE ?= Generate Pelican site
 
 PORT ?= 8000
 SERVER ?= 127.0.0.1
@@ -40,6 +41,10 @@ endif
 
 # A broken plugin or template must fail the build, not log and exit 0.
 BUILD = $(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR) --fatal errors $(PELICANOPTS)
+# One-shot builds go into a fresh folder that replaces output/ (and the plan) only on
+# success: $(call site_build,SETTINGS). The live loops (devserver, regenerate) use $(BUILD).
+site_build = $(PYTHON) -m publish build --settings $(1) --content $(INPUTDIR) \
+	--output $(OUTPUTDIR) -- $(PELICANOPTS)
 
 .DEFAULT_GOAL := help
 
@@ -52,14 +57,15 @@ help:
 	@echo '   make devserver       rebuild on change and serve at http://$(SERVER):$(PORT)/'
 	@echo '   make plan            build, then print every scheduled social post and offer'
 	@echo '   make publish         production build, post what is due, pull metrics, rebuild'
+	@echo '   make deploy          production build, then upload output/ to $$DEPLOY_TARGET (never posts)'
 	@echo '   make status          show every planned item: scheduled/sent/failed/missed/unknown'
 	@echo '   make test            run every test (site, plugin, publisher, browser)'
 	@echo '   make lint            ruff check'
 	@echo '   make bench           benchmarks against plain Pelican (QUICK=1 for a smoke run)'
-	@echo '   make clean           remove output/ and cache/'
-	@echo '   make rsync_upload    publish, then rsync output/ to $$(SSH_USER)@$$(SSH_HOST):$$(SSH_TARGET_DIR)'
-	@echo '   make s3_upload       publish, then sync output/ to s3://$$(S3_BUCKET)'
-	@echo '   make github          publish, then push output/ to the $$(GITHUB_PAGES_BRANCH) branch'
+	@echo '   make clean           remove output/ (and leftovers of killed builds) and cache/'
+	@echo '   make rsync_upload    make deploy to rsync:$$(SSH_USER)@$$(SSH_HOST):$$(SSH_TARGET_DIR) (ssh port $$(SSH_PORT))'
+	@echo '   make s3_upload       make deploy to s3://$$(S3_BUCKET)'
+	@echo '   make github          make deploy to the $$(GITHUB_PAGES_BRANCH) branch (GitHub Pages)'
 	@echo '   make lock            re-lock requirements*.txt from requirements*.in (pip-tools)'
 	@echo ''
 	@echo 'Set DEBUG=1 for debug logging, RELATIVE=1 for relative URLs, PORT/SERVER for serve.'
@@ -91,10 +97,10 @@ lock: venv-dev
 
 # --- site --------------------------------------------------------------------------
 html: venv
-	$(BUILD) -s $(CONFFILE)
+	$(call site_build,$(CONFFILE))
 
 clean:
-	rm -rf $(OUTPUTDIR) $(BASEDIR)/cache
+	rm -rf $(OUTPUTDIR) $(OUTPUTDIR).new-* $(OUTPUTDIR).old-* $(BASEDIR)/cache
 
 regenerate: venv
 	$(BUILD) -r -s $(CONFFILE)
@@ -116,7 +122,7 @@ status: venv
 # Metrics are pulled even when `run` failed or parked an item (exit 1 or 3), and the target
 # then exits with run's status, so CI still shows the failure (exit codes: docs/publisher.md).
 publish: venv
-	$(BUILD) -s $(PUBLISHCONF)
+	$(call site_build,$(PUBLISHCONF))
 	@status=0; \
 	$(PYTHON) -m publish run $(PUBLISH_OPTS) || status=$$?; \
 	if [ $$status -eq 2 ] || [ $$status -eq 4 ]; then exit $$status; fi; \
@@ -124,20 +130,20 @@ publish: venv
 	if [ -f $(BASEDIR)/state/.metadata-changed ]; then \
 		rm -f $(BASEDIR)/state/.metadata-changed; \
 		echo 'Engagement numbers changed: rebuilding the site'; \
-		$(BUILD) -s $(PUBLISHCONF) || exit $$?; \
+		$(call site_build,$(PUBLISHCONF)) || exit $$?; \
 	fi; \
 	exit $$status
 
-# --- deploy (each runs a production build first) -------------------------------------
-rsync_upload: publish
-	rsync -e "ssh -p $(SSH_PORT)" -P -rvzc --include tags --cvs-exclude --delete "$(OUTPUTDIR)"/ "$(SSH_USER)@$(SSH_HOST):$(SSH_TARGET_DIR)"
+# --- deploy: production build, then upload; never posts (docs/deploy.md) --------------
+deploy: venv
+	$(call site_build,$(PUBLISHCONF))
+	$(PYTHON) -m publish deploy --site $(OUTPUTDIR) $(if $(DEPLOY_TARGET),--target "$(DEPLOY_TARGET)")
 
-s3_upload: publish
-	aws s3 sync "$(OUTPUTDIR)"/ s3://$(S3_BUCKET) --delete
-
-github: publish
-	$(VENV)/bin/ghp-import -m "$(GITHUB_PAGES_COMMIT_MESSAGE)" -b $(GITHUB_PAGES_BRANCH) "$(OUTPUTDIR)" --no-jekyll
-	git push origin $(GITHUB_PAGES_BRANCH)
+rsync_upload: DEPLOY_TARGET = rsync:$(SSH_USER)@$(SSH_HOST):$(SSH_TARGET_DIR)
+rsync_upload: export DEPLOY_SSH_PORT = $(SSH_PORT)
+s3_upload: DEPLOY_TARGET = s3://$(S3_BUCKET)
+github: DEPLOY_TARGET = github:$(GITHUB_PAGES_BRANCH)
+rsync_upload s3_upload github: deploy
 
 # --- quality -----------------------------------------------------------------------
 test: venv-dev
@@ -151,4 +157,4 @@ bench: venv-dev
 	$(PYTHON) -m bench $(if $(QUICK),--quick,)
 
 .PHONY: help venv venv-dev lock html clean regenerate serve devserver plan status publish \
-	rsync_upload s3_upload github test lint bench
+	deploy rsync_upload s3_upload github test lint bench

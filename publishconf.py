@@ -1,4 +1,5 @@
-"""Production settings: `make publish` builds with these (absolute URLs, feeds, sitemap)."""
+"""Production settings: `make publish` and `make deploy` build with these (absolute URLs,
+feeds, sitemap)."""
 
 import sys
 from pathlib import Path
@@ -16,5 +17,7 @@ FEED_ALL_RSS = "feeds/all.rss.xml"
 CATEGORY_FEED_ATOM = "feeds/category/{slug}.atom.xml"
 TRANSLATION_FEED_ATOM = "feeds/all-{lang}.atom.xml"
 
-DELETE_OUTPUT_DIRECTORY = True
-OUTPUT_RETENTION = [".git", "CNAME"]
+# No DELETE_OUTPUT_DIRECTORY / OUTPUT_RETENTION: `python -m publish build` always builds into a
+# fresh folder and swaps it in only on success, so output/ holds exactly what the build wrote.
+# A file the site needs besides (a CNAME, .well-known/…) goes in content/extra/ with an
+# EXTRA_PATH_METADATA entry, like robots.txt; GitHub Pages' CNAME comes from DEPLOY_CNAME.

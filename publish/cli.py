@@ -1,4 +1,4 @@
-"""Command line: `python -m publish {plan,run,metrics,status,daemon,resolve} …`.
+"""Command line: `python -m publish {plan,run,metrics,status,daemon,resolve,build,deploy} …`.
 
 This is the edge: it reads the environment and the wall clock (once, unless --now), builds the
 adapters, takes the lock, calls the pure/inner layers and maps every failure to a clear
@@ -18,6 +18,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
+from publish import build as site_build
+from publish import deploy as site_deploy
 from publish import networks as registry
 from publish.clock import (
     TimeFormatError,
@@ -37,7 +39,8 @@ from publish.runner import DEFAULT_MAX_LATENESS, RunOptions, RunReport, run_once
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_UNKNOWN, EXIT_LOCKED = 0, 1, 2, 3, 4
 SECRET_VARS = ("X_API_KEY", "X_API_SECRET", "X_ACCESS_TOKEN", "X_ACCESS_TOKEN_SECRET",
-               "X_BEARER_TOKEN")
+               "X_BEARER_TOKEN", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+               "AWS_SESSION_TOKEN")
 
 
 class UsageError(Exception):
@@ -171,6 +174,10 @@ def build_parser() -> argparse.ArgumentParser:
     how.add_argument("--posted", metavar="POST_ID", help="the post exists: record its id")
     how.add_argument("--not-posted", action="store_true",
                      help="the post does not exist: the next run may post it")
+    for name, module in (("build", site_build), ("deploy", site_deploy)):
+        module.add_arguments(sub.add_parser(
+            name, help=module.HELP, description=module.HELP, epilog=module.EPILOG,
+            formatter_class=argparse.RawDescriptionHelpFormatter))
     return parser
 
 
@@ -415,6 +422,8 @@ def cmd_daemon(ctx: Ctx, *, scheduler=None, clock=None, wait=None, stop=None) ->
 COMMANDS: dict[str, Callable[[Ctx], int]] = {
     "plan": cmd_plan, "run": cmd_run, "metrics": cmd_metrics, "status": cmd_status,
     "daemon": cmd_daemon, "resolve": cmd_resolve,
+    "build": lambda ctx: site_build.command(ctx.args, ctx.out),
+    "deploy": lambda ctx: site_deploy.command(ctx.args, ctx.env, ctx.out),
 }
 
 
@@ -430,7 +439,7 @@ def main(argv: Sequence[str] | None = None, *, env: Mapping[str, str] | None = N
     except SystemExit as exc:
         return int(exc.code or 0)
     try:
-        now = parse_time(args.now) if args.now else wall_now()
+        now = parse_time(args.now) if getattr(args, "now", None) else wall_now()
         ctx = Ctx(args=args, env=env, out=out, now=now, sleep=sleep)
         return COMMANDS[args.command](ctx)
     except LockHeld as exc:

@@ -1,0 +1,286 @@
+"""Build the site without ever leaving a half-built one: `python -m publish build`.
+
+Pelican runs in a subprocess into a fresh folder next to the output (`output.new-XXXX`, same
+file system) and writes the campaign plan to a staging file next to the plan. Only after
+Pelican exits 0 is the new folder swapped in (old folder renamed aside, new one renamed in,
+old one removed) and the staged plan renamed over the old plan. On any failure both are
+thrown away: `output/` and the plan stay byte-identical, whatever step of Pelican failed
+(even one after the plugin wrote its plan, such as the sitemap's `finalized` handler).
+
+A crash between the two renames leaves the old folder complete under `output.old-XXXX`; the
+next build puts it back if `output/` is missing, then removes every leftover.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from publish.atomic import _fsync_dir
+
+# The campaign plugin's default for CAMPAIGN_PLAN_PATH (docs/settings.md), used when the
+# settings file does not set it. Relative paths are relative to the current folder.
+DEFAULT_PLAN_PATH = "state/plan.json"
+SETTINGS_PROBE = """\
+import json, sys
+from pelican.settings import get_settings_from_file
+values = get_settings_from_file(sys.argv[1])
+keys = ("OUTPUT_PATH", "PATH", "CAMPAIGN_PLAN_PATH")
+print(json.dumps({k: values[k] for k in keys if k in values}, default=str))
+"""
+# Pelican options that would defeat the swap (its own output, settings, overrides, loops).
+REFUSED_OPTIONS = {
+    "-o": "--output", "--output": "--output", "-s": "--settings", "--settings": "--settings",
+    "-e": "-e KEY=VALUE", "--extra-settings": "-e KEY=VALUE",
+    "-r": "make regenerate", "--autoreload": "make regenerate",
+    "-l": "make serve", "--listen": "make serve",
+}
+
+
+class BuildError(Exception):
+    """A usage or settings mistake found before Pelican runs (nothing was changed)."""
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    returncode: int  # Pelican's exit status, unchanged (128+N when killed by signal N)
+    output: Path  # the output folder (replaced only when ok)
+    plan: Path | None  # where the plan lives (replaced only when ok and the plugin wrote one)
+    files: int = 0  # files in the new output folder (0 when the build failed)
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0
+
+
+@dataclass(frozen=True)
+class _Paths:
+    output: Path
+    plan: Path | None
+
+
+def build(settings: Path, *, output: Path | None = None, content: Path | None = None,
+          extra_settings: Mapping[str, object] | None = None,
+          pelican_args: Sequence[str] = (), env: Mapping[str, str] | None = None,
+          stdout=None, stderr=None) -> BuildResult:
+    """Run Pelican with `settings` into a fresh folder and swap it in over `output` (default:
+    the settings' OUTPUT_PATH) only when Pelican exits 0. Pelican's messages go to `stdout`
+    / `stderr` (default: inherited). Raises BuildError before touching anything when the
+    request itself is wrong."""
+    extra = dict(extra_settings or {})
+    _refuse_options(pelican_args)
+    paths = _resolve(Path(settings), output, content, extra, env)
+    _recover_leftovers(paths)
+    fresh = _fresh_folder(paths.output)
+    staged = _staged_plan(paths.plan)
+    overrides = {**extra, **({"CAMPAIGN_PLAN_PATH": str(staged)} if staged else {})}
+    command = [sys.executable, "-m", "pelican"]
+    if content is not None:
+        command.append(str(content))
+    command += ["-o", str(fresh), "-s", str(settings), "--fatal", "errors", *pelican_args]
+    if overrides:
+        command += ["-e", *(f"{k}={json.dumps(v)}" for k, v in overrides.items())]
+    swapped = False
+    try:
+        done = subprocess.run(command, env=None if env is None else dict(env),
+                              stdout=stdout, stderr=stderr, check=False)
+        code = done.returncode if done.returncode >= 0 else 128 - done.returncode
+        if code == 0:
+            files = sum(len(names) for _, _, names in os.walk(fresh))
+            _swap_in(fresh, paths.output)
+            swapped = True
+            if staged is not None and staged.exists():
+                os.replace(staged, paths.plan)
+                _fsync_dir(paths.plan.parent)
+            return BuildResult(0, paths.output, paths.plan, files)
+        return BuildResult(code, paths.output, paths.plan)
+    finally:
+        if not swapped:
+            shutil.rmtree(fresh, ignore_errors=True)
+        if staged is not None and staged.exists():
+            staged.unlink()
+
+
+def describe(result: BuildResult, cwd: Path | None = None) -> str:
+    """One line saying truthfully what happened to the output folder and the plan."""
+    output = _show(result.output, cwd)
+    plan = _show(result.plan, cwd) if result.plan else None
+    if result.ok:
+        tail = f"; plan written to {plan}" if plan and result.plan.exists() else ""
+        return f"build: {output}/ now holds the new site ({result.files} files){tail}"
+    kept = f"{output}/ and {plan}" if plan else f"{output}/"
+    return (f"build: pelican failed (exit {result.returncode}); {kept} were left exactly as "
+            "they were")
+
+
+# --- the steps -----------------------------------------------------------------------
+
+def _refuse_options(pelican_args: Sequence[str]) -> None:
+    for arg in pelican_args:
+        name = arg.split("=", 1)[0]
+        if name in REFUSED_OPTIONS:
+            raise BuildError(f"pelican option {name} cannot be passed through; "
+                             f"use {REFUSED_OPTIONS[name]} instead")
+
+
+def _read_settings(settings: Path, env: Mapping[str, str] | None) -> dict[str, object]:
+    """The few settings the swap needs, read by a Python like Pelican's own (a fresh
+    process: a settings module imported here earlier must not stand in for this one)."""
+    done = subprocess.run([sys.executable, "-c", SETTINGS_PROBE, str(settings)],
+                          env=None if env is None else dict(env), capture_output=True,
+                          text=True, check=False)
+    if done.returncode != 0:
+        lines = done.stderr.strip().splitlines() or [f"exit status {done.returncode}"]
+        raise BuildError(f"{settings}: cannot be read: {lines[-1]}")
+    return json.loads(done.stdout)
+
+
+def _resolve(settings: Path, output: Path | None, content: Path | None,
+             extra: Mapping[str, object], env: Mapping[str, str] | None) -> _Paths:
+    if not settings.is_file():
+        raise BuildError(f"--settings: no settings file at {settings}")
+    values = {**_read_settings(settings, env), **extra}
+    here = settings.resolve().parent
+    if output is None:
+        output = here / str(values.get("OUTPUT_PATH", "output"))
+    output = Path(os.path.abspath(output))
+    plan_value = values.get("CAMPAIGN_PLAN_PATH", DEFAULT_PLAN_PATH)
+    plan = Path(os.path.abspath(plan_value)) if isinstance(plan_value, str) else None
+    source = Path(os.path.abspath(content if content is not None
+                                  else here / str(values.get("PATH", "."))))
+    problems = []
+    if output.is_symlink() or (output.exists() and not output.is_dir()):
+        problems.append(f"--output: {output} is not a plain folder (a symlink or a file)")
+    held = [what for inside, what in ((source, "the content"),
+                                      (settings.resolve(), "the settings file"),
+                                      (Path.cwd(), "the current folder"))
+            if inside == output or output in inside.parents]
+    if held:
+        problems.append(f"--output: {output} holds {' and '.join(held)}; it is replaced on "
+                        "every build, so it must be a folder of its own")
+    if problems:
+        raise BuildError("; ".join(problems))
+    return _Paths(output, plan)
+
+
+def _leftovers(output: Path, kind: str) -> list[Path]:
+    return sorted(output.parent.glob(f"{output.name}.{kind}-*"))
+
+
+def _recover_leftovers(paths: _Paths) -> None:
+    """Undo what a build killed halfway left behind (see the module docstring)."""
+    old = _leftovers(paths.output, "old")
+    if old and not paths.output.exists():
+        os.rename(old.pop(), paths.output)  # killed between the two renames: put it back
+    for folder in old + _leftovers(paths.output, "new"):
+        shutil.rmtree(folder, ignore_errors=True)
+    if paths.plan is not None:
+        for staged in paths.plan.parent.glob(f".{paths.plan.name}.new-*"):
+            staged.unlink(missing_ok=True)
+
+
+def _fresh_folder(output: Path) -> Path:
+    output.parent.mkdir(parents=True, exist_ok=True)
+    while True:  # os.mkdir, not mkdtemp: the folder gets the usual permissions (umask)
+        fresh = output.parent / f"{output.name}.new-{secrets.token_hex(4)}"
+        try:
+            fresh.mkdir()
+            return fresh
+        except FileExistsError:  # pragma: no cover - 32 random bits collided
+            continue
+
+
+def _staged_plan(plan: Path | None) -> Path | None:
+    if plan is None:
+        return None
+    plan.parent.mkdir(parents=True, exist_ok=True)
+    return plan.parent / f".{plan.name}.new-{secrets.token_hex(4)}"
+
+
+def _swap_in(fresh: Path, output: Path) -> None:
+    aside = None
+    if output.exists():
+        aside = output.parent / f"{output.name}.old-{secrets.token_hex(4)}"
+        os.rename(output, aside)
+    os.rename(fresh, output)
+    _fsync_dir(output.parent)
+    if aside is not None:
+        shutil.rmtree(aside, ignore_errors=True)
+
+
+def _show(path: Path, cwd: Path | None) -> str:
+    try:
+        return str(path.relative_to(cwd or Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+# --- command line --------------------------------------------------------------------
+
+HELP = "build the site into a fresh folder; replace output/ and the plan only on success"
+EPILOG = """\
+Pelican runs with --fatal errors into output.new-XXXX next to the output folder; its
+messages and exit status pass through unchanged. Only when it exits 0 does the new folder
+replace the output folder and the new plan replace the old one. A failed build leaves both
+exactly as they were.
+
+examples:
+  python -m publish build                                  # pelicanconf.py -> output/
+  python -m publish build --settings publishconf.py         # the production site
+  python -m publish build -e CAMPAIGN_NOW='"2026-11-22T12:00:00Z"'
+  python -m publish build -- -D --relative-urls            # extra pelican options"""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--settings", type=Path, default=Path("pelicanconf.py"),
+                        help="Pelican settings file (default: %(default)s)")
+    parser.add_argument("--output", type=Path, metavar="DIR",
+                        help="output folder (default: the settings' OUTPUT_PATH)")
+    parser.add_argument("--content", type=Path, metavar="DIR",
+                        help="content folder (default: the settings' PATH)")
+    parser.add_argument("-e", "--extra-setting", action="append", default=[],
+                        metavar="KEY=JSON", dest="extra_settings",
+                        help="override one setting, the value in JSON (repeatable)")
+    parser.add_argument("pelican_args", nargs="*", metavar="-- PELICAN_OPTION",
+                        help="further pelican options after --, e.g. -- -D --relative-urls")
+
+
+def parse_extra_settings(pairs: Sequence[str]) -> dict[str, object]:
+    values, problems = {}, []
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        if not sep or not key:
+            problems.append(f"-e {pair}: want KEY=VALUE")
+            continue
+        try:
+            values[key] = json.loads(raw)
+        except json.JSONDecodeError:
+            problems.append(f"-e {key}: the value must be JSON (a string is '\"text\"')")
+    if problems:
+        raise BuildError("; ".join(problems))
+    return values
+
+
+def command(args: argparse.Namespace, out) -> int:
+    """`python -m publish build`: Pelican's exit status; 2 for a wrong request."""
+    passthrough = [a for a in args.pelican_args if a != "--"]
+    try:
+        result = build(args.settings, output=args.output, content=args.content,
+                       extra_settings=parse_extra_settings(args.extra_settings),
+                       pelican_args=passthrough)
+    except BuildError as exc:
+        out.error(f"build: {exc}; nothing was changed")
+        return 2
+    if result.ok:
+        out.say(describe(result))
+    else:
+        out.error(describe(result))
+    return result.returncode

@@ -1,0 +1,90 @@
+"""Deploy the built site: `python -m publish deploy`, or `deploy()` from Python.
+
+One module per target (`s3`, `github`, `rsync`), each `deploy(site, target, out, env) ->
+DeployReport`; `config.target_from_env` reads and checks DEPLOY_TARGET and its variables.
+Deploying never posts anything.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from publish.deploy.base import DeployConfigError, DeployReport, check_site
+from publish.deploy.config import GitHubTarget, RsyncTarget, S3Target, Target, target_from_env
+
+__all__ = ["DeployConfigError", "DeployReport", "GitHubTarget", "RsyncTarget", "S3Target",
+           "Target", "deploy", "target_from_env"]
+
+
+def deploy(site: Path, target: Target, out, *,
+           env: Mapping[str, str] | None = None) -> DeployReport:
+    """Make the target hold exactly the files of `site`. Raises DeployConfigError before
+    changing anything when the site or a prerequisite is missing; any later failure is in
+    the report (`report.ok` is False) with what was done before it."""
+    from publish.deploy import github, rsync, s3
+
+    env = os.environ if env is None else env
+    site = Path(site)
+    check_site(site)
+    if isinstance(target, S3Target):
+        return s3.deploy(site, target, out, env)
+    if isinstance(target, GitHubTarget):
+        return github.deploy(site, target, out, env)
+    return rsync.deploy(site, target, out, env)
+
+
+# --- command line --------------------------------------------------------------------
+
+HELP = "upload the built site (output/) to DEPLOY_TARGET; never posts"
+EPILOG = """\
+targets (DEPLOY_TARGET, or --target):
+  s3://BUCKET[/PREFIX]       S3 or S3-compatible storage; uploads new and changed files,
+                             then deletes stale ones
+  github[:BRANCH]            commit to a GitHub Pages branch (default gh-pages) and push
+  rsync:[USER@]HOST:/PATH    rsync over ssh (--delete); rsync:/LOCAL/PATH for a folder
+
+environment:
+  DEPLOY_S3_ENDPOINT_URL     S3-compatible host, e.g. https://s3.example.com
+  AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_PROFILE,
+  AWS_REGION / AWS_DEFAULT_REGION, AWS_MAX_ATTEMPTS (default 3)
+  DEPLOY_GITHUB_REMOTE       remote name, URL or path to push to (default origin)
+  DEPLOY_CNAME               custom domain, written to the branch's CNAME file
+  DEPLOY_SSH_PORT            ssh port for rsync over ssh
+
+exit codes: 0 deployed, 1 the deploy failed (what was done is listed), 2 no target or bad
+configuration (nothing was changed). Details: docs/deploy.md
+
+examples:
+  DEPLOY_TARGET=s3://my-bucket python -m publish deploy
+  python -m publish deploy --target github:gh-pages
+  python -m publish deploy --target rsync:deploy@web1:/var/www/blog"""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--target", metavar="TARGET",
+                        help="where to deploy (default: $DEPLOY_TARGET)")
+    parser.add_argument("--site", type=Path, default=Path("output"), metavar="DIR",
+                        help="the built site (default: %(default)s)")
+
+
+def command(args: argparse.Namespace, env: Mapping[str, str], out) -> int:
+    """`python -m publish deploy`: 0 deployed, 1 failed, 2 no target or bad configuration."""
+    try:
+        target = target_from_env(env, target=args.target)
+        if target is None:
+            raise DeployConfigError("no target configured: set DEPLOY_TARGET (s3://BUCKET, "
+                                    "github:BRANCH or rsync:HOST:/PATH) or pass --target")
+        report = deploy(args.site, target, out, env=env)
+    except DeployConfigError as exc:
+        for problem in exc.problems:
+            out.error(f"deploy: {problem}")
+        out.error("deploy: nothing was deployed")
+        return 2
+    if report.ok:
+        out.say(report.summary())
+        return 0
+    out.error(report.summary())
+    return 1
