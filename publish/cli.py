@@ -334,8 +334,6 @@ def cmd_resolve(ctx: Ctx) -> int:
     item_id = ctx.args.item_id
     plan = load_plan(ctx.args.plan) if Path(ctx.args.plan).exists() else None
     item = plan.by_id().get(item_id) if plan else None
-    if ctx.args.posted is not None and not ctx.args.posted.isdigit():
-        raise UsageError(f"--posted wants the numeric post id, not {ctx.args.posted!r}")
 
     def settle(ledger: Ledger) -> str:
         entry = ledger.get(item_id)
@@ -349,6 +347,9 @@ def cmd_resolve(ctx: Ctx) -> int:
             return (f"{item_id}: recorded as not posted; the next run posts it when due "
                     "(beyond --max-lateness only with --post-late)")
         network = (entry or {}).get("network") or item.network
+        if problem := registry.post_id_rule(network).post_id_problem(ctx.args.posted):
+            raise UsageError(f"--posted: {problem}: copy the number at the end of the "
+                             "post's URL")
         url = registry.capabilities(network).post_url.format(post_id=ctx.args.posted)
         base = entry or {"network": network}
         ledger.put(item_id, L.mark_sent(base, post_id=ctx.args.posted, url=url, now=ctx.now,
@@ -418,11 +419,18 @@ COMMANDS: dict[str, Callable[[Ctx], int]] = {
 }
 
 
+def _errors(out: Output, exc: Exception) -> None:
+    """Every problem an error lists, one `publish: …` line each."""
+    for line in str(exc).splitlines():
+        out.error(f"publish: {line}")
+
+
 def main(argv: Sequence[str] | None = None, *, env: Mapping[str, str] | None = None,
          stdout: TextIO | None = None, stderr: TextIO | None = None,
          sleep: Callable[[float], None] = time.sleep, tty: bool | None = None) -> int:
     env = os.environ if env is None else env
     secrets = [env.get(name, "") for name in SECRET_VARS]
+    secrets += [secret.strip() for secret in secrets]     # a pasted line end or space
     out = Output(stdout or sys.stdout, stderr or sys.stderr, secrets=secrets, tty=tty)
     parser = build_parser()
     try:
@@ -437,10 +445,10 @@ def main(argv: Sequence[str] | None = None, *, env: Mapping[str, str] | None = N
         out.error(f"publish: {exc}")
         return EXIT_LOCKED
     except (PlanError, LedgerError, TimeFormatError, UsageError) as exc:
-        out.error(f"publish: {exc}")
+        _errors(out, exc)
         return EXIT_CONFIG
     except NetworkError as exc:
-        out.error(f"publish: {exc}")
+        _errors(out, exc)
         return EXIT_CONFIG if exc.kind is ErrorKind.CONFIG else EXIT_FAILED
     except KeyboardInterrupt:
         out.error("publish: interrupted")

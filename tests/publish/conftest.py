@@ -174,3 +174,13 @@ def project(tmp_path: Path) -> Project:
         path.write_bytes(text.encode("utf-8"))
     write_plan(proj.plan)
     return proj
+
+
+def cli_here(project, monkeypatch, *argv: str, env: dict | None = None):
+    """`python -m publish ARGV` from the project folder with the default relative paths, so
+    messages show `state/ledger.json` as a user sees them."""
+    monkeypatch.chdir(project.root)
+    out, err = io.StringIO(), io.StringIO()
+    code = main([*argv, "--now", NOW], env=env or {}, stdout=out,
+                stderr=err, sleep=lambda s: None, tty=False)
+    return code, out.getvalue(), err.getvalue()
