@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from publish.atomic import append_durable
+from publish.atomic import append_durable, create_exclusive
 
 
 def snapshot(item_id: str, network: str, post_id: str, fetched_at: str,
@@ -19,6 +19,15 @@ def snapshot(item_id: str, network: str, post_id: str, fetched_at: str,
 def encode(records: Iterable[Mapping[str, Any]]) -> bytes:
     return "".join(json.dumps(r, sort_keys=True, ensure_ascii=False) + "\n"
                    for r in records).encode("utf-8")
+
+
+def create(path: Path) -> bool:
+    """An empty history file; False (and nothing changed) when one is already there."""
+    try:
+        create_exclusive(Path(path), b"")
+    except FileExistsError:
+        return False
+    return True
 
 
 def append(path: Path, records: Iterable[Mapping[str, Any]]) -> int:

@@ -1,6 +1,6 @@
 """Fixtures for the publisher tests: a loopback fake X, a throwaway project folder with a
-hand-written plan (docs/contract.md §1) and Markdown posts, and ways to run the CLI in-process
-or as a real subprocess."""
+hand-written plan (docs/contract.md §1), Markdown posts and the empty ledger and history made
+by `init`, and ways to run the CLI in-process or as a real subprocess."""
 
 from __future__ import annotations
 
@@ -173,6 +173,8 @@ def project(tmp_path: Path) -> Project:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(text.encode("utf-8"))
     write_plan(proj.plan)
+    started = proj.cli("init")          # a new project's documented first step
+    assert started.code == 0, started.text
     return proj
 
 
