@@ -186,3 +186,12 @@ def cli_here(project, monkeypatch, *argv: str, env: dict | None = None):
     code = main([*argv, "--now", NOW], env=env or {}, stdout=out,
                 stderr=err, sleep=lambda s: None, tty=False)
     return code, out.getvalue(), err.getvalue()
+
+
+def sent_with_numbers(project, fake_x) -> dict[str, str]:
+    """Post what is due, then give every post some numbers (a metrics run would write)."""
+    assert project.cli("run", env=fake_x.env()).code == 0
+    ids = {i: e["post_id"] for i, e in project.ledger_items().items() if e.get("post_id")}
+    for post_id in ids.values():
+        fake_x.set_metrics(post_id, likes=5, impressions=50)
+    return ids
