@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from publish.crashpoints import crashpoint
@@ -71,16 +72,24 @@ def create_exclusive(path: Path, data: bytes) -> None:
     _fsync_dir(path.parent)
 
 
-def append_durable(path: Path, data: bytes) -> None:
-    """Append `data` to `path` (created if missing) and fsync before returning."""
+def append_durable(path: Path, data: bytes, *,
+                   write: Callable[[int, bytes], int] = os.write) -> None:
+    """Append `data` to `path` (created if missing) and fsync before returning.
+
+    A line-oriented file whose last line was torn (a full disk or a crash stopped an earlier
+    append before its newline) gets a newline first, so the torn line never swallows the
+    first record of this append. `write` is the os.write seam (tests inject a full disk)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     existed = path.exists()
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
     try:
+        size = os.fstat(fd).st_size
+        if size and os.pread(fd, 1, size - 1) != b"\n":
+            data = b"\n" + data
         view = memoryview(data)
         while view:
-            written = os.write(fd, view)
+            written = write(fd, view)
             view = view[written:]
         os.fsync(fd)
     finally:

@@ -142,7 +142,12 @@ def refresh(plan: Plan, store: LedgerStore, history_path: Path,
                 out.item("gone", item_id, f"post {post_id} not found on {network} "
                          f"({reason}); last numbers kept")
         store.save(ledger)
-        history.append(history_path, records)
+        try:
+            history.append(history_path, records)
+        except OSError as exc:        # a full disk: the numbers are safe in the ledger
+            report.errors.append(f"history: {exc.strerror}")
+            out.error(f"publish: cannot append to {history_path}: {exc.strerror}; these "
+                      "numbers are in the ledger but not in the history")
     return ledger
 
 

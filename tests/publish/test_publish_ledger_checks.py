@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from publish import history
 from publish.cli import main
 from publish.ledger import LedgerStore
 from tests.publish.conftest import ANSWERING, ICELANDIC, REPO, cli_here
@@ -101,6 +102,7 @@ def test_init_is_in_help(capsys):
 
 def test_committed_ledger_is_valid():
     assert LedgerStore(REPO / "state" / "ledger.json").load() is not None
+    assert history.read(REPO / "state" / "history.jsonl").skipped == []
 
 
 def test_ledger_field_wrong_type_names_field(project, fake_x, monkeypatch):
