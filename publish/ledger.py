@@ -168,8 +168,10 @@ def _state(value: Any) -> str | None:
 
 
 Check = Callable[[Any], str | None]
+# `url` goes into the Engagement_X_Posts header line, hence its strict form; `text` and `link`
+# are copied from the plan and only compared, so nothing a plan holds can lock the ledger.
 FIELDS: dict[str, Check] = {
-    "state": _state, "network": _word, "text": _string, "link": _url, "url": _url,
+    "state": _state, "network": _word, "text": _string, "link": _string, "url": _url,
     "attempts": _count, "attempted_at": _time, "sent_at": _time, "due": _time,
     "missed_at": _time, "checked_at": _time, "metrics_at": _time, "confirmed_by": _string,
     "metrics_missing": _string,

@@ -149,3 +149,20 @@ def test_ledger_attempts_message_exactly_as_documented(project, monkeypatch):
     assert code == 2
     assert err == ('publish: state/ledger.json: items["en/x/social-1/x"].attempts: '
                    'expected a whole number, got "x"\n')
+
+
+def test_daemon_posts_nothing_once_its_ledger_is_lost(project, fake_x, monkeypatch):
+    from tests.publish import test_publish_daemon as daemon_tests
+
+    wait = daemon_tests.FakeTime.wait
+
+    def wait_then_lose_the_ledger(self, seconds):
+        project.ledger.unlink(missing_ok=True)
+        return wait(self, seconds)
+
+    monkeypatch.setattr(daemon_tests.FakeTime, "wait", wait_then_lose_the_ledger)
+    code, out, _ = daemon_tests.start_daemon(project, fake_x.env(), stop_after=3)
+    assert code == 0, out
+    assert "] run: 3 sent" in out                       # the first step, ledger still there
+    assert out.count("daemon: run step failed: LedgerMissing: no ledger at") >= 2
+    assert fake_x.count("POST", "/2/tweets") == 3       # not one attempt once it was gone
