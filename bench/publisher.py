@@ -66,6 +66,7 @@ def cli(root: Path, env: dict, *args: str) -> tuple[int, str, float]:
 def idle_run(root: Path, fake) -> dict:
     items = [plan_item(i, 1, NOW + timedelta(days=1, minutes=i)) for i in range(IDLE_ITEMS)]
     write_plan(root / "plan.json", items)
+    assert cli(root, fake.env(), "init")[0] == 0
     loads, runs = [], []
     for _ in range(REPEATS):
         started = time.perf_counter()
@@ -83,6 +84,7 @@ def idle_run(root: Path, fake) -> dict:
 def due_run(root: Path, fake) -> dict:
     items = [plan_item(i, 1, NOW - timedelta(minutes=i)) for i in range(DUE_ITEMS)]
     write_plan(root / "plan.json", items)
+    assert cli(root, fake.env(), "init")[0] == 0
     before = len(fake.requests)
     code, output, seconds = cli(root, fake.env(), "run")
     assert code == 0, output

@@ -1,4 +1,4 @@
-"""Command line: `python -m publish {plan,run,metrics,status,daemon,resolve,build,deploy} …`.
+"""Command line: `python -m publish {init,plan,run,metrics,status,daemon,resolve,build,deploy} …`.
 
 This is the edge: it reads the environment and the wall clock (once, unless --now), builds the
 adapters, takes the lock, calls the pure/inner layers and maps every failure to a clear
@@ -52,11 +52,13 @@ class UsageError(Exception):
 DESCRIPTION = """\
 Post the campaign plan's due social posts exactly once, and pull engagement numbers back
 into each article's Markdown header. Reads state/plan.json (written by `make html`).
+A new project starts with `python -m publish init` (an empty state/ledger.json); run,
+metrics, daemon and resolve refuse to work without a ledger, so a lost one never re-posts.
 
 exit codes:
   0  all good (also: a dry run, and a run without posting credentials)
   1  some items failed (the API refused; they are tried again on the next run)
-  2  bad configuration or usage (missing plan, bad --now, incomplete credentials)
+  2  bad configuration or usage (missing plan or ledger, bad --now, bad environment)
   3  items parked as `unknown` need a person: see `publish resolve --help`
   4  another publisher holds state/publish.lock: nothing was done
 
@@ -68,6 +70,10 @@ environment:
 """
 
 EXAMPLES = {
+    "init": """\
+examples:
+  python -m publish init                    # state/ledger.json and state/history.jsonl
+  python -m publish init --ledger other/ledger.json --history other/history.jsonl""",
     "plan": """\
 examples:
   python -m publish plan
@@ -154,6 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
         _common(p)
         return p
 
+    add("init", "start a new project's ledger (empty) and history; never overwrites one")
     p = add("plan", "print the plan as a table: when, network, length, text, warnings, "
                     "state")
     _lateness(p)
@@ -202,6 +209,13 @@ class Ctx:
     def max_lateness(self) -> timedelta:
         return parse_duration(self.args.max_lateness)
 
+    def read_ledger(self) -> Ledger:
+        """For the read-only commands: a missing ledger reads as empty, with a warning."""
+        if not self.store.exists():
+            self.out.error(f"publish: warning: {self.store.missing_message()}; "
+                           "states below assume nothing was posted")
+        return self.store.load(missing_ok=True)
+
 
 def _networks(ctx: Ctx, plan: Plan) -> dict[str, Network]:
     """Adapters for the plan's networks we know; NetworkError(CONFIG) when misconfigured."""
@@ -229,11 +243,27 @@ def _exit_for_run(report: RunReport) -> int:
 
 # --- commands ---------------------------------------------------------------------------
 
+def cmd_init(ctx: Ctx) -> int:
+    from publish import history
+
+    store, history_path = ctx.store, Path(ctx.args.history)
+    if ctx.args.dry_run:
+        store.create(dry_run=True)
+        ctx.out.say(f"dry run: would create {store.path} (empty ledger)"
+                    + ("" if history_path.exists() else f" and {history_path}"))
+        return EXIT_OK
+    store.create()            # exclusive: no lock needed, never over an existing ledger
+    ctx.out.say(f"init: created {store.path} (empty ledger)")
+    made = history.create(history_path)
+    ctx.out.say(f"init: {'created' if made else 'kept the existing'} {history_path}")
+    return EXIT_OK
+
+
 def cmd_plan(ctx: Ctx) -> int:
     from publish.status import plan_state, when_due
 
     plan = load_plan(ctx.args.plan)
-    ledger = ctx.store.load()
+    ledger = ctx.read_ledger()
     at_now = ctx.args.now is not None
     lateness = ctx.max_lateness()
     state_header = f"state at {format_time(ctx.now)}" if at_now else "state"
@@ -323,7 +353,7 @@ def cmd_status(ctx: Ctx) -> int:
     from publish.status import state_counts, status_rows
 
     plan = load_plan(ctx.args.plan)
-    ledger = ctx.store.load()
+    ledger = ctx.read_ledger()
     rows = status_rows(plan, ledger, ctx.now, ctx.max_lateness())
     headers = ["due (UTC)", "state", "id", "post", "numbers", "link / note"]
     table = []
@@ -341,8 +371,6 @@ def cmd_resolve(ctx: Ctx) -> int:
     item_id = ctx.args.item_id
     plan = load_plan(ctx.args.plan) if Path(ctx.args.plan).exists() else None
     item = plan.by_id().get(item_id) if plan else None
-    if ctx.args.posted is not None and not ctx.args.posted.isdigit():
-        raise UsageError(f"--posted wants the numeric post id, not {ctx.args.posted!r}")
 
     def settle(ledger: Ledger) -> str:
         entry = ledger.get(item_id)
@@ -356,6 +384,9 @@ def cmd_resolve(ctx: Ctx) -> int:
             return (f"{item_id}: recorded as not posted; the next run posts it when due "
                     "(beyond --max-lateness only with --post-late)")
         network = (entry or {}).get("network") or item.network
+        if problem := registry.post_id_rule(network).post_id_problem(ctx.args.posted):
+            raise UsageError(f"--posted: {problem}: copy the number at the end of the "
+                             "post's URL")
         url = registry.capabilities(network).post_url.format(post_id=ctx.args.posted)
         base = entry or {"network": network}
         ledger.put(item_id, L.mark_sent(base, post_id=ctx.args.posted, url=url, now=ctx.now,
@@ -383,6 +414,7 @@ def cmd_daemon(ctx: Ctx, *, scheduler=None, clock=None, wait=None, stop=None) ->
         raise UsageError("--metrics-every must be at least 1 (minutes)")
     plan_path = ctx.args.plan
     adapters = _networks(ctx, load_plan(plan_path))
+    ctx.store.load()            # no (valid) ledger: refuse now rather than fail every minute
     dry = ctx.args.dry_run
     if any(not a.can_post() for a in adapters.values()) and not dry:
         raise UsageError("the daemon needs posting credentials (or --dry-run)")
@@ -420,11 +452,17 @@ def cmd_daemon(ctx: Ctx, *, scheduler=None, clock=None, wait=None, stop=None) ->
 
 
 COMMANDS: dict[str, Callable[[Ctx], int]] = {
-    "plan": cmd_plan, "run": cmd_run, "metrics": cmd_metrics, "status": cmd_status,
-    "daemon": cmd_daemon, "resolve": cmd_resolve,
+    "init": cmd_init, "plan": cmd_plan, "run": cmd_run, "metrics": cmd_metrics,
+    "status": cmd_status, "daemon": cmd_daemon, "resolve": cmd_resolve,
     "build": lambda ctx: site_build.command(ctx.args, ctx.out),
     "deploy": lambda ctx: site_deploy.command(ctx.args, ctx.env, ctx.out),
 }
+
+
+def _errors(out: Output, exc: Exception) -> None:
+    """Every problem an error lists, one `publish: …` line each."""
+    for line in str(exc).splitlines():
+        out.error(f"publish: {line}")
 
 
 def main(argv: Sequence[str] | None = None, *, env: Mapping[str, str] | None = None,
@@ -432,6 +470,7 @@ def main(argv: Sequence[str] | None = None, *, env: Mapping[str, str] | None = N
          sleep: Callable[[float], None] = time.sleep, tty: bool | None = None) -> int:
     env = os.environ if env is None else env
     secrets = [env.get(name, "") for name in SECRET_VARS]
+    secrets += [secret.strip() for secret in secrets]     # a pasted line end or space
     out = Output(stdout or sys.stdout, stderr or sys.stderr, secrets=secrets, tty=tty)
     parser = build_parser()
     try:
@@ -446,10 +485,10 @@ def main(argv: Sequence[str] | None = None, *, env: Mapping[str, str] | None = N
         out.error(f"publish: {exc}")
         return EXIT_LOCKED
     except (PlanError, LedgerError, TimeFormatError, UsageError) as exc:
-        out.error(f"publish: {exc}")
+        _errors(out, exc)
         return EXIT_CONFIG
     except NetworkError as exc:
-        out.error(f"publish: {exc}")
+        _errors(out, exc)
         return EXIT_CONFIG if exc.kind is ErrorKind.CONFIG else EXIT_FAILED
     except KeyboardInterrupt:
         out.error("publish: interrupted")

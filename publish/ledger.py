@@ -7,27 +7,39 @@ return a new entry dict; `LedgerStore` does the file I/O.
 States: posting (a POST may be in flight or may have happened: outcome unknown until
 reconciled), sent, failed (the API definitively refused; no post exists; tried again next run),
 unknown (a person must settle it with `publish resolve`), missed (too late, not posted).
+
+Loading checks every known field's type (`validate`), names each bad field, and refuses a
+missing or empty file: a lost ledger must never read as "nothing was posted yet" by a command
+that posts. `python -m publish init` (LedgerStore.create) starts a new one, never over an old.
 """
 
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from publish.atomic import write_atomic
-from publish.clock import format_time
+from publish import networks as registry
+from publish.atomic import create_exclusive, write_atomic
+from publish.clock import TimeFormatError, format_time, parse_time
 
 SCHEMA = "publish-ledger/1"
+DEFAULT_PATH = Path("state/ledger.json")
 STATES = ("posting", "sent", "failed", "unknown", "missed")
 
 Entry = dict[str, Any]
 
 
 class LedgerError(Exception):
-    """The ledger file is unreadable or not in the expected format."""
+    """The ledger file is unreadable or not in the expected format (one problem a line)."""
+
+
+class LedgerMissing(LedgerError):
+    """There is no ledger file at all."""
 
 
 @dataclass
@@ -114,9 +126,114 @@ def dumps(ledger: Ledger) -> bytes:
     return (json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
 
 
+# --- validation -------------------------------------------------------------------------
+
+MAX_PROBLEMS = 20       # a ledger mangled throughout is reported by its first problems
+_URL = re.compile(r"https?://[^\s\x00-\x1f\x7f]+")
+
+
+def _shown(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+def _string(value: Any) -> str | None:
+    return None if isinstance(value, str) else "a string"
+
+
+def _word(value: Any) -> str | None:
+    return None if isinstance(value, str) and value.strip() else "a non-empty string"
+
+
+def _count(value: Any) -> str | None:
+    whole = isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    return None if whole else "a whole number"
+
+
+def _time(value: Any) -> str | None:
+    try:
+        parse_time(value)
+    except (TimeFormatError, AttributeError, TypeError):
+        return "a time like 2026-11-22T15:00:00Z"
+    return None
+
+
+def _url(value: Any) -> str | None:
+    good = isinstance(value, str) and _URL.fullmatch(value)
+    return None if good else "an http(s) URL without spaces or line breaks"
+
+
+def _state(value: Any) -> str | None:
+    return None if value in STATES else "one of " + ", ".join(STATES)
+
+
+Check = Callable[[Any], str | None]
+# `url` goes into the Engagement_X_Posts header line, hence its strict form; `text` and `link`
+# are copied from the plan and only compared, so nothing a plan holds can lock the ledger.
+FIELDS: dict[str, Check] = {
+    "state": _state, "network": _word, "text": _string, "link": _string, "url": _url,
+    "attempts": _count, "attempted_at": _time, "sent_at": _time, "due": _time,
+    "missed_at": _time, "checked_at": _time, "metrics_at": _time, "confirmed_by": _string,
+    "metrics_missing": _string,
+}
+ERROR_FIELDS: dict[str, Check] = {"kind": _word, "message": _string, "at": _time}
+REQUIRED = ("state", "network")
+REQUIRED_WHEN_SENT = ("post_id", "url", "sent_at")
+
+
+def _entry_problems(entry: Any) -> Iterator[tuple[str, str]]:
+    """(field path, problem) for one ledger entry; unknown extra fields are left alone."""
+    if not isinstance(entry, dict):
+        yield "", f"expected an object, got {_shown(entry)}"
+        return
+    required = REQUIRED + (REQUIRED_WHEN_SENT if entry.get("state") == "sent" else ())
+    required += ("metrics_at",) if "metrics" in entry else ()
+    for name in required:
+        if name not in entry:
+            yield f".{name}", "missing"
+    for name, check in FIELDS.items():
+        if name in entry and (expected := check(entry[name])):
+            yield f".{name}", f"expected {expected}, got {_shown(entry[name])}"
+    if "post_id" in entry and isinstance(entry.get("network"), str):
+        rule = registry.post_id_rule(entry["network"])
+        if not rule.valid_post_id(entry["post_id"]):
+            yield (".post_id", f"expected a post id for {rule.label} ({rule.post_id_form}), "
+                   f"got {_shown(entry['post_id'])}")
+    metrics = entry.get("metrics")
+    if "metrics" in entry and not isinstance(metrics, dict):
+        yield ".metrics", f"expected an object of whole numbers, got {_shown(metrics)}"
+    for name, value in (metrics.items() if isinstance(metrics, dict) else ()):
+        if _count(value):
+            yield f".metrics.{name}", f"expected a whole number, got {_shown(value)}"
+    error = entry.get("error")
+    if "error" in entry and not isinstance(error, dict):
+        yield ".error", f"expected an object (kind, message, at), got {_shown(error)}"
+    for name, check in (ERROR_FIELDS.items() if isinstance(error, dict) else ()):
+        if name in error and (expected := check(error[name])):
+            yield f".error.{name}", f"expected {expected}, got {_shown(error[name])}"
+
+
+def validate(items: dict[str, Any]) -> list[str]:
+    """Every problem in the ledger's items, as `items["ID"].field: what is wrong`."""
+    return [f"items[{json.dumps(item_id, ensure_ascii=False)}]{path}: {problem}"
+            for item_id, entry in items.items()
+            for path, problem in _entry_problems(entry)]
+
+
+def _restore_hint(where: str) -> str:
+    return f"restore it from git (git checkout -- {where})"
+
+
+def init_command(where: str) -> str:
+    extra = "" if Path(where) == DEFAULT_PATH else f" --ledger {where}"
+    return f"`python -m publish init{extra}`"
+
+
 def loads(raw: bytes, where: str = "ledger") -> Ledger:
     if not raw.strip():
-        return Ledger()
+        raise LedgerError(f"{where} is empty (a ledger holds at least its schema): "
+                          f"{_restore_hint(where)}; if this project never had a ledger, "
+                          f"delete the file and run {init_command(where)}")
     try:
         doc = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -126,9 +243,12 @@ def loads(raw: bytes, where: str = "ledger") -> Ledger:
     items = doc.get("items")
     if not isinstance(items, dict):
         raise LedgerError(f"{where}: 'items' must be an object")
-    for item_id, entry in items.items():
-        if not isinstance(entry, dict) or entry.get("state") not in STATES:
-            raise LedgerError(f"{where}: entry {item_id!r} has no valid state")
+    problems = validate(items)
+    if problems:
+        more = len(problems) - MAX_PROBLEMS
+        lines = [f"{where}: {p}" for p in problems[:MAX_PROBLEMS]]
+        lines += [f"{where}: … and {more} more problems"] if more > 0 else []
+        raise LedgerError("\n".join(lines))
     return Ledger(items=items)
 
 
@@ -139,12 +259,35 @@ class LedgerStore:
     def exists(self) -> bool:
         return Path(self.path).exists()
 
-    def load(self) -> Ledger:
+    def load(self, *, missing_ok: bool = False) -> Ledger:
+        """The ledger. A missing file is an error (LedgerMissing) unless `missing_ok`, which
+        only read-only commands pass; then it reads as empty."""
         try:
             raw = Path(self.path).read_bytes()
         except FileNotFoundError:
-            return Ledger()
+            if missing_ok:
+                return Ledger()
+            raise LedgerMissing(self.missing_message() + " (nothing is posted without a "
+                                "ledger, so a lost one never causes posts twice)") from None
+        except OSError as exc:
+            raise LedgerError(f"cannot read the ledger {self.path}: {exc.strerror}") from None
         return loads(raw, str(self.path))
+
+    def missing_message(self) -> str:
+        return (f"no ledger at {self.path}: {_restore_hint(str(self.path))}, or start a new "
+                f"one with {init_command(str(self.path))}")
 
     def save(self, ledger: Ledger) -> None:
         write_atomic(Path(self.path), dumps(ledger))
+
+    def create(self, *, dry_run: bool = False) -> None:
+        """A new, empty ledger; LedgerError when a file (even an empty one) is there. A dry
+        run only checks."""
+        try:
+            if dry_run and self.exists():
+                raise FileExistsError(self.path)
+            if not dry_run:
+                create_exclusive(Path(self.path), dumps(Ledger()))
+        except FileExistsError:
+            raise LedgerError(f"{self.path} already exists: init never overwrites a ledger "
+                              "(a damaged one: restore it from git)") from None

@@ -142,18 +142,41 @@ def refresh(plan: Plan, store: LedgerStore, history_path: Path,
                 out.item("gone", item_id, f"post {post_id} not found on {network} "
                          f"({reason}); last numbers kept")
         store.save(ledger)
-        history.append(history_path, records)
+        try:
+            history.append(history_path, records)
+        except OSError as exc:        # a full disk: the numbers are safe in the ledger
+            report.errors.append(f"history: {exc.strerror}")
+            out.error(f"publish: cannot append to {history_path}: {exc.strerror}; these "
+                      "numbers are in the ledger but not in the history")
     return ledger
+
+
+def content_file(content: Path, source: str) -> Path:
+    """The file a plan `source` names, resolved (symlinks included). ValueError when it lies
+    outside the resolved content folder: the write-back never writes anywhere else."""
+    root = Path(content).resolve()
+    path = (root / source).resolve()
+    if path == root or not path.is_relative_to(root):
+        raise ValueError(f"resolves to {path}, outside the content folder {root}")
+    return path
 
 
 def sync_headers(plan: Plan, ledger: Ledger, content: Path, labels: Mapping[str, str],
                  dry_run: bool, out: Output, report: MetricsReport) -> None:
-    """Write each article's engagement lines; untouched when nothing changes."""
+    """Write each article's engagement lines; untouched when nothing changes. Only files
+    inside the content folder are written (`content_file`), and never a read-only one."""
     for network, label in labels.items():
+        owners = {i.source: i.id for i in reversed(plan.items) if i.network == network}
         for source, engagement in aggregate(plan, ledger, network).items():
             path = Path(content) / source
             try:
-                changed = update_file(path, header_values(label, engagement),
+                target = content_file(content, source)
+            except ValueError as exc:
+                report.file_errors.append(f"item {owners[source]}: source {source!r} {exc}: "
+                                          "engagement lines not written")
+                continue
+            try:
+                changed = update_file(target, header_values(label, engagement),
                                       dry_run=dry_run)
             except FileNotFoundError:
                 report.file_errors.append(f"{path}: file not found")

@@ -55,6 +55,21 @@ _REQUIRED_STR = ("id", "kind", "network", "due", "text", "link", "source", "slug
 _REQUIRED_INT = ("weighted_length", "max_length")
 
 
+def source_problem(source: str) -> str | None:
+    """None when `source` has the contract's form (docs/contract.md §1): a relative path inside
+    the content folder with `/` separators; else what is wrong. The write-back checks the
+    resolved path again (symlinks), see publish.metrics.content_file."""
+    if "\x00" in source or any(not c.isprintable() for c in source):
+        return "contains a NUL or control character"
+    if "\\" in source:
+        return "contains a backslash (use / separators)"
+    if source.startswith("/"):
+        return "is absolute (it must be relative to the content folder)"
+    if any(part in ("", ".", "..") for part in source.split("/")):
+        return "has an empty, '.' or '..' part (it must stay inside the content folder)"
+    return None
+
+
 def _item(raw: object, index: int) -> PlanItem:
     where = f"items[{index}]"
     if not isinstance(raw, dict):
@@ -79,6 +94,8 @@ def _item(raw: object, index: int) -> PlanItem:
     for key in ("campaign", "coupon"):
         if raw.get(key) is not None and not isinstance(raw[key], str):
             raise PlanError(f"{where}: '{key}' must be a string or null")
+    if problem := source_problem(raw["source"]):
+        raise PlanError(f"{where}: 'source' {raw['source']!r} {problem}")
     return PlanItem(
         id=raw["id"], kind=raw["kind"], network=raw["network"], due=due, text=raw["text"],
         link=raw["link"], weighted_length=raw["weighted_length"],
@@ -99,12 +116,19 @@ def parse_plan(data: object) -> Plan:
     raw_items = data.get("items")
     if not isinstance(raw_items, list):
         raise PlanError("'items' must be a list")
-    items = [_item(raw, i) for i, raw in enumerate(raw_items)]
+    items, problems = [], []
+    for index, raw in enumerate(raw_items):
+        try:
+            items.append(_item(raw, index))
+        except PlanError as exc:
+            problems.append(str(exc))
     seen: set[str] = set()
     for item in items:
         if item.id in seen:
-            raise PlanError(f"duplicate item id {item.id!r}")
+            problems.append(f"duplicate item id {item.id!r}")
         seen.add(item.id)
+    if problems:
+        raise PlanError("\n".join(problems))      # every bad item at once, one per line
     items.sort(key=lambda it: (it.due, it.id))
     return Plan(site_url=data["site_url"], items=tuple(items))
 
@@ -124,4 +148,5 @@ def load_plan(path: Path) -> Plan:
     try:
         return parse_plan(data)
     except PlanError as exc:
-        raise PlanError(f"{path}: {exc}") from None
+        raise PlanError("\n".join(f"{path}: {line}" for line in str(exc).splitlines())) \
+            from None

@@ -170,8 +170,13 @@ class _Run:
             if exc.kind in STOP_NETWORK:
                 self.block(item.network, exc)
             return
+        rule = adapter.capabilities
+        candidates = [p for p in found.posts if rule.valid_post_id(p.post_id)]
+        for bad in (p for p in found.posts if not rule.valid_post_id(p.post_id)):
+            self.out.item("ignored", item.id, f"a post found on {item.network}: "
+                          f"{rule.post_id_problem(bad.post_id)}")
         claimed = self.ledger.claimed_post_ids(except_id=item.id)
-        post = match_post(entry.get("text", item.text), search_since, found.posts, claimed)
+        post = match_post(entry.get("text", item.text), search_since, candidates, claimed)
         if post is not None:
             crashpoint("after-reconcile-found")
             self.put(item.id, L.mark_sent(entry, post_id=post.post_id, url=post.url,

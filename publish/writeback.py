@@ -2,12 +2,14 @@
 
 `set_header_lines` is pure: old text → new text, changing only the managed lines and keeping
 every other character (BOM, line endings, trailing spaces, non-ASCII). `update_file` applies
-it and writes atomically only when the text changes.
+it and writes atomically only when the text changes, and never to a read-only file.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -20,6 +22,18 @@ _FENCES = ("---", "...")
 
 class HeaderError(ValueError):
     pass
+
+
+class ReadOnlyFile(HeaderError):
+    pass
+
+
+def read_only(path: Path) -> bool:
+    """Read-only: the owner's write bit is clear (`chmod u-w`, `chmod 444`), or the OS says
+    this process may not write the file. The mode rule also holds for root, whom os.access
+    allows everything (and the atomic rename would replace the file regardless)."""
+    owner_may_write = Path(path).stat().st_mode & stat.S_IWUSR
+    return not owner_may_write or not os.access(path, os.W_OK)
 
 
 def split_lines(text: str) -> list[str]:
@@ -130,7 +144,8 @@ def _dominant_ending(lines: Sequence[str]) -> str:
 def update_file(path: Path, values: Sequence[tuple[str, str]], *, dry_run: bool = False
                 ) -> bool:
     """Rewrite `path` with the header values. True when the bytes changed (and, unless dry
-    run, were written). An unchanged file is not touched at all."""
+    run, were written). An unchanged file is not touched at all; a read-only one that would
+    change raises ReadOnlyFile (also in a dry run) and is left as it is."""
     raw = Path(path).read_bytes()
     try:
         text = raw.decode("utf-8")
@@ -139,6 +154,8 @@ def update_file(path: Path, values: Sequence[tuple[str, str]], *, dry_run: bool 
     new = set_header_lines(text, values)
     if new == text:
         return False
+    if read_only(path):
+        raise ReadOnlyFile("read-only: engagement lines not written")
     if not dry_run:
         write_atomic(Path(path), new.encode("utf-8"))
     return True

@@ -18,6 +18,10 @@ Faults (`fail(endpoint, kind, times=N)`) answer the next N requests to that endp
 client has timed out), "hold" (wait until `release_hold()`, then answer normally),
 "drop-after-create" (create the post, then close the connection without answering),
 "malformed-after-create", "hang-after-create".
+
+Hostile ids (`hostile_ids("123\nEngagement_X: likes 999", "1 2")`): the next posts created are
+shown under these ids in every answer (the create answer, timelines, lookups), as a
+compromised or buggy API might; the post itself exists under its real id.
 """
 
 from __future__ import annotations
@@ -109,6 +113,8 @@ class FakeX:
         self.holding = threading.Event()    # a request is being held
         self.hang_seconds = 5.0
         self.server: ThreadingHTTPServer | None = None
+        self._hostile: list[str] = []
+        self.shown_ids: dict[str, str] = {}  # real post id → the id its answers show
 
     # --- test controls --------------------------------------------------------------
     @property
@@ -125,6 +131,13 @@ class FakeX:
     def fail(self, endpoint: str, kind: str, times: int = 1) -> None:
         with self._lock:
             self.faults.setdefault(endpoint, []).extend([kind] * times)
+
+    def hostile_ids(self, *ids: str) -> None:
+        with self._lock:
+            self._hostile.extend(ids)
+
+    def wire_id(self, post: Post) -> str:
+        return self.shown_ids.get(post.id, post.id)
 
     def release_hold(self) -> None:
         self.hold_release.set()
@@ -163,6 +176,8 @@ class FakeX:
             urls = [{"url": m.group(0), "expanded_url": m.group(0)}
                     for m in _URL.finditer(text)]
         post = Post(post_id, stored, created_at, urls)
+        if self._hostile:
+            self.shown_ids[post_id] = self._hostile.pop(0)
         self.posts[post_id] = post
         self.posts_created += 1
         return post
@@ -174,7 +189,8 @@ class FakeX:
         return text
 
     def tweet_json(self, post: Post, fields: set[str]) -> dict:
-        data = {"id": post.id, "text": post.text, "edit_history_tweet_ids": [post.id]}
+        shown = self.wire_id(post)
+        data = {"id": shown, "text": post.text, "edit_history_tweet_ids": [shown]}
         if "created_at" in fields:
             data["created_at"] = x_time(post.created_at)
         if "author_id" in fields:
@@ -366,8 +382,9 @@ class _Handler(BaseHTTPRequestHandler):
             fake.release.wait(fake.hang_seconds)
             self._drop()
             return
-        self._send(201, {"data": {"id": post.id, "text": post.text,
-                                  "edit_history_tweet_ids": [post.id]}})
+        shown = fake.wire_id(post)
+        self._send(201, {"data": {"id": shown, "text": post.text,
+                                  "edit_history_tweet_ids": [shown]}})
 
     @staticmethod
     def _fields(query) -> set[str]:

@@ -3,12 +3,15 @@
 An adapter posts a text, finds its own recent posts containing a link (to settle an attempt
 whose outcome is unknown), fetches public metrics (≤ `capabilities.metrics_batch` ids per
 call) and turns every failure into a `NetworkError` with a kind from `ErrorKind`.
-Capabilities are plain data so the runner never asks "is this X?".
+Capabilities are plain data so the runner never asks "is this X?"; they live in a module of
+their own per network (no network library imported), so the ledger can check a post id's form
+without loading one.
 """
 
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -49,8 +52,10 @@ class NetworkError(Exception):
                                 else certain_no_post)
 
     def __str__(self) -> str:
+        """One line per problem (a configuration error may list several)."""
         where = f"HTTP {self.status}: " if self.status else ""
-        return f"{self.kind.value}: {where}{self.message}"
+        return "\n".join(f"{self.kind.value}: {where}{line}"
+                         for line in self.message.splitlines() or [""])
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,20 @@ class Capabilities:
     post_url: str = "{post_id}"              # link to a post, formatted with post_id
     post_credentials: tuple[str, ...] = ()   # env vars needed to post
     read_credentials: tuple[tuple[str, ...], ...] = ()  # alternatives enough to read
+    post_id_pattern: str = r"[^\s\x00-\x1f\x7f]{1,100}"  # what a post id looks like (regex)
+    post_id_form: str = "a short single word"        # the same in words, for messages
+
+    def valid_post_id(self, value: object) -> bool:
+        """True when `value` has the network's post id form. Every post id from the network,
+        a person or the ledger passes here before it is stored or written anywhere."""
+        return isinstance(value, str) and re.fullmatch(self.post_id_pattern, value) is not None
+
+    def post_id_problem(self, value: object) -> str | None:
+        """None for a good post id, else what is wrong (the value shown escaped, shortened)."""
+        if self.valid_post_id(value):
+            return None
+        shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:39] + "…"
+        return f"{shown} is not a valid post id for {self.label} ({self.post_id_form})"
 
 
 @dataclass(frozen=True)
@@ -106,10 +125,11 @@ class Network(Protocol):
     def fetch_metrics(self, post_ids: Sequence[str]) -> MetricsResult: ...
 
 
-# name → (module, factory attribute, capabilities attribute). Modules import lazily so
-# `publish plan` does not load network libraries.
+# name → (adapter module, its factory, module holding CAPABILITIES). Modules import lazily, and
+# the capabilities module imports no network library, so `publish plan`/`status` (which check
+# post ids in the ledger) do not load one.
 REGISTRY: dict[str, tuple[str, str, str]] = {
-    "x": ("publish.networks.x", "from_env", "CAPABILITIES"),
+    "x": ("publish.networks.x", "from_env", "publish.networks.x_capabilities"),
 }
 
 
@@ -118,8 +138,16 @@ def known(name: str) -> bool:
 
 
 def capabilities(name: str) -> Capabilities:
-    module, _, caps = REGISTRY[name]
-    return getattr(importlib.import_module(module), caps)
+    _, _, caps = REGISTRY[name]
+    return importlib.import_module(caps).CAPABILITIES
+
+
+def post_id_rule(network: str) -> Capabilities:
+    """The capabilities whose post id form applies to `network` (a generic single-word form
+    for a network this publisher does not know)."""
+    if known(network):
+        return capabilities(network)
+    return Capabilities(name=network, label=network, max_length=0, metrics_batch=0)
 
 
 def factory(name: str) -> Callable[..., Network]:

@@ -9,11 +9,13 @@ status and headers of the last answer, because `PyTwitterError` carries neither.
 from __future__ import annotations
 
 import html
+import math
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from pytwitter import Api
@@ -21,7 +23,6 @@ from pytwitter.error import PyTwitterError
 
 from publish.clock import TimeFormatError, parse_time
 from publish.networks import (
-    Capabilities,
     ErrorKind,
     FoundPost,
     MetricsResult,
@@ -29,16 +30,11 @@ from publish.networks import (
     PostResult,
     SearchResult,
 )
+from publish.networks.x_capabilities import CAPABILITIES, POST_CREDENTIALS
 
 DEFAULT_BASE_URL = "https://api.x.com/2"
 DEFAULT_TIMEOUT = (5.0, 30.0)
-POST_CREDENTIALS = ("X_API_KEY", "X_API_SECRET", "X_ACCESS_TOKEN", "X_ACCESS_TOKEN_SECRET")
-CAPABILITIES = Capabilities(
-    name="x", label="X", max_length=280, metrics_batch=100,
-    post_url="https://x.com/i/web/status/{post_id}",
-    post_credentials=POST_CREDENTIALS,
-    read_credentials=(("X_BEARER_TOKEN",), POST_CREDENTIALS),
-)
+CREDENTIALS = (*POST_CREDENTIALS, "X_BEARER_TOKEN")
 READ_BACKOFF = (1.0, 4.0)          # seconds before the 2nd and 3rd attempt of a read
 RETRYABLE_READ = frozenset({ErrorKind.NETWORK, ErrorKind.SERVER, ErrorKind.MALFORMED})
 PAGE_SIZE = 100
@@ -52,14 +48,47 @@ def post_url(post_id: str) -> str:
 # --- pure helpers -----------------------------------------------------------------------
 
 def parse_timeout(text: str | None) -> tuple[float, float]:
+    """PUBLISH_HTTP_TIMEOUT: 'SECONDS' or 'CONNECT,READ', each a positive finite number."""
     if not text:
         return DEFAULT_TIMEOUT
-    parts = [float(p) for p in text.split(",")]
+    try:
+        parts = [float(p) for p in text.split(",")]
+    except ValueError:
+        parts = []
     if len(parts) == 1:
         parts *= 2
-    if len(parts) != 2 or min(parts) <= 0:
-        raise ValueError("PUBLISH_HTTP_TIMEOUT must be 'SECONDS' or 'CONNECT,READ'")
+    if len(parts) != 2 or not all(math.isfinite(p) and p > 0 for p in parts):
+        raise ValueError(f"PUBLISH_HTTP_TIMEOUT: {text!r} is not a number of seconds "
+                         "(expected 5 or 5,30)")
     return parts[0], parts[1]
+
+
+def base_url_problem(url: str) -> str | None:
+    """None for a usable X_API_BASE_URL, else what is wrong with it."""
+    parts = urlsplit(url)
+    if (parts.scheme not in ("http", "https") or not parts.hostname or parts.query
+            or parts.fragment or any(c.isspace() for c in url) or not url.endswith("/2")):
+        return (f"X_API_BASE_URL: {url!r} is not an http(s) URL ending in /2 "
+                "(e.g. https://api.x.com/2)")
+    return None
+
+
+def credential_problems(env: Mapping[str, str]) -> list[str]:
+    """What is wrong with the credential variables that are set, naming each variable and
+    never its value: a pasted line end or space is the usual mistake."""
+    problems = []
+    for name in CREDENTIALS:
+        value = env.get(name)
+        if not value:
+            continue
+        if value.endswith(("\n", "\r")):
+            problems.append(f"{name}: ends with a newline (pasted with the line end?)")
+        elif value != value.strip():
+            where = "starts" if value[0].isspace() else "ends"
+            problems.append(f"{name}: {where} with a space (pasted with it?)")
+        elif any(c.isspace() or not c.isprintable() for c in value):
+            problems.append(f"{name}: contains a space, line break or control character")
+    return problems
 
 
 def _epoch(value: Any) -> datetime | None:
@@ -258,9 +287,12 @@ class XNetwork:
         answer = self._call(lambda: self._api.create_tweet(text=text, return_json=True))
         data = answer.get("data") if isinstance(answer, dict) else None
         post_id = data.get("id") if isinstance(data, dict) else None
-        if not isinstance(post_id, str) or not post_id.isdigit():
+        problem = CAPABILITIES.post_id_problem(post_id)
+        if problem:
+            # The post may well exist: ambiguous, settled by the next run's reconcile.
             status = self._last.status if self._last else None
-            raise NetworkError(ErrorKind.MALFORMED, "the create answer has no post id",
+            what = "has no post id" if post_id is None else f"is unusable: {problem}"
+            raise NetworkError(ErrorKind.MALFORMED, f"the create answer {what}",
                                status=status, certain_no_post=False)
         return PostResult(post_id=post_id, url=post_url(post_id), text=data.get("text", ""))
 
@@ -336,20 +368,21 @@ def from_env(env: Mapping[str, str], *,
              sleep: Callable[[float], None] = time.sleep) -> XNetwork:
     """Build the adapter from environment variables. Raises NetworkError(CONFIG) with the
     names (never the values) of what is wrong."""
+    problems = credential_problems(env)
     present = [name for name in POST_CREDENTIALS if env.get(name)]
     if present and len(present) != len(POST_CREDENTIALS):
         absent = [name for name in POST_CREDENTIALS if name not in present]
-        raise NetworkError(ErrorKind.CONFIG, "incomplete X credentials: "
-                           + ", ".join(absent) + " missing (all four are needed to post)")
+        problems.append("incomplete X credentials: " + ", ".join(absent)
+                        + " missing (all four are needed to post)")
     base = (env.get("X_API_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
-    if not base.startswith(("http://", "https://")) or not base.endswith("/2"):
-        raise NetworkError(ErrorKind.CONFIG,
-                           "X_API_BASE_URL must be an http(s) URL ending in /2, "
-                           "e.g. https://api.x.com/2")
+    if problem := base_url_problem(base):
+        problems.append(problem)
     try:
         timeout = parse_timeout(env.get("PUBLISH_HTTP_TIMEOUT"))
     except ValueError as exc:
-        raise NetworkError(ErrorKind.CONFIG, str(exc)) from None
+        problems.append(str(exc))
+    if problems:
+        raise NetworkError(ErrorKind.CONFIG, "\n".join(problems))
     api = None
     can_post = bool(present)
     try:

@@ -1,6 +1,6 @@
 """Fixtures for the publisher tests: a loopback fake X, a throwaway project folder with a
-hand-written plan (docs/contract.md §1) and Markdown posts, and ways to run the CLI in-process
-or as a real subprocess."""
+hand-written plan (docs/contract.md §1), Markdown posts and the empty ledger and history made
+by `init`, and ways to run the CLI in-process or as a real subprocess."""
 
 from __future__ import annotations
 
@@ -173,4 +173,25 @@ def project(tmp_path: Path) -> Project:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(text.encode("utf-8"))
     write_plan(proj.plan)
+    started = proj.cli("init")          # a new project's documented first step
+    assert started.code == 0, started.text
     return proj
+
+
+def cli_here(project, monkeypatch, *argv: str, env: dict | None = None):
+    """`python -m publish ARGV` from the project folder with the default relative paths, so
+    messages show `state/ledger.json` as a user sees them."""
+    monkeypatch.chdir(project.root)
+    out, err = io.StringIO(), io.StringIO()
+    code = main([*argv, "--now", NOW], env=env or {}, stdout=out,
+                stderr=err, sleep=lambda s: None, tty=False)
+    return code, out.getvalue(), err.getvalue()
+
+
+def sent_with_numbers(project, fake_x) -> dict[str, str]:
+    """Post what is due, then give every post some numbers (a metrics run would write)."""
+    assert project.cli("run", env=fake_x.env()).code == 0
+    ids = {i: e["post_id"] for i, e in project.ledger_items().items() if e.get("post_id")}
+    for post_id in ids.values():
+        fake_x.set_metrics(post_id, likes=5, impressions=50)
+    return ids

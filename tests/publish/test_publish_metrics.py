@@ -174,7 +174,7 @@ def test_dry_run_metrics_changes_nothing(project, fake_x):
     assert result.code == 0 and "would   " in result.out
     assert project.ledger.read_bytes() == ledger
     assert fake_x.count("GET", "/2/tweets") == gets
-    assert not project.history.exists()
+    assert project.history.read_bytes() == b""
 
 
 def test_missing_content_file_is_reported(project, fake_x):

@@ -216,21 +216,23 @@ def test_not_yet_due_until_now_passes(project, fake_x):
 
 
 def test_explicit_dry_run_changes_nothing(project, fake_x):
+    ledger = project.ledger.read_bytes()
     result = project.cli("run", "--dry-run", env=fake_x.env())
     assert result.code == 0
     assert f"would   {SOCIAL1}  post (75/280): We answer every mention" in result.out
     assert "run (dry run):" in result.out
-    assert not project.ledger.exists()
+    assert project.ledger.read_bytes() == ledger
     assert fake_x.requests == []
 
 
 def test_without_credentials_run_is_a_loud_dry_run(project, fake_x):
     before = {p: p.read_bytes() for p in project.content.rglob("*.md")}
+    ledger = project.ledger.read_bytes()
     result = project.cli("run", env={"X_API_BASE_URL": fake_x.url})
     assert result.code == 0, result.text
     assert "NO POSTING CREDENTIALS FOR X" in result.out and "DRY RUN" in result.out
     assert "would   " in result.out
-    assert not project.ledger.exists()
+    assert project.ledger.read_bytes() == ledger
     assert not (project.root / "state" / "publish.lock").exists()
     assert fake_x.requests == []
     assert before == {p: p.read_bytes() for p in project.content.rglob("*.md")}

@@ -133,7 +133,9 @@ def test_aggregate_sums_in_plan_order():
 
 
 def test_ledger_round_trip_is_sorted_and_stable():
-    ledger = Ledger({"b": {"state": "sent", "z": 1, "a": "é"}, "a": {"state": "missed"}})
+    sent = {"state": "sent", "network": "x", "post_id": "1", "z": 1, "a": "é",
+            "url": "https://x.com/i/web/status/1", "sent_at": "2026-11-22T15:00:00Z"}
+    ledger = Ledger({"b": sent, "a": {"state": "missed", "network": "x"}})
     raw = dumps(ledger)
     assert raw.decode().index('"a": {') < raw.decode().index('"b": {')
     assert "é" in raw.decode()
