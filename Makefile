@@ -40,6 +40,9 @@ endif
 
 # A broken plugin or template must fail the build, not log and exit 0.
 BUILD = $(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR) --fatal errors $(PELICANOPTS)
+# Pelican's autoreload loop with the same options, except that a failed build is one line
+# and the next change builds again (`pelican -r` stops at the first failed build).
+DEVSERVER = $(PYTHON) -m publish.devserver $(INPUTDIR) -o $(OUTPUTDIR) --fatal errors $(PELICANOPTS)
 
 .DEFAULT_GOAL := help
 
@@ -97,13 +100,13 @@ clean:
 	rm -rf $(OUTPUTDIR) $(BASEDIR)/cache
 
 regenerate: venv
-	$(BUILD) -r -s $(CONFFILE)
+	$(DEVSERVER) -r -s $(CONFFILE)
 
 serve: venv
 	$(PELICAN) -l $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) -p $(PORT) -b $(SERVER)
 
 devserver: venv
-	$(BUILD) -lr -s $(CONFFILE) -p $(PORT) -b $(SERVER)
+	$(DEVSERVER) -lr -s $(CONFFILE) -p $(PORT) -b $(SERVER)
 
 # --- campaign and publisher --------------------------------------------------------
 plan: html
