@@ -55,7 +55,7 @@ help:
 	@echo '   make devserver       rebuild on change and serve at http://$(SERVER):$(PORT)/'
 	@echo '   make plan            build, then print every scheduled social post and offer'
 	@echo '   make publish         production build, post what is due, pull metrics, rebuild'
-	@echo '   make status          show every planned item: scheduled/sent/failed/missed/unknown'
+	@echo '   make status          every planned item: scheduled/due/sent/failed/unknown/missed'
 	@echo '   make test            run every test (site, plugin, publisher, browser)'
 	@echo '   make lint            ruff check'
 	@echo '   make bench           benchmarks against plain Pelican (QUICK=1 for a smoke run)'
