@@ -21,6 +21,7 @@ import logging
 import os
 import sys
 import threading
+import traceback
 from collections.abc import Callable, Iterable, Sequence
 
 from pelican import DEFAULT_CONFIG_NAME, LOG_HANDLERS, get_config, get_instance, parse_arguments
@@ -40,15 +41,18 @@ def failure_line(exc: BaseException) -> str:
 
 def watch(build: Callable[[], None], wait: Callable[[], Iterable[str]],
           say: Callable[[str], None], err: Callable[[str], None],
-          rounds: int | None = None) -> None:
+          rounds: int | None = None, debug: bool = False) -> None:
     """Build, wait for a change, build again (forever, or `rounds` times). A failed build is
-    one line on `err`, never the end of the loop; Ctrl-C (KeyboardInterrupt) is."""
+    one line on `err` (after its traceback with `debug`), never the end of the loop; Ctrl-C
+    (KeyboardInterrupt) is."""
     done = 0
     while rounds is None or done < rounds:
         done += 1
         try:
             build()
         except (Exception, SystemExit) as exc:
+            if debug:
+                err("".join(traceback.format_exception(exc)).rstrip())
             err(f"devserver: build failed: {failure_line(exc)} (waiting for a change)")
         changed = sorted(wait())
         say(f"-> Modified: {', '.join(changed)}. re-generating...")
@@ -106,7 +110,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     say("  --- AutoReload Mode: Monitoring the content, the theme and the settings for "
         "changes. ---")
     try:
-        watch(build, wait, say, err)
+        watch(build, wait, say, err, debug=args.verbosity == logging.DEBUG)
     except KeyboardInterrupt:
         say("devserver: stopped")
     return 0

@@ -48,6 +48,16 @@ def test_a_failed_build_waits_for_the_next_change_and_builds_again():
     ]
 
 
+def test_debug_adds_the_traceback():
+    def build():
+        raise ValueError("bad template")
+
+    errors = []
+    watch(build, lambda: [], say=print, err=errors.append, rounds=1, debug=True)
+    assert errors[0].startswith("Traceback (most recent call last):")
+    assert errors[1] == "devserver: build failed: ValueError: bad template (waiting for a change)"
+
+
 def test_ctrl_c_ends_the_loop():
     def build():
         raise KeyboardInterrupt
