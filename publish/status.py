@@ -97,18 +97,19 @@ class Row:
 def rows(plan: Plan, ledger: Ledger, now: datetime, max_lateness: timedelta) -> list[Row]:
     """Every plan item with its state at `now` and what the ledger knows (notes in the
     plan's time zone)."""
-    tz = plan.tz
     result = []
     for item in plan.items:
         entry = ledger.get(item.id)
         state = item_state(item, entry, now, max_lateness)
         entry = entry or {}
-        metrics = entry.get("metrics")
+        post_id, metrics = entry.get("post_id"), entry.get("metrics")
         result.append(Row(
-            item=item, state=state, post_id=str(entry["post_id"]) if entry.get("post_id")
-            else None, post_url=entry.get("url") or None,
+            item=item, state=state,
+            post_id=str(post_id) if post_id else None,
+            post_url=entry.get("url") or None,
             metrics=metrics if isinstance(metrics, dict) else None,
-            metrics_at=entry.get("metrics_at"), note=note_text(entry, state, tz)))
+            metrics_at=entry.get("metrics_at"),
+            note=note_text(entry, state, plan.tz)))
     return result
 
 
