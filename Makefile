@@ -40,9 +40,6 @@ endif
 
 # A broken plugin or template must fail the build, not log and exit 0.
 BUILD = $(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR) --fatal errors $(PELICANOPTS)
-# Pelican's autoreload loop with the same options, except that a failed build is one line
-# and the next change builds again (`pelican -r` stops at the first failed build).
-DEVSERVER = $(PYTHON) -m publish.devserver $(INPUTDIR) -o $(OUTPUTDIR) --fatal errors $(PELICANOPTS)
 
 .DEFAULT_GOAL := help
 
@@ -98,6 +95,10 @@ html: venv
 
 clean:
 	rm -rf $(OUTPUTDIR) $(BASEDIR)/cache
+
+# Pelican's rebuild loop with the options of $(BUILD), except that a failed build is one
+# line and the next change builds again (`pelican -r` stops at the first failed build).
+DEVSERVER = $(PYTHON) -m publish.devserver $(INPUTDIR) -o $(OUTPUTDIR) --fatal errors $(PELICANOPTS)
 
 regenerate: venv
 	$(DEVSERVER) -r -s $(CONFFILE)
