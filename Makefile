@@ -42,7 +42,8 @@ endif
 # A broken plugin or template must fail the build, not log and exit 0.
 BUILD = $(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR) --fatal errors $(PELICANOPTS)
 # One-shot builds go into a fresh folder that replaces output/ (and the plan) only on
-# success: $(call site_build,SETTINGS). The live loops (devserver, regenerate) use $(BUILD).
+# success: $(call site_build,SETTINGS). The live loops (devserver, regenerate) use
+# $(DEVSERVER) below, which keeps watching after a failed build.
 site_build = $(PYTHON) -m publish build --settings $(1) --content $(INPUTDIR) \
 	--output $(OUTPUTDIR) -- $(PELICANOPTS)
 
@@ -58,7 +59,7 @@ help:
 	@echo '   make plan            build, then print every scheduled social post and offer'
 	@echo '   make publish         production build, post what is due, pull metrics, rebuild'
 	@echo '   make deploy          production build, then upload output/ to $$DEPLOY_TARGET (never posts)'
-	@echo '   make status          show every planned item: scheduled/sent/failed/missed/unknown'
+	@echo '   make status          every planned item: scheduled/due/sent/failed/unknown/missed'
 	@echo '   make test            run every test (site, plugin, publisher, browser)'
 	@echo '   make lint            ruff check'
 	@echo '   make bench           benchmarks against plain Pelican (QUICK=1 for a smoke run)'
@@ -102,14 +103,18 @@ html: venv
 clean:
 	rm -rf $(OUTPUTDIR) $(OUTPUTDIR).new-* $(OUTPUTDIR).old-* $(BASEDIR)/cache
 
+# Pelican's rebuild loop with the options of $(BUILD), except that a failed build is one
+# line and the next change builds again (`pelican -r` stops at the first failed build).
+DEVSERVER = $(PYTHON) -m publish.devserver $(INPUTDIR) -o $(OUTPUTDIR) --fatal errors $(PELICANOPTS)
+
 regenerate: venv
-	$(BUILD) -r -s $(CONFFILE)
+	$(DEVSERVER) -r -s $(CONFFILE)
 
 serve: venv
 	$(PELICAN) -l $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) -p $(PORT) -b $(SERVER)
 
 devserver: venv
-	$(BUILD) -lr -s $(CONFFILE) -p $(PORT) -b $(SERVER)
+	$(DEVSERVER) -lr -s $(CONFFILE) -p $(PORT) -b $(SERVER)
 
 # --- campaign and publisher --------------------------------------------------------
 plan: html

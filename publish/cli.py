@@ -14,7 +14,7 @@ import time
 import traceback
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
@@ -30,12 +30,25 @@ from publish.clock import (
     parse_time,
     wall_now,
 )
+from publish.freshness import ensure_fresh_plan
 from publish.ledger import Ledger, LedgerError, LedgerStore
 from publish.lock import LockHeld, publisher_lock
 from publish.networks import ErrorKind, Network, NetworkError
-from publish.output import Output, plain_table
+from publish.output import Output
 from publish.plan import Plan, PlanError, load_plan
 from publish.runner import DEFAULT_MAX_LATENESS, RunOptions, RunReport, run_once
+from publish.status import (
+    STATES,
+    TABLES,
+    UPCOMING,
+    Filters,
+    Row,
+    json_document,
+    parse_bound,
+    states_help,
+    summary,
+)
+from publish.status import rows as status_rows
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_UNKNOWN, EXIT_LOCKED = 0, 1, 2, 3, 4
 SECRET_VARS = ("X_API_KEY", "X_API_SECRET", "X_ACCESS_TOKEN", "X_ACCESS_TOKEN_SECRET",
@@ -77,7 +90,9 @@ examples:
     "plan": """\
 examples:
   python -m publish plan
-  python -m publish plan --now 2026-11-22T15:00:00Z    # mark what would be due then""",
+  python -m publish plan --now 2026-11-22T15:00:00Z    # the states at another moment
+  python -m publish plan --upcoming --from 2026-11-20 --to 2026-11-30
+  python -m publish plan --json > plan-now.json        # UTC times, whole texts and links""",
     "run": """\
 examples:
   python -m publish run                     # post what is due now
@@ -92,7 +107,9 @@ examples:
     "status": """\
 examples:
   python -m publish status
-  python -m publish status --now 2026-12-01T00:00:00Z""",
+  python -m publish status --now 2026-12-01T00:00:00Z
+  python -m publish status --upcoming                 # what is still to be posted
+  python -m publish status --from '2026-11-20 09:00' --json""",
     "daemon": """\
 examples:
   python -m publish daemon                      # run every minute, metrics every 60 min
@@ -131,6 +148,29 @@ def _lateness(parser: argparse.ArgumentParser) -> None:
                              "(default: %(default)s; e.g. 6h, 2d)")
 
 
+def _listing_opts(parser: argparse.ArgumentParser) -> None:
+    """`plan` and `status`: the same states, filters, JSON and rebuild."""
+    _lateness(parser)
+    g = parser.add_argument_group("which items, and how")
+    g.add_argument("--upcoming", action="store_true",
+                   help="only items not done yet: " + ", ".join(sorted(UPCOMING,
+                                                                      key=list(STATES).index)))
+    g.add_argument("--from", dest="start", metavar="WHEN",
+                   help="only items due at or after WHEN: a date (2026-11-20) or a date-time "
+                        "('2026-11-20 09:00'), in the site's time zone unless it has an "
+                        "offset (2026-11-20T09:00:00Z)")
+    g.add_argument("--to", dest="end", metavar="WHEN",
+                   help="only items due at or before WHEN (a date alone: to the end of it)")
+    g.add_argument("--json", action="store_true",
+                   help="print one JSON document instead of the table: UTC times, whole texts "
+                        "and links (fields: docs/publisher.md)")
+    g.add_argument("--no-build", action="store_true",
+                   help="use the plan as it is; by default it is rebuilt first (Pelican, "
+                        "into a temporary folder) when content/, theme/, plugins/ or the "
+                        "settings are newer")
+    parser.epilog += "\n\n" + states_help()
+
+
 def _posting(parser: argparse.ArgumentParser) -> None:
     _lateness(parser)
     parser.add_argument("--post-late", action="store_true",
@@ -161,15 +201,15 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     add("init", "start a new project's ledger (empty) and history; never overwrites one")
-    p = add("plan", "print the plan as a table: when, network, length, text, warnings, "
-                    "state")
-    _lateness(p)
+    p = add("plan", "print the plan as a table: when (site time), network, length, state, "
+                    "text, warnings")
+    _listing_opts(p)
     p = add("run", "post every due item exactly once (no credentials: a dry run)")
     _posting(p)
     p = add("metrics", "pull engagement numbers and write them into the Markdown headers")
     _metrics_opts(p)
-    p = add("status", "every item: scheduled/sent/failed/missed/unknown, post, numbers")
-    _lateness(p)
+    p = add("status", "every item: its state (" + "/".join(STATES) + "), post, numbers")
+    _listing_opts(p)
     p = add("daemon", "keep running: `run` every minute, metrics every N minutes")
     _posting(p)
     _metrics_opts(p)
@@ -259,37 +299,52 @@ def cmd_init(ctx: Ctx) -> int:
     return EXIT_OK
 
 
-def cmd_plan(ctx: Ctx) -> int:
-    from publish.status import plan_state, when_due
+@dataclass
+class Listing:
+    """What `plan` and `status` show: the plan and its rows that pass the filters."""
+    plan: Plan
+    filters: Filters
+    rows: list[Row]
+    total: int
 
-    plan = load_plan(ctx.args.plan)
-    ledger = ctx.read_ledger()
-    at_now = ctx.args.now is not None
-    lateness = ctx.max_lateness()
-    state_header = f"state at {format_time(ctx.now)}" if at_now else "state"
-    headers = ["when (UTC)", "network", "length", state_header, "id", "text"]
-    rows, warnings = [], []
-    for item in plan.items:
-        row = [format_time(item.due), item.network,
-               f"{item.weighted_length}/{item.max_length}",
-               plan_state(item, ledger.get(item.id), ctx.now, lateness),
-               item.id, " ".join(item.text.split())]
-        rows.append(row)
-        warnings.append(item.warnings)
-    if ctx.out.tty:
-        rich_rows = [[*r, "\n".join(w)] for r, w in zip(rows, warnings, strict=True)]
-        ctx.out.table([*headers, "warnings"], rich_rows, title=f"plan: {ctx.args.plan}")
-    else:
-        lines = plain_table(headers, rows).split("\n")
-        ctx.out.say(lines[0])
-        for line, item_warnings in zip(lines[1:], warnings, strict=True):
-            ctx.out.say(line)
-            for warning in item_warnings:
-                ctx.out.say(f"    ! {warning}")
-    due_now = sum(when_due(i, ctx.now, lateness) == "due" for i in plan.items)
-    tail = f", {due_now} due at {format_time(ctx.now)}" if at_now else ""
-    ctx.out.say(f"plan: {len(plan.items)} items{tail}")
+    def json(self, command: str, now: datetime) -> dict:
+        return json_document(command, self.plan, self.rows, self.total, now, self.filters)
+
+
+def _listing(ctx: Ctx) -> Listing:
+    args = ctx.args
+    for option, text in (("--from", args.start), ("--to", args.end)):
+        if text:
+            parse_bound(text, UTC, option=option)   # a typo fails before any build
+    if not args.no_build:
+        ensure_fresh_plan(Path(args.plan), Path(args.content), ctx.env, ctx.out,
+                          dry_run=args.dry_run)
+    plan = load_plan(args.plan)
+    filters = Filters(
+        upcoming=args.upcoming,
+        start=parse_bound(args.start, plan.tz, option="--from") if args.start else None,
+        end=parse_bound(args.end, plan.tz, option="--to", end=True) if args.end else None)
+    if filters.start and filters.end and filters.start > filters.end:
+        raise UsageError(f"--from {args.start} is after --to {args.end}: nothing can match")
+    every = status_rows(plan, ctx.read_ledger(), ctx.now, ctx.max_lateness())
+    return Listing(plan, filters, [r for r in every if filters.keep(r)], len(every))
+
+
+def _show(ctx: Ctx, command: str) -> int:
+    listing = _listing(ctx)
+    if ctx.args.json:
+        ctx.out.json(listing.json(command, ctx.now))
+        return EXIT_OK
+    table = TABLES[command](listing.plan, listing.rows, ctx.now)
+    ctx.out.table(table.headers, table.cells, title=table.title, notes=table.notes)
+    for line in table.footer:
+        ctx.out.say(line)
+    ctx.out.say(summary(command, listing.rows, listing.total))
     return EXIT_OK
+
+
+def cmd_plan(ctx: Ctx) -> int:
+    return _show(ctx, "plan")
 
 
 def cmd_run(ctx: Ctx) -> int:
@@ -350,19 +405,7 @@ def cmd_metrics(ctx: Ctx) -> int:
 
 
 def cmd_status(ctx: Ctx) -> int:
-    from publish.status import state_counts, status_rows
-
-    plan = load_plan(ctx.args.plan)
-    ledger = ctx.read_ledger()
-    rows = status_rows(plan, ledger, ctx.now, ctx.max_lateness())
-    headers = ["due (UTC)", "state", "id", "post", "numbers", "link / note"]
-    table = []
-    for r in rows:
-        detail = "  ".join(x for x in (r.link, r.note) if x)
-        table.append([r.due, r.state, r.id, r.post_id or "-", r.numbers or "-", detail])
-    ctx.out.table(headers, table, title=f"status at {format_time(ctx.now)}")
-    ctx.out.say(state_counts(rows))
-    return EXIT_OK
+    return _show(ctx, "status")
 
 
 def cmd_resolve(ctx: Ctx) -> int:

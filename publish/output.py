@@ -5,11 +5,17 @@ credential value can never be printed, whatever message carries it."""
 from __future__ import annotations
 
 import contextlib
+import json
+import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from typing import TextIO
+from typing import Any, TextIO
+from urllib.parse import urlsplit
 
 VERB_WIDTH = 8
+SHORT_LINK_WIDTH = 80
+SHORT_CELL = 20     # a rich table never folds a column whose values are all this short
+_LINK = re.compile(r"https?://\S+")
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:
@@ -17,6 +23,36 @@ def redact(text: str, secrets: Iterable[str]) -> str:
         if secret and len(secret) >= 4:
             text = text.replace(secret, "[redacted]")
     return text
+
+
+def redact_all(value: Any, secrets: Iterable[str]) -> Any:
+    """`redact` on every string inside a JSON-like value (keys too)."""
+    secrets = tuple(secrets)
+    if isinstance(value, str):
+        return redact(value, secrets)
+    if isinstance(value, dict):
+        return {redact_all(k, secrets): redact_all(v, secrets) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [redact_all(v, secrets) for v in value]
+    return value
+
+
+def short_link(url: str, width: int = SHORT_LINK_WIDTH) -> str:
+    """'https://blog.example/2026/slug/?utm_source=x…' → 'blog.example/2026/slug/…': host and
+    path, and '…' where something (query, fragment, the rest of a long path) was left out."""
+    parts = urlsplit(url)
+    if not parts.netloc:
+        return url
+    short = parts.netloc + parts.path
+    cut = bool(parts.query or parts.fragment)
+    if len(short) > width:
+        short, cut = short[:width - 1], True
+    return short + "…" if cut else short
+
+
+def shorten_links(text: str) -> str:
+    """Every http(s) link in `text` as `short_link` (for a table; JSON keeps them whole)."""
+    return _LINK.sub(lambda m: short_link(m.group(0)), text)
 
 
 def item_line(verb: str, item_id: str, detail: str = "") -> str:
@@ -85,6 +121,16 @@ class Output:
         self.stderr.write(self._clean(text) + "\n")
         self.stderr.flush()
 
+    def notice(self, text: str) -> None:
+        """Progress for a person, on stderr: stdout stays the result (e.g. `--json`)."""
+        self.error(text)
+
+    def json(self, document: Any) -> None:
+        """One JSON document on stdout, every string redacted; never rich-formatted."""
+        clean = redact_all(document, self.secrets)
+        self.stdout.write(json.dumps(clean, indent=2, ensure_ascii=False) + "\n")
+        self.stdout.flush()
+
     def banner(self, text: str) -> None:
         """A loud line that stands out in a CI log."""
         line = "!" * min(len(text) + 4, 100)
@@ -93,21 +139,36 @@ class Output:
         self.say(line)
 
     def table(self, headers: Sequence[str], rows: Sequence[Sequence[str]],
-              title: str | None = None) -> None:
+              title: str | None = None, notes: Sequence[Sequence[str]] | None = None,
+              notes_header: str = "warnings") -> None:
+        """`notes`: lines that belong to one row (warnings): a column of their own in a rich
+        table when any row has one, `    ! note` lines under the row in plain text."""
         rows = [[self._clean(c) for c in r] for r in rows]
+        notes = [[self._clean(x) for x in n] for n in notes] if notes is not None \
+            else [[] for _ in rows]
         if self._console is not None:
             from rich.table import Table
 
+            with_notes = any(notes)
             table = Table(title=title, show_lines=False)
-            for h in headers:
-                table.add_column(h, overflow="fold")
-            for r in rows:
-                table.add_row(*r)
+            for i, h in enumerate(headers):   # short values stay whole; long ones fold
+                widest = max((len(r[i]) for r in rows), default=0)
+                table.add_column(h, overflow="fold",
+                                 min_width=widest if widest <= SHORT_CELL else None)
+            if with_notes:
+                table.add_column(notes_header, overflow="fold")
+            for r, n in zip(rows, notes, strict=True):
+                table.add_row(*r, *(["\n".join(n)] if with_notes else []))
             self._console.print(table)
             return
         if title:
             self.say(title)
-        self.say(plain_table(headers, rows))
+        lines = plain_table(headers, rows).split("\n")
+        self.say(lines[0])
+        for line, row_notes in zip(lines[1:], notes, strict=True):
+            self.say(line)
+            for note in row_notes:
+                self.say(f"    ! {note}")
 
     @contextlib.contextmanager
     def progress(self, total: int, label: str) -> Iterator[_NoProgress | _RichProgress]:

@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from publish.clock import TimeFormatError, parse_time
 
@@ -45,6 +46,11 @@ class PlanItem:
 class Plan:
     site_url: str
     items: tuple[PlanItem, ...] = field(default_factory=tuple)
+    timezone: str = "UTC"   # the site's TIMEZONE (IANA name): how people read the times
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
 
     def by_id(self) -> dict[str, PlanItem]:
         return {item.id: item for item in self.items}
@@ -130,7 +136,20 @@ def parse_plan(data: object) -> Plan:
     if problems:
         raise PlanError("\n".join(problems))      # every bad item at once, one per line
     items.sort(key=lambda it: (it.due, it.id))
-    return Plan(site_url=data["site_url"], items=tuple(items))
+    return Plan(site_url=data["site_url"], items=tuple(items),
+                timezone=_timezone(data.get("timezone", "UTC")))
+
+
+def _timezone(name: object) -> str:
+    """The optional `timezone` field: an IANA name (absent: UTC)."""
+    example = "an IANA time zone name such as 'Atlantic/Reykjavik'"
+    if not isinstance(name, str) or not name:
+        raise PlanError(f"'timezone' must be {example}")
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise PlanError(f"'timezone': unknown time zone {name!r} (expected {example})") from None
+    return name
 
 
 def load_plan(path: Path) -> Plan:

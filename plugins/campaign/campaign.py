@@ -162,8 +162,8 @@ def all_generators_finalized(generators) -> None:
             generator.offers = live_offers(offers)
     # Kept as the document (its items are shared with article.social_items); serialised
     # only once the site is written, so the text is not held through the whole build.
-    _PENDING_PLANS[id(articles.settings)] = (config.plan_path,
-                                             plan_document(config.site_url, items))
+    _PENDING_PLANS[id(articles.settings)] = (
+        config.plan_path, plan_document(config.site_url, items, config.tz.key))
 
 
 def finalized(pelican) -> None:

@@ -51,8 +51,10 @@ def sort_items(items) -> list[dict]:
     return sorted(items, key=lambda item: (item["due"], item["id"]))
 
 
-def plan_document(site_url: str, items) -> dict:
-    return {"schema": SCHEMA, "site_url": site_url.rstrip("/"), "items": sort_items(items)}
+def plan_document(site_url: str, items, timezone: str = "UTC") -> dict:
+    """`timezone`: the site's TIMEZONE (IANA name), so the publisher shows local times."""
+    return {"schema": SCHEMA, "site_url": site_url.rstrip("/"), "timezone": timezone,
+            "items": sort_items(items)}
 
 
 JSON_FORMAT = {"indent": 2, "ensure_ascii": False, "sort_keys": True}
