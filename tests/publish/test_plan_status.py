@@ -306,10 +306,12 @@ POST = ("Title: Answering customers\nDate: 2026-11-20 09:00\nSlug: answering\n"
 @pytest.fixture
 def site(tmp_path):
     """A tiny project folder the way the repository is laid out: content/, a pelicanconf.py
-    using the campaign plugin, state/ (no plan yet)."""
+    using the campaign plugin, state/ with an empty ledger (no plan yet)."""
     root = tmp_path / "site"
     (root / "content" / "posts").mkdir(parents=True)
     (root / "state").mkdir()
+    (root / "state" / "ledger.json").write_text(
+        '{"items": {}, "schema": "publish-ledger/1"}\n', encoding="utf-8")
     (root / "content" / "posts" / "answering.md").write_text(POST.format(text="First"),
                                                              encoding="utf-8")
     (root / "pelicanconf.py").write_text(
