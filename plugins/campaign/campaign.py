@@ -16,6 +16,7 @@ from jinja2 import FileSystemLoader, PrefixLoader
 from pelican import signals
 from pelican.generators import ArticlesGenerator, Generator
 
+from . import scheduling
 from . import settings as campaign_settings
 from .items import ArticleInfo, article_items
 from .links import article_url
@@ -100,9 +101,14 @@ def set_neighbours(articles) -> None:
             article.next_article = group[index + 1] if index + 1 < len(group) else None
 
 
+def article_generator_pretaxonomy(generator) -> None:
+    config = campaign_settings.for_build(generator)
+    scheduling.apply(generator, config.now, config.future_posts)
+
+
 def article_generator_finalized(generator) -> None:
     for article in generator.hidden_articles + generator.hidden_translations + \
-            generator.drafts + generator.drafts_translations:
+            generator.drafts + generator.drafts_translations + generator.withheld_articles:
         article.prev_article = article.next_article = None
     set_neighbours(generator.articles + generator.translations)
 
@@ -119,8 +125,10 @@ def analyse(generator, config):
     """
     published = generator.articles + generator.translations
     others = (generator.hidden_articles + generator.hidden_translations
-              + generator.drafts + generator.drafts_translations)
+              + generator.drafts + generator.drafts_translations + generator.withheld_articles)
     published_ids = {id(article) for article in published}
+    # Not live yet, but in the plan: its items are never due before its date.
+    planned_ids = published_ids | {id(article) for article in scheduling.planned(generator)}
     problems, results, items, coupons = [], [], [], []
     for article in sorted(published + others, key=_source):
         source = _source(article)
@@ -133,7 +141,7 @@ def analyse(generator, config):
         problems += [f"{source}: {key}: {reason}" for key, reason in article_problems]
         if meta.coupon:
             coupons.append((source, article.slug, article.lang, meta.coupon))
-        if id(article) not in published_ids:
+        if id(article) not in planned_ids:
             own_items = []
         items += own_items
         results.append((article, meta, own_items, id(article) in published_ids))
@@ -146,7 +154,7 @@ def all_generators_finalized(generators) -> None:
     articles = next((g for g in generators if isinstance(g, ArticlesGenerator)), None)
     if articles is None:
         return
-    config = campaign_settings.resolve(articles.settings)  # the one clock read of the build
+    config = campaign_settings.for_build(articles)  # the one clock read of the build
     problems, results, items = analyse(articles, config)
     fail_on(problems)
     offers = []
@@ -213,6 +221,7 @@ class OffersGenerator(Generator):
 def register() -> None:
     signals.initialized.connect(initialized)
     signals.get_generators.connect(get_generators)
+    signals.article_generator_pretaxonomy.connect(article_generator_pretaxonomy)
     signals.article_generator_finalized.connect(article_generator_finalized)
     signals.all_generators_finalized.connect(all_generators_finalized)
     signals.finalized.connect(finalized)

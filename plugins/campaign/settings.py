@@ -30,7 +30,12 @@ DEFAULTS = {
     "CAMPAIGN_OFFERS_URL": "offers/",
     "CAMPAIGN_OFFERS_SAVE_AS": "offers/index.html",
     "CAMPAIGN_OFFERS_JSON_SAVE_AS": "offers/offers.json",
+    # Articles dated after CAMPAIGN_NOW: "show" (listed, marked as scheduled) or "hide"
+    # (not written at all until their date; publishconf.py).
+    "CAMPAIGN_FUTURE_POSTS": "show",
 }
+
+FUTURE_POSTS = ("show", "hide")
 
 _UTM_FIELDS = {"network", "campaign"}
 
@@ -44,6 +49,7 @@ class Config:
     now: datetime
     tz: ZoneInfo
     max_hashtags: int
+    future_posts: str
 
 
 def apply_defaults(settings: dict) -> None:
@@ -119,6 +125,15 @@ def validate(settings: dict) -> list[str]:
         reason = _check_save_as(settings.get(key))
         if reason:
             problems.append(f"{key}: {reason}")
+    future = settings.get("CAMPAIGN_FUTURE_POSTS")
+    if future not in FUTURE_POSTS:
+        problems.append(f'CAMPAIGN_FUTURE_POSTS: must be "show" or "hide", got {future!r}')
+    if not settings.get("WITH_FUTURE_DATES", True):
+        problems.append(
+            "WITH_FUTURE_DATES: must stay True (Pelican's default): False turns future posts "
+            "into drafts, written to drafts/ and left out of the plan; "
+            'use CAMPAIGN_FUTURE_POSTS = "hide" to keep them off the site until their date'
+        )
     try:
         site_timezone(settings)
     except ZoneInfoNotFoundError:
@@ -153,4 +168,15 @@ def resolve(settings: dict) -> Config:
         now=now,
         tz=tz,
         max_hashtags=settings["CAMPAIGN_MAX_HASHTAGS"],
+        future_posts=settings["CAMPAIGN_FUTURE_POSTS"],
     )
+
+
+def for_build(generator) -> Config:
+    """The Config of this build, resolved (the clock read) the first time a handler asks.
+    Kept on the articles generator, which Pelican makes anew for every run, so each run of
+    `pelican --autoreload` reads the clock once too."""
+    config = getattr(generator, "campaign_config", None)
+    if config is None:
+        config = generator.campaign_config = resolve(generator.settings)
+    return config

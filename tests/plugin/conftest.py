@@ -4,7 +4,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from pelican import Pelican
+from pelican import Pelican, signals
 from pelican.settings import read_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -66,3 +66,19 @@ def data_copy(tmp_path):
         return target
 
     return copy
+
+
+SEEN = {}
+
+
+def remember_article(generator, content):
+    """Module-level receiver (blinker holds weak references)."""
+    SEEN[(content.lang, content.slug)] = content
+
+
+@pytest.fixture
+def seen():
+    """Every article Pelican writes during the test, by (lang, slug)."""
+    SEEN.clear()
+    with signals.article_generator_write_article.connected_to(remember_article):
+        yield SEEN

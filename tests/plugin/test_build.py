@@ -7,23 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 from campaign.campaign import CampaignBuildFailed
-from pelican import signals
 
 from tests.plugin.conftest import DATA, ROOT, run_build, write_posts
-
-SEEN = {}
-
-
-def remember_article(generator, content):
-    """Module-level receiver (blinker holds weak references)."""
-    SEEN[(content.lang, content.slug)] = content
-
-
-@pytest.fixture
-def seen():
-    SEEN.clear()
-    with signals.article_generator_write_article.connected_to(remember_article):
-        yield SEEN
 
 
 def test_plan_matches_the_golden_file(data_copy, tmp_path):
@@ -243,7 +228,13 @@ def test_drafts_are_checked_too(tmp_path):
       "CAMPAIGN_SITE_URL (unset, so SITEURL): must be an absolute http(s) URL, got ''"),
      ({"CAMPAIGN_NETWORKS": ["x", "myspace"]},
       "CAMPAIGN_NETWORKS: must be a non-empty list of known networks (x)"),
-     ({"CAMPAIGN_NOW": "soon"}, "CAMPAIGN_NOW: must be an ISO 8601 date-time string or None")],
+     ({"CAMPAIGN_NOW": "soon"}, "CAMPAIGN_NOW: must be an ISO 8601 date-time string or None"),
+     ({"CAMPAIGN_FUTURE_POSTS": "later"},
+      "CAMPAIGN_FUTURE_POSTS: must be \"show\" or \"hide\", got 'later'"),
+     ({"WITH_FUTURE_DATES": False},
+      "WITH_FUTURE_DATES: must stay True (Pelican's default): False turns future posts into "
+      "drafts, written to drafts/ and left out of the plan; use CAMPAIGN_FUTURE_POSTS = "
+      "\"hide\" to keep them off the site until their date")],
 )
 def test_bad_settings_are_refused(data_copy, tmp_path, overrides, message):
     with pytest.raises(CampaignBuildFailed) as failure:

@@ -11,15 +11,19 @@ import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTENT = ROOT / "content"
 # Headers full of markup, quotes, URL strings and Icelandic: tests/site/test_site_escaping.py.
 HOSTILE = Path(__file__).resolve().parent / "data" / "hostile"
 PRODUCTION_URL = "https://blog.listening-brands.example"
-# Coupon states depend on the build time: pin it to the day the sample content was written.
+# Coupon states, and which posts are live, depend on the build time: pin it to the day the
+# sample content was written (one post is dated after it: scheduled).
 BUILD_NOW = "2026-11-22T12:00:00Z"
+SITE_TIMEZONE = ZoneInfo("Atlantic/Reykjavik")  # pelicanconf.py TIMEZONE
 # What `python -m publish metrics` writes into a post's header (docs/contract.md §3).
 ENGAGEMENT_LINES = [
     "Engagement_X: likes 12, reposts 3, replies 1, quotes 0, bookmarks 2, impressions 1400",
@@ -44,6 +48,13 @@ class Entry:
     @property
     def output(self) -> str:
         return self.url + "index.html"
+
+    def live_at(self, now: str = BUILD_NOW) -> bool:
+        """A page, or an article dated at or before `now` (a later one is scheduled)."""
+        if self.kind != "article":
+            return True
+        date = datetime.fromisoformat(self.meta["date"]).replace(tzinfo=SITE_TIMEZONE)
+        return date <= datetime.fromisoformat(now)
 
 
 def read_header(path: Path) -> dict:
@@ -84,13 +95,14 @@ class Build:
         return (self.output / rel).read_text(encoding="utf-8")
 
 
-def build_site(settings: str, workdir: Path, content: Path = CONTENT) -> Build:
+def build_site(settings: str, workdir: Path, content: Path = CONTENT,
+               now: str = BUILD_NOW) -> Build:
     output = workdir / "output"
     plan = workdir / "plan.json"
     # The campaign plugin writes its plan here instead of the checkout's state/plan.json.
     overrides = [
         f"CAMPAIGN_PLAN_PATH={json.dumps(str(plan))}",
-        f"CAMPAIGN_NOW={json.dumps(BUILD_NOW)}",
+        f"CAMPAIGN_NOW={json.dumps(now)}",
     ]
     command = [
         sys.executable,

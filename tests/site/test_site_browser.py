@@ -55,6 +55,21 @@ def test_engagement_block_is_accessible(browser, engaged_site):
             page.close()
 
 
+def test_scheduled_mark_is_visible_and_accessible(browser, base_url):
+    """The development build's mark on a post dated after the build time, on the post and in
+    the home page's list."""
+    for path in ("/2026/saying-sorry-in-public/", "/"):
+        page, problems = open_page(browser, base_url + path)
+        try:
+            mark = page.locator(".scheduled-mark")
+            assert mark.count() == 1, path
+            assert mark.is_visible(), path
+            assert mark.inner_text() == "Scheduled for 14 December 2026 09:00", path
+            assert_clean_and_accessible(page, problems)
+        finally:
+            page.close()
+
+
 def test_copy_button_is_added_only_with_javascript(browser, base_url):
     page, problems = open_page(browser, base_url + PAGES[1])
     try:
