@@ -76,6 +76,9 @@ AUTHOR_FEED_RSS = None
 SITEMAP = {"format": "xml", "exclude": [r"^404\.html$"]}
 
 # Campaign plugin (plugins/campaign): see docs/writing-posts.md and docs/settings.md.
+# Its reader reads every Markdown header strictly; header values are plain text, so no
+# field is rendered as Markdown (a header Summary is stored HTML-escaped).
+FORMATTED_FIELDS = []
 CAMPAIGN_SITE_URL = PRODUCTION_SITEURL
 CAMPAIGN_PLAN_PATH = str(ROOT / "state" / "plan.json")
 

@@ -16,7 +16,8 @@ from pathlib import Path
 from publish.atomic import write_atomic
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
-_KEY = re.compile(r"^\s*([A-Za-z0-9_-]+)\s*:")
+# Indented lines continue the value above, even when they look like "key: …".
+_KEY = re.compile(r"^([A-Za-z0-9_-]+)\s*:")
 _FENCES = ("---", "...")
 
 

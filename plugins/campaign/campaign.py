@@ -14,9 +14,9 @@ from pathlib import Path
 
 from jinja2 import FileSystemLoader, PrefixLoader
 from pelican import signals
-from pelican.generators import ArticlesGenerator, Generator
+from pelican.generators import ArticlesGenerator, Generator, PagesGenerator
 
-from . import scheduling
+from . import reader, scheduling
 from . import settings as campaign_settings
 from .items import ArticleInfo, article_items
 from .links import article_url
@@ -113,9 +113,25 @@ def article_generator_finalized(generator) -> None:
     set_neighbours(generator.articles + generator.translations)
 
 
-def _has_real_date(article) -> bool:
+def _has_real_date(article, header_problems) -> bool:
+    """False for a draft without a date and for the reader's placeholder."""
     date = getattr(article, "date", None)
-    return isinstance(date, datetime) and date.tzinfo is not None and date.year < 9999
+    return (isinstance(date, datetime) and date.tzinfo is not None and date.year < 9999
+            and not any(label in ("Date", "") for label, _ in header_problems))
+
+
+def _file_problems(content) -> list[str]:
+    """What the reader found in the file, as `file: Key: reason` lines."""
+    source = _source(content)
+    return [f"{source}: {label}: {reason}" if label else f"{source}: {reason}"
+            for label, reason in reader.problems_of(content)]
+
+
+def page_problems(generator) -> list[str]:
+    pages = (generator.pages + generator.translations + generator.hidden_pages
+             + generator.hidden_translations + generator.draft_pages
+             + generator.draft_translations)
+    return [line for page in sorted(pages, key=_source) for line in _file_problems(page)]
 
 
 def analyse(generator, config):
@@ -132,12 +148,15 @@ def analyse(generator, config):
     problems, results, items, coupons = [], [], [], []
     for article in sorted(published + others, key=_source):
         source = _source(article)
-        meta, header_problems = parse_campaign_meta(article.metadata, config.tz, config.networks)
-        article_problems = list(header_problems)
+        dated = _has_real_date(article, reader.problems_of(article))
+        meta, article_problems = parse_campaign_meta(article.metadata, config.tz,
+                                                     config.networks,
+                                                     article.date if dated else None)
         own_items = []
-        if _has_real_date(article):
+        if dated:
             own_items, item_problems = article_items(article_info(article), meta, config)
             article_problems += item_problems
+        problems += _file_problems(article)
         problems += [f"{source}: {key}: {reason}" for key, reason in article_problems]
         if meta.coupon:
             coupons.append((source, article.slug, article.lang, meta.coupon))
@@ -156,7 +175,8 @@ def all_generators_finalized(generators) -> None:
         return
     config = campaign_settings.for_build(articles)  # the one clock read of the build
     problems, results, items = analyse(articles, config)
-    fail_on(problems)
+    pages = next((g for g in generators if isinstance(g, PagesGenerator)), None)
+    fail_on((page_problems(pages) if pages else []) + problems)
     offers = []
     for article, meta, own_items, is_published in results:
         url = article_url(config.site_url, article.url)
@@ -219,6 +239,7 @@ class OffersGenerator(Generator):
 
 
 def register() -> None:
+    reader.register()
     signals.initialized.connect(initialized)
     signals.get_generators.connect(get_generators)
     signals.article_generator_pretaxonomy.connect(article_generator_pretaxonomy)

@@ -1,10 +1,21 @@
-"""Header key names as a marketer writes them, and typo suggestions."""
+"""Header key names: which exist, how messages show them, and typo suggestions."""
 
 import difflib
+import re
+
+# A header key: an ASCII letter, then ASCII letters, digits, `_` and `-`.
+KEY_RE = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
+# Pelican's own keys (https://docs.getpelican.com/en/latest/content.html), lowercased.
+PELICAN_KEYS = (
+    "title", "date", "modified", "tags", "keywords", "category", "slug", "author", "authors",
+    "summary", "lang", "translation", "status", "template", "save_as", "url",
+)
+# Identity keys the publisher writes back into a shared article's header.
+IDENTITY_KEYS = ("shared_id", "shared_urls")
 
 
 def display_key(key: str) -> str:
-    """`coupon_expires` → `Coupon_Expires` (Pelican lowercases keys; messages show them
+    """`coupon_expires` → `Coupon_Expires` (keys are case-insensitive; messages show them
     the way the reference writes them)."""
     return "_".join(part[:1].upper() + part[1:] for part in key.split("_"))
 

@@ -1,11 +1,10 @@
 """One article's campaign header → values. Pure: no Pelican, no clock, no files.
 
-Keys arrive lowercased (Pelican), values are strings, or lists when a key is repeated or
-continued on indented lines. Problems come back as (Key, reason) pairs; the caller adds
-the file name.
+Keys arrive lowercased, values as strings (the reader, reader.py, has already refused
+unknown and repeated keys and joined continued lines). Problems come back as (Key, reason)
+pairs; the caller adds the file name.
 """
 
-import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -13,27 +12,17 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from .engagement import parse_engagement
-from .keys import display_key, unknown_key_reason
+from .keys import display_key
 from .networks import NETWORKS
-from .schedule import parse_absolute, parse_when
+from .schedule import parse_absolute, parse_when, relative_problem
 
-# Keys the plugin reads; numbered Social_<n>[_At|_Networks] keys (n >= 2) match _SLOT_RE.
+# Keys the plugin reads; numbered Social_<n>[_At|_Networks] keys (n >= 2) match SLOT_RE.
 FIXED_KEYS = [
     "social", "social_at", "social_networks",
     "coupon", "coupon_offer", "coupon_starts", "coupon_expires", "coupon_terms",
     "coupon_social", "campaign",
 ]
-# Keys whose value may run over indented lines: the parts are joined with a space.
-TEXT_KEYS_RE = re.compile(r"^(social(_[1-9]\d*)?|coupon_offer|coupon_terms|coupon_social)$")
-# Our namespace: any other key that starts like this is a typo.
-OWN_PREFIX_RE = re.compile(r"^(social|coupon|campaign)([_-]|$)")
 ENGAGEMENT_PREFIX_RE = re.compile(r"^engagement[_-]")
-# Pelican's own keys are never taken for typos of ours.
-PELICAN_KEYS = {
-    "title", "date", "modified", "tags", "keywords", "category", "slug", "author", "authors",
-    "summary", "lang", "translation", "status", "template", "save_as", "url", "timezone",
-}
-TYPO_CUTOFF = 0.8  # how close a foreign key must be to one of ours to count as a typo
 CODE_RE = re.compile(r"^[A-Z0-9-]{3,32}$")
 SLOT_RE = re.compile(r"^social_([1-9]\d*)(_at|_networks)?$")
 PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
@@ -104,44 +93,28 @@ def parse_networks(value: str, enabled: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def classify(key: str) -> str:
-    """"own", "engagement", "typo" or "other" (not ours: ignored)."""
+    """"own" (a campaign key), "engagement" (written by the publisher) or "other"."""
     if key in FIXED_KEYS or ((m := SLOT_RE.match(key)) and m.group(1) != "1"):
         return "own"
     if ENGAGEMENT_PREFIX_RE.match(key):
         return "engagement"
-    if OWN_PREFIX_RE.match(key):
-        return "typo"
-    if key not in PELICAN_KEYS and difflib.get_close_matches(key, FIXED_KEYS, 1, TYPO_CUTOFF):
-        return "typo"
     return "other"
 
 
 def known_keys_like(key: str) -> list[str]:
-    """Typo candidates, with the numbered keys for any number (>= 2) in `key`."""
+    """Campaign keys to suggest for `key`, with the numbered keys for any number (>= 2) in it."""
     numbers = [n for n in re.findall(r"\d+", key) if int(n) >= 2]
     return FIXED_KEYS + [f"social_{n}{s}" for n in numbers for s in ("", "_at", "_networks")]
 
 
-def _value(meta: Mapping, key: str, problems: list) -> str | None:
-    value = meta[key]
-    if isinstance(value, list | tuple):
-        if TEXT_KEYS_RE.match(key):
-            return " ".join(str(part).strip() for part in value)
-        problems.append((display_key(key), "given more than once"))
-        return None
-    return str(value)
-
-
-def _split_keys(meta: Mapping, problems: list) -> tuple[dict, dict]:
+def _split_keys(meta: Mapping) -> tuple[dict, dict]:
     own, engagement = {}, {}
     for key in sorted(meta):
         kind = classify(key)
-        if kind == "typo":
-            problems.append((display_key(key), unknown_key_reason(key, known_keys_like(key))))
-        elif kind in ("own", "engagement"):
-            value = _value(meta, key, problems)
-            if value is not None:
-                (own if kind == "own" else engagement)[key] = value
+        if kind == "own":
+            own[key] = str(meta[key])
+        elif kind == "engagement":
+            engagement[key] = str(meta[key])
     return own, engagement
 
 
@@ -155,7 +128,18 @@ def _parse_slot_networks(own, key, enabled, problems) -> tuple[str, ...]:
         return enabled
 
 
-def _parse_slots(own: dict, tz: ZoneInfo, networks: tuple, problems: list):
+def _parse_at(value: str, tz: ZoneInfo, article_date: datetime | None):
+    """A slot's time; ValueError when it is unreadable or lands outside the years."""
+    at = parse_when(value, tz)
+    if isinstance(at, timedelta) and article_date is not None:
+        reason = relative_problem(value, at, article_date)
+        if reason:
+            raise ValueError(reason)
+    return at
+
+
+def _parse_slots(own: dict, tz: ZoneInfo, networks: tuple, problems: list,
+                 article_date: datetime | None):
     numbers = {1} | {int(m.group(1)) for k in own if (m := SLOT_RE.match(k))}
     bases = {n: "social" if n == 1 else f"social_{n}" for n in numbers}
     texts = {n: own.get(bases[n]) for n in numbers}
@@ -175,7 +159,7 @@ def _parse_slots(own: dict, tz: ZoneInfo, networks: tuple, problems: list):
         at = None
         if base + "_at" in own:
             try:
-                at = parse_when(own[base + "_at"], tz)
+                at = _parse_at(own[base + "_at"], tz, article_date)
             except ValueError as error:
                 problems.append((display_key(base + "_at"), str(error)))
         slot_networks = networks
@@ -246,13 +230,14 @@ def _parse_coupon(own: dict, tz: ZoneInfo, problems: list) -> Coupon | None:
 
 
 def parse_campaign_meta(
-    meta: Mapping, tz: ZoneInfo, enabled: tuple[str, ...]
+    meta: Mapping, tz: ZoneInfo, enabled: tuple[str, ...], article_date: datetime | None = None
 ) -> tuple[CampaignMeta, list[tuple[str, str]]]:
-    """The article's campaign values and every problem found in its header."""
+    """The article's campaign values and every problem found in its header. With the
+    article's date, relative times are checked to stay inside the supported years."""
     problems: list[tuple[str, str]] = []
-    own, engagement_lines = _split_keys(meta, problems)
+    own, engagement_lines = _split_keys(meta)
     networks = _parse_slot_networks(own, "social_networks", enabled, problems)
-    slots, off = _parse_slots(own, tz, networks, problems)
+    slots, off = _parse_slots(own, tz, networks, problems, article_date)
     coupon = _parse_coupon(own, tz, problems)
     if "coupon" not in own:
         for slot in slots:

@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .keys import IDENTITY_KEYS, KEY_RE, PELICAN_KEYS
+from .metadata import classify
 from .networks import NETWORKS
 from .schedule import parse_absolute
 
@@ -33,7 +35,13 @@ DEFAULTS = {
     # Articles dated after CAMPAIGN_NOW: "show" (listed, marked as scheduled) or "hide"
     # (not written at all until their date; publishconf.py).
     "CAMPAIGN_FUTURE_POSTS": "show",
+    # Header keys a site allows besides Pelican's and the campaign's (other plugins' keys).
+    "CAMPAIGN_EXTRA_KEYS": [],
+    # True: raw HTML in Markdown bodies is not checked for scripts and active content.
+    "CAMPAIGN_ALLOW_RAW_HTML": False,
 }
+# Key names the campaign keeps for itself: an extra key may not start like these.
+_OWN_NAMESPACE_RE = re.compile(r"^(social|coupon|campaign|engagement)([_-]|$)", re.IGNORECASE)
 
 FUTURE_POSTS = ("show", "hide")
 
@@ -92,6 +100,21 @@ def _check_save_as(value: object) -> str | None:
     return None
 
 
+def _check_extra_keys(value: object) -> str | None:
+    if not isinstance(value, list | tuple) or not all(isinstance(k, str) for k in value):
+        return "must be a list of header key names"
+    for key in value:
+        if not KEY_RE.fullmatch(key):
+            return f"{key!r} is not a header key (an ASCII letter, then letters, digits, _ or -)"
+        lowered = key.lower()
+        if lowered in PELICAN_KEYS or lowered in IDENTITY_KEYS or classify(lowered) != "other":
+            return f"{key!r} is already a known key"
+        if _OWN_NAMESPACE_RE.match(key):
+            return f"{key!r} is in the campaign plugin's namespace (Social*, Coupon*, " \
+                "Campaign*, Engagement*)"
+    return None
+
+
 def validate(settings: dict) -> list[str]:
     """Every problem with the CAMPAIGN_* settings, as "SETTING: reason"."""
     problems = []
@@ -134,6 +157,11 @@ def validate(settings: dict) -> list[str]:
             "into drafts, written to drafts/ and left out of the plan; "
             'use CAMPAIGN_FUTURE_POSTS = "hide" to keep them off the site until their date'
         )
+    extra = _check_extra_keys(settings.get("CAMPAIGN_EXTRA_KEYS"))
+    if extra:
+        problems.append(f"CAMPAIGN_EXTRA_KEYS: {extra}")
+    if not isinstance(settings.get("CAMPAIGN_ALLOW_RAW_HTML"), bool):
+        problems.append("CAMPAIGN_ALLOW_RAW_HTML: must be True or False")
     try:
         site_timezone(settings)
     except ZoneInfoNotFoundError:

@@ -162,7 +162,7 @@ BAD = [
       "at or after Coupon_Expires (2026-11-01 00:00)"]),
     ("Social: Use {code} {url}\n", ["Social: {code} needs a Coupon"]),
     ("Social_2: off\n", ["Social_2: off works only on Social (it opts the article out)"]),
-    ("Social_At: +2h\nSocial_At: +3h\n", ["Social_At: given more than once"]),
+    ("Social_At: +2h\nSocial_At: +3h\n", ["Social_At: given more than once (lines 3 and 4)"]),
     ("Campaign_Name: winter\n", ["Campaign_Name: unknown key (did you mean Campaign?)"]),
     ("Engagement_X: likes 12\nEngagement_X_As_Of: 2026-11-22T15:00:00Z\n"
      "Engagement_X_Posts: https://x.com/i/web/status/1\n",

@@ -12,7 +12,14 @@ from campaign.metadata import Coupon, mentions_code, parse_campaign_meta
 from campaign.networks import weighted_length
 from campaign.offers import article_coupon, coupon_state, live_offers, offers_feed
 from campaign.plan import coupon_conflicts, dumps, plan_document, write_atomic, write_plan
-from campaign.schedule import MOVED_WARNING, parse_absolute, parse_when, resolve_due, utc_iso
+from campaign.schedule import (
+    MOVED_WARNING,
+    parse_absolute,
+    parse_date,
+    parse_when,
+    resolve_due,
+    utc_iso,
+)
 from campaign.text import ELLIPSIS, compose, fill, hashtag, hashtags, plain_text, shorten
 
 TZ = ZoneInfo("Europe/Berlin")
@@ -32,11 +39,47 @@ def test_absolute_naive_is_site_time_and_offsets_are_kept():
 
 
 @pytest.mark.parametrize(
-    "value", ["2026-11-20", "tomorrow", "20/11/2026 09:00", "2026-13-01 09:00"]
+    "value", ["2026-11-20", "tomorrow", "20/11/2026 09:00", "2026-13-01 09:00",
+              "2026-11-20 09:00:00.5", "2026-11-20 09:00+01", "2026-11-20 09:00+0100"]
 )
 def test_absolute_refuses_dates_without_time_and_nonsense(value):
     with pytest.raises(ValueError):
         parse_absolute(value, TZ)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("2026-11-20", datetime(2026, 11, 20, tzinfo=TZ)),
+     ("2026-11-20 09:00", datetime(2026, 11, 20, 9, tzinfo=TZ)),
+     ("2026-11-20T09:00:30Z", datetime(2026, 11, 20, 9, 0, 30, tzinfo=UTC)),
+     ("1970-01-01", datetime(1970, 1, 1, tzinfo=TZ)),
+     ("2199-12-31 23:59-05:00", datetime(2200, 1, 1, 4, 59, tzinfo=UTC))],
+)
+def test_article_dates_may_be_a_day_or_a_moment(value, expected):
+    assert parse_date(value, TZ) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [("03/12/2026 10:00", "not a date '03/12/2026 10:00': expected YYYY-MM-DD, "
+      "YYYY-MM-DD HH:MM, or either with an offset (2026-11-20T09:00+01:00)"),
+     ("226-11-21 09:00", "not a date '226-11-21 09:00': expected YYYY-MM-DD, "
+      "YYYY-MM-DD HH:MM, or either with an offset (2026-11-20T09:00+01:00)"),
+     ("1969-12-31", "'1969-12-31': year 1969 is outside 1970-2199"),
+     ("9999-12-31 23:00-05:00", "'9999-12-31 23:00-05:00': year 9999 is outside 1970-2199"),
+     ("2026-02-30", "not a valid date '2026-02-30'")],
+)
+def test_article_dates_outside_the_forms_or_years_are_refused(value, reason):
+    with pytest.raises(ValueError) as error:
+        parse_date(value, TZ)
+    assert str(error.value) == reason
+
+
+@pytest.mark.parametrize("value", ["+5000000d", "+99999999999999999999d", "+100000w"])
+def test_relative_times_that_would_overflow_are_too_far(value):
+    with pytest.raises(ValueError) as error:
+        parse_when(value, TZ)
+    assert str(error.value) == f"{value} is too far: every date must stay in the years 1970-2199"
 
 
 @pytest.mark.parametrize(
@@ -187,29 +230,19 @@ def test_no_social_key_means_a_written_post_and_off_means_none():
     assert (meta.slots, meta.social_off, problems) == ((), True, [])
 
 
-def test_continued_text_lines_are_joined_other_repeats_refused():
-    meta, problems = parse_campaign_meta(
-        {"social": ["A long text", "continued {url}"], "social_at": ["+1h", "+2h"]}, TZ, ("x",)
-    )
-    assert meta.slots[0].text == "A long text continued {url}"
-    assert problems == [("Social_At", "given more than once")]
-
-
-def test_typos_get_the_closest_known_key():
-    _, problems = parse_campaign_meta(
-        {"coupon_expiers": "x", "social_2_att": "+1h", "social_1": "a", "cupon": "X"}, TZ, ("x",)
-    )
-    assert sorted(problems) == [
-        ("Coupon_Expiers", "unknown key (did you mean Coupon_Expires?)"),
-        ("Cupon", "unknown key (did you mean Coupon?)"),
-        ("Social_1", "unknown key (did you mean Social?)"),
-        ("Social_2_Att", "unknown key (did you mean Social_2_At?)"),
-    ]
-
-
-def test_foreign_keys_are_left_alone():
+def test_keys_other_than_the_campaigns_are_left_to_the_reader():
     _, problems = parse_campaign_meta({"category": "x", "og_image": "y", "status": "z"}, TZ, ("x",))
     assert problems == []
+
+
+def test_relative_times_must_stay_inside_the_years_from_the_article_date():
+    late = datetime(2199, 12, 1, 9, tzinfo=UTC)
+    header = {"social_at": "+5w", "social_2": "b {url}", "social_2_at": "+1d"}
+    _, problems = parse_campaign_meta(header, TZ, ("x",), late)
+    assert problems == [
+        ("Social_At", "+5w is too far: every date must stay in the years 1970-2199")
+    ]
+    assert parse_campaign_meta(header, TZ, ("x",))[1] == []  # no date (a draft): not checked
 
 
 def test_mentions_code_is_a_whole_word():
