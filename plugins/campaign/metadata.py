@@ -13,6 +13,8 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from .engagement import parse_engagement
+from .identity import KEYS as IDENTITY_KEYS
+from .identity import parse_identity
 from .keys import display_key, unknown_key_reason
 from .networks import NETWORKS
 from .schedule import parse_absolute, parse_when
@@ -21,12 +23,13 @@ from .schedule import parse_absolute, parse_when
 FIXED_KEYS = [
     "social", "social_at", "social_networks",
     "coupon", "coupon_offer", "coupon_starts", "coupon_expires", "coupon_terms",
-    "coupon_social", "campaign",
+    "coupon_social", "campaign", *IDENTITY_KEYS,
 ]
 # Keys whose value may run over indented lines: the parts are joined with a space.
-TEXT_KEYS_RE = re.compile(r"^(social(_[1-9]\d*)?|coupon_offer|coupon_terms|coupon_social)$")
+TEXT_KEYS_RE = re.compile(
+    r"^(social(_[1-9]\d*)?|coupon_offer|coupon_terms|coupon_social|shared_urls)$")
 # Our namespace: any other key that starts like this is a typo.
-OWN_PREFIX_RE = re.compile(r"^(social|coupon|campaign)([_-]|$)")
+OWN_PREFIX_RE = re.compile(r"^(social|coupon|campaign|shared)([_-]|$)")
 ENGAGEMENT_PREFIX_RE = re.compile(r"^engagement[_-]")
 # Pelican's own keys are never taken for typos of ours.
 PELICAN_KEYS = {
@@ -68,6 +71,8 @@ class CampaignMeta:
     coupon: Coupon | None = None
     campaign: str | None = None
     engagement: dict = field(default_factory=dict)
+    shared_id: str | None = None  # pinned by the publisher (identity.py)
+    shared_urls: tuple[str, ...] = ()
 
 
 def mentions_code(text: str, code: str) -> bool:
@@ -265,5 +270,7 @@ def parse_campaign_meta(
             problems.append(("Campaign", "empty (leave it out to use the article's slug)"))
     engagement, engagement_problems = parse_engagement(engagement_lines)
     problems += engagement_problems
-    meta_value = CampaignMeta(slots, off, networks, coupon, campaign or None, engagement)
+    shared_id, shared_urls = parse_identity(own, problems)
+    meta_value = CampaignMeta(slots, off, networks, coupon, campaign or None, engagement,
+                              shared_id, shared_urls)
     return meta_value, problems
