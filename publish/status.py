@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from publish.clock import format_time
 from publish.ledger import Entry, Ledger
 from publish.metrics import METRIC_NAMES
+from publish.pins import rename_notes
 from publish.plan import Plan, PlanItem
 
 
@@ -71,14 +72,16 @@ class StatusRow:
 def status_rows(plan: Plan, ledger: Ledger, now: datetime,
                 max_lateness: timedelta) -> list[StatusRow]:
     rows = []
+    renamed = rename_notes(plan, ledger)
     for item in plan.items:
         entry = ledger.get(item.id)
         state = item_state(item, entry, now, max_lateness)
+        note = "; ".join(n for n in (note_text(entry, state), renamed.get(item.id)) if n)
         rows.append(StatusRow(
             due=format_time(item.due), id=item.id, state=state,
             post_id=str((entry or {}).get("post_id") or ""),
             link=str((entry or {}).get("url") or ""),
-            numbers=numbers_text(entry), note=note_text(entry, state)))
+            numbers=numbers_text(entry), note=note))
     return rows
 
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from publish.atomic import write_atomic
+from publish.output import Output
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 _KEY = re.compile(r"^\s*([A-Za-z0-9_-]+)\s*:")
@@ -142,3 +143,22 @@ def update_file(path: Path, values: Sequence[tuple[str, str]], *, dry_run: bool 
     if not dry_run:
         write_atomic(Path(path), new.encode("utf-8"))
     return True
+
+
+def update_header(path: Path, values: Sequence[tuple[str, str]], *, dry_run: bool,
+                  out: Output, report, what: str | None = None) -> None:
+    """`update_file` for the commands: a changed file is said (as `what`, default: the keys)
+    and added to `report.changed_files`; a problem goes to `report.file_errors`."""
+    try:
+        changed = update_file(path, values, dry_run=dry_run)
+    except FileNotFoundError:
+        report.file_errors.append(f"{path}: file not found")
+        return
+    except (HeaderError, OSError) as exc:
+        report.file_errors.append(f"{path}: {exc}")
+        return
+    if changed:
+        if str(path) not in report.changed_files:
+            report.changed_files.append(str(path))
+        out.item("would update" if dry_run else "updated", str(path),
+                 what or ", ".join(key for key, _ in values))
