@@ -145,12 +145,12 @@ def save_as_for(path: str) -> str:
 def redirects_for(source: str, shared_urls, current_path: str, save_as: str, url: str,
                   title: str, lang: str) -> list[Redirect]:
     """A redirect for every shared path that is no longer the article's own address."""
-    result = []
+    result, files = [], {posixpath.normpath(save_as)}
     for path in shared_urls:
         target_file = save_as_for(path)
-        if path == current_path or posixpath.normpath(target_file) == posixpath.normpath(
-                save_as):
-            continue
+        if path == current_path or posixpath.normpath(target_file) in files:
+            continue  # its own address, or one file for two spellings (`a/b`, `a/b/`)
+        files.add(posixpath.normpath(target_file))
         result.append(Redirect(source, path, target_file, url, title, lang))
     return result
 

@@ -92,7 +92,7 @@ def test_shared_urls_without_shared_id_still_redirects(tmp_path):
 def test_urls_without_a_trailing_slash_or_with_an_extension(tmp_path):
     content = write_posts(tmp_path / "content", {"a.md": (
         HEAD + "Social: Hi {url}\nShared_Id: en/a-post\n"
-        "Shared_Urls: old/a-post.html, older/a-post, 2026/a-post/\n\nx\n")})
+        "Shared_Urls: old/a-post.html, older/a-post, older/a-post/, 2026/a-post\n\nx\n")})
     run_build(content, tmp_path)
     assert 'url=../2026/a-post/"' in output(tmp_path, "old/a-post.html")
     assert 'url=../../2026/a-post/"' in output(tmp_path, "older/a-post/index.html")
