@@ -4,11 +4,12 @@ content folders."""
 
 import json
 import logging
-import re
+import subprocess
+import sys
 
 import pytest
 
-from tests.plugin.conftest import SITE_URL, run_build, write_posts
+from tests.plugin.conftest import ROOT, SITE_URL, run_build, write_posts
 from tests.plugin.test_build import assert_refused
 
 HEAD = "Title: A post\nDate: 2026-11-20 09:00\n"
@@ -264,16 +265,12 @@ def test_a_redirect_cannot_replace_a_live_page(tmp_path):
 
 
 def test_the_sample_site_has_no_collisions(tmp_path):
-    """The real project settings and content build with the checks on."""
-    from pelican import Pelican
-    from pelican.settings import read_settings
-
-    from tests.plugin.conftest import ROOT
-
-    settings = read_settings(str(ROOT / "publishconf.py"), override={
-        "PATH": str(ROOT / "content"), "OUTPUT_PATH": str(tmp_path / "out"),
-        "CAMPAIGN_PLAN_PATH": str(tmp_path / "plan.json"), "CAMPAIGN_NOW": "2026-11-22T12:00Z",
-        "THEME": str(ROOT / "theme"), "PLUGIN_PATHS": [str(ROOT / "plugins")]})
-    Pelican(settings).run()
-    assert re.search(r"answering-customers-on-twitter/social-1/x",
-                     (tmp_path / "plan.json").read_text())
+    """The real project settings and content build with the checks on (a separate process:
+    the project's plugins stay connected to Pelican's signals once loaded)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "pelican", str(ROOT / "content"), "-o", str(tmp_path / "out"),
+         "-s", str(ROOT / "publishconf.py"), "--fatal", "errors", "-e",
+         f'CAMPAIGN_PLAN_PATH="{tmp_path / "plan.json"}"', 'CAMPAIGN_NOW="2026-11-22T12:00Z"'],
+        cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "answering-customers-on-twitter/social-1/x" in (tmp_path / "plan.json").read_text()

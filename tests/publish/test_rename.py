@@ -77,6 +77,8 @@ def site(tmp_path: Path, fake) -> Site:
     site = Site(tmp_path / "site")
     for rel, header in POSTS.items():
         site.write(rel, header)
+    site.ledger.parent.mkdir(parents=True)
+    site.ledger.write_text('{"items": {}, "schema": "publish-ledger/1"}\n')  # a new project
     site.build()
     first = site.publish("run", fake, FIRST)
     assert first.code == 0, first.text
