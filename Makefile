@@ -123,13 +123,14 @@ plan: html
 status: venv
 	$(PYTHON) -m publish status
 
-# Production build -> post what is due -> pull metrics -> rebuild if any header changed.
+# Production build -> post what is due -> pull metrics -> rebuild if any header changed
+# (engagement numbers, or the Shared_Id/Shared_Urls pins that `run` and `metrics` write).
 # Metrics are pulled even when `run` failed or parked an item (exit 1 or 3), and the target
 # then exits with run's status, so CI still shows the failure (exit codes: docs/publisher.md).
 publish: venv
 	$(call site_build,$(PUBLISHCONF))
 	@status=0; \
-	$(PYTHON) -m publish run $(PUBLISH_OPTS) || status=$$?; \
+	$(PYTHON) -m publish run --changed-marker $(BASEDIR)/state/.metadata-changed $(PUBLISH_OPTS) || status=$$?; \
 	if [ $$status -eq 2 ] || [ $$status -eq 4 ]; then exit $$status; fi; \
 	$(PYTHON) -m publish metrics --changed-marker $(BASEDIR)/state/.metadata-changed $(PUBLISH_OPTS) || status=$$?; \
 	if [ -f $(BASEDIR)/state/.metadata-changed ]; then \

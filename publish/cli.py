@@ -35,6 +35,7 @@ from publish.ledger import Ledger, LedgerError, LedgerStore
 from publish.lock import LockHeld, publisher_lock
 from publish.networks import ErrorKind, Network, NetworkError
 from publish.output import Output
+from publish.pins import FileReport
 from publish.plan import Plan, PlanError, load_plan
 from publish.runner import DEFAULT_MAX_LATENESS, RunOptions, RunReport, run_once
 from publish.status import (
@@ -183,6 +184,10 @@ def _metrics_opts(parser: argparse.ArgumentParser) -> None:
                              "(default: %(default)s)")
     parser.add_argument("--all", action="store_true", dest="refresh_all",
                         help="refresh every sent post now, whatever the cadence")
+    _marker(parser)
+
+
+def _marker(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--changed-marker", type=Path, metavar="PATH",
                         help="create PATH when a Markdown file was rewritten")
 
@@ -204,8 +209,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("plan", "print the plan as a table: when (site time), network, length, state, "
                     "text, warnings")
     _listing_opts(p)
-    p = add("run", "post every due item exactly once (no credentials: a dry run)")
+    p = add("run", "post every due item exactly once (no credentials: a dry run), then pin "
+                   "the Shared_Id/Shared_Urls lines of the articles shared")
     _posting(p)
+    _marker(p)
     p = add("metrics", "pull engagement numbers and write them into the Markdown headers")
     _metrics_opts(p)
     p = add("status", "every item: its state (" + "/".join(STATES) + "), post, numbers")
@@ -276,9 +283,22 @@ def _no_credentials_banner(ctx: Ctx, adapters: Mapping[str, Network], what: str)
 def _exit_for_run(report: RunReport) -> int:
     if report.unknown:
         return EXIT_UNKNOWN
-    if report.failed or report.unsettled:
+    if report.failed or report.unsettled or report.file_errors:
         return EXIT_FAILED
     return EXIT_OK
+
+
+def _files_written(ctx: Ctx, report: FileReport, dry: bool, *, always: bool) -> None:
+    """Say which Markdown files changed (or could not be) and touch --changed-marker."""
+    for problem in report.file_errors:
+        ctx.out.error(f"publish: cannot update {problem}")
+    changed = len(report.changed_files)
+    if always or changed:
+        ctx.out.say(f"metadata {'would change' if dry else 'changed'}: {changed} files")
+    marker = ctx.args.changed_marker
+    if changed and marker and not dry:
+        Path(marker).parent.mkdir(parents=True, exist_ok=True)
+        Path(marker).touch()
 
 
 # --- commands ---------------------------------------------------------------------------
@@ -355,13 +375,16 @@ def cmd_run(ctx: Ctx) -> int:
         dry = True
     options = RunOptions(max_lateness=ctx.max_lateness(), post_late=ctx.args.post_late,
                          dry_run=dry)
+    content = ctx.args.content
     if dry:
-        report = run_once(plan, ctx.store, adapters, ctx.now, options, ctx.out)
+        report = run_once(plan, ctx.store, adapters, ctx.now, options, ctx.out, content)
         ctx.out.say(report.summary(dry_run=True))
+        _files_written(ctx, report, True, always=False)
         return EXIT_OK
     with publisher_lock(ctx.lock_path, "run"):
-        report = run_once(plan, ctx.store, adapters, ctx.now, options, ctx.out)
+        report = run_once(plan, ctx.store, adapters, ctx.now, options, ctx.out, content)
     ctx.out.say(report.summary())
+    _files_written(ctx, report, False, always=False)
     return _exit_for_run(report)
 
 
@@ -376,15 +399,8 @@ def _metrics_once(ctx: Ctx, plan: Plan, adapters: Mapping[str, Network], now: da
                      ctx.args.refresh_all, dry, ctx.out, report)
     labels = {n: registry.capabilities(n).label for n in adapters}
     sync_headers(plan, ledger, ctx.args.content, labels, dry, ctx.out, report)
-    for problem in report.file_errors:
-        ctx.out.error(f"publish: cannot update {problem}")
     ctx.out.say(report.summary(dry_run=dry))
-    changed = len(report.changed_files)
-    ctx.out.say(f"metadata {'would change' if dry else 'changed'}: {changed} files")
-    marker = ctx.args.changed_marker
-    if changed and marker and not dry:
-        Path(marker).parent.mkdir(parents=True, exist_ok=True)
-        Path(marker).touch()
+    _files_written(ctx, report, dry, always=True)
     hard_errors = [e for e in report.errors if "rate_limited" not in e]
     return EXIT_FAILED if hard_errors or report.file_errors else EXIT_OK
 
@@ -431,7 +447,7 @@ def cmd_resolve(ctx: Ctx) -> int:
             raise UsageError(f"--posted: {problem}: copy the number at the end of the "
                              "post's URL")
         url = registry.capabilities(network).post_url.format(post_id=ctx.args.posted)
-        base = entry or {"network": network}
+        base = entry or {"network": network, "source": item.source, "link": item.link}
         ledger.put(item_id, L.mark_sent(base, post_id=ctx.args.posted, url=url, now=ctx.now,
                                         how="person"))
         return f"{item_id}: recorded as sent → {url}"
@@ -471,8 +487,10 @@ def cmd_daemon(ctx: Ctx, *, scheduler=None, clock=None, wait=None, stop=None) ->
                          dry_run=dry)
 
     def run_step(now: datetime) -> datetime | None:
-        report = run_once(load_plan(plan_path), ctx.store, adapters, now, options, ctx.out)
+        report = run_once(load_plan(plan_path), ctx.store, adapters, now, options, ctx.out,
+                          ctx.args.content)
         ctx.out.say(f"[{format_time(now)}] " + report.summary(dry_run=dry))
+        _files_written(ctx, report, dry, always=False)
         resets = [t for t in report.blocked_until.values() if t is not None]
         return max(resets) if resets else None
 

@@ -65,12 +65,20 @@ class Ledger:
 # --- pure transitions -------------------------------------------------------------------
 
 def mark_posting(old: Entry | None, *, network: str, text: str, link: str,
-                 now: datetime) -> Entry:
+                 now: datetime, source: str | None = None) -> Entry:
     entry = dict(old or {})
     entry.pop("error", None)
     entry.update(state="posting", network=network, text=text, link=link,
                  attempted_at=format_time(now), attempts=int(entry.get("attempts", 0)) + 1)
+    if source:
+        entry["source"] = source
     return entry
+
+
+def with_source(old: Entry, source: str) -> Entry:
+    """The article file the item belongs to now (the publisher's safety net for renames
+    needs it once the item's id has left the plan)."""
+    return {**old, "source": source}
 
 
 def mark_sent(old: Entry, *, post_id: str, url: str, now: datetime, how: str) -> Entry:

@@ -18,8 +18,9 @@ from publish.clock import format_time, parse_time
 from publish.ledger import Entry, Ledger, LedgerStore
 from publish.networks import ErrorKind, Network, NetworkError
 from publish.output import Output
+from publish.pins import FileReport, sync_pins
 from publish.plan import Plan
-from publish.writeback import HeaderError, update_file
+from publish.writeback import update_header
 
 DEFAULT_CADENCE = (timedelta(hours=1), timedelta(days=1), timedelta(days=7),
                    timedelta(days=30))
@@ -80,14 +81,12 @@ def header_values(label: str, engagement: Engagement) -> list[tuple[str, str]]:
 
 
 @dataclass
-class MetricsReport:
+class MetricsReport(FileReport):
     refreshed: int = 0
     missing: int = 0
     not_due: int = 0
     errors: list[str] = field(default_factory=list)
     rate_limited: bool = False
-    changed_files: list[str] = field(default_factory=list)
-    file_errors: list[str] = field(default_factory=list)
 
     def summary(self, dry_run: bool = False) -> str:
         head = "metrics (dry run)" if dry_run else "metrics"
@@ -151,40 +150,14 @@ def refresh(plan: Plan, store: LedgerStore, history_path: Path,
     return ledger
 
 
-def content_file(content: Path, source: str) -> Path:
-    """The file a plan `source` names, resolved (symlinks included). ValueError when it lies
-    outside the resolved content folder: the write-back never writes anywhere else."""
-    root = Path(content).resolve()
-    path = (root / source).resolve()
-    if path == root or not path.is_relative_to(root):
-        raise ValueError(f"resolves to {path}, outside the content folder {root}")
-    return path
-
-
 def sync_headers(plan: Plan, ledger: Ledger, content: Path, labels: Mapping[str, str],
                  dry_run: bool, out: Output, report: MetricsReport) -> None:
-    """Write each article's engagement lines; untouched when nothing changes. Only files
-    inside the content folder are written (`content_file`), and never a read-only one."""
+    """Write each article's engagement lines and pins; untouched when nothing changes. Only
+    files inside the content folder are written (`content_file`), and never a read-only one."""
     for network, label in labels.items():
         owners = {i.source: i.id for i in reversed(plan.items) if i.network == network}
         for source, engagement in aggregate(plan, ledger, network).items():
-            path = Path(content) / source
-            try:
-                target = content_file(content, source)
-            except ValueError as exc:
-                report.file_errors.append(f"item {owners[source]}: source {source!r} {exc}: "
-                                          "engagement lines not written")
-                continue
-            try:
-                changed = update_file(target, header_values(label, engagement),
-                                      dry_run=dry_run)
-            except FileNotFoundError:
-                report.file_errors.append(f"{path}: file not found")
-                continue
-            except (HeaderError, OSError) as exc:
-                report.file_errors.append(f"{path}: {exc}")
-                continue
-            if changed:
-                report.changed_files.append(str(path))
-                out.item("would update" if dry_run else "updated", str(path),
-                         f"Engagement_{label}")
+            update_header(content, source, header_values(label, engagement),
+                          owner=owners[source], dry_run=dry_run, out=out, report=report,
+                          what=f"Engagement_{label}")
+    sync_pins(plan, ledger, content, dry_run, out, report)

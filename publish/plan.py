@@ -64,7 +64,7 @@ _REQUIRED_INT = ("weighted_length", "max_length")
 def source_problem(source: str) -> str | None:
     """None when `source` has the contract's form (docs/contract.md §1): a relative path inside
     the content folder with `/` separators; else what is wrong. The write-back checks the
-    resolved path again (symlinks), see publish.metrics.content_file."""
+    resolved path again (symlinks), see publish.writeback.content_file."""
     if "\x00" in source or any(not c.isprintable() for c in source):
         return "contains a NUL or control character"
     if "\\" in source:

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+from pathlib import Path
 
 from publish import ledger as L
 from publish.clock import format_age, format_duration, format_time, parse_time
@@ -21,6 +22,7 @@ from publish.crashpoints import crashpoint
 from publish.ledger import Entry, Ledger, LedgerStore
 from publish.networks import ErrorKind, FoundPost, Network, NetworkError
 from publish.output import Output
+from publish.pins import FileReport, already_sent_as, shared_by_source, sync_pins
 from publish.plan import Plan, PlanItem
 
 DEFAULT_MAX_LATENESS = timedelta(hours=24)
@@ -98,7 +100,7 @@ def match_post(text: str, attempted_at: datetime | None, candidates: Sequence[Fo
 
 
 @dataclass
-class RunReport:
+class RunReport(FileReport):
     sent: int = 0
     failed: int = 0
     missed: int = 0
@@ -106,6 +108,7 @@ class RunReport:
     unsettled: int = 0     # still "posting": checked again on the next run
     deferred: int = 0      # due, but the network refused service for this run (rate limit…)
     not_due: int = 0
+    renamed: int = 0       # due under a new id, but already sent under the old one
     blocked_until: dict[str, datetime | None] = field(default_factory=dict)
 
     def summary(self, dry_run: bool = False) -> str:
@@ -114,6 +117,8 @@ class RunReport:
                 f"{self.unknown + self.unsettled} unknown, {self.not_due} not yet due")
         if self.deferred:
             text += f", {self.deferred} deferred"
+        if self.renamed:
+            text += f", {self.renamed} renamed (not posted again)"
         return text
 
 
@@ -124,12 +129,23 @@ def _short(text: str, width: int = 60) -> str:
 
 class _Run:
     def __init__(self, plan: Plan, store: LedgerStore, networks: Mapping[str, Network | None],
-                 now: datetime, options: RunOptions, out: Output):
+                 now: datetime, options: RunOptions, out: Output, content: Path | None):
         self.plan, self.store, self.networks = plan, store, networks
-        self.now, self.options, self.out = now, options, out
+        self.now, self.options, self.out, self.content = now, options, out, content
         self.ledger: Ledger = store.load()
         self.report = RunReport()
         self.blocked: dict[str, str] = {}
+
+    def track_sources(self) -> None:
+        """Record in each entry the file its item now comes from (moved files included)."""
+        changed = False
+        for item in self.plan.items:
+            entry = self.ledger.get(item.id)
+            if entry is not None and entry.get("source") != item.source:
+                self.ledger.put(item.id, L.with_source(entry, item.source))
+                changed = True
+        if changed:
+            self.save()
 
     def save(self) -> None:
         if not self.options.dry_run:
@@ -203,7 +219,7 @@ class _Run:
             return
         crashpoint("before-posting-write")
         entry = L.mark_posting(old, network=item.network, text=item.text, link=item.link,
-                               now=self.now)
+                               now=self.now, source=item.source)
         self.put(item.id, entry)
         crashpoint("after-posting-write")
         try:
@@ -247,7 +263,16 @@ class _Run:
             self.block(item.network, exc)
 
     # --- the whole run -----------------------------------------------------------------
+    def renamed(self, item: PlanItem, old_id: str) -> None:
+        """The article was renamed and lost its pin: this item already went out as
+        `old_id`. Never posted again; the pin sync at the end of the run restores the pin."""
+        how = "the pin would be restored (dry run)" if self.options.dry_run else \
+            "pin restored"
+        self.out.item("renamed", item.id, f"was already sent as {old_id}; {how}")
+        self.report.renamed += 1
+
     def execute(self) -> RunReport:
+        self.track_sources()
         work: list[tuple[PlanItem, Action]] = []
         for item in self.plan.items:
             supported = item.network in self.networks
@@ -258,11 +283,15 @@ class _Run:
             if action is Action.RECONCILE:
                 self.reconcile(item, self.ledger.get(item.id), why="an interrupted attempt")
         due = [(i, a) for i, a in work if a is Action.POST]
+        shared, plan_ids = shared_by_source(self.plan, self.ledger), set(self.plan.by_id())
         with self.out.progress(len(due), "posting") as bar:
             for item, _ in due:
                 adapter = self.networks.get(item.network)
-                if not self.options.dry_run and (item.network in self.blocked
-                                                 or adapter is None):
+                old_id = already_sent_as(item, plan_ids, shared)
+                if old_id is not None:
+                    self.renamed(item, old_id)
+                elif not self.options.dry_run and (item.network in self.blocked
+                                                   or adapter is None):
                     self.report.deferred += 1
                 else:
                     self.post(item, adapter)
@@ -271,6 +300,9 @@ class _Run:
             self.out.say(f"{network}: stopped posting for this run: {reason}")
         for item, action in work:
             self.account(item, action)
+        if self.content is not None:
+            sync_pins(self.plan, self.ledger, self.content, self.options.dry_run, self.out,
+                      self.report)
         return self.report
 
     def account(self, item: PlanItem, action: Action) -> None:
@@ -299,7 +331,9 @@ class _Run:
 
 
 def run_once(plan: Plan, store: LedgerStore, networks: Mapping[str, Network | None],
-             now: datetime, options: RunOptions, out: Output) -> RunReport:
+             now: datetime, options: RunOptions, out: Output,
+             content: Path | None = None) -> RunReport:
     """Post what is due at `now`. `networks` maps a plan network name to its adapter (None
-    when it cannot post: then due items are deferred)."""
-    return _Run(plan, store, networks, now, options, out).execute()
+    when it cannot post: then due items are deferred). With `content` (the folder of the
+    plan's `source` files) the articles' pins are written afterwards."""
+    return _Run(plan, store, networks, now, options, out, content).execute()

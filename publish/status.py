@@ -13,6 +13,7 @@ from publish.clock import TimeFormatError, format_time, parse_time
 from publish.ledger import Entry, Ledger
 from publish.metrics import METRIC_NAMES
 from publish.output import shorten_links
+from publish.pins import rename_notes
 from publish.plan import Plan, PlanItem
 from publish.runner import Action, RunOptions, decide
 
@@ -92,12 +93,14 @@ class Row:
     metrics: dict | None = None
     metrics_at: str | None = None
     note: str = ""
+    renamed: str = ""   # the article moved after sharing (publish/pins.py)
 
 
 def rows(plan: Plan, ledger: Ledger, now: datetime, max_lateness: timedelta) -> list[Row]:
     """Every plan item with its state at `now` and what the ledger knows (notes in the
     plan's time zone)."""
     result = []
+    renamed = rename_notes(plan, ledger)
     for item in plan.items:
         entry = ledger.get(item.id)
         state = item_state(item, entry, now, max_lateness)
@@ -109,7 +112,9 @@ def rows(plan: Plan, ledger: Ledger, now: datetime, max_lateness: timedelta) -> 
             post_url=entry.get("url") or None,
             metrics=metrics if isinstance(metrics, dict) else None,
             metrics_at=entry.get("metrics_at"),
-            note=note_text(entry, state, plan.tz)))
+            note="; ".join(n for n in (note_text(entry, state, plan.tz),
+                                       renamed.get(item.id)) if n),
+            renamed=renamed.get(item.id, "")))
     return result
 
 
@@ -187,7 +192,8 @@ def plan_table(plan: Plan, shown: Sequence[Row], now: datetime) -> Table:
     """when, network, length, state, id, text (links short); a warning every row carries
     goes under the table, once."""
     tz = plan.tz
-    common, own = split_warnings([r.item.warnings for r in shown])
+    common, own = split_warnings([[*r.item.warnings, *filter(None, [r.renamed])]
+                                  for r in shown])
     return Table(
         title=f"plan at {local_time(now, tz)}",
         headers=[f"when ({plan.timezone})", "network", "length", "state", "id", "text"],

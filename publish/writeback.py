@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from publish.atomic import write_atomic
+from publish.output import Output
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 # Indented lines continue the value above, even when they look like "key: …".
@@ -160,3 +161,43 @@ def update_file(path: Path, values: Sequence[tuple[str, str]], *, dry_run: bool 
     if not dry_run:
         write_atomic(Path(path), new.encode("utf-8"))
     return True
+
+
+def content_file(content: Path, source: str) -> Path:
+    """The file a plan `source` names, resolved (symlinks included). ValueError when it lies
+    outside the resolved content folder: the write-back never writes anywhere else."""
+    root = Path(content).resolve()
+    path = (root / source).resolve()
+    if path == root or not path.is_relative_to(root):
+        raise ValueError(f"resolves to {path}, outside the content folder {root}")
+    return path
+
+
+def update_header(content: Path, source: str, values: Sequence[tuple[str, str]], *,
+                  owner: str, dry_run: bool, out: Output, report,
+                  what: str | None = None) -> None:
+    """`update_file` on the plan `source` (only inside the content folder) for the commands:
+    a changed file is said (as `what`, default: the keys) and added to
+    `report.changed_files`; a problem goes to `report.file_errors`. `owner`: an item id of
+    that file, for messages."""
+    path = Path(content) / source
+    shown = what or ", ".join(key for key, _ in values)
+    try:
+        target = content_file(content, source)
+    except ValueError as exc:
+        lines = "engagement lines" if shown.startswith("Engagement_") else shown
+        report.file_errors.append(f"item {owner}: source {source!r} {exc}: {lines} not "
+                                  "written")
+        return
+    try:
+        changed = update_file(target, values, dry_run=dry_run)
+    except FileNotFoundError:
+        report.file_errors.append(f"{path}: file not found")
+        return
+    except (HeaderError, OSError) as exc:
+        report.file_errors.append(f"{path}: {exc}")
+        return
+    if changed:
+        if str(path) not in report.changed_files:
+            report.changed_files.append(str(path))
+        out.item("would update" if dry_run else "updated", str(path), shown)

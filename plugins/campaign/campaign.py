@@ -16,13 +16,15 @@ from jinja2 import FileSystemLoader, PrefixLoader
 from pelican import signals
 from pelican.generators import ArticlesGenerator, Generator, PagesGenerator
 
-from . import reader, scheduling
+from . import identity, reader, scheduling
 from . import settings as campaign_settings
 from .items import ArticleInfo, article_items
-from .links import article_url
+from .links import article_url, site_path
 from .metadata import parse_campaign_meta
 from .offers import article_coupon, live_offers, offers_feed, offers_jsonld
+from .outputs import collisions, site_outputs
 from .plan import coupon_conflicts, duplicate_ids, plan_document, sort_items, write_plan
+from .redirects import RedirectsGenerator
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +68,7 @@ def initialized(pelican) -> None:
 
 
 def get_generators(pelican):
-    return OffersGenerator
+    return OffersGenerator, RedirectsGenerator
 
 
 # --- articles -----------------------------------------------------------------------
@@ -76,7 +78,7 @@ def _source(article) -> str:
     return article.relative_source_path.replace(os.sep, "/")
 
 
-def article_info(article) -> ArticleInfo:
+def article_info(article, shared_id: str | None = None) -> ArticleInfo:
     return ArticleInfo(
         source=_source(article),
         slug=article.slug,
@@ -86,6 +88,7 @@ def article_info(article) -> ArticleInfo:
         date=article.date,
         summary=article.summary or "",
         tags=tuple(tag.name for tag in getattr(article, "tags", None) or ()),
+        shared_id=shared_id,
     )
 
 
@@ -145,7 +148,7 @@ def analyse(generator, config):
     published_ids = {id(article) for article in published}
     # Not live yet, but in the plan: its items are never due before its date.
     planned_ids = published_ids | {id(article) for article in scheduling.planned(generator)}
-    problems, results, items, coupons = [], [], [], []
+    problems, results, items, coupons, identities = [], [], [], [], []
     for article in sorted(published + others, key=_source):
         source = _source(article)
         dated = _has_real_date(article, reader.problems_of(article))
@@ -154,9 +157,15 @@ def analyse(generator, config):
                                                      article.date if dated else None)
         own_items = []
         if dated:
-            own_items, item_problems = article_items(article_info(article), meta, config)
+            info = article_info(article, meta.shared_id)
+            own_items, item_problems = article_items(info, meta, config)
             article_problems += item_problems
         problems += _file_problems(article)
+        if own_items or meta.shared_id:  # the campaign shares it (or will, once published)
+            article_problems += identity.override_problems(article.metadata)
+        if meta.shared_id or (own_items and id(article) in planned_ids):
+            identities.append((source, identity.identity(article.lang, article.slug,
+                                                         meta.shared_id), bool(meta.shared_id)))
         problems += [f"{source}: {key}: {reason}" for key, reason in article_problems]
         if meta.coupon:
             coupons.append((source, article.slug, article.lang, meta.coupon))
@@ -165,8 +174,23 @@ def analyse(generator, config):
         items += own_items
         results.append((article, meta, own_items, id(article) in published_ids))
     problems += coupon_conflicts(coupons)
-    problems += duplicate_ids(items)
+    conflicts, involved = identity.identity_conflicts(identities)
+    problems += conflicts  # the same clash again, item by item, would only add noise:
+    problems += duplicate_ids([item for item in items if item["source"] not in involved])
     return problems, results, items
+
+
+def redirects(results, written) -> list[identity.Redirect]:
+    """Redirect pages for the old addresses of every article whose page is written (not a
+    draft, and not withheld until its date)."""
+    written_ids = {id(article) for article in written}
+    found = []
+    for article, meta, _, _ in results:
+        if meta.shared_urls and id(article) in written_ids:
+            found += identity.redirects_for(
+                _source(article), meta.shared_urls, site_path(article.url), article.save_as,
+                article.url, article.title, article.lang)
+    return found
 
 
 def all_generators_finalized(generators) -> None:
@@ -176,7 +200,10 @@ def all_generators_finalized(generators) -> None:
     config = campaign_settings.for_build(articles)  # the one clock read of the build
     problems, results, items = analyse(articles, config)
     pages = next((g for g in generators if isinstance(g, PagesGenerator)), None)
-    fail_on((page_problems(pages) if pages else []) + problems)
+    moved = redirects(results, written=articles.articles + articles.translations
+                      + articles.hidden_articles + articles.hidden_translations)
+    fail_on((page_problems(pages) if pages else []) + problems
+            + collisions(site_outputs(generators, articles.settings, moved)))
     offers = []
     for article, meta, own_items, is_published in results:
         url = article_url(config.site_url, article.url)
@@ -188,6 +215,8 @@ def all_generators_finalized(generators) -> None:
     for generator in generators:
         if isinstance(generator, OffersGenerator):
             generator.offers = live_offers(offers)
+        if isinstance(generator, RedirectsGenerator):
+            generator.redirects, generator.site_url = moved, config.site_url
     # Kept as the document (its items are shared with article.social_items); serialised
     # only once the site is written, so the text is not held through the whole build.
     _PENDING_PLANS[id(articles.settings)] = (

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from .identity import identity
 from .links import shared_link
 from .metadata import CampaignMeta, mentions_code
 from .networks import NETWORKS, weighted_length
@@ -27,10 +28,11 @@ class ArticleInfo:
     date: datetime  # aware
     summary: str  # HTML
     tags: tuple[str, ...]
+    shared_id: str | None = None  # Shared_Id: the ids' <lang>/<slug> once first shared
 
 
 def item_id(info: ArticleInfo, slot: str, network: str) -> str:
-    return f"{info.lang}/{info.slug}/{slot}/{network}"
+    return f"{identity(info.lang, info.slug, info.shared_id)}/{slot}/{network}"
 
 
 def _local(moment: datetime, tz) -> str:

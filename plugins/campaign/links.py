@@ -4,6 +4,8 @@ from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsp
 
 # Characters left as they are in a path (already-encoded "%XX" included).
 _PATH_SAFE = "/:@!$&'()*+,;=-._~%"
+# In Shared_Urls a comma separates paths, so a comma inside one is written %2C.
+_SHARED_PATH_SAFE = _PATH_SAFE.replace(",", "")
 
 
 def article_url(site_url: str, url: str) -> str:
@@ -11,6 +13,12 @@ def article_url(site_url: str, url: str) -> str:
     base = site_url.rstrip("/") + "/"
     scheme, netloc, path, query, fragment = urlsplit(urljoin(base, url))
     return urlunsplit((scheme, netloc, quote(path, safe=_PATH_SAFE), query, fragment))
+
+
+def site_path(url: str) -> str:
+    """A site-relative URL (Pelican's `article.url`) as a Shared_Urls entry: percent-encoded
+    as in the shared link, commas as %2C."""
+    return quote(url, safe=_SHARED_PATH_SAFE)
 
 
 def utm_params(utm, network: str, campaign: str) -> list[tuple[str, str]]:

@@ -12,6 +12,8 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from .engagement import parse_engagement
+from .identity import KEYS as IDENTITY_KEYS
+from .identity import parse_identity
 from .keys import display_key
 from .networks import NETWORKS
 from .schedule import parse_absolute, parse_when, relative_problem
@@ -20,7 +22,7 @@ from .schedule import parse_absolute, parse_when, relative_problem
 FIXED_KEYS = [
     "social", "social_at", "social_networks",
     "coupon", "coupon_offer", "coupon_starts", "coupon_expires", "coupon_terms",
-    "coupon_social", "campaign",
+    "coupon_social", "campaign", *IDENTITY_KEYS,
 ]
 ENGAGEMENT_PREFIX_RE = re.compile(r"^engagement[_-]")
 CODE_RE = re.compile(r"^[A-Z0-9-]{3,32}$")
@@ -57,6 +59,8 @@ class CampaignMeta:
     coupon: Coupon | None = None
     campaign: str | None = None
     engagement: dict = field(default_factory=dict)
+    shared_id: str | None = None  # pinned by the publisher (identity.py)
+    shared_urls: tuple[str, ...] = ()
 
 
 def mentions_code(text: str, code: str) -> bool:
@@ -250,5 +254,7 @@ def parse_campaign_meta(
             problems.append(("Campaign", "empty (leave it out to use the article's slug)"))
     engagement, engagement_problems = parse_engagement(engagement_lines)
     problems += engagement_problems
-    meta_value = CampaignMeta(slots, off, networks, coupon, campaign or None, engagement)
+    shared_id, shared_urls = parse_identity(own, problems)
+    meta_value = CampaignMeta(slots, off, networks, coupon, campaign or None, engagement,
+                              shared_id, shared_urls)
     return meta_value, problems

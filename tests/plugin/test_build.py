@@ -288,7 +288,8 @@ def test_two_posts_with_one_slug_are_refused(tmp_path):
         "b.md": HEAD + "Social: Two {url}\n\nx\n",
     })
     assert_refused(content, tmp_path, [
-        "posts/b.md: Slug: plan id en/a-post/social-1/x is also produced by posts/a.md"
+        "posts/b.md: Slug: plan id en/a-post/social-1/x is also produced by posts/a.md",
+        "posts/b.md: Slug: writes 2026/a-post/index.html, which posts/a.md also writes",
     ])
 
 

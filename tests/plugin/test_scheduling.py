@@ -30,7 +30,7 @@ WITHHELD = ("not-yet-live", "Not yet live", "secret-preview", "Secret preview", 
 # Every list Pelican builds from the articles, switched on so the scan sees each of them.
 ALL_OUTPUTS = {
     "SITEURL": SITE_URL,
-    "PLUGINS": ["campaign", "sitemap"],
+    "PLUGINS": ["campaign", "sitemap", "sitemap_hreflang"],
     "FEED_ALL_ATOM": "feeds/all.atom.xml",
     "FEED_ALL_RSS": "feeds/all.rss.xml",
     "CATEGORY_FEED_ATOM": "feeds/category/{slug}.atom.xml",

@@ -54,6 +54,7 @@ def test_every_bad_plan_item_is_reported_at_once(project):
 
 @pytest.mark.parametrize("link", ["file", "folder"])
 def test_symlinked_source_outside_content_is_refused(project, fake_x, tmp_path, link):
+    sent_with_numbers(project, fake_x)      # (`run` would refuse to pin outside, too)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     victim = elsewhere / f"{ANSWERING}.md"
@@ -68,7 +69,6 @@ def test_symlinked_source_outside_content_is_refused(project, fake_x, tmp_path, 
             path.unlink()
         project.content.joinpath("posts").rmdir()
         project.content.joinpath("posts").symlink_to(elsewhere, target_is_directory=True)
-    sent_with_numbers(project, fake_x)
     result = project.cli("metrics", env=fake_x.env(), now="2026-11-22T16:00:00Z")
     assert result.code == 1, result.text
     assert (f"publish: cannot update item {SOCIAL1}: source 'posts/{ANSWERING}.md' resolves "

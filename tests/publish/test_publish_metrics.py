@@ -39,6 +39,8 @@ def test_happy_path_header_updated_then_untouched(project, fake_x):
         "Date: 2026-11-22 09:00\n"
         "Tags: customer service, twitter\n"
         "Social: We answer every mention within an hour. Here is how {url}\n"
+        "Shared_Id: en/answering-customers-on-twitter\n"  # pinned by `run`
+        "Shared_Urls: 2026/answering-customers-on-twitter/\n"
         "Engagement_X: likes 13, reposts 3, replies 1, quotes 0, bookmarks 2, "
         "impressions 1500\n"
         "Engagement_X_As_Of: 2026-11-22T16:00:00Z\n"
@@ -53,6 +55,8 @@ def test_happy_path_header_updated_then_untouched(project, fake_x):
         "Title: Hlustað á viðskiptavini\r\n"
         "Date: 2026-11-22 12:00\r\n"
         "Lang: is\r\n"
+        "Shared_Id: is/hlustad-a-vidskiptavini\r\n"
+        "Shared_Urls: 2026/hlustad-a-vidskiptavini/\r\n"
         "Engagement_X: likes 7, reposts 0, replies 0, quotes 2, bookmarks 0, impressions 90\r\n"
         "Engagement_X_As_Of: 2026-11-22T16:00:00Z\r\n"
         f"Engagement_X_Posts: https://x.com/i/web/status/{ids[ICE]}\r\n"
