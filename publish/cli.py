@@ -1,4 +1,5 @@
-"""Command line: `python -m publish {init,plan,run,metrics,status,daemon,resolve,build,deploy} …`.
+"""Command line: `python -m publish COMMAND …` (init, plan, run, metrics, status, daemon,
+resolve, build, deploy).
 
 This is the edge: it reads the environment and the wall clock (once, unless --now), builds the
 adapters, takes the lock, calls the pure/inner layers and maps every failure to a clear
@@ -20,6 +21,7 @@ from typing import TextIO
 
 from publish import build as site_build
 from publish import deploy as site_deploy
+from publish import linkcheck
 from publish import networks as registry
 from publish.clock import (
     TimeFormatError,
@@ -69,9 +71,11 @@ A new project starts with `python -m publish init` (an empty state/ledger.json);
 metrics, daemon and resolve refuse to work without a ledger, so a lost one never re-posts.
 
 exit codes:
-  0  all good (also: a dry run, and a run without posting credentials)
-  1  some items failed (the API refused; they are tried again on the next run)
-  2  bad configuration or usage (missing plan or ledger, bad --now, bad environment)
+  0  all good (also: a dry run, and a run without posting credentials outside CI)
+  1  some items failed (the API refused, or no answer: they are tried again on the next
+     run)
+  2  bad configuration or usage (missing plan or ledger, bad --now, bad environment,
+     posting credentials missing under CI=true or --require-credentials)
   3  items parked as `unknown` need a person: see `publish resolve --help`
   4  another publisher holds state/publish.lock: nothing was done
 
@@ -80,6 +84,8 @@ environment:
   X_BEARER_TOKEN            enough to read metrics
   X_API_BASE_URL            API root, default https://api.x.com/2 (keep the /2)
   PUBLISH_HTTP_TIMEOUT      seconds, 'CONNECT,READ' (default 5,30)
+  PUBLISH_LINK_CHECK_BASE   check pages on this base URL instead of the production site
+  CI                        'true': posting credentials are required (as --require-credentials)
 """
 
 EXAMPLES = {
@@ -94,11 +100,15 @@ examples:
   python -m publish plan --upcoming --from 2026-11-20 --to 2026-11-30
   python -m publish plan --json > plan-now.json        # UTC times, whole texts and links""",
     "run": """\
+Before posting an item, its page (the link without the query string) must answer 2xx on the
+production site; otherwise the item is `waiting` and checked again on the next run.
+
 examples:
   python -m publish run                     # post what is due now
   python -m publish run --dry-run           # say what would be posted, change nothing
   python -m publish run --now 2026-11-22T15:00:00Z --max-lateness 6h
-  python -m publish run --post-late         # also post items overdue beyond the limit""",
+  python -m publish run --post-late         # also post items overdue beyond the limit
+  PUBLISH_LINK_CHECK_BASE=http://127.0.0.1:8000 python -m publish run   # pages on a copy""",
     "metrics": """\
 examples:
   python -m publish metrics                 # refresh posts due a refresh (1h,1d,7d,30d)
@@ -175,6 +185,15 @@ def _posting(parser: argparse.ArgumentParser) -> None:
     _lateness(parser)
     parser.add_argument("--post-late", action="store_true",
                         help="post overdue items even beyond --max-lateness")
+    g = parser.add_argument_group("before posting")
+    g.add_argument("--no-link-check", action="store_true",
+                   help="post without first checking that the item's page answers on the site")
+    g.add_argument("--link-check-base", metavar="URL",
+                   help="check the pages' paths on this base URL instead of the plan's "
+                        "site_url, e.g. a staging copy (default: $PUBLISH_LINK_CHECK_BASE)")
+    g.add_argument("--require-credentials", action="store_true",
+                   help="missing posting credentials are an error (exit 2), not a dry run; "
+                        "on by default when CI=true")
 
 
 def _metrics_opts(parser: argparse.ArgumentParser) -> None:
@@ -263,14 +282,45 @@ def _networks(ctx: Ctx, plan: Plan) -> dict[str, Network]:
     return {name: registry.factory(name)(ctx.env, sleep=ctx.sleep) for name in names}
 
 
-def _no_credentials_banner(ctx: Ctx, adapters: Mapping[str, Network], what: str) -> bool:
+def _credentials_required(ctx: Ctx) -> bool:
+    """--require-credentials, or CI=true: a CI run without its secrets must fail, not pass."""
+    ci = ctx.env.get("CI", "").strip().lower() in ("true", "1", "yes")
+    return bool(getattr(ctx.args, "require_credentials", False) or ci)
+
+
+def _no_credentials_banner(ctx: Ctx, adapters: Mapping[str, Network], what: str, *,
+                           required_by: str | None = None) -> bool:
+    """True (after a loud banner) when a network of the plan cannot post: a dry run. When
+    credentials are required (`required_by`, --require-credentials or CI=true) and this is
+    no --dry-run: one line naming the variables, exit 2."""
     missing = [n for n, a in adapters.items() if not a.can_post()]
     if not missing:
         return False
     names = ", ".join(registry.capabilities(n).label for n in missing)
     needed = ", ".join(v for n in missing for v in registry.capabilities(n).post_credentials)
+    if required_by is None and _credentials_required(ctx):
+        required_by = ("with --require-credentials" if ctx.args.require_credentials
+                       else "under CI=true")
+    if required_by and not ctx.args.dry_run:
+        raise UsageError(f"no posting credentials for {names}: set {needed} (required "
+                         f"{required_by}; --dry-run runs without them)")
     ctx.out.banner(f"NO POSTING CREDENTIALS FOR {names} ({needed}): DRY RUN - {what}")
     return True
+
+
+def _link_checker(ctx: Ctx, plan: Plan) -> linkcheck.LinkChecker | None:
+    """The check that an item's page is live before it is posted (None: --no-link-check).
+    A new one per run: each page is requested once per run, and again on the next."""
+    if ctx.args.no_link_check:
+        return None
+    from publish.networks.x import parse_timeout
+
+    try:
+        base = linkcheck.base_from(ctx.args.link_check_base, ctx.env)
+        timeout = parse_timeout(ctx.env.get("PUBLISH_HTTP_TIMEOUT"))
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    return linkcheck.LinkChecker(plan.site_url, linkcheck.http_fetch(timeout), base=base)
 
 
 def _exit_for_run(report: RunReport) -> int:
@@ -347,26 +397,52 @@ def cmd_plan(ctx: Ctx) -> int:
     return _show(ctx, "plan")
 
 
+@dataclass
+class Posting:
+    """What a run works with: the plan, its adapters, and whether
+    this is a dry run (asked for, or no posting credentials outside CI)."""
+    plan: Plan
+    adapters: dict[str, Network]
+    dry: bool
+
+    @classmethod
+    def prepare(cls, ctx: Ctx, what: str) -> Posting:
+        plan = load_plan(ctx.args.plan)
+        adapters = _networks(ctx, plan)
+        dry = _no_credentials_banner(ctx, adapters, what) or ctx.args.dry_run
+        return cls(plan, adapters, dry)
+
+    def run(self, ctx: Ctx) -> tuple[int, str]:
+        """One run over the plan: (exit code, summary line)."""
+        options = RunOptions(max_lateness=ctx.max_lateness(), post_late=ctx.args.post_late,
+                             dry_run=self.dry)
+        report = run_once(self.plan, ctx.store, self.adapters, ctx.now, options, ctx.out,
+                          link_check=_link_checker(ctx, self.plan))
+        return (EXIT_OK if self.dry else _exit_for_run(report)), report.summary(self.dry)
+
+
 def cmd_run(ctx: Ctx) -> int:
-    plan = load_plan(ctx.args.plan)
-    adapters = _networks(ctx, plan)
-    dry = ctx.args.dry_run
-    if _no_credentials_banner(ctx, adapters, "nothing is posted, nothing changes"):
-        dry = True
-    options = RunOptions(max_lateness=ctx.max_lateness(), post_late=ctx.args.post_late,
-                         dry_run=dry)
-    if dry:
-        report = run_once(plan, ctx.store, adapters, ctx.now, options, ctx.out)
-        ctx.out.say(report.summary(dry_run=True))
-        return EXIT_OK
-    with publisher_lock(ctx.lock_path, "run"):
-        report = run_once(plan, ctx.store, adapters, ctx.now, options, ctx.out)
-    ctx.out.say(report.summary())
-    return _exit_for_run(report)
+    posting = Posting.prepare(ctx, "nothing is posted, nothing changes")
+    if posting.dry:
+        code, line = posting.run(ctx)
+    else:
+        with publisher_lock(ctx.lock_path, "run"):
+            code, line = posting.run(ctx)
+    ctx.out.say(line)
+    return code
 
 
 def _metrics_once(ctx: Ctx, plan: Plan, adapters: Mapping[str, Network], now: datetime,
                   dry: bool) -> int:
+    code, lines, _ = _metrics_step(ctx, plan, adapters, now, dry)
+    for line in lines:
+        ctx.out.say(line)
+    return code
+
+
+def _metrics_step(ctx: Ctx, plan: Plan, adapters: Mapping[str, Network], now: datetime,
+                  dry: bool) -> tuple[int, list[str], int]:
+    """One metrics refresh and header sync: (exit code, summary lines, files changed)."""
     from publish.metrics import MetricsReport, refresh, sync_headers
 
     cadence = parse_cadence(ctx.args.cadence)
@@ -378,15 +454,15 @@ def _metrics_once(ctx: Ctx, plan: Plan, adapters: Mapping[str, Network], now: da
     sync_headers(plan, ledger, ctx.args.content, labels, dry, ctx.out, report)
     for problem in report.file_errors:
         ctx.out.error(f"publish: cannot update {problem}")
-    ctx.out.say(report.summary(dry_run=dry))
     changed = len(report.changed_files)
-    ctx.out.say(f"metadata {'would change' if dry else 'changed'}: {changed} files")
+    lines = [report.summary(dry_run=dry),
+             f"metadata {'would change' if dry else 'changed'}: {changed} files"]
     marker = ctx.args.changed_marker
     if changed and marker and not dry:
         Path(marker).parent.mkdir(parents=True, exist_ok=True)
         Path(marker).touch()
     hard_errors = [e for e in report.errors if "rate_limited" not in e]
-    return EXIT_FAILED if hard_errors or report.file_errors else EXIT_OK
+    return (EXIT_FAILED if hard_errors or report.file_errors else EXIT_OK), lines, changed
 
 
 def cmd_metrics(ctx: Ctx) -> int:
@@ -456,11 +532,12 @@ def cmd_daemon(ctx: Ctx, *, scheduler=None, clock=None, wait=None, stop=None) ->
     if ctx.args.metrics_every < 1:
         raise UsageError("--metrics-every must be at least 1 (minutes)")
     plan_path = ctx.args.plan
-    adapters = _networks(ctx, load_plan(plan_path))
+    plan = load_plan(plan_path)
+    adapters = _networks(ctx, plan)
     ctx.store.load()            # no (valid) ledger: refuse now rather than fail every minute
     dry = ctx.args.dry_run
-    if any(not a.can_post() for a in adapters.values()) and not dry:
-        raise UsageError("the daemon needs posting credentials (or --dry-run)")
+    _no_credentials_banner(ctx, adapters, "nothing is posted", required_by="by the daemon")
+    _link_checker(ctx, plan)    # a bad link check setting: refuse now
     if clock is None:
         start_wall, start_mono = ctx.now, time.monotonic()
 
@@ -471,7 +548,9 @@ def cmd_daemon(ctx: Ctx, *, scheduler=None, clock=None, wait=None, stop=None) ->
                          dry_run=dry)
 
     def run_step(now: datetime) -> datetime | None:
-        report = run_once(load_plan(plan_path), ctx.store, adapters, now, options, ctx.out)
+        plan = load_plan(plan_path)
+        report = run_once(plan, ctx.store, adapters, now, options, ctx.out,
+                          link_check=_link_checker(ctx, plan))
         ctx.out.say(f"[{format_time(now)}] " + report.summary(dry_run=dry))
         resets = [t for t in report.blocked_until.values() if t is not None]
         return max(resets) if resets else None
