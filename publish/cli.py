@@ -1,5 +1,5 @@
 """Command line: `python -m publish COMMAND …` (init, plan, run, metrics, status, daemon,
-resolve, build, deploy).
+resolve, build, deploy, cycle).
 
 This is the edge: it reads the environment and the wall clock (once, unless --now), builds the
 adapters, takes the lock, calls the pure/inner layers and maps every failure to a clear
@@ -32,6 +32,7 @@ from publish.clock import (
     parse_time,
     wall_now,
 )
+from publish.cycle import StepResult, Steps, run_cycle
 from publish.freshness import ensure_fresh_plan
 from publish.ledger import Ledger, LedgerError, LedgerStore
 from publish.lock import LockHeld, publisher_lock
@@ -70,12 +71,15 @@ into each article's Markdown header. Reads state/plan.json (written by `make htm
 A new project starts with `python -m publish init` (an empty state/ledger.json); run,
 metrics, daemon and resolve refuse to work without a ledger, so a lost one never re-posts.
 
+`cycle` (what `make publish` runs) does it all in order: build, deploy, post, metrics.
+
 exit codes:
   0  all good (also: a dry run, and a run without posting credentials outside CI)
   1  some items failed (the API refused, or no answer: they are tried again on the next
-     run)
+     run); cycle: also a failed deploy (nothing was posted)
   2  bad configuration or usage (missing plan or ledger, bad --now, bad environment,
-     posting credentials missing under CI=true or --require-credentials)
+     posting credentials missing under CI=true or --require-credentials); cycle: also a
+     failed build (nothing was deployed or posted)
   3  items parked as `unknown` need a person: see `publish resolve --help`
   4  another publisher holds state/publish.lock: nothing was done
 
@@ -86,6 +90,7 @@ environment:
   PUBLISH_HTTP_TIMEOUT      seconds, 'CONNECT,READ' (default 5,30)
   PUBLISH_LINK_CHECK_BASE   check pages on this base URL instead of the production site
   CI                        'true': posting credentials are required (as --require-credentials)
+  DEPLOY_TARGET             cycle: where to deploy (see `publish deploy --help`)
 """
 
 EXAMPLES = {
@@ -131,6 +136,27 @@ found afterwards. Look at the account on x.com, then:
 examples:
   python -m publish resolve en/my-post/social-1/x --posted 1849203000000000001
   python -m publish resolve en/my-post/social-1/x --not-posted   # next run posts it""",
+    "cycle": """\
+steps, one `cycle: STEP: …` line each:
+  build     production build into a fresh folder (--settings), swapped in on success;
+            failed: nothing deployed or posted, exit 2
+  deploy    to --target / DEPLOY_TARGET (skipped when unset); failed: nothing posted, exit 1
+  post      what is due, each item only once its page answers (the link check)
+  metrics   engagement numbers into the headers (also after posting failures)
+  rebuild   only when a header changed: build and deploy again
+A dry run builds, but neither deploys nor posts.
+
+exit codes (the first failing step's): 0 done; 1 a post failed or is not settled, metrics
+or the deploy failed; 2 bad configuration, no ledger, posting credentials missing under
+CI=true, or the build failed; 3 items parked as unknown; 4 another publisher is running
+(nothing done). Through make, the code is in make's `Error N` line (make itself exits 2).
+
+examples:
+  python -m publish cycle                           # what `make publish` runs
+  python -m publish cycle --dry-run                 # build; say what would be posted
+  python -m publish cycle --now 2026-11-22T15:00:00Z --target rsync:/var/www/blog
+  python -m publish cycle --no-link-check           # post without checking the pages
+  python -m publish cycle -- -D                     # extra pelican options""",
 }
 
 
@@ -244,6 +270,19 @@ def build_parser() -> argparse.ArgumentParser:
         module.add_arguments(sub.add_parser(
             name, help=module.HELP, description=module.HELP, epilog=module.EPILOG,
             formatter_class=argparse.RawDescriptionHelpFormatter))
+    p = add("cycle", "one publish cycle: build, deploy, post what is due, pull metrics, "
+                     "rebuild and deploy again if a header changed")
+    _posting(p)
+    _metrics_opts(p)
+    g = p.add_argument_group("build and deploy")
+    g.add_argument("--settings", type=Path, default=Path("publishconf.py"),
+                   help="Pelican settings of the production build (default: %(default)s)")
+    g.add_argument("--output", type=Path, metavar="DIR",
+                   help="output folder (default: the settings' OUTPUT_PATH)")
+    g.add_argument("--target", metavar="TARGET",
+                   help="where to deploy (default: $DEPLOY_TARGET; unset: no deploy)")
+    g.add_argument("pelican_args", nargs="*", metavar="-- PELICAN_OPTION",
+                   help="further pelican options after --, e.g. -- -D")
     return parser
 
 
@@ -399,7 +438,7 @@ def cmd_plan(ctx: Ctx) -> int:
 
 @dataclass
 class Posting:
-    """What a run works with: the plan, its adapters, and whether
+    """What `run` and each `cycle` post step work with: the plan, its adapters, and whether
     this is a dry run (asked for, or no posting credentials outside CI)."""
     plan: Plan
     adapters: dict[str, Network]
@@ -573,9 +612,83 @@ def cmd_daemon(ctx: Ctx, *, scheduler=None, clock=None, wait=None, stop=None) ->
         restore()
 
 
+class CycleIO:
+    """The real steps of `cycle` (publish.cycle.Steps): build, deploy, run, metrics."""
+
+    def __init__(self, ctx: Ctx, target: site_deploy.Target | None):
+        self.ctx, self.target = ctx, target
+        self.posting: Posting | None = None
+        args = ctx.args
+        extra: dict[str, object] = {"CAMPAIGN_PLAN_PATH": str(Path(args.plan).absolute())}
+        if args.now:            # the build and the publisher agree on the time
+            extra["CAMPAIGN_NOW"] = format_time(ctx.now)
+        self.extra = extra
+        self.output: Path | None = args.output
+
+    def steps(self) -> Steps:
+        return Steps(build=self.build, prepare=self.prepare, post=self.post,
+                     metrics=self.metrics, deploy=self.deploy if self.target else None,
+                     target=str(self.target or ""))
+
+    def build(self) -> StepResult:
+        args = self.ctx.args
+        try:
+            result = site_build.build(args.settings, output=args.output, content=args.content,
+                                      extra_settings=self.extra,
+                                      pelican_args=[a for a in args.pelican_args if a != "--"],
+                                      env=self.ctx.env)
+        except site_build.BuildError as exc:
+            return StepResult(EXIT_CONFIG, f"{exc}; nothing was changed")
+        self.output = result.output
+        line = site_build.describe(result).removeprefix("build: ")
+        return StepResult(EXIT_OK if result.ok else EXIT_CONFIG, line)
+
+    def prepare(self) -> None:
+        self.posting = Posting.prepare(self.ctx, "nothing is posted")
+
+    def deploy(self) -> StepResult:
+        try:
+            report = site_deploy.deploy(self.output, self.target, self.ctx.out,
+                                        env=self.ctx.env)
+        except site_deploy.DeployConfigError as exc:
+            return StepResult(EXIT_CONFIG, "; ".join(exc.problems) + ": nothing deployed")
+        return StepResult(EXIT_OK if report.ok else EXIT_FAILED,
+                          report.summary().removeprefix("deploy "))
+
+    def post(self) -> StepResult:
+        code, line = self.posting.run(self.ctx)
+        return StepResult(code, _step_line(line, self.posting.dry))
+
+    def metrics(self) -> StepResult:
+        """As `publish metrics`: it runs (headers from the ledger) even without posting
+        credentials; only --dry-run makes it a dry run."""
+        dry = self.ctx.args.dry_run
+        code, lines, changed = _metrics_step(self.ctx, self.posting.plan,
+                                             self.posting.adapters, self.ctx.now, dry)
+        return StepResult(code, _step_line("; ".join(lines), dry), changed=changed > 0)
+
+
+def _step_line(summary: str, dry: bool) -> str:
+    """'run (dry run): 2 sent, …' → 'dry run: 2 sent, …' (the cycle names the step)."""
+    body = summary.split(": ", 1)[-1]
+    return f"dry run: {body}" if dry else body
+
+
+def cmd_cycle(ctx: Ctx) -> int:
+    target = site_deploy.target_from_env(ctx.env, target=ctx.args.target)
+    try:                        # a bad link check setting fails before any build
+        linkcheck.base_from(ctx.args.link_check_base, ctx.env)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    with publisher_lock(ctx.lock_path, "cycle"):
+        ctx.store.load()            # no (valid) ledger: stop before building anything
+        result = run_cycle(CycleIO(ctx, target).steps(), ctx.out, dry_run=ctx.args.dry_run)
+    return result.code
+
+
 COMMANDS: dict[str, Callable[[Ctx], int]] = {
     "init": cmd_init, "plan": cmd_plan, "run": cmd_run, "metrics": cmd_metrics,
-    "status": cmd_status, "daemon": cmd_daemon, "resolve": cmd_resolve,
+    "status": cmd_status, "daemon": cmd_daemon, "resolve": cmd_resolve, "cycle": cmd_cycle,
     "build": lambda ctx: site_build.command(ctx.args, ctx.out),
     "deploy": lambda ctx: site_deploy.command(ctx.args, ctx.env, ctx.out),
 }
@@ -606,7 +719,8 @@ def main(argv: Sequence[str] | None = None, *, env: Mapping[str, str] | None = N
     except LockHeld as exc:
         out.error(f"publish: {exc}")
         return EXIT_LOCKED
-    except (PlanError, LedgerError, TimeFormatError, UsageError) as exc:
+    except (PlanError, LedgerError, TimeFormatError, UsageError,
+            site_deploy.DeployConfigError) as exc:
         _errors(out, exc)
         return EXIT_CONFIG
     except NetworkError as exc:
