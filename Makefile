@@ -26,7 +26,7 @@ GITHUB_PAGES_BRANCH ?= gh-pages
 
 PORT ?= 8000
 SERVER ?= 127.0.0.1
-# Publisher options passed to `python -m publish run` / `metrics` (e.g. PUBLISH_OPTS=--dry-run).
+# Options for `python -m publish cycle` (e.g. PUBLISH_OPTS=--dry-run, --now TIME, --no-link-check).
 PUBLISH_OPTS ?=
 QUICK ?=
 
@@ -57,9 +57,12 @@ help:
 	@echo '   make serve           preview output/ at http://$(SERVER):$(PORT)/'
 	@echo '   make devserver       rebuild on change and serve at http://$(SERVER):$(PORT)/'
 	@echo '   make plan            build, then print every scheduled social post and offer'
-	@echo '   make publish         production build, post what is due, pull metrics, rebuild'
+	@echo '   make publish         one cycle: production build, deploy (if $$DEPLOY_TARGET), post what'
+	@echo '                        is due once its page is live, pull metrics, rebuild and deploy'
+	@echo '                        again if a header changed; a failure shows make "Error N" with'
+	@echo '                        the exit code (1 failed, 2 config or build, 3 unknown, 4 locked)'
 	@echo '   make deploy          production build, then upload output/ to $$DEPLOY_TARGET (never posts)'
-	@echo '   make status          every planned item: scheduled/due/sent/failed/unknown/missed'
+	@echo '   make status          every planned item: scheduled/due/waiting/sent/failed/unknown/missed'
 	@echo '   make test            run every test (site, plugin, publisher, browser)'
 	@echo '   make lint            ruff check'
 	@echo '   make bench           benchmarks against plain Pelican (QUICK=1 for a smoke run)'
@@ -123,22 +126,15 @@ plan: html
 status: venv
 	$(PYTHON) -m publish status
 
-# Production build -> post what is due -> pull metrics -> rebuild if any header changed
-# (engagement numbers, or the Shared_Id/Shared_Urls pins that `run` and `metrics` write).
-# Metrics are pulled even when `run` failed or parked an item (exit 1 or 3), and the target
-# then exits with run's status, so CI still shows the failure (exit codes: docs/publisher.md).
+# One publish cycle in Python (publish/cycle.py): production build -> deploy if DEPLOY_TARGET
+# -> post what is due (each item once its page answers) -> pull metrics -> rebuild and deploy
+# again if a header changed (engagement numbers, or the Shared_* pins), under one lock. Make
+# itself exits 2 whenever a recipe fails; the publisher's own code (docs/publisher.md) is in
+# make's "Error N" line and the cycle's last line. CI wanting the exact code runs `.venv/bin/python -m publish cycle` (after `make venv`).
 publish: venv
-	$(call site_build,$(PUBLISHCONF))
-	@status=0; \
-	$(PYTHON) -m publish run --changed-marker $(BASEDIR)/state/.metadata-changed $(PUBLISH_OPTS) || status=$$?; \
-	if [ $$status -eq 2 ] || [ $$status -eq 4 ]; then exit $$status; fi; \
-	$(PYTHON) -m publish metrics --changed-marker $(BASEDIR)/state/.metadata-changed $(PUBLISH_OPTS) || status=$$?; \
-	if [ -f $(BASEDIR)/state/.metadata-changed ]; then \
-		rm -f $(BASEDIR)/state/.metadata-changed; \
-		echo 'Engagement numbers changed: rebuilding the site'; \
-		$(call site_build,$(PUBLISHCONF)) || exit $$?; \
-	fi; \
-	exit $$status
+	$(PYTHON) -m publish cycle --settings $(PUBLISHCONF) --content $(INPUTDIR) \
+		--output $(OUTPUTDIR) $(if $(DEPLOY_TARGET),--target "$(DEPLOY_TARGET)") \
+		$(PUBLISH_OPTS) -- $(PELICANOPTS)
 
 # --- deploy: production build, then upload; never posts (docs/deploy.md) --------------
 deploy: venv

@@ -1,4 +1,5 @@
-"""Command line: `python -m publish {init,plan,run,metrics,status,daemon,resolve,build,deploy} …`.
+"""Command line: `python -m publish COMMAND …` (init, plan, run, metrics, status, daemon,
+resolve, build, deploy, cycle).
 
 This is the edge: it reads the environment and the wall clock (once, unless --now), builds the
 adapters, takes the lock, calls the pure/inner layers and maps every failure to a clear
@@ -20,6 +21,7 @@ from typing import TextIO
 
 from publish import build as site_build
 from publish import deploy as site_deploy
+from publish import linkcheck
 from publish import networks as registry
 from publish.clock import (
     TimeFormatError,
@@ -30,6 +32,7 @@ from publish.clock import (
     parse_time,
     wall_now,
 )
+from publish.cycle import StepResult, Steps, run_cycle
 from publish.freshness import ensure_fresh_plan
 from publish.ledger import Ledger, LedgerError, LedgerStore
 from publish.lock import LockHeld, publisher_lock
@@ -69,10 +72,15 @@ into each article's Markdown header. Reads state/plan.json (written by `make htm
 A new project starts with `python -m publish init` (an empty state/ledger.json); run,
 metrics, daemon and resolve refuse to work without a ledger, so a lost one never re-posts.
 
+`cycle` (what `make publish` runs) does it all in order: build, deploy, post, metrics.
+
 exit codes:
-  0  all good (also: a dry run, and a run without posting credentials)
-  1  some items failed (the API refused; they are tried again on the next run)
-  2  bad configuration or usage (missing plan or ledger, bad --now, bad environment)
+  0  all good (also: a dry run, and a run without posting credentials outside CI)
+  1  some items failed (the API refused, or no answer: they are tried again on the next
+     run); cycle: also a failed deploy (nothing was posted)
+  2  bad configuration or usage (missing plan or ledger, bad --now, bad environment,
+     posting credentials missing under CI=true or --require-credentials); cycle: also a
+     failed build (nothing was deployed or posted)
   3  items parked as `unknown` need a person: see `publish resolve --help`
   4  another publisher holds state/publish.lock: nothing was done
 
@@ -81,6 +89,9 @@ environment:
   X_BEARER_TOKEN            enough to read metrics
   X_API_BASE_URL            API root, default https://api.x.com/2 (keep the /2)
   PUBLISH_HTTP_TIMEOUT      seconds, 'CONNECT,READ' (default 5,30)
+  PUBLISH_LINK_CHECK_BASE   check pages on this base URL instead of the production site
+  CI                        'true': posting credentials are required (as --require-credentials)
+  DEPLOY_TARGET             cycle: where to deploy (see `publish deploy --help`)
 """
 
 EXAMPLES = {
@@ -95,11 +106,15 @@ examples:
   python -m publish plan --upcoming --from 2026-11-20 --to 2026-11-30
   python -m publish plan --json > plan-now.json        # UTC times, whole texts and links""",
     "run": """\
+Before posting an item, its page (the link without the query string) must answer 2xx on the
+production site; otherwise the item is `waiting` and checked again on the next run.
+
 examples:
   python -m publish run                     # post what is due now
   python -m publish run --dry-run           # say what would be posted, change nothing
   python -m publish run --now 2026-11-22T15:00:00Z --max-lateness 6h
-  python -m publish run --post-late         # also post items overdue beyond the limit""",
+  python -m publish run --post-late         # also post items overdue beyond the limit
+  PUBLISH_LINK_CHECK_BASE=http://127.0.0.1:8000 python -m publish run   # pages on a copy""",
     "metrics": """\
 examples:
   python -m publish metrics                 # refresh posts due a refresh (1h,1d,7d,30d)
@@ -122,6 +137,27 @@ found afterwards. Look at the account on x.com, then:
 examples:
   python -m publish resolve en/my-post/social-1/x --posted 1849203000000000001
   python -m publish resolve en/my-post/social-1/x --not-posted   # next run posts it""",
+    "cycle": """\
+steps, one `cycle: STEP: …` line each:
+  build     production build into a fresh folder (--settings), swapped in on success;
+            failed: nothing deployed or posted, exit 2
+  deploy    to --target / DEPLOY_TARGET (skipped when unset); failed: nothing posted, exit 1
+  post      what is due, each item only once its page answers (the link check)
+  metrics   engagement numbers into the headers (also after posting failures)
+  rebuild   only when a header changed: build and deploy again
+A dry run builds, but neither deploys nor posts.
+
+exit codes (the first failing step's): 0 done; 1 a post failed or is not settled, metrics
+or the deploy failed; 2 bad configuration, no ledger, posting credentials missing under
+CI=true, or the build failed; 3 items parked as unknown; 4 another publisher is running
+(nothing done). Through make, the code is in make's `Error N` line (make itself exits 2).
+
+examples:
+  python -m publish cycle                           # what `make publish` runs
+  python -m publish cycle --dry-run                 # build; say what would be posted
+  python -m publish cycle --now 2026-11-22T15:00:00Z --target rsync:/var/www/blog
+  python -m publish cycle --no-link-check           # post without checking the pages
+  python -m publish cycle -- -D                     # extra pelican options""",
 }
 
 
@@ -176,6 +212,15 @@ def _posting(parser: argparse.ArgumentParser) -> None:
     _lateness(parser)
     parser.add_argument("--post-late", action="store_true",
                         help="post overdue items even beyond --max-lateness")
+    g = parser.add_argument_group("before posting")
+    g.add_argument("--no-link-check", action="store_true",
+                   help="post without first checking that the item's page answers on the site")
+    g.add_argument("--link-check-base", metavar="URL",
+                   help="check the pages' paths on this base URL instead of the plan's "
+                        "site_url, e.g. a staging copy (default: $PUBLISH_LINK_CHECK_BASE)")
+    g.add_argument("--require-credentials", action="store_true",
+                   help="missing posting credentials are an error (exit 2), not a dry run; "
+                        "on by default when CI=true")
 
 
 def _metrics_opts(parser: argparse.ArgumentParser) -> None:
@@ -232,6 +277,19 @@ def build_parser() -> argparse.ArgumentParser:
         module.add_arguments(sub.add_parser(
             name, help=module.HELP, description=module.HELP, epilog=module.EPILOG,
             formatter_class=argparse.RawDescriptionHelpFormatter))
+    p = add("cycle", "one publish cycle: build, deploy, post what is due, pull metrics, "
+                     "rebuild and deploy again if a header changed")
+    _posting(p)
+    _metrics_opts(p)
+    g = p.add_argument_group("build and deploy")
+    g.add_argument("--settings", type=Path, default=Path("publishconf.py"),
+                   help="Pelican settings of the production build (default: %(default)s)")
+    g.add_argument("--output", type=Path, metavar="DIR",
+                   help="output folder (default: the settings' OUTPUT_PATH)")
+    g.add_argument("--target", metavar="TARGET",
+                   help="where to deploy (default: $DEPLOY_TARGET; unset: no deploy)")
+    g.add_argument("pelican_args", nargs="*", metavar="-- PELICAN_OPTION",
+                   help="further pelican options after --, e.g. -- -D")
     return parser
 
 
@@ -270,14 +328,45 @@ def _networks(ctx: Ctx, plan: Plan) -> dict[str, Network]:
     return {name: registry.factory(name)(ctx.env, sleep=ctx.sleep) for name in names}
 
 
-def _no_credentials_banner(ctx: Ctx, adapters: Mapping[str, Network], what: str) -> bool:
+def _credentials_required(ctx: Ctx) -> bool:
+    """--require-credentials, or CI=true: a CI run without its secrets must fail, not pass."""
+    ci = ctx.env.get("CI", "").strip().lower() in ("true", "1", "yes")
+    return bool(getattr(ctx.args, "require_credentials", False) or ci)
+
+
+def _no_credentials_banner(ctx: Ctx, adapters: Mapping[str, Network], what: str, *,
+                           required_by: str | None = None) -> bool:
+    """True (after a loud banner) when a network of the plan cannot post: a dry run. When
+    credentials are required (`required_by`, --require-credentials or CI=true) and this is
+    no --dry-run: one line naming the variables, exit 2."""
     missing = [n for n, a in adapters.items() if not a.can_post()]
     if not missing:
         return False
     names = ", ".join(registry.capabilities(n).label for n in missing)
     needed = ", ".join(v for n in missing for v in registry.capabilities(n).post_credentials)
+    if required_by is None and _credentials_required(ctx):
+        required_by = ("with --require-credentials" if ctx.args.require_credentials
+                       else "under CI=true")
+    if required_by and not ctx.args.dry_run:
+        raise UsageError(f"no posting credentials for {names}: set {needed} (required "
+                         f"{required_by}; --dry-run runs without them)")
     ctx.out.banner(f"NO POSTING CREDENTIALS FOR {names} ({needed}): DRY RUN - {what}")
     return True
+
+
+def _link_checker(ctx: Ctx, plan: Plan) -> linkcheck.LinkChecker | None:
+    """The check that an item's page is live before it is posted (None: --no-link-check).
+    A new one per run: each page is requested once per run, and again on the next."""
+    if ctx.args.no_link_check:
+        return None
+    from publish.networks.x import parse_timeout
+
+    try:
+        base = linkcheck.base_from(ctx.args.link_check_base, ctx.env)
+        timeout = parse_timeout(ctx.env.get("PUBLISH_HTTP_TIMEOUT"))
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    return linkcheck.LinkChecker(plan.site_url, linkcheck.http_fetch(timeout), base=base)
 
 
 def _exit_for_run(report: RunReport) -> int:
@@ -288,17 +377,19 @@ def _exit_for_run(report: RunReport) -> int:
     return EXIT_OK
 
 
-def _files_written(ctx: Ctx, report: FileReport, dry: bool, *, always: bool) -> None:
-    """Say which Markdown files changed (or could not be) and touch --changed-marker."""
+def _files_written(ctx: Ctx, report: FileReport, dry: bool, *, always: bool) -> list[str]:
+    """Report the Markdown files that could not be updated, touch --changed-marker when some
+    changed, and return the `metadata changed: N files` line (when `always` or N > 0)."""
     for problem in report.file_errors:
         ctx.out.error(f"publish: cannot update {problem}")
     changed = len(report.changed_files)
-    if always or changed:
-        ctx.out.say(f"metadata {'would change' if dry else 'changed'}: {changed} files")
     marker = ctx.args.changed_marker
     if changed and marker and not dry:
         Path(marker).parent.mkdir(parents=True, exist_ok=True)
         Path(marker).touch()
+    if always or changed:
+        return [f"metadata {'would change' if dry else 'changed'}: {changed} files"]
+    return []
 
 
 # --- commands ---------------------------------------------------------------------------
@@ -367,29 +458,55 @@ def cmd_plan(ctx: Ctx) -> int:
     return _show(ctx, "plan")
 
 
+@dataclass
+class Posting:
+    """What `run` and each `cycle` post step work with: the plan, its adapters, and whether
+    this is a dry run (asked for, or no posting credentials outside CI)."""
+    plan: Plan
+    adapters: dict[str, Network]
+    dry: bool
+
+    @classmethod
+    def prepare(cls, ctx: Ctx, what: str) -> Posting:
+        plan = load_plan(ctx.args.plan)
+        adapters = _networks(ctx, plan)
+        dry = _no_credentials_banner(ctx, adapters, what) or ctx.args.dry_run
+        return cls(plan, adapters, dry)
+
+    def run(self, ctx: Ctx) -> tuple[int, str, RunReport]:
+        """One run over the plan: (exit code, summary line, report). The run also writes
+        the articles' identity pins (publish.pins) into their headers."""
+        options = RunOptions(max_lateness=ctx.max_lateness(), post_late=ctx.args.post_late,
+                             dry_run=self.dry)
+        report = run_once(self.plan, ctx.store, self.adapters, ctx.now, options, ctx.out,
+                          ctx.args.content, link_check=_link_checker(ctx, self.plan))
+        return (EXIT_OK if self.dry else _exit_for_run(report)), report.summary(self.dry), report
+
+
 def cmd_run(ctx: Ctx) -> int:
-    plan = load_plan(ctx.args.plan)
-    adapters = _networks(ctx, plan)
-    dry = ctx.args.dry_run
-    if _no_credentials_banner(ctx, adapters, "nothing is posted, nothing changes"):
-        dry = True
-    options = RunOptions(max_lateness=ctx.max_lateness(), post_late=ctx.args.post_late,
-                         dry_run=dry)
-    content = ctx.args.content
-    if dry:
-        report = run_once(plan, ctx.store, adapters, ctx.now, options, ctx.out, content)
-        ctx.out.say(report.summary(dry_run=True))
-        _files_written(ctx, report, True, always=False)
-        return EXIT_OK
-    with publisher_lock(ctx.lock_path, "run"):
-        report = run_once(plan, ctx.store, adapters, ctx.now, options, ctx.out, content)
-    ctx.out.say(report.summary())
-    _files_written(ctx, report, False, always=False)
-    return _exit_for_run(report)
+    posting = Posting.prepare(ctx, "nothing is posted, nothing changes")
+    if posting.dry:
+        code, line, report = posting.run(ctx)
+    else:
+        with publisher_lock(ctx.lock_path, "run"):
+            code, line, report = posting.run(ctx)
+    ctx.out.say(line)
+    for written in _files_written(ctx, report, posting.dry, always=False):
+        ctx.out.say(written)
+    return code
 
 
 def _metrics_once(ctx: Ctx, plan: Plan, adapters: Mapping[str, Network], now: datetime,
                   dry: bool) -> int:
+    code, lines, _ = _metrics_step(ctx, plan, adapters, now, dry)
+    for line in lines:
+        ctx.out.say(line)
+    return code
+
+
+def _metrics_step(ctx: Ctx, plan: Plan, adapters: Mapping[str, Network], now: datetime,
+                  dry: bool) -> tuple[int, list[str], int]:
+    """One metrics refresh and header sync: (exit code, summary lines, files changed)."""
     from publish.metrics import MetricsReport, refresh, sync_headers
 
     cadence = parse_cadence(ctx.args.cadence)
@@ -399,10 +516,10 @@ def _metrics_once(ctx: Ctx, plan: Plan, adapters: Mapping[str, Network], now: da
                      ctx.args.refresh_all, dry, ctx.out, report)
     labels = {n: registry.capabilities(n).label for n in adapters}
     sync_headers(plan, ledger, ctx.args.content, labels, dry, ctx.out, report)
-    ctx.out.say(report.summary(dry_run=dry))
-    _files_written(ctx, report, dry, always=True)
+    lines = [report.summary(dry_run=dry), *_files_written(ctx, report, dry, always=True)]
+    changed = len(report.changed_files)
     hard_errors = [e for e in report.errors if "rate_limited" not in e]
-    return EXIT_FAILED if hard_errors or report.file_errors else EXIT_OK
+    return (EXIT_FAILED if hard_errors or report.file_errors else EXIT_OK), lines, changed
 
 
 def cmd_metrics(ctx: Ctx) -> int:
@@ -472,11 +589,12 @@ def cmd_daemon(ctx: Ctx, *, scheduler=None, clock=None, wait=None, stop=None) ->
     if ctx.args.metrics_every < 1:
         raise UsageError("--metrics-every must be at least 1 (minutes)")
     plan_path = ctx.args.plan
-    adapters = _networks(ctx, load_plan(plan_path))
+    plan = load_plan(plan_path)
+    adapters = _networks(ctx, plan)
     ctx.store.load()            # no (valid) ledger: refuse now rather than fail every minute
     dry = ctx.args.dry_run
-    if any(not a.can_post() for a in adapters.values()) and not dry:
-        raise UsageError("the daemon needs posting credentials (or --dry-run)")
+    _no_credentials_banner(ctx, adapters, "nothing is posted", required_by="by the daemon")
+    _link_checker(ctx, plan)    # a bad link check setting: refuse now
     if clock is None:
         start_wall, start_mono = ctx.now, time.monotonic()
 
@@ -487,10 +605,12 @@ def cmd_daemon(ctx: Ctx, *, scheduler=None, clock=None, wait=None, stop=None) ->
                          dry_run=dry)
 
     def run_step(now: datetime) -> datetime | None:
-        report = run_once(load_plan(plan_path), ctx.store, adapters, now, options, ctx.out,
-                          ctx.args.content)
+        plan = load_plan(plan_path)
+        report = run_once(plan, ctx.store, adapters, now, options, ctx.out, ctx.args.content,
+                          link_check=_link_checker(ctx, plan))
         ctx.out.say(f"[{format_time(now)}] " + report.summary(dry_run=dry))
-        _files_written(ctx, report, dry, always=False)
+        for written in _files_written(ctx, report, dry, always=False):
+            ctx.out.say(written)
         resets = [t for t in report.blocked_until.values() if t is not None]
         return max(resets) if resets else None
 
@@ -512,9 +632,85 @@ def cmd_daemon(ctx: Ctx, *, scheduler=None, clock=None, wait=None, stop=None) ->
         restore()
 
 
+class CycleIO:
+    """The real steps of `cycle` (publish.cycle.Steps): build, deploy, run, metrics."""
+
+    def __init__(self, ctx: Ctx, target: site_deploy.Target | None):
+        self.ctx, self.target = ctx, target
+        self.posting: Posting | None = None
+        args = ctx.args
+        extra: dict[str, object] = {"CAMPAIGN_PLAN_PATH": str(Path(args.plan).absolute())}
+        if args.now:            # the build and the publisher agree on the time
+            extra["CAMPAIGN_NOW"] = format_time(ctx.now)
+        self.extra = extra
+        self.output: Path | None = args.output
+
+    def steps(self) -> Steps:
+        return Steps(build=self.build, prepare=self.prepare, post=self.post,
+                     metrics=self.metrics, deploy=self.deploy if self.target else None,
+                     target=str(self.target or ""))
+
+    def build(self) -> StepResult:
+        args = self.ctx.args
+        try:
+            result = site_build.build(args.settings, output=args.output, content=args.content,
+                                      extra_settings=self.extra,
+                                      pelican_args=[a for a in args.pelican_args if a != "--"],
+                                      env=self.ctx.env)
+        except site_build.BuildError as exc:
+            return StepResult(EXIT_CONFIG, f"{exc}; nothing was changed")
+        self.output = result.output
+        line = site_build.describe(result).removeprefix("build: ")
+        return StepResult(EXIT_OK if result.ok else EXIT_CONFIG, line)
+
+    def prepare(self) -> None:
+        self.posting = Posting.prepare(self.ctx, "nothing is posted")
+
+    def deploy(self) -> StepResult:
+        try:
+            report = site_deploy.deploy(self.output, self.target, self.ctx.out,
+                                        env=self.ctx.env)
+        except site_deploy.DeployConfigError as exc:
+            return StepResult(EXIT_CONFIG, "; ".join(exc.problems) + ": nothing deployed")
+        return StepResult(EXIT_OK if report.ok else EXIT_FAILED,
+                          report.summary().removeprefix("deploy "))
+
+    def post(self) -> StepResult:
+        code, line, report = self.posting.run(self.ctx)
+        written = _files_written(self.ctx, report, self.posting.dry, always=False)
+        return StepResult(code, _step_line("; ".join([line, *written]), self.posting.dry),
+                          changed=bool(report.changed_files))
+
+    def metrics(self) -> StepResult:
+        """As `publish metrics`: it runs (headers from the ledger) even without posting
+        credentials; only --dry-run makes it a dry run."""
+        dry = self.ctx.args.dry_run
+        code, lines, changed = _metrics_step(self.ctx, self.posting.plan,
+                                             self.posting.adapters, self.ctx.now, dry)
+        return StepResult(code, _step_line("; ".join(lines), dry), changed=changed > 0)
+
+
+def _step_line(summary: str, dry: bool) -> str:
+    """'run (dry run): 2 sent, …' → 'dry run: 2 sent, …' (the cycle names the step)."""
+    body = summary.split(": ", 1)[-1]
+    return f"dry run: {body}" if dry else body
+
+
+def cmd_cycle(ctx: Ctx) -> int:
+    target = site_deploy.target_from_env(ctx.env, target=ctx.args.target)
+    try:                        # a bad link check setting fails before any build
+        linkcheck.base_from(ctx.args.link_check_base, ctx.env)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    with publisher_lock(ctx.lock_path, "cycle"):
+        ctx.store.load()            # no (valid) ledger: stop before building anything
+        result = run_cycle(CycleIO(ctx, target).steps(), ctx.out, dry_run=ctx.args.dry_run)
+    return result.code
+
+
 COMMANDS: dict[str, Callable[[Ctx], int]] = {
     "init": cmd_init, "plan": cmd_plan, "run": cmd_run, "metrics": cmd_metrics,
-    "status": cmd_status, "daemon": cmd_daemon, "resolve": cmd_resolve,
+    "status": cmd_status, "daemon": cmd_daemon, "resolve": cmd_resolve, "cycle": cmd_cycle,
     "build": lambda ctx: site_build.command(ctx.args, ctx.out),
     "deploy": lambda ctx: site_deploy.command(ctx.args, ctx.env, ctx.out),
 }
@@ -545,7 +741,8 @@ def main(argv: Sequence[str] | None = None, *, env: Mapping[str, str] | None = N
     except LockHeld as exc:
         out.error(f"publish: {exc}")
         return EXIT_LOCKED
-    except (PlanError, LedgerError, TimeFormatError, UsageError) as exc:
+    except (PlanError, LedgerError, TimeFormatError, UsageError,
+            site_deploy.DeployConfigError) as exc:
         _errors(out, exc)
         return EXIT_CONFIG
     except NetworkError as exc:

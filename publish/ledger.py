@@ -6,7 +6,8 @@ return a new entry dict; `LedgerStore` does the file I/O.
 
 States: posting (a POST may be in flight or may have happened: outcome unknown until
 reconciled), sent, failed (the API definitively refused; no post exists; tried again next run),
-unknown (a person must settle it with `publish resolve`), missed (too late, not posted).
+unknown (a person must settle it with `publish resolve`), missed (too late, not posted),
+waiting (due, but its page was not live at the last check: not posted, checked again next run).
 
 Loading checks every known field's type (`validate`), names each bad field, and refuses a
 missing or empty file: a lost ledger must never read as "nothing was posted yet" by a command
@@ -29,7 +30,8 @@ from publish.clock import TimeFormatError, format_time, parse_time
 
 SCHEMA = "publish-ledger/1"
 DEFAULT_PATH = Path("state/ledger.json")
-STATES = ("posting", "sent", "failed", "unknown", "missed")
+STATES = ("posting", "sent", "failed", "unknown", "missed", "waiting")
+WAITING_FIELDS = ("waiting_since", "waiting_reason")
 
 Entry = dict[str, Any]
 
@@ -67,7 +69,8 @@ class Ledger:
 def mark_posting(old: Entry | None, *, network: str, text: str, link: str,
                  now: datetime, source: str | None = None) -> Entry:
     entry = dict(old or {})
-    entry.pop("error", None)
+    for stale in ("error", *WAITING_FIELDS):
+        entry.pop(stale, None)
     entry.update(state="posting", network=network, text=text, link=link,
                  attempted_at=format_time(now), attempts=int(entry.get("attempts", 0)) + 1)
     if source:
@@ -110,6 +113,17 @@ def mark_missed(old: Entry | None, *, network: str, due: datetime, now: datetime
     entry = dict(old or {})
     entry.update(state="missed", network=network, due=format_time(due),
                  missed_at=format_time(now))
+    return entry
+
+
+def mark_waiting(old: Entry | None, *, network: str, reason: str, now: datetime) -> Entry:
+    """Due, but its page is not live: not posted, checked again on the next run. The time it
+    started waiting is kept across runs; `reason` is the last check's answer."""
+    entry = dict(old or {})
+    entry.pop("error", None)
+    if entry.get("state") != "waiting" or "waiting_since" not in entry:
+        entry["waiting_since"] = format_time(now)
+    entry.update(state="waiting", network=network, waiting_reason=reason)
     return entry
 
 
@@ -182,7 +196,7 @@ FIELDS: dict[str, Check] = {
     "state": _state, "network": _word, "text": _string, "link": _string, "url": _url,
     "attempts": _count, "attempted_at": _time, "sent_at": _time, "due": _time,
     "missed_at": _time, "checked_at": _time, "metrics_at": _time, "confirmed_by": _string,
-    "metrics_missing": _string,
+    "metrics_missing": _string, "waiting_since": _time, "waiting_reason": _string,
 }
 ERROR_FIELDS: dict[str, Check] = {"kind": _word, "message": _string, "at": _time}
 REQUIRED = ("state", "network")
@@ -195,6 +209,7 @@ def _entry_problems(entry: Any) -> Iterator[tuple[str, str]]:
         yield "", f"expected an object, got {_shown(entry)}"
         return
     required = REQUIRED + (REQUIRED_WHEN_SENT if entry.get("state") == "sent" else ())
+    required += WAITING_FIELDS if entry.get("state") == "waiting" else ()
     required += ("metrics_at",) if "metrics" in entry else ()
     for name in required:
         if name not in entry:

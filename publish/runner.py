@@ -2,15 +2,16 @@
 
 Pure part: `decide` (what to do with one item at `now`) and `match_post` (which of our own
 recent posts, if any, is the one an interrupted attempt created). The loop `run_once` does the
-I/O in this order for each item: ledger "posting" → POST → ledger "sent"/"failed". An item
-found in "posting" is reconciled against the network before anything else is posted.
+I/O in this order for each item: link check (is its page live?) → ledger "posting" → POST →
+ledger "sent"/"failed". An item whose page is not live is recorded "waiting" and not posted.
+An item found in "posting" is reconciled against the network before anything else is posted.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -20,9 +21,16 @@ from publish import ledger as L
 from publish.clock import format_age, format_duration, format_time, parse_time
 from publish.crashpoints import crashpoint
 from publish.ledger import Entry, Ledger, LedgerStore
+from publish.linkcheck import PageStatus
 from publish.networks import ErrorKind, FoundPost, Network, NetworkError
 from publish.output import Output
-from publish.pins import FileReport, already_sent_as, shared_by_source, sync_pins
+from publish.pins import (
+    MAY_BE_OUT,
+    FileReport,
+    already_sent_as,
+    shared_by_source,
+    sync_pins,
+)
 from publish.plan import Plan, PlanItem
 
 DEFAULT_MAX_LATENESS = timedelta(hours=24)
@@ -57,6 +65,8 @@ def lateness(item: PlanItem, now: datetime) -> timedelta:
 
 def decide(item: PlanItem, entry: Entry | None, now: datetime, options: RunOptions,
            supported: bool = True) -> Action:
+    """A `waiting` entry (its page was not live) counts as not posted: judged by its due
+    time like an item without an entry, so waiting past the lateness limit is missed."""
     state = (entry or {}).get("state")
     if state == "sent":
         return Action.SENT
@@ -107,6 +117,7 @@ class RunReport(FileReport):
     unknown: int = 0       # parked, waiting for a person
     unsettled: int = 0     # still "posting": checked again on the next run
     deferred: int = 0      # due, but the network refused service for this run (rate limit…)
+    waiting: int = 0       # due, but the page is not live yet: checked again next run
     not_due: int = 0
     renamed: int = 0       # due under a new id, but already sent under the old one
     blocked_until: dict[str, datetime | None] = field(default_factory=dict)
@@ -119,6 +130,8 @@ class RunReport(FileReport):
             text += f", {self.deferred} deferred"
         if self.renamed:
             text += f", {self.renamed} renamed (not posted again)"
+        if self.waiting:
+            text += f", {self.waiting} waiting for their page"
         return text
 
 
@@ -127,21 +140,28 @@ def _short(text: str, width: int = 60) -> str:
     return one_line if len(one_line) <= width else one_line[: width - 1] + "…"
 
 
+LinkCheck = Callable[[str], PageStatus]   # an item's link → is its page live?
+
+
 class _Run:
     def __init__(self, plan: Plan, store: LedgerStore, networks: Mapping[str, Network | None],
-                 now: datetime, options: RunOptions, out: Output, content: Path | None):
+                 now: datetime, options: RunOptions, out: Output, content: Path | None = None,
+                 link_check: LinkCheck | None = None):
         self.plan, self.store, self.networks = plan, store, networks
         self.now, self.options, self.out, self.content = now, options, out, content
+        self.link_check = link_check
         self.ledger: Ledger = store.load()
         self.report = RunReport()
         self.blocked: dict[str, str] = {}
 
     def track_sources(self) -> None:
-        """Record in each entry the file its item now comes from (moved files included)."""
+        """Record in each entry whose post may be out the file its item now comes from
+        (moved files included): the rename safety net looks only at those."""
         changed = False
         for item in self.plan.items:
             entry = self.ledger.get(item.id)
-            if entry is not None and entry.get("source") != item.source:
+            if (entry is not None and entry.get("state") in MAY_BE_OUT
+                    and entry.get("source") != item.source):
                 self.ledger.put(item.id, L.with_source(entry, item.source))
                 changed = True
         if changed:
@@ -209,6 +229,24 @@ class _Run:
         self.put(item.id, L.mark_unknown(entry, reason=reason, now=self.now))
         self.out.item("unknown", item.id, reason)
         self.report.unknown += 1
+
+    # --- is the page live? -------------------------------------------------------------
+    def page_not_live(self, item: PlanItem) -> bool:
+        """Check the item's page before posting (not in a dry run); when it is not live,
+        record the item as waiting (the ledger is written only when that changes)."""
+        if self.link_check is None or self.options.dry_run:
+            return False
+        page = self.link_check(item.link)
+        if page.live:
+            return False
+        old = self.ledger.get(item.id)
+        entry = L.mark_waiting(old, network=item.network, reason=page.reason, now=self.now)
+        if entry != old:
+            self.put(item.id, entry)
+        self.out.item("waiting", item.id, f"page not live: {page.reason}; not posted, "
+                      "checked again on the next run")
+        self.report.waiting += 1
+        return True
 
     # --- one create request ----------------------------------------------------------
     def post(self, item: PlanItem, adapter: Network) -> None:
@@ -293,7 +331,7 @@ class _Run:
                 elif not self.options.dry_run and (item.network in self.blocked
                                                    or adapter is None):
                     self.report.deferred += 1
-                else:
+                elif not self.page_not_live(item):
                     self.post(item, adapter)
                 bar.advance()
         for network, reason in self.blocked.items():
@@ -332,8 +370,10 @@ class _Run:
 
 def run_once(plan: Plan, store: LedgerStore, networks: Mapping[str, Network | None],
              now: datetime, options: RunOptions, out: Output,
-             content: Path | None = None) -> RunReport:
+             content: Path | None = None, link_check: LinkCheck | None = None) -> RunReport:
     """Post what is due at `now`. `networks` maps a plan network name to its adapter (None
     when it cannot post: then due items are deferred). With `content` (the folder of the
-    plan's `source` files) the articles' pins are written afterwards."""
-    return _Run(plan, store, networks, now, options, out, content).execute()
+    plan's `source` files) the articles' pins are written afterwards. `link_check`
+    (publish.linkcheck) holds back an item whose page is not live; None posts without
+    checking."""
+    return _Run(plan, store, networks, now, options, out, content, link_check).execute()

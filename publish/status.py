@@ -22,7 +22,8 @@ from publish.runner import Action, RunOptions, decide
 STATES: dict[str, str] = {
     "scheduled": "not yet due",
     "due": "would be posted by a run now",
-    "waiting": "due, but held until its page is live (reserved for the link check)",
+    "waiting": "due, but its page was not live at the last check (the link check): "
+               "checked again on each run, missed once beyond --max-lateness",
     "sent": "posted; the post and its link are known",
     "failed": "the network refused it; a run tries again while within --max-lateness",
     "unknown": "the outcome of an attempt is not settled yet, or it is parked for a person "
@@ -50,10 +51,13 @@ def states_help() -> str:
 def item_state(item: PlanItem, entry: Entry | None, now: datetime,
                max_lateness: timedelta) -> str:
     """The item's state at `now`: what happened to it, or else what `run` would do with it
-    (the runner's own `decide`, so the two never disagree)."""
-    if (entry or {}).get("state") == "failed":
+    (the runner's own `decide`, so the two never disagree). A due item whose page was not
+    live at the last run is `waiting`."""
+    recorded = (entry or {}).get("state")
+    if recorded == "failed":
         return "failed"
-    return _BY_ACTION[decide(item, entry, now, RunOptions(max_lateness=max_lateness))]
+    state = _BY_ACTION[decide(item, entry, now, RunOptions(max_lateness=max_lateness))]
+    return "waiting" if state == "due" and recorded == "waiting" else state
 
 
 def numbers_text(metrics: dict | None) -> str:
@@ -76,6 +80,9 @@ def note_text(entry: Entry | None, state: str, tz: tzinfo = UTC) -> str:
         return f"attempt at {when('attempted_at')} not settled: the next run checks the network"
     if state in ("failed", "unknown") and isinstance(entry.get("error"), dict):
         return entry["error"].get("message", "")
+    if state in ("waiting", "missed") and entry.get("waiting_reason"):
+        return (f"page not live (waiting since {when('waiting_since')}): "
+                f"{entry['waiting_reason']}")
     if entry.get("metrics_missing"):
         return f"post not found at last check: {entry['metrics_missing']}"
     if entry.get("metrics_at"):

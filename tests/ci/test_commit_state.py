@@ -16,17 +16,22 @@ from types import SimpleNamespace
 
 import pytest
 
-from tests.e2e.test_make_publish import (
-    ARTICLE,
-    DUE_FIRST,
-    FIRST,
-    make_publish,
-    sent_ids,
-    tracked_files,
-)
+from tests.e2e.conftest import make_publish as make_publish_with
+from tests.e2e.conftest import sent_ids, tracked_files
+from tests.e2e.test_make_publish import ARTICLE, DUE_FIRST, FIRST
 from tests.fake_x import running_fake
 
 REPO = Path(__file__).resolve().parents[2]
+
+
+def make_publish(root: Path, fake, now: str):
+    """`make publish` against the fake X. What is checked here is git, not the site: no
+    deploy target, and no link check (tests/e2e covers both)."""
+    env = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"),
+           "LANG": "C.UTF-8", **fake.env(PUBLISH_HTTP_TIMEOUT="2,2")}
+    return make_publish_with(root, env, now, "--no-link-check")
+
+
 SCRIPT = REPO / ".ci" / "commit-state"
 TRANSLATION = "content/posts/answering-customers-on-twitter-is.md"
 LATER = "2026-11-20T12:00:00Z"
@@ -172,7 +177,7 @@ def test_conflicting_post_keeps_the_marketers_version_and_the_ledger_reaches_ori
     rerun = make_publish(next_run, world.fake, "2026-11-20T12:15:00Z")
     assert rerun.returncode == 0, rerun.stdout + rerun.stderr
     assert world.fake.posts_created == before == len(DUE_FIRST)
-    assert "run: 0 sent" in rerun.stdout
+    assert "cycle: post: 0 sent" in rerun.stdout
     assert sent_ids(next_run) == DUE_FIRST
     header = (next_run / ARTICLE).read_text(encoding="utf-8").split("\n\n", 1)[0]
     assert marketer_header in header and "Engagement_X: likes " in header

@@ -1,25 +1,25 @@
 """`make publish` end to end, in a copy of this project, against the loopback fake X.
 
-Build (the real plugin on the real sample content) → run → metrics → rebuild, repeated and
-interrupted: every due item is posted exactly once, and the numbers the fake reports land in
-the Markdown headers and on the rebuilt pages.
+One cycle per call (`python -m publish cycle`): the real build of the real sample content,
+a deploy into a folder (`rsync:`) that a loopback web site serves, posting (each item once
+its page answers there), metrics, and a rebuild and redeploy when a header changed. Repeated
+and interrupted: every due item is posted exactly once, only after its page is live, and the
+numbers the fake reports land in the headers and on the deployed pages. Then the exit codes
+as make shows them, and the link check holding back an item whose page is not deployed.
 """
 
-import json
-import os
+from __future__ import annotations
+
 import shutil
-import subprocess
-import sys
 from datetime import UTC, datetime
-from pathlib import Path
 
-import pytest
-
+from publish.lock import publisher_lock
+from tests.e2e.conftest import environment, ledger, make_publish, sent_ids, states
 from tests.fake_x import running_fake
 
-REPO = Path(__file__).resolve().parents[2]
 ARTICLE = "content/posts/answering-customers-on-twitter.md"
-ARTICLE_PAGE = "output/2026/answering-customers-on-twitter/index.html"
+PAGE = "2026/answering-customers-on-twitter/index.html"
+ICELANDIC_PAGE = "is/2026/answering-customers-on-twitter/index.html"
 # Launch posts of 2026-11-20 09:00-09:30 UTC are due; older ones are past the 24 h lateness.
 FIRST = "2026-11-20T10:00:00Z"
 DUE_FIRST = {
@@ -27,61 +27,41 @@ DUE_FIRST = {
     "en/answering-customers-on-twitter/coupon/x",
     "is/answering-customers-on-twitter/social-1/x",
 }
+ICELANDIC = "is/answering-customers-on-twitter/social-1/x"
 REMINDER = "en/answering-customers-on-twitter/social-2/x"  # +3 days
+CREDENTIAL_NAMES = ("X_API_KEY", "X_API_SECRET", "X_ACCESS_TOKEN", "X_ACCESS_TOKEN_SECRET")
 
 
-def tracked_files() -> list[str]:
-    listing = subprocess.run(["git", "ls-files", "-z"], cwd=REPO, capture_output=True,
-                             check=True)
-    return [name for name in listing.stdout.decode().split("\0") if name]
+def step_names(stdout: str) -> list[str]:
+    """'cycle: deploy: …' → 'deploy', for every cycle line on stdout, in order."""
+    return [line.split(":")[1].strip() for line in stdout.splitlines()
+            if line.startswith("cycle: ")]
 
 
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """The committed project as a fresh clone would have it, sharing this checkout's .venv."""
-    root = tmp_path / "project"
-    for name in tracked_files():
-        if (REPO / name).is_file():
-            (root / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(REPO / name, root / name)
-    return root
-
-
-def make_publish(root: Path, fake, now: str) -> subprocess.CompletedProcess:
-    env = {
-        "PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"), "LANG": "C.UTF-8",
-        **fake.env(PUBLISH_HTTP_TIMEOUT="2,2"),
-    }
-    venv = Path(sys.executable).parent.parent
-    return subprocess.run(
-        ["make", "-s", "publish", f"VENV={venv}", f"PUBLISH_OPTS=--now {now}"],
-        cwd=root, env=env, capture_output=True, text=True, timeout=300,
-    )
-
-
-def ledger(root: Path) -> dict:
-    return json.loads((root / "state" / "ledger.json").read_text(encoding="utf-8"))["items"]
-
-
-def sent_ids(root: Path) -> set[str]:
-    return {key for key, record in ledger(root).items() if record["state"] == "sent"}
-
-
-def test_make_publish_posts_once_and_brings_numbers_back(project):
+def test_make_publish_deploys_then_posts_once_and_brings_numbers_back(project, www, site):
     clock = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
     with running_fake(now=clock) as fake:
-        # 1. Interrupted: X creates the first post, then the connection drops.
+        env = environment(fake, site, DEPLOY_TARGET=f"rsync:{www}")
+        # 1. Interrupted: X creates the first post, then the connection drops (a network
+        #    error). The site was deployed first, so the pages answered before any post.
         fake.fail("POST /2/tweets", "drop-after-create")
-        first = make_publish(project, fake, FIRST)
-        # make exits 2 on any failed recipe and names the recipe's own status (1: a failure).
-        assert first.returncode == 2 and "Error 1" in first.stderr, first.stdout + first.stderr
+        first = make_publish(project, env, FIRST)
+        assert first.returncode == 2, first.stdout + first.stderr   # make's own status
+        assert "publish] Error 1" in first.stderr                    # the publisher's
+        assert "cycle: exit 1 (post: something failed; the next run tries again" in first.stderr
+        assert step_names(first.stdout)[:2] == ["build", "deploy"]
         assert "the next run checks before doing anything else" in first.stdout
+        assert (www / PAGE).is_file() and "/2026/answering-customers-on-twitter/" in \
+            site.requests
         assert fake.posts_created == 1
         assert "Traceback" not in first.stdout + first.stderr
 
         # 2. Rerun at the same moment: the dropped one is found on the timeline, not re-posted.
-        second = make_publish(project, fake, FIRST)
+        second = make_publish(project, env, FIRST)
         assert second.returncode == 0, second.stdout + second.stderr
+        # The posts' identity pins (Shared_Id, Shared_Urls) changed headers: rebuilt, redeployed.
+        assert step_names(second.stdout) == ["build", "deploy", "post", "metrics", "rebuild",
+                                             "redeploy", "done (exit 0)"]
         assert fake.posts_created == len(DUE_FIRST)
         assert sent_ids(project) == DUE_FIRST
         assert sorted(p.text for p in fake.posts.values()) == sorted(
@@ -89,36 +69,123 @@ def test_make_publish_posts_once_and_brings_numbers_back(project):
         untouched = (project / ARTICLE).read_bytes()
         assert b"Engagement_X" not in untouched  # nothing fetched before the first cadence step
 
-        # 3. Two hours later: nothing new to post; the +1 h refresh brings the numbers back.
+        # 3. Two hours later: nothing new to post; the +1 h refresh brings the numbers back,
+        #    and the rebuilt site is deployed again.
         for number, post_id in enumerate(sorted(fake.posts), start=1):
             fake.set_metrics(post_id, likes=10 * number, reposts=number, replies=1,
                              quotes=0, bookmarks=2, impressions=1000 * number)
         fake.now = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
-        third = make_publish(project, fake, "2026-11-20T12:00:00Z")
+        third = make_publish(project, env, "2026-11-20T12:00:00Z")
         assert third.returncode == 0, third.stdout + third.stderr
         assert fake.posts_created == len(DUE_FIRST)
-        assert "rebuilding the site" in third.stdout
+        assert step_names(third.stdout)[-3:] == ["rebuild", "redeploy", "done (exit 0)"]
         header = (project / ARTICLE).read_text(encoding="utf-8").split("\n\n", 1)[0]
         assert "Engagement_X: likes " in header and "Engagement_X_As_Of: 2026-11-20T12:00:00Z" \
             in header
-        page = (project / ARTICLE_PAGE).read_text(encoding="utf-8")
         english = [ledger(project)[key]["post_id"] for key in sorted(DUE_FIRST)
                    if key.startswith("en/")]
-        for post_id in english:
-            assert f"https://x.com/i/web/status/{post_id}" in page
-        assert "impressions" in page.lower()
+        for page in (project / "output" / PAGE, www / PAGE):     # built, and deployed
+            text = page.read_text(encoding="utf-8")
+            for post_id in english:
+                assert f"https://x.com/i/web/status/{post_id}" in text
+            assert "impressions" in text.lower()
 
         # 4. Same moment again: nothing posted, no header rewritten, no rebuild.
         before = {p: p.read_bytes() for p in (project / "content").rglob("*.md")}
-        fourth = make_publish(project, fake, "2026-11-20T12:00:00Z")
+        fourth = make_publish(project, env, "2026-11-20T12:00:00Z")
         assert fourth.returncode == 0, fourth.stdout + fourth.stderr
         assert fake.posts_created == len(DUE_FIRST)
-        assert "rebuilding the site" not in fourth.stdout
+        assert "cycle: rebuild: not needed (no header changed)" in fourth.stdout
         assert before == {p: p.read_bytes() for p in (project / "content").rglob("*.md")}
 
         # 5. Three days on, the reminder goes out, once.
         fake.now = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
-        fifth = make_publish(project, fake, "2026-11-23T10:00:00Z")
+        fifth = make_publish(project, env, "2026-11-23T10:00:00Z")
         assert fifth.returncode == 0, fifth.stdout + fifth.stderr
         assert fake.posts_created == len(DUE_FIRST) + 1
         assert sent_ids(project) == DUE_FIRST | {REMINDER}
+
+
+def test_make_publish_waits_for_a_page_that_is_not_deployed(project, www, site):
+    """No DEPLOY_TARGET: the pages are deployed by hand here. An item whose page answers 404
+    waits (exit 0) and is posted by the first cycle that finds its page."""
+    with running_fake(now=datetime(2026, 11, 20, 10, 0, tzinfo=UTC)) as fake:
+        env = environment(fake, site)
+        nothing_live = make_publish(project, env, FIRST)
+        assert nothing_live.returncode == 0, nothing_live.stdout + nothing_live.stderr
+        assert fake.posts_created == 0
+        assert {states(project)[key] for key in DUE_FIRST} == {"waiting"}
+        assert (f"page not live: {site.url}/2026/answering-customers-on-twitter/ answered 404 "
+                "File not found; not posted, checked again on the next run") in \
+            nothing_live.stdout
+
+        for page in ("index.html", PAGE):          # the English post goes live
+            (www / page).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(project / "output" / page, www / page)
+        english = make_publish(project, env, "2026-11-20T10:15:00Z")
+        assert english.returncode == 0, english.stdout + english.stderr
+        assert fake.posts_created == 2
+        assert sent_ids(project) == DUE_FIRST - {ICELANDIC}
+        assert states(project)[ICELANDIC] == "waiting"
+        assert "cycle: post: 2 sent, 0 failed, 6 missed, 0 unknown, 3 not yet due, 1 waiting " \
+            "for their page" in english.stdout
+
+        (www / ICELANDIC_PAGE).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(project / "output" / ICELANDIC_PAGE, www / ICELANDIC_PAGE)
+        icelandic = make_publish(project, env, "2026-11-20T10:30:00Z")
+        assert icelandic.returncode == 0, icelandic.stdout + icelandic.stderr
+        assert fake.posts_created == 3 and sent_ids(project) == DUE_FIRST
+
+
+def test_make_publish_exit_codes(project, www, site, tmp_path):
+    """Make exits 2 for any failure; its `Error N` line carries the publisher's code."""
+    with running_fake(now=datetime(2026, 11, 20, 10, 0, tzinfo=UTC)) as fake:
+        env = environment(fake, site, DEPLOY_TARGET=f"rsync:{www}")
+
+        # Another publisher holds the lock: exit 4, nothing built, deployed or posted.
+        with publisher_lock(project / "state" / "publish.lock", "test"):
+            locked = make_publish(project, env, FIRST)
+        assert locked.returncode == 2 and "publish] Error 4" in locked.stderr
+        assert "publish: another publisher holds" in locked.stderr
+        assert not (project / "output").exists() and not any(www.iterdir())
+
+        # CI=true without posting credentials: exit 2, one line naming the variables; built,
+        # but nothing deployed or posted.
+        no_secrets = {k: v for k, v in env.items() if k not in CREDENTIAL_NAMES}
+        ci = make_publish(project, {**no_secrets, "CI": "true"}, FIRST)
+        assert ci.returncode == 2 and "publish] Error 2" in ci.stderr
+        assert ("publish: no posting credentials for X: set X_API_KEY, X_API_SECRET, "
+                "X_ACCESS_TOKEN, X_ACCESS_TOKEN_SECRET (required under CI=true; --dry-run "
+                "runs without them)") in ci.stderr.splitlines()
+        assert not any(www.iterdir()) and fake.posts_created == 0
+
+        # A dry run builds, but neither deploys nor posts: exit 0.
+        dry = make_publish(project, env, FIRST, "--dry-run")
+        assert dry.returncode == 0, dry.stdout + dry.stderr
+        assert f"cycle: deploy: dry run: would deploy to rsync:{www}" in dry.stdout
+        assert not any(www.iterdir()) and fake.posts_created == 0
+
+        # A deploy that fails: exit 1, nothing posted (the pages are not live).
+        broken = {**env, "DEPLOY_TARGET": f"rsync:{tmp_path}/missing/parent/www"}
+        undeployed = make_publish(project, broken, FIRST)
+        assert undeployed.returncode == 2 and "publish] Error 1" in undeployed.stderr
+        assert "cycle: stopped: nothing posted (the new pages are not live)" in \
+            undeployed.stderr
+        assert fake.posts_created == 0
+
+        # A header mistake fails the build: exit 2, nothing deployed or posted.
+        article = project / ARTICLE
+        good = article.read_text(encoding="utf-8")
+        article.write_text(good.replace("\n", "\nCoupon_Expiers: 2027-01-01\n", 1),
+                           encoding="utf-8")
+        unbuilt = make_publish(project, env, FIRST)
+        assert unbuilt.returncode == 2 and "publish] Error 2" in unbuilt.stderr
+        assert "Coupon_Expiers: unknown key" in unbuilt.stdout + unbuilt.stderr
+        assert "cycle: stopped: nothing deployed, nothing posted" in unbuilt.stderr
+        assert not any(www.iterdir()) and fake.posts_created == 0
+
+        # Fixed: success, exit 0.
+        article.write_text(good, encoding="utf-8")
+        fine = make_publish(project, env, FIRST)
+        assert fine.returncode == 0, fine.stdout + fine.stderr
+        assert fake.posts_created == len(DUE_FIRST)

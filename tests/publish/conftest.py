@@ -1,6 +1,10 @@
 """Fixtures for the publisher tests: a loopback fake X, a throwaway project folder with a
 hand-written plan (docs/contract.md §1), Markdown posts and the empty ledger and history made
-by `init`, and ways to run the CLI in-process or as a real subprocess."""
+by `init`, and ways to run the CLI in-process or as a real subprocess.
+
+Every project's site is up: a loopback web site answering 200 for every page stands in for
+the production site (PUBLISH_LINK_CHECK_BASE in `Project.env`), so posting passes the link
+check as on a deployed site. tests/publish/test_publish_linkcheck.py takes pages away."""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ import json
 import os
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,6 +21,7 @@ import pytest
 
 from publish.cli import main
 from tests.fake_x import running_fake
+from tests.loopback_site import serving
 
 REPO = Path(__file__).resolve().parents[2]
 NOW = "2026-11-22T15:00:00Z"
@@ -106,6 +111,7 @@ class Result:
 @dataclass
 class Project:
     root: Path
+    env: dict[str, str] = field(default_factory=dict)   # under every command's environment
 
     @property
     def plan(self) -> Path:
@@ -138,8 +144,8 @@ class Project:
         """Run `python -m publish` in-process (no sleeping: reads retry instantly)."""
         out, err = io.StringIO(), io.StringIO()
         argv = [*args, *self.paths()] + (["--now", now] if now else [])
-        code = main(argv, env=env or {}, stdout=out, stderr=err, sleep=lambda s: None,
-                    tty=tty)
+        code = main(argv, env={**self.env, **(env or {})}, stdout=out, stderr=err,
+                    sleep=lambda s: None, tty=tty)
         return Result(code, out.getvalue(), err.getvalue())
 
     def spawn(self, *args: str, env: dict | None = None, now: str | None = NOW,
@@ -148,7 +154,7 @@ class Project:
         if now:
             argv += ["--now", now]
         full_env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(REPO),
-                    **(env or {})}
+                    **self.env, **(env or {})}
         return subprocess.Popen(argv, cwd=self.root, env=full_env, text=True,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, **popen)
 
@@ -166,8 +172,15 @@ def fake_x():
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Project:
-    proj = Project(tmp_path / "site")
+def live_site():
+    """The production site, up: every page answers 200."""
+    with serving() as site:
+        yield site
+
+
+@pytest.fixture
+def project(tmp_path: Path, live_site) -> Project:
+    proj = Project(tmp_path / "site", env={"PUBLISH_LINK_CHECK_BASE": live_site.url})
     for rel, text in POSTS.items():
         path = proj.content / rel
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -183,7 +196,7 @@ def cli_here(project, monkeypatch, *argv: str, env: dict | None = None):
     messages show `state/ledger.json` as a user sees them."""
     monkeypatch.chdir(project.root)
     out, err = io.StringIO(), io.StringIO()
-    code = main([*argv, "--now", NOW], env=env or {}, stdout=out,
+    code = main([*argv, "--now", NOW], env={**project.env, **(env or {})}, stdout=out,
                 stderr=err, sleep=lambda s: None, tty=False)
     return code, out.getvalue(), err.getvalue()
 

@@ -37,7 +37,8 @@ def run_forked(project, env, *args, crash=None) -> int:
                 os.environ[crashpoints.ENV] = crash
             crashpoints._hits.clear()
             sink = io.StringIO()
-            code = main(["run", *args, *project.paths(), "--now", NOW], env=env,
+            code = main(["run", *args, *project.paths(), "--now", NOW],
+                        env={**project.env, **env},
                         stdout=sink, stderr=sink, sleep=lambda s: None, tty=False)
         except BaseException:
             code = 99

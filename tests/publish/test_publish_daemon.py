@@ -41,7 +41,7 @@ def start_daemon(project, env, *extra, stop_after=5):
     args = build_parser().parse_args(["daemon", *extra, *project.paths()])
     out = io.StringIO()
     from publish.output import Output
-    ctx = Ctx(args=args, env=env, out=Output(out, out, tty=False),
+    ctx = Ctx(args=args, env={**project.env, **env}, out=Output(out, out, tty=False),
               now=datetime(2026, 11, 22, 15, 0, tzinfo=UTC), sleep=lambda s: None)
     scheduler, stop = schedule.Scheduler(), StopRequest()
     fake_time = FakeTime(scheduler, stop, ctx.now, stop_after)
@@ -104,7 +104,9 @@ def test_daemon_step_failure_is_reported_and_loop_continues():
 
 def test_daemon_needs_posting_credentials(project, fake_x):
     result = project.cli("daemon", env={"X_API_BASE_URL": fake_x.url})
-    assert result.code == 2 and "needs posting credentials" in result.err
+    assert result.code == 2 and result.err.startswith(
+        "publish: no posting credentials for X: set X_API_KEY, X_API_SECRET, X_ACCESS_TOKEN, "
+        "X_ACCESS_TOKEN_SECRET (required by the daemon; --dry-run runs without them)")
 
 
 def test_sigterm_stops_a_real_daemon(project, fake_x):

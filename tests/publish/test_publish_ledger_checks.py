@@ -135,7 +135,7 @@ def test_ledger_field_wrong_type_names_field(project, fake_x, monkeypatch):
         f'{where}items["{SOCIAL1}"].metrics.reposts: expected a whole number, got -1',
         f'{where}items["{ICE}"].network: missing',
         f'{where}items["{ICE}"].state: expected one of posting, sent, failed, unknown, '
-        'missed, got "done"',
+        'missed, waiting, got "done"',
         f'{where}items["{ICE}"].error: expected an object (kind, message, at), got "boom"',
     ]
     assert project.ledger.read_bytes() == before and fake_x.posts_created == 3

@@ -72,9 +72,10 @@ def fake():
 
 
 @pytest.fixture
-def site(tmp_path: Path, fake) -> Site:
-    """Built, first posts sent, pins written."""
-    site = Site(tmp_path / "site")
+def site(tmp_path: Path, fake, live_site) -> Site:
+    """Built, first posts sent, pins written (the link check asks a loopback site that
+    answers every page: here the pages are live)."""
+    site = Site(tmp_path / "site", env={"PUBLISH_LINK_CHECK_BASE": live_site.url})
     for rel, header in POSTS.items():
         site.write(rel, header)
     site.ledger.parent.mkdir(parents=True)
