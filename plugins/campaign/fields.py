@@ -11,7 +11,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from .header import Field, Problem
-from .keys import IDENTITY_KEYS, PELICAN_KEYS, unknown_key_reason
+from .identity import KEYS as IDENTITY_KEYS
+from .keys import PELICAN_KEYS, unknown_key_reason
 from .metadata import classify, known_keys_like
 from .schedule import parse_date
 

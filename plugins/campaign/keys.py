@@ -10,8 +10,6 @@ PELICAN_KEYS = (
     "title", "date", "modified", "tags", "keywords", "category", "slug", "author", "authors",
     "summary", "lang", "translation", "status", "template", "save_as", "url",
 )
-# Identity keys the publisher writes back into a shared article's header.
-IDENTITY_KEYS = ("shared_id", "shared_urls")
 
 
 def display_key(key: str) -> str:

@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .keys import IDENTITY_KEYS, KEY_RE, PELICAN_KEYS
+from .identity import KEYS as IDENTITY_KEYS
+from .keys import KEY_RE, PELICAN_KEYS
 from .metadata import classify
 from .networks import NETWORKS
 from .schedule import parse_absolute
