@@ -39,8 +39,6 @@ ifeq ($(RELATIVE), 1)
 	PELICANOPTS += --relative-urls
 endif
 
-# A broken plugin or template must fail the build, not log and exit 0.
-BUILD = $(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR) --fatal errors $(PELICANOPTS)
 # One-shot builds go into a fresh folder that replaces output/ (and the plan) only on
 # success: $(call site_build,SETTINGS). The live loops (devserver, regenerate) use
 # $(DEVSERVER) below, which keeps watching after a failed build.
@@ -106,8 +104,9 @@ html: venv
 clean:
 	rm -rf $(OUTPUTDIR) $(OUTPUTDIR).new-* $(OUTPUTDIR).old-* $(BASEDIR)/cache
 
-# Pelican's rebuild loop with the options of $(BUILD), except that a failed build is one
-# line and the next change builds again (`pelican -r` stops at the first failed build).
+# Pelican's rebuild loop (`--fatal errors`: a broken plugin or template fails the build),
+# except that a failed build is one line and the next change builds again (`pelican -r`
+# stops at the first failed build).
 DEVSERVER = $(PYTHON) -m publish.devserver $(INPUTDIR) -o $(OUTPUTDIR) --fatal errors $(PELICANOPTS)
 
 regenerate: venv
@@ -130,7 +129,8 @@ status: venv
 # -> post what is due (each item once its page answers) -> pull metrics -> rebuild and deploy
 # again if a header changed (engagement numbers, or the Shared_* pins), under one lock. Make
 # itself exits 2 whenever a recipe fails; the publisher's own code (docs/publisher.md) is in
-# make's "Error N" line and the cycle's last line. CI wanting the exact code runs `.venv/bin/python -m publish cycle` (after `make venv`).
+# make's "Error N" line and the cycle's last line. CI wanting the exact code runs
+# `.venv/bin/python -m publish cycle` (after `make venv`).
 publish: venv
 	$(PYTHON) -m publish cycle --settings $(PUBLISHCONF) --content $(INPUTDIR) \
 		--output $(OUTPUTDIR) $(if $(DEPLOY_TARGET),--target "$(DEPLOY_TARGET)") \
