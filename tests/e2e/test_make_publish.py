@@ -137,6 +137,37 @@ def test_make_publish_waits_for_a_page_that_is_not_deployed(project, www, site):
         assert fake.posts_created == 3 and sent_ids(project) == DUE_FIRST
 
 
+SCHEDULED = "en/saying-sorry-in-public/social-1/x"        # the post dated 2026-12-14 09:00
+SCHEDULED_PAGE = "2026/saying-sorry-in-public/index.html"
+
+
+def test_a_future_dated_post_goes_live_with_its_posts_in_one_cycle(project, www, site):
+    """The production build leaves a future-dated post out of the site until its date; the
+    first cycle at or after it deploys the page, then posts what is due, in that order."""
+    with running_fake(now=datetime(2026, 12, 14, 8, 0, tzinfo=UTC)) as fake:
+        env = environment(fake, site, DEPLOY_TARGET=f"rsync:{www}")
+        before = make_publish(project, env, "2026-12-14T08:00:00Z")
+        assert before.returncode == 0, before.stdout + before.stderr
+        assert not (www / SCHEDULED_PAGE).exists()
+        deployed = "\n".join(p.read_text(encoding="utf-8") for p in www.rglob("*")
+                             if p.suffix in {".html", ".xml"})
+        assert "saying-sorry-in-public" not in deployed          # no listing, feed, sitemap
+        assert fake.posts_created == 0 and SCHEDULED not in ledger(project)
+
+        fake.now = datetime(2026, 12, 14, 9, 5, tzinfo=UTC)
+        live = make_publish(project, env, "2026-12-14T09:05:00Z")
+        assert live.returncode == 0, live.stdout + live.stderr
+        assert step_names(live.stdout)[:3] == ["build", "deploy", "post"]
+        assert (www / SCHEDULED_PAGE).is_file()
+        assert "saying-sorry-in-public" in (www / "index.html").read_text(encoding="utf-8")
+        assert "/2026/saying-sorry-in-public/" in site.requests   # checked live, then posted
+        assert fake.posts_created == 1 and sent_ids(project) == {SCHEDULED}
+        (post,) = fake.posts.values()
+        assert [u["expanded_url"].split("?")[0] for u in post.urls] == [
+            "https://blog.listening-brands.example/2026/saying-sorry-in-public/"]
+        assert "Traceback" not in live.stdout + live.stderr
+
+
 def test_make_publish_exit_codes(project, www, site, tmp_path):
     """Make exits 2 for any failure; its `Error N` line carries the publisher's code."""
     with running_fake(now=datetime(2026, 11, 20, 10, 0, tzinfo=UTC)) as fake:
