@@ -108,6 +108,22 @@ def _site_outputs(settings):
         yield f"sitemap.{fmt}", _fixed("SITEMAP", "the sitemap")
 
 
+def _theme_static(theme: str, settings):
+    """The theme's static files, copied as Pelican's StaticGenerator copies them: a folder of
+    THEME_STATIC_PATHS into THEME_STATIC_DIR, a file to THEME_STATIC_DIR/<its name>."""
+    target = settings.get("THEME_STATIC_DIR", "theme")
+    for path in settings.get("THEME_STATIC_PATHS") or ():
+        source = os.path.join(theme, path)
+        if os.path.isfile(source):
+            files = [os.path.basename(source)]
+        else:
+            files = [os.path.relpath(os.path.join(folder, name), source)
+                     for folder, _, names in os.walk(source) for name in names]
+        for name in files:
+            yield posixpath.join(target, name.replace(os.sep, "/")), _fixed(
+                "THEME_STATIC_PATHS", f"the theme's file {name}")
+
+
 def site_outputs(generators, settings, redirects: list[Redirect]):
     """(output path, Owner) for everything the build writes that could collide."""
     seen = set()
@@ -124,6 +140,7 @@ def site_outputs(generators, settings, redirects: list[Redirect]):
             for static in generator.staticfiles:
                 source = _source(static)
                 yield static.save_as, _fixed("STATIC_PATHS", f"the static file {source}")
+            yield from _theme_static(generator.theme, settings)
         if isinstance(generator, ArticlesGenerator):
             yield from _blog_outputs(generator, settings)
     yield from _site_outputs(settings)

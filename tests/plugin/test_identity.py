@@ -272,6 +272,17 @@ def test_a_redirect_cannot_replace_a_live_page(tmp_path):
         ARTICLE_EXCLUDES=["pages"])
 
 
+def test_a_redirect_cannot_replace_a_file_of_the_theme(tmp_path):
+    """The theme's static files are copied last: a redirect there would be lost silently
+    (or, the other way round, replace the style sheet)."""
+    content = write_posts(tmp_path / "content", {
+        "a.md": HEAD + "Social: Hi {url}\nShared_Id: en/a-post\n"
+                       "Shared_Urls: 2026/a-post/, theme/css/style.css\n\nx\n"})
+    assert_refused(content, tmp_path, [
+        "posts/a.md: Shared_Urls: writes theme/css/style.css, which the theme's file "
+        "css/style.css (THEME_STATIC_PATHS) also writes"], THEME=str(ROOT / "theme"))
+
+
 def test_the_sample_site_has_no_collisions(tmp_path):
     """The real project settings and content build with the checks on (a separate process:
     the project's plugins stay connected to Pelican's signals once loaded)."""
