@@ -556,6 +556,10 @@ def cmd_resolve(ctx: Ctx) -> int:
         if state == "sent":
             raise UsageError(f"{item_id} is already sent as {entry.get('url')}; nothing to do")
         if ctx.args.not_posted:
+            if state == "posting":      # not checked yet: the post may be out
+                raise UsageError(
+                    f"{item_id} has an attempt whose outcome is not checked yet; the next "
+                    "run looks for it on X first (only an `unknown` item needs a person)")
             ledger.remove(item_id)
             return (f"{item_id}: recorded as not posted; the next run posts it when due "
                     "(beyond --max-lateness only with --post-late)")

@@ -150,6 +150,19 @@ def test_resolve_posted_and_not_posted(project, fake_x):
     assert fake_x.posts_created == 2
 
 
+def test_not_posted_is_refused_while_an_attempt_is_unchecked(project, fake_x):
+    """A `posting` entry may be out on X: only the next run's check (or a person, once it
+    is `unknown`) may say it is not, or `--not-posted` could make the run post it twice."""
+    fake_x.fail("POST /2/tweets", "500")
+    project.cli("run", env=fake_x.env())
+    before = project.ledger_items()[SOCIAL1]
+    assert before["state"] == "posting"
+    refused = project.cli("resolve", SOCIAL1, "--not-posted")
+    assert refused.code == 2
+    assert "outcome is not checked yet; the next run looks for it on X first" in refused.err
+    assert project.ledger_items()[SOCIAL1] == before
+
+
 def test_unexpected_error_is_a_message_not_a_traceback(project, fake_x, monkeypatch):
     import publish.cli as cli
 
