@@ -105,6 +105,10 @@ class Output:
     def _clean(self, text: str) -> str:
         return redact(text, self.secrets)
 
+    def _cell(self, text: str) -> str:
+        """One line: a table row is one line (a note from a ledger edited by hand may not be)."""
+        return " ".join(self._clean(text).split())
+
     def say(self, text: str) -> None:
         text = self._clean(text)
         if self._console is not None:
@@ -143,8 +147,8 @@ class Output:
               notes_header: str = "warnings") -> None:
         """`notes`: lines that belong to one row (warnings): a column of their own in a rich
         table when any row has one, `    ! note` lines under the row in plain text."""
-        rows = [[self._clean(c) for c in r] for r in rows]
-        notes = [[self._clean(x) for x in n] for n in notes] if notes is not None \
+        rows = [[self._cell(c) for c in r] for r in rows]
+        notes = [[self._cell(x) for x in n] for n in notes] if notes is not None \
             else [[] for _ in rows]
         if self._console is not None:
             from rich.table import Table

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -114,17 +115,25 @@ def rate_limit_reset(headers: Mapping[str, str]) -> datetime | None:
     return _epoch(lowered.get("x-rate-limit-reset"))
 
 
+# Control characters and bidi overrides: an error text from the network is printed on a
+# terminal and stored in the ledger as one line of plain text.
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]+")
+
+
 def _problem_text(payload: Any) -> str:
+    text = " ".join(_UNPRINTABLE.sub(" ", _payload_text(payload)).split())
+    return (text if len(text) <= 200 else text[:200] + "…") or "error without detail"
+
+
+def _payload_text(payload: Any) -> str:
     if isinstance(payload, dict):
         parts = [str(payload[k]) for k in ("title", "detail") if payload.get(k)]
         if not parts and isinstance(payload.get("errors"), list):
-            return _problem_text(payload["errors"])
-        return ": ".join(parts) or "error without detail"
+            return _payload_text(payload["errors"])
+        return ": ".join(parts)
     if isinstance(payload, list):
-        texts = [_problem_text(p) for p in payload[:3]]
-        return "; ".join(texts) or "error without detail"
-    text = str(payload)
-    return text if len(text) <= 200 else text[:200] + "…"
+        return "; ".join(_payload_text(p) for p in payload[:3])
+    return str(payload)
 
 
 def classify(status: int | None, payload: Any,

@@ -3,6 +3,7 @@ aggregation, error classification, metric mapping, redaction."""
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -19,7 +20,7 @@ from publish.ledger import Ledger, dumps, loads, mark_posting, mark_sent
 from publish.metrics import aggregate, header_values, next_refresh, refresh_due
 from publish.networks import ErrorKind, FoundPost
 from publish.networks.x import classify, map_public_metrics, parse_timeout, rate_limit_reset
-from publish.output import plain_table, redact
+from publish.output import Output, plain_table, redact
 from publish.plan import PlanError, parse_plan
 from publish.runner import Action, RunOptions, decide, match_post
 from tests.publish.conftest import ANSWERING, ITEMS, plan_doc
@@ -159,6 +160,23 @@ def test_classify(status, payload, kind, certain):
     error = classify(status, payload)
     assert error.kind is kind
     assert error.certain_no_post is certain
+
+
+def test_an_error_text_from_x_is_one_printable_line():
+    """It is printed on a terminal and stored in the ledger: no line breaks, no escape
+    sequences, no bidi overrides, and not longer than 200 characters."""
+    error = classify(403, {"title": "Forbidden", "detail": "line one\nline\x1b[31m two\u202e"})
+    assert error.message == "Forbidden: line one line [31m two"
+    assert len(classify(400, {"detail": "x" * 500}).message) == 201
+    assert classify(400, {"detail": "\n\t"}).message == "error without detail"
+
+
+def test_a_multi_line_note_keeps_the_plain_table_one_row_per_line():
+    out = io.StringIO()
+    Output(out, io.StringIO(), tty=False).table(
+        ["state", "note"], [["failed", "a note\nwritten by hand"], ["sent", "fine"]])
+    assert out.getvalue().splitlines() == [
+        "state   note", "failed  a note written by hand", "sent    fine"]
 
 
 def test_rate_limit_reset_prefers_the_exhausted_24h_bucket():
