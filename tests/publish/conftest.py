@@ -86,8 +86,9 @@ POSTS = {
 
 
 def plan_doc(items=None) -> dict:
+    """A fresh plan document: tests may change its items without touching ITEMS."""
     return {"schema": "campaign-plan/1", "site_url": SITE,
-            "items": sorted(items if items is not None else ITEMS,
+            "items": sorted((dict(i) for i in (items if items is not None else ITEMS)),
                             key=lambda i: (i["due"], i["id"]))}
 
 
