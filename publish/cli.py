@@ -650,7 +650,7 @@ class CycleIO:
         self.output: Path | None = args.output
 
     def steps(self) -> Steps:
-        return Steps(build=self.build, prepare=self.prepare, post=self.post,
+        return Steps(build=self.build, check=self.check, post=self.post,
                      metrics=self.metrics, deploy=self.deploy if self.target else None,
                      target=str(self.target or ""))
 
@@ -667,8 +667,16 @@ class CycleIO:
         line = site_build.describe(result).removeprefix("build: ")
         return StepResult(EXIT_OK if result.ok else EXIT_CONFIG, line)
 
-    def prepare(self) -> None:
-        self.posting = Posting.prepare(self.ctx, "nothing is posted")
+    def check(self) -> StepResult:
+        """The new plan, and the posting credentials for its networks."""
+        try:
+            self.posting = Posting.prepare(self.ctx, "nothing is posted")
+        except (PlanError, UsageError) as exc:
+            return StepResult(EXIT_CONFIG, str(exc))
+        except NetworkError as exc:       # a bad X_* value (ErrorKind.CONFIG)
+            return StepResult(EXIT_CONFIG if exc.kind is ErrorKind.CONFIG else EXIT_FAILED,
+                              "; ".join(str(exc).splitlines()))
+        return StepResult(EXIT_OK)
 
     def deploy(self) -> StepResult:
         try:

@@ -9,6 +9,7 @@ plain functions; publish.cli wires the real build, deploy, runner and metrics, a
 publisher lock around the whole cycle. Rules:
 
 - a failed build stops the cycle: nothing deployed, nothing posted (exit 2);
+- so does a failed check of the new plan and the posting credentials (exit 2);
 - a failed deploy stops it: nothing posted, the pages are not live (exit 1; 2 for a
   configuration problem found before anything was uploaded);
 - metrics are pulled even when posting had failures;
@@ -40,10 +41,10 @@ class StepResult:
 
 @dataclass(frozen=True)
 class Steps:
-    """The cycle's I/O. `prepare` runs after the build (read the new plan, check the
-    credentials; it raises to stop). `deploy` is None when no target is configured."""
+    """The cycle's I/O. `check` runs after the build (read the new plan, check the posting
+    credentials). `deploy` is None when no target is configured."""
     build: Callable[[], StepResult]
-    prepare: Callable[[], None]
+    check: Callable[[], StepResult]
     post: Callable[[], StepResult]
     metrics: Callable[[], StepResult]
     deploy: Callable[[], StepResult] | None = None
@@ -84,7 +85,11 @@ def run_cycle(steps: Steps, out: Output, *, dry_run: bool = False) -> CycleResul
     if step("build", steps.build).code:
         out.error("cycle: stopped: nothing deployed, nothing posted")
         return finish()
-    steps.prepare()
+    if (checked := steps.check()).code:
+        result.note("check", checked)
+        out.error(f"cycle: check: {checked.line}")
+        out.error("cycle: stopped: nothing deployed, nothing posted")
+        return finish()
     if steps.deploy is None:
         out.say("cycle: deploy: no target (DEPLOY_TARGET unset): not deployed; the link "
                 "check holds back any post whose page is not live")

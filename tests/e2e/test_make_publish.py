@@ -185,9 +185,11 @@ def test_make_publish_exit_codes(project, www, site, tmp_path):
         no_secrets = {k: v for k, v in env.items() if k not in CREDENTIAL_NAMES}
         ci = make_publish(project, {**no_secrets, "CI": "true"}, FIRST)
         assert ci.returncode == 2 and "publish] Error 2" in ci.stderr
-        assert ("publish: no posting credentials for X: set X_API_KEY, X_API_SECRET, "
+        assert ("cycle: check: no posting credentials for X: set X_API_KEY, X_API_SECRET, "
                 "X_ACCESS_TOKEN, X_ACCESS_TOKEN_SECRET (required under CI=true; --dry-run "
                 "runs without them)") in ci.stderr.splitlines()
+        assert "cycle: exit 2 (check: bad input or configuration: fix it (see the lines " \
+            "above))" in ci.stderr.splitlines()
         assert not any(www.iterdir()) and fake.posts_created == 0
 
         # A dry run builds, but neither deploys nor posts: exit 0.

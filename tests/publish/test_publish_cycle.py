@@ -32,7 +32,7 @@ class Recorder:
         return run
 
     def steps(self) -> Steps:
-        return Steps(build=self._step("build"), prepare=lambda: self.calls.append("prepare"),
+        return Steps(build=self._step("build"), check=self._step("check"),
                      post=self._step("post"), metrics=self._step("metrics"),
                      deploy=self._step("deploy") if self.target else None,
                      target="rsync:/srv/www")
@@ -47,7 +47,7 @@ def cycle(recorder: Recorder, dry_run: bool = False):
 def test_the_order_build_deploy_post_metrics_one_line_each():
     recorder = Recorder()
     result, out, err = cycle(recorder)
-    assert recorder.calls == ["build", "prepare", "deploy", "post", "metrics"]
+    assert recorder.calls == ["build", "check", "deploy", "post", "metrics"]
     assert (result.code, result.steps) == (0, ["build", "deploy", "post", "metrics"])
     assert out.splitlines() == ["cycle: build: build done", "cycle: deploy: deploy done",
                                 "cycle: post: post done", "cycle: metrics: metrics done",
@@ -59,7 +59,7 @@ def test_the_order_build_deploy_post_metrics_one_line_each():
 def test_a_changed_header_rebuilds_and_deploys_again():
     recorder = Recorder(metrics=StepResult(0, "1 refreshed", changed=True))
     result, _out, _ = cycle(recorder)
-    assert recorder.calls == ["build", "prepare", "deploy", "post", "metrics", "build",
+    assert recorder.calls == ["build", "check", "deploy", "post", "metrics", "build",
                               "deploy"]
     assert result.steps[-2:] == ["rebuild", "redeploy"] and result.code == 0
 
@@ -77,7 +77,7 @@ def test_a_failed_build_deploys_and_posts_nothing_exit_2():
 def test_a_failed_deploy_posts_nothing_exit_1():
     recorder = Recorder(deploy=StepResult(1, "FAILED: rsync failed"))
     result, _, err = cycle(recorder)
-    assert recorder.calls == ["build", "prepare", "deploy"] and result.code == 1
+    assert recorder.calls == ["build", "check", "deploy"] and result.code == 1
     assert "cycle: stopped: nothing posted (the new pages are not live)" in err
     assert err.rstrip().endswith("cycle: exit 1 (deploy: something failed; the next run tries "
                                  "again (see the lines above))")
@@ -87,7 +87,7 @@ def test_metrics_run_after_posting_failures_and_the_first_failure_is_the_exit_co
     recorder = Recorder(post=StepResult(3, "1 unknown"),
                         metrics=StepResult(1, "fetch failed", changed=True))
     result, _, err = cycle(recorder)
-    assert recorder.calls == ["build", "prepare", "deploy", "post", "metrics", "build",
+    assert recorder.calls == ["build", "check", "deploy", "post", "metrics", "build",
                               "deploy"]
     assert (result.code, result.failed) == (3, "post")
     assert err.rstrip().endswith("cycle: exit 3 (post: items parked as unknown need a person: "
@@ -98,14 +98,14 @@ def test_a_failed_rebuild_is_not_deployed():
     recorder = Recorder(metrics=StepResult(0, "changed", changed=True),
                         build_2=StepResult(2, "pelican failed (exit 1)"))
     result, _, _ = cycle(recorder)
-    assert recorder.calls == ["build", "prepare", "deploy", "post", "metrics", "build"]
+    assert recorder.calls == ["build", "check", "deploy", "post", "metrics", "build"]
     assert (result.code, result.failed) == (2, "rebuild")
 
 
 def test_without_a_target_nothing_is_deployed_and_posting_still_runs():
     recorder = Recorder(target=False, metrics=StepResult(0, "changed", changed=True))
     _result, out, _ = cycle(recorder)
-    assert recorder.calls == ["build", "prepare", "post", "metrics", "build"]
+    assert recorder.calls == ["build", "check", "post", "metrics", "build"]
     assert ("cycle: deploy: no target (DEPLOY_TARGET unset): not deployed; the link check "
             "holds back any post whose page is not live") in out.splitlines()
 
@@ -113,22 +113,20 @@ def test_without_a_target_nothing_is_deployed_and_posting_still_runs():
 def test_a_dry_run_builds_but_neither_deploys_nor_rebuilds():
     recorder = Recorder(metrics=StepResult(0, "would change", changed=True))
     _result, out, _ = cycle(recorder, dry_run=True)
-    assert recorder.calls == ["build", "prepare", "post", "metrics"]
+    assert recorder.calls == ["build", "check", "post", "metrics"]
     assert "cycle: deploy: dry run: would deploy to rsync:/srv/www" in out.splitlines()
     assert "cycle: rebuild: dry run: headers would change; no rebuild" in out.splitlines()
 
 
-def test_prepare_stops_the_cycle_before_deploying():
-    recorder = Recorder()
-
-    def refuse():
-        raise RuntimeError("no posting credentials")
-    steps = recorder.steps()
-    steps = Steps(build=steps.build, prepare=refuse, post=steps.post, metrics=steps.metrics,
-                  deploy=steps.deploy)
-    with pytest.raises(RuntimeError):
-        run_cycle(steps, Output(io.StringIO(), io.StringIO(), tty=False))
-    assert recorder.calls == ["build"]
+def test_a_failed_check_stops_the_cycle_before_deploying_exit_2():
+    recorder = Recorder(check=StepResult(2, "no posting credentials for X: set X_API_KEY"))
+    result, out, err = cycle(recorder)
+    assert out == "cycle: build: build done\n"
+    assert recorder.calls == ["build", "check"] and result.code == 2
+    assert err.splitlines() == [
+        "cycle: check: no posting credentials for X: set X_API_KEY",
+        "cycle: stopped: nothing deployed, nothing posted",
+        "cycle: exit 2 (check: bad input or configuration: fix it (see the lines above))"]
 
 
 # --- what `cycle` refuses before building anything ------------------------------------
