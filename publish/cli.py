@@ -229,7 +229,6 @@ def _metrics_opts(parser: argparse.ArgumentParser) -> None:
                              "(default: %(default)s)")
     parser.add_argument("--all", action="store_true", dest="refresh_all",
                         help="refresh every sent post now, whatever the cadence")
-    _marker(parser)
 
 
 def _marker(parser: argparse.ArgumentParser) -> None:
@@ -260,11 +259,13 @@ def build_parser() -> argparse.ArgumentParser:
     _marker(p)
     p = add("metrics", "pull engagement numbers and write them into the Markdown headers")
     _metrics_opts(p)
+    _marker(p)
     p = add("status", "every item: its state (" + "/".join(STATES) + "), post, numbers")
     _listing_opts(p)
     p = add("daemon", "keep running: `run` every minute, metrics every N minutes")
     _posting(p)
     _metrics_opts(p)
+    _marker(p)
     p.add_argument("--metrics-every", type=int, default=60, metavar="MINUTES",
                    help="minutes between metric refreshes (default: %(default)s)")
     p = add("resolve", "settle an `unknown` item by hand")
@@ -383,7 +384,7 @@ def _files_written(ctx: Ctx, report: FileReport, dry: bool, *, always: bool) -> 
     for problem in report.file_errors:
         ctx.out.error(f"publish: cannot update {problem}")
     changed = len(report.changed_files)
-    marker = ctx.args.changed_marker
+    marker = getattr(ctx.args, "changed_marker", None)    # not on `cycle`: it rebuilds
     if changed and marker and not dry:
         Path(marker).parent.mkdir(parents=True, exist_ok=True)
         Path(marker).touch()

@@ -168,6 +168,7 @@ def test_cycle_help_lists_the_steps_and_options(capsys):
     for word in ("build", "deploy", "post", "metrics", "rebuild", "--no-link-check",
                  "--require-credentials", "--link-check-base", "--target", "--settings"):
         assert word in text
+    assert "--changed-marker" not in text        # the cycle rebuilds by itself
 
 
 # --- credentials -----------------------------------------------------------------------
