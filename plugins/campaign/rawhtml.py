@@ -1,11 +1,25 @@
 """Raw HTML in a post's rendered body that runs code or loads active content. Pure.
 
-The rendered HTML is read with html.parser, which lowercases names and decodes character
-references in attribute values, so `JaVa&#x73;cript:` is seen as the browser sees it.
+The rendered HTML is read twice: by html.parser, and by html5lib, an HTML5 parser that reads
+markup as browsers do (its comments, bogus comments, raw-text elements such as <textarea>
+and <noscript>, foreign content). Both lowercase names and decode character references in
+attribute values, so `JaVa&#x73;cript:` is seen as the browser sees it. The rule:
+
+- every start tag either reading sees (html5lib's include those its tree builder then drops,
+  as in <select>) must pass the element, event-handler and address checks;
+- the HTML5 tokenizer must read the body without a parse error: comments are plain
+  `<!-- text -->`, there is no other `<!…>`, `<?…>` or `</ …>` markup, nothing unfinished.
+  Where browsers recover from an error they may see markup a checker does not;
+- both readings must see the same start tags with the same attribute names; where they part,
+  one of them is not reading the HTML as a browser does.
 """
 
 import re
 from html.parser import HTMLParser
+
+from html5lib._tokenizer import HTMLTokenizer
+from html5lib.constants import tokenTypes
+from html5lib.html5parser import HTMLParser as HTML5Parser
 
 # Elements that run code, embed other documents or change how the page loads.
 ACTIVE_ELEMENTS = frozenset({
@@ -22,8 +36,21 @@ SRCSET_ATTRIBUTES = frozenset({"srcset", "imagesrcset"})
 SPACE_LIST_ATTRIBUTES = frozenset({"ping", "archive"})
 SAFE_SCHEMES = ("http", "https", "mailto", "tel")
 ALLOW_HINT = "CAMPAIGN_ALLOW_RAW_HTML = True allows raw HTML for a site"
+UNFINISHED_TAG = "the text ends inside an unfinished HTML tag"
+UNFINISHED_COMMENT = "the text ends inside an unfinished HTML comment"
+MARKUP = (f"<!…>, <?…> and </ …> markup is not allowed, apart from plain comments "
+          f"<!-- like this --> (no -- inside): browsers and this check read it differently "
+          f"({ALLOW_HINT})")
+# Tokenizer errors about <!…>, <?…> and </ …> markup that are not named after it.
+_MARKUP_ERRORS = frozenset({
+    "expected-dashes-or-doctype", "expected-tag-name-but-got-question-mark",
+    "expected-closing-tag-but-got-char", "expected-closing-tag-but-got-right-bracket",
+})
 _SCHEME_RE = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 _UNFINISHED_TAG_RE = re.compile(r"<[A-Za-z][^>]*\Z")
+_START_TAG = tokenTypes["StartTag"]
+_DOCTYPE = tokenTypes["Doctype"]
+_PARSE_ERROR = tokenTypes["ParseError"]
 
 
 def scheme(url: str) -> str | None:
@@ -46,34 +73,107 @@ def _shown(value: str) -> str:
     return repr(value if len(value) <= 40 else value[:40] + "…")
 
 
+def _tag_reasons(tag: str, attrs) -> list[str]:
+    """Why the start tag `<tag attrs…>` may not be published, or []."""
+    reasons = []
+    if tag in ACTIVE_ELEMENTS:
+        reasons.append(f"<{tag}> is not allowed: it runs or loads active content ({ALLOW_HINT})")
+    for name, value in attrs:
+        if name.startswith("on"):
+            reasons.append(f"<{tag} {name}=…> is not allowed: event handlers run code "
+                           f"({ALLOW_HINT})")
+        elif value and (name in URL_ATTRIBUTES or name in SRCSET_ATTRIBUTES
+                        or name in SPACE_LIST_ATTRIBUTES):
+            for address in _addresses(name, value):
+                if scheme(address) not in (None, *SAFE_SCHEMES):
+                    reasons.append(
+                        f"<{tag} {name}={_shown(address)}> is not allowed: addresses may "
+                        f"use http, https, mailto or tel, or be relative ({ALLOW_HINT})"
+                    )
+    return reasons
+
+
+def _error_reason(code: str) -> str:
+    if code.startswith("eof-in-comment"):
+        return UNFINISHED_COMMENT
+    if "eof" in code.lower():
+        return UNFINISHED_TAG
+    if "comment" in code or "doctype" in code or code in _MARKUP_ERRORS:
+        return MARKUP
+    return (f"malformed HTML ({code}) is not allowed: browsers guess how to read it and may "
+            f"see active content this check does not ({ALLOW_HINT})")
+
+
 class _Scanner(HTMLParser):
+    """The html.parser reading: the start tags, in order."""
+
     def __init__(self):
         super().__init__(convert_charrefs=True)
-        self.reasons: list[str] = []
+        self.tags: list[tuple[str, list]] = []
 
     def handle_starttag(self, tag, attrs):
-        if tag in ACTIVE_ELEMENTS:
-            self.reasons.append(f"<{tag}> is not allowed: it runs or loads active content "
-                                f"({ALLOW_HINT})")
-        for name, value in attrs:
-            if name.startswith("on"):
-                self.reasons.append(f"<{tag} {name}=…> is not allowed: event handlers run code "
-                                    f"({ALLOW_HINT})")
-            elif value and (name in URL_ATTRIBUTES or name in SRCSET_ATTRIBUTES
-                            or name in SPACE_LIST_ATTRIBUTES):
-                for address in _addresses(name, value):
-                    if scheme(address) not in (None, *SAFE_SCHEMES):
-                        self.reasons.append(
-                            f"<{tag} {name}={_shown(address)}> is not allowed: addresses may "
-                            f"use http, https, mailto or tel, or be relative ({ALLOW_HINT})"
-                        )
+        self.tags.append((tag, [(name, value or "") for name, value in attrs]))
+
+
+class _Tokens(HTMLTokenizer):
+    """html5lib's tokenizer, noting each token as the tree builder receives it (the tree
+    builder switches the tokenizer into raw text, RCDATA and the like as browsers do)."""
+
+    def __iter__(self):
+        for token in super().__iter__():
+            if token["type"] == _START_TAG:
+                self.parser.tags.append((token["name"], list(token["data"].items())))
+            elif token["type"] == _DOCTYPE:
+                self.parser.reasons.append(MARKUP)
+            elif token["type"] == _PARSE_ERROR:
+                self.parser.reasons.append(_error_reason(token["data"]))
+            yield token
+
+
+class _BrowserReading(HTML5Parser):
+    """The HTML5 reading of a fragment inside a <div>, with scripting on (<noscript>)."""
+
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, list]] = []
+        self.reasons: list[str] = []
+
+    def mainLoop(self):
+        self.tokenizer.__class__ = _Tokens
+        super().mainLoop()
+
+
+def _parting(scanned: list, read: list) -> str | None:
+    """Where the two readings' start tags (names and attribute names) first differ."""
+    def shape(tags):
+        return [(tag, sorted({name for name, _ in attrs})) for tag, attrs in tags]
+    one, other = shape(scanned), shape(read)
+    if one == other:
+        return None
+    pairs = zip(one, other, strict=False)
+    agreed = next((i for i, (a, b) in enumerate(pairs) if a != b), min(len(one), len(other)))
+    where = f"after <{one[agreed - 1][0]}>" if agreed else "from the start"
+    return (f"browsers and this check read the HTML differently {where}: write plain, "
+            f"well-formed HTML ({ALLOW_HINT})")
 
 
 def active_content(html: str) -> list[str]:
     """Why `html` may not be published as it is (each reason once), or []."""
     scanner = _Scanner()
-    scanner.feed(html)
-    scanner.close()
+    reasons = []
+    try:
+        scanner.feed(html)
+        scanner.close()
+    except AssertionError as error:  # html.parser gives up on some <![…> markup
+        reasons.append(f"this check cannot read the HTML ({error}): write plain, "
+                       f"well-formed HTML ({ALLOW_HINT})")
+    browser = _BrowserReading()
+    browser.parseFragment(html, container="div", scripting=True)
+    reasons += [reason for tag, attrs in scanner.tags + browser.tags
+                for reason in _tag_reasons(tag, attrs)]
     if _UNFINISHED_TAG_RE.search(html):
-        scanner.reasons.append("the text ends inside an unfinished HTML tag")
-    return list(dict.fromkeys(scanner.reasons))
+        reasons.append(UNFINISHED_TAG)
+    reasons += browser.reasons
+    if parting := _parting(scanner.tags, browser.tags):
+        reasons.append(parting)
+    return list(dict.fromkeys(reasons))

@@ -234,6 +234,42 @@ def test_raw_script_event_handlers_and_javascript_links_are_refused(tmp_path, ca
     ]
 
 
+
+# Markup html.parser read otherwise than browsers do; each of these ran alert(1) in Chromium.
+MARKUP_REASON = (f"<!…>, <?…> and </ …> markup is not allowed, apart from plain comments "
+                 f"<!-- like this --> (no -- inside): browsers and this check read it "
+                 f"differently ({HTML_HINT})")
+ONERROR_REASON = f"<img onerror=…> is not allowed: event handlers run code ({HTML_HINT})"
+
+
+@pytest.mark.parametrize(
+    ("body", "reasons"),
+    [pytest.param("Read this.\n\n<!--><script>alert(1)</script><!-- -->\n",
+                  [f"<script> is not allowed: it runs or loads active content ({HTML_HINT})",
+                   MARKUP_REASON, "browsers and this check read the HTML differently after "
+                   f"<p>: write plain, well-formed HTML ({HTML_HINT})"], id="comment-<!-->"),
+     pytest.param("A <![CDATA[ > <img src=x onerror=alert(1)> ]]> b.\n",
+                  [ONERROR_REASON, MARKUP_REASON, "browsers and this check read the HTML "
+                   f"differently after <p>: write plain, well-formed HTML ({HTML_HINT})"],
+                  id="cdata-inline"),
+     pytest.param('<noscript><p title="</noscript><img src=x onerror=alert(1)>"></noscript>\n',
+                  [ONERROR_REASON, "browsers and this check read the HTML differently after "
+                   f"<noscript>: write plain, well-formed HTML ({HTML_HINT})"], id="noscript")],
+)
+def test_markup_browsers_read_otherwise_is_refused(tmp_path, caplog, body, reasons):
+    assert refused(tmp_path, caplog, post(HEAD, body)) == [
+        f"posts/a-post.md: body: {reason}" for reason in reasons]
+
+
+def test_ordinary_markdown_with_comments_and_code_passes(tmp_path):
+    body = ("Hi <!-- note --> there.\n\n<!-- a note -->\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n"
+            "    <script>alert(1)</script>\n\nA footnote[^1] on <abbr title=\"x\">HTML</abbr>.\n"
+            "\n[^1]: A note.\n")
+    content = write_content(tmp_path / "content", post(HEAD + "Social: off\n", body))
+    run_build(content, tmp_path)
+    page = (tmp_path / "output" / "2026" / "a-post" / "index.html").read_text()
+    assert "&lt;script&gt;" in page and "<!-- note -->" in page and "<abbr" in page
+
 def test_raw_html_is_allowed_with_the_setting(tmp_path):
     content = write_content(tmp_path / "content", post(HEAD + "Social: off\n", RAW_BODY))
     run_build(content, tmp_path, CAMPAIGN_ALLOW_RAW_HTML=True)
