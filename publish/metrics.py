@@ -22,8 +22,6 @@ from publish.pins import FileReport, sync_pins
 from publish.plan import Plan
 from publish.writeback import update_header
 
-DEFAULT_CADENCE = (timedelta(hours=1), timedelta(days=1), timedelta(days=7),
-                   timedelta(days=30))
 METRIC_NAMES = ("likes", "reposts", "replies", "quotes", "bookmarks", "impressions")
 
 

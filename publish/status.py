@@ -139,10 +139,6 @@ class Filters:
                 and (self.start is None or due >= self.start)
                 and (self.end is None or due <= self.end))
 
-    @property
-    def active(self) -> bool:
-        return self.upcoming or self.start is not None or self.end is not None
-
 
 def parse_bound(text: str, tz: tzinfo, *, option: str, end: bool = False) -> datetime:
     """`--from`/`--to`: a date or a date-time, in the site's zone unless it has an offset.
