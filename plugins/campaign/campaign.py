@@ -120,7 +120,15 @@ def _has_real_date(article, header_problems) -> bool:
     """False for a draft without a date and for the reader's placeholder."""
     date = getattr(article, "date", None)
     return (isinstance(date, datetime) and date.tzinfo is not None and date.year < 9999
-            and not any(label in ("Date", "") for label, _ in header_problems))
+            and not any(label in ("Date", "") for label, _ in header_problems)
+            and "date" not in reader.attempted_of(article))
+
+
+def _not_attempted(problems, attempted) -> list[tuple[str, str]]:
+    """Leave out "missing" for a key a bad line of the file was meant as (`Coupon_Offer :`):
+    that line is already reported."""
+    return [(key, reason) for key, reason in problems
+            if not (key.lower() in attempted and reason.startswith("missing"))]
 
 
 def _file_problems(content) -> list[str]:
@@ -166,6 +174,7 @@ def analyse(generator, config):
         if meta.shared_id or (own_items and id(article) in planned_ids):
             identities.append((source, identity.identity(article.lang, article.slug,
                                                          meta.shared_id), bool(meta.shared_id)))
+        article_problems = _not_attempted(article_problems, reader.attempted_of(article))
         problems += [f"{source}: {key}: {reason}" for key, reason in article_problems]
         if meta.coupon:
             coupons.append((source, article.slug, article.lang, meta.coupon))

@@ -28,6 +28,9 @@ from .rawhtml import active_content
 from .settings import site_timezone
 
 PROBLEMS = "campaign_problems"  # metadata key: ((label, reason), …)
+# Metadata key: the lowercased keys a bad line was meant as (`Date : …`); such a key is not
+# reported missing on top of the bad line.
+ATTEMPTED = "campaign_attempted"
 PLACEHOLDER_DATE = SafeDatetime(1970, 1, 1, tzinfo=UTC)
 # Values Pelican turns into its own objects (Tag, Category, Author).
 _PELICAN_OBJECTS = ("tags", "category", "author", "authors")
@@ -38,6 +41,11 @@ NOT_MARKDOWN = ("not Markdown: posts and pages are Markdown files (.md), the onl
 def problems_of(content) -> tuple[tuple[str, str], ...]:
     """The (label, reason) pairs the reader found in a content object's file."""
     return tuple(content.metadata.get(PROBLEMS, ()))
+
+
+def attempted_of(content) -> frozenset[str]:
+    """The keys the file's bad lines were meant as (lowercased)."""
+    return frozenset(content.metadata.get(ATTEMPTED, ()))
 
 
 def placeholder_title(source_path: str) -> str:
@@ -74,6 +82,9 @@ class CampaignMarkdownReader(MarkdownReader):
             found += [("body", reason) for reason in active_content(content)]
         if found:
             metadata[PROBLEMS] = tuple(found)
+        attempted = sorted({problem.attempted for problem in problems if problem.attempted})
+        if attempted:
+            metadata[ATTEMPTED] = tuple(attempted)
         return content, metadata
 
     def _render(self, body: str) -> str:
@@ -96,7 +107,7 @@ class CampaignMarkdownReader(MarkdownReader):
         """Placeholders where a problem already explains the missing value; a missing title
         is a problem of its own."""
         unreadable = any(p.key is None and p.line is None for p in problems)
-        bad = {p.key for p in problems}
+        bad = {p.key for p in problems} | {p.attempted for p in problems}
         if "title" not in metadata:
             if not (unreadable or "title" in bad):
                 problems.append(Problem("missing: every post and page needs a Title", "title"))

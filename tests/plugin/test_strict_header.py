@@ -191,6 +191,27 @@ def test_title_and_date_are_required(tmp_path, caplog, header, expected):
     assert refused(tmp_path, caplog, post(header)) == [f"posts/a-post.md: {expected}"]
 
 
+SPACE = "no space allowed before the colon in"
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [("Title: A post\nDate : 2026-11-20\nSocial: Hi {url}\nSocial_At: +1d\n",
+      f"line 2: {SPACE} 'Date :' (write Date: value)"),
+     ("Title : A post\nDate: 2026-11-20\n", f"line 1: {SPACE} 'Title :' (write Title: value)"),
+     ("Ti\u200btle: A post\nDate: 2026-11-20\n",
+      "line 1: key 'Ti\\u200btle' contains U+200B ZERO WIDTH SPACE: keys are ASCII letters, "
+      "digits, _ and -"),
+     (HEAD + "Coupon: SAVE10\nCoupon_Offer : 10% off\n",
+      f"line 4: {SPACE} 'Coupon_Offer :' (write Coupon_Offer: value)")],
+    ids=["date", "title", "zero-width-title", "coupon-offer"],
+)
+def test_a_misspelt_key_line_is_one_problem_not_also_missing(tmp_path, caplog, header,
+                                                              expected):
+    # Was two errors for one mistake: the line, then "Date: missing" (or Title, Coupon_Offer).
+    assert refused(tmp_path, caplog, post(header)) == [f"posts/a-post.md: {expected}"]
+
+
 def test_a_draft_may_have_no_date(tmp_path):
     content = write_content(tmp_path / "content", post("Title: Soon\nStatus: draft\n"))
     run_build(content, tmp_path)
