@@ -14,7 +14,12 @@ from pathlib import Path
 
 from jinja2 import FileSystemLoader, PrefixLoader
 from pelican import signals
-from pelican.generators import ArticlesGenerator, Generator, PagesGenerator
+from pelican.generators import (
+    ArticlesGenerator,
+    Generator,
+    PagesGenerator,
+    PelicanTemplateNotFound,
+)
 
 from . import identity, reader, scheduling
 from . import settings as campaign_settings
@@ -138,11 +143,28 @@ def _file_problems(content) -> list[str]:
             for label, reason in reader.problems_of(content)]
 
 
+def template_problems(generator, content) -> list[tuple[str, str]]:
+    """A `Template:` the theme does not have: Pelican would stop with a traceback while
+    writing the pages. Checked with the generator that writes the content."""
+    name = content.metadata.get("template")
+    if not name:
+        return []
+    try:
+        generator.get_template(name)
+    except PelicanTemplateNotFound:
+        extension = (generator.settings.get("TEMPLATE_EXTENSIONS") or [".html"])[0]
+        return [("Template", f"no template {name + extension!r} in the theme")]
+    return []
+
+
 def page_problems(generator) -> list[str]:
     pages = (generator.pages + generator.translations + generator.hidden_pages
              + generator.hidden_translations + generator.draft_pages
              + generator.draft_translations)
-    return [line for page in sorted(pages, key=_source) for line in _file_problems(page)]
+    return [line for page in sorted(pages, key=_source)
+            for line in _file_problems(page) + [
+                f"{_source(page)}: {key}: {reason}"
+                for key, reason in template_problems(generator, page)]]
 
 
 def analyse(generator, config):
@@ -169,6 +191,7 @@ def analyse(generator, config):
             own_items, item_problems = article_items(info, meta, config)
             article_problems += item_problems
         problems += _file_problems(article)
+        article_problems += template_problems(generator, article)
         if own_items or meta.shared_id:  # the campaign shares it (or will, once published)
             article_problems += identity.override_problems(article.metadata)
         if meta.shared_id or (own_items and id(article) in planned_ids):

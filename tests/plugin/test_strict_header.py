@@ -212,6 +212,19 @@ def test_a_misspelt_key_line_is_one_problem_not_also_missing(tmp_path, caplog, h
     assert refused(tmp_path, caplog, post(header)) == [f"posts/a-post.md: {expected}"]
 
 
+def test_a_template_the_theme_lacks_is_a_problem_not_a_traceback(tmp_path, caplog):
+    # Was PelicanTemplateNotFound while the pages were written, after part of the site.
+    files = {**post(HEAD + "Template: nosuchtemplate\n"),
+             "posts/draft.md": "Title: D\nStatus: draft\nTemplate: nodraft\n\nx\n",
+             "posts/fine.md": "Title: F\nDate: 2026-11-20\nTemplate: article\n\nx\n",
+             "pages/about.md": "Title: About\nTemplate: nopage\n\nx\n"}
+    assert refused(tmp_path, caplog, files) == [
+        "pages/about.md: Template: no template 'nopage.html' in the theme",
+        "posts/a-post.md: Template: no template 'nosuchtemplate.html' in the theme",
+        "posts/draft.md: Template: no template 'nodraft.html' in the theme",
+    ]
+
+
 def test_a_draft_may_have_no_date(tmp_path):
     content = write_content(tmp_path / "content", post("Title: Soon\nStatus: draft\n"))
     run_build(content, tmp_path)
