@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .identity import KEYS as IDENTITY_KEYS
 from .keys import KEY_RE, PELICAN_KEYS, suggest
-from .metadata import classify
+from .metadata import classify, in_own_namespace
 from .networks import NETWORKS
 from .schedule import parse_absolute
 
@@ -41,8 +41,6 @@ DEFAULTS = {
     # True: raw HTML in Markdown bodies is not checked for scripts and active content.
     "CAMPAIGN_ALLOW_RAW_HTML": False,
 }
-# Key names the campaign keeps for itself: an extra key may not start like these.
-_OWN_NAMESPACE_RE = re.compile(r"^(social|coupon|campaign|engagement)([_-]|$)", re.IGNORECASE)
 
 FUTURE_POSTS = ("show", "hide")
 
@@ -110,7 +108,7 @@ def _check_extra_keys(value: object) -> str | None:
         lowered = key.lower()
         if lowered in PELICAN_KEYS or lowered in IDENTITY_KEYS or classify(lowered) != "other":
             return f"{key!r} is already a known key"
-        if _OWN_NAMESPACE_RE.match(key):
+        if in_own_namespace(key):
             return f"{key!r} is in the campaign plugin's namespace (Social*, Coupon*, " \
                 "Campaign*, Engagement*)"
     return None

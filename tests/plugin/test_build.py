@@ -257,6 +257,15 @@ def test_a_misspelt_campaign_setting_is_refused_with_the_closest_name(data_copy,
     assert not (tmp_path / "output").exists()
 
 
+def test_a_draft_without_a_date_may_have_timed_social_posts(tmp_path):
+    # Pelican dates it datetime.max: a relative Social_At from there must not be computed
+    # (it overflowed with a traceback before the year check in _has_real_date).
+    content = write_posts(tmp_path / "content", {
+        "d.md": "Title: Soon\nStatus: draft\nSocial: Hi {url}\nSocial_At: +1d\n\nx\n"})
+    run_build(content, tmp_path)
+    assert json.loads((tmp_path / "state" / "plan.json").read_text())["items"] == []
+
+
 def _pelican_cli(content, tmp_path):
     conf = tmp_path / "conf.py"
     conf.write_text(
