@@ -148,6 +148,12 @@ def test_known_keys_pass_and_extra_keys_come_from_the_setting():
                       "og_image": "card.png"}
 
 
+def test_a_category_may_hold_a_semicolon_but_not_a_comma():
+    # As decided, and as docs/writing-posts.md now says (it said a semicolon was refused).
+    assert check(category="Q&A; tips") == ({"category": "Q&A; tips"}, [])
+    assert check(category="News, Offers")[0] == {}
+
+
 def test_pelican_values_are_parsed():
     values, problems = check(
         title="A", date="2026-11-20 09:00", modified="2026-11-21", tags="a b, c",
