@@ -7,14 +7,18 @@ Receivers are module-level functions: blinker keeps only weak references.
 import contextlib
 import json
 import logging
-import os
 from collections import defaultdict
 from datetime import datetime
 from pathlib import Path
 
 from jinja2 import FileSystemLoader, PrefixLoader
 from pelican import signals
-from pelican.generators import ArticlesGenerator, Generator, PagesGenerator
+from pelican.generators import (
+    ArticlesGenerator,
+    Generator,
+    PagesGenerator,
+    PelicanTemplateNotFound,
+)
 
 from . import identity, reader, scheduling
 from . import settings as campaign_settings
@@ -22,13 +26,12 @@ from .items import ArticleInfo, article_items
 from .links import article_url, site_path
 from .metadata import parse_campaign_meta
 from .offers import article_coupon, live_offers, offers_feed, offers_jsonld
-from .outputs import collisions, site_outputs
+from .outputs import collisions, relative_source, site_outputs
 from .plan import coupon_conflicts, duplicate_ids, plan_document, sort_items, write_plan
-from .redirects import RedirectsGenerator
+from .redirects import TEMPLATES, RedirectsGenerator
 
 logger = logging.getLogger(__name__)
 
-TEMPLATES = str(Path(__file__).parent / "templates")
 OFFERS_TEMPLATE = "offers"
 # Plans waiting for the end of a successful run, by id of the run's settings dict.
 _PENDING_PLANS: dict[int, tuple[str | None, dict]] = {}
@@ -74,13 +77,9 @@ def get_generators(pelican):
 # --- articles -----------------------------------------------------------------------
 
 
-def _source(article) -> str:
-    return article.relative_source_path.replace(os.sep, "/")
-
-
 def article_info(article, shared_id: str | None = None) -> ArticleInfo:
     return ArticleInfo(
-        source=_source(article),
+        source=relative_source(article),
         slug=article.slug,
         lang=article.lang,
         title=article.title,
@@ -98,7 +97,7 @@ def set_neighbours(articles) -> None:
     for article in articles:
         by_lang[article.lang].append(article)
     for group in by_lang.values():
-        group.sort(key=lambda a: (a.date, _source(a)))
+        group.sort(key=lambda a: (a.date, relative_source(a)))
         for index, article in enumerate(group):
             article.prev_article = group[index - 1] if index > 0 else None
             article.next_article = group[index + 1] if index + 1 < len(group) else None
@@ -119,22 +118,49 @@ def article_generator_finalized(generator) -> None:
 def _has_real_date(article, header_problems) -> bool:
     """False for a draft without a date and for the reader's placeholder."""
     date = getattr(article, "date", None)
+    # year < 9999: Pelican dates a draft without a Date datetime.max (contents.py); a
+    # relative Social_At from it would overflow.
     return (isinstance(date, datetime) and date.tzinfo is not None and date.year < 9999
-            and not any(label in ("Date", "") for label, _ in header_problems))
+            and not any(label in ("Date", "") for label, _ in header_problems)
+            and "date" not in reader.attempted_of(article))
+
+
+def _not_attempted(problems, attempted) -> list[tuple[str, str]]:
+    """Leave out "missing" for a key a bad line of the file was meant as (`Coupon_Offer :`):
+    that line is already reported."""
+    return [(key, reason) for key, reason in problems
+            if not (key.lower() in attempted and reason.startswith("missing"))]
 
 
 def _file_problems(content) -> list[str]:
     """What the reader found in the file, as `file: Key: reason` lines."""
-    source = _source(content)
+    source = relative_source(content)
     return [f"{source}: {label}: {reason}" if label else f"{source}: {reason}"
             for label, reason in reader.problems_of(content)]
+
+
+def template_problems(generator, content) -> list[tuple[str, str]]:
+    """A `Template:` the theme does not have: Pelican would stop with a traceback while
+    writing the pages. Checked with the generator that writes the content."""
+    name = content.metadata.get("template")
+    if not name:
+        return []
+    try:
+        generator.get_template(name)
+    except PelicanTemplateNotFound:
+        extension = (generator.settings.get("TEMPLATE_EXTENSIONS") or [".html"])[0]
+        return [("Template", f"no template {name + extension!r} in the theme")]
+    return []
 
 
 def page_problems(generator) -> list[str]:
     pages = (generator.pages + generator.translations + generator.hidden_pages
              + generator.hidden_translations + generator.draft_pages
              + generator.draft_translations)
-    return [line for page in sorted(pages, key=_source) for line in _file_problems(page)]
+    return [line for page in sorted(pages, key=relative_source)
+            for line in _file_problems(page) + [
+                f"{relative_source(page)}: {key}: {reason}"
+                for key, reason in template_problems(generator, page)]]
 
 
 def analyse(generator, config):
@@ -149,8 +175,8 @@ def analyse(generator, config):
     # Not live yet, but in the plan: its items are never due before its date.
     planned_ids = published_ids | {id(article) for article in scheduling.planned(generator)}
     problems, results, items, coupons, identities = [], [], [], [], []
-    for article in sorted(published + others, key=_source):
-        source = _source(article)
+    for article in sorted(published + others, key=relative_source):
+        source = relative_source(article)
         dated = _has_real_date(article, reader.problems_of(article))
         meta, article_problems = parse_campaign_meta(article.metadata, config.tz,
                                                      config.networks,
@@ -161,11 +187,13 @@ def analyse(generator, config):
             own_items, item_problems = article_items(info, meta, config)
             article_problems += item_problems
         problems += _file_problems(article)
+        article_problems += template_problems(generator, article)
         if own_items or meta.shared_id:  # the campaign shares it (or will, once published)
             article_problems += identity.override_problems(article.metadata)
         if meta.shared_id or (own_items and id(article) in planned_ids):
             identities.append((source, identity.identity(article.lang, article.slug,
                                                          meta.shared_id), bool(meta.shared_id)))
+        article_problems = _not_attempted(article_problems, reader.attempted_of(article))
         problems += [f"{source}: {key}: {reason}" for key, reason in article_problems]
         if meta.coupon:
             coupons.append((source, article.slug, article.lang, meta.coupon))
@@ -188,7 +216,7 @@ def redirects(results, written) -> list[identity.Redirect]:
     for article, meta, _, _ in results:
         if meta.shared_urls and id(article) in written_ids:
             found += identity.redirects_for(
-                _source(article), meta.shared_urls, site_path(article.url), article.save_as,
+                relative_source(article), meta.shared_urls, site_path(article.url), article.save_as,
                 article.url, article.title, article.lang)
     return found
 

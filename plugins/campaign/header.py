@@ -44,6 +44,8 @@ class Problem:
     reason: str
     key: str | None = None  # lowercased key the problem is about
     line: int | None = None  # where it is (a problem without a key names its line)
+    # A bad line that was meant as this key (`Date : …`): the key is not also "missing".
+    attempted: str | None = None
 
     @property
     def label(self) -> str:
@@ -87,6 +89,17 @@ def _key_attempt(line: str) -> str | None:
     if colon and word and line[:1] not in " \t" and not any(c.isspace() for c in word):
         return word
     return None
+
+
+def _attempted_key(line: str) -> str | None:
+    """The lowercased key a bad line was meant as: `Date :` and `Da\u200bte:` are attempts
+    at Date. None when the word before the colon is no key even without invisible
+    characters (format characters such as zero-width spaces)."""
+    word = _key_attempt(line)
+    if word is None:
+        return None
+    visible = "".join(c for c in word if unicodedata.category(c) != "Cf")
+    return visible.lower() if KEY_RE.fullmatch(visible) else None
 
 
 def _bad_line_reason(line: str) -> str:
@@ -135,7 +148,8 @@ def parse(text: str) -> Header:
         match = _KEY_LINE_RE.fullmatch(line)
         parts = None
         if not match:
-            problems.append(Problem(_bad_line_reason(line), line=number))
+            problems.append(Problem(_bad_line_reason(line), line=number,
+                                    attempted=_attempted_key(line)))
             continue
         key = match.group(1).lower()
         if key in found:

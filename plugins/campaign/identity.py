@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
+from .keys import display_key
+
 ID_KEY, URLS_KEY = "shared_id", "shared_urls"
 KEYS = (ID_KEY, URLS_KEY)
 _ID_RE = re.compile(r"^[A-Za-z0-9_-]+(/[^/\s]+)+$")
@@ -69,7 +71,7 @@ def parse_identity(own: dict, problems: list) -> tuple[str | None, tuple[str, ..
         try:
             value = parse(own[key])
         except ValueError as error:
-            problems.append((display(key), f"{error} (written by the publisher: restore the "
+            problems.append((display_key(key), f"{error} (written by the publisher: restore the "
                              "line from git, or delete it and run `python -m publish run`)"))
             continue
         if key == ID_KEY:
@@ -77,10 +79,6 @@ def parse_identity(own: dict, problems: list) -> tuple[str | None, tuple[str, ..
         else:
             urls = value
     return shared_id, urls
-
-
-def display(key: str) -> str:
-    return {ID_KEY: "Shared_Id", URLS_KEY: "Shared_Urls"}[key]
 
 
 def identity(lang: str, slug: str, shared_id: str | None) -> str:

@@ -25,6 +25,8 @@ FIXED_KEYS = [
     "coupon_social", "campaign", *IDENTITY_KEYS,
 ]
 ENGAGEMENT_PREFIX_RE = re.compile(r"^engagement[_-]")
+# Key names the campaign keeps for itself: a site's extra key may not start like these.
+_OWN_NAMESPACE_RE = re.compile(r"^(social|coupon|campaign|engagement)([_-]|$)", re.IGNORECASE)
 CODE_RE = re.compile(r"^[A-Z0-9-]{3,32}$")
 SLOT_RE = re.compile(r"^social_([1-9]\d*)(_at|_networks)?$")
 PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
@@ -103,6 +105,12 @@ def classify(key: str) -> str:
     if ENGAGEMENT_PREFIX_RE.match(key):
         return "engagement"
     return "other"
+
+
+def in_own_namespace(key: str) -> bool:
+    """`Social*`, `Coupon*`, `Campaign*`, `Engagement*` (any case): the campaign's keys,
+    present and future."""
+    return _OWN_NAMESPACE_RE.match(key) is not None
 
 
 def known_keys_like(key: str) -> list[str]:

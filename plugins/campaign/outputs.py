@@ -35,7 +35,8 @@ def normalise(path: str) -> str:
     return posixpath.normpath(str(path).replace(os.sep, "/")).lstrip("/")
 
 
-def _source(content) -> str:
+def relative_source(content) -> str:
+    """The content's file, relative to the content folder, with `/`: how problems name it."""
     return content.relative_source_path.replace(os.sep, "/")
 
 
@@ -134,11 +135,11 @@ def site_outputs(generators, settings, redirects: list[Redirect]):
                     if id(content) in seen or not content.save_as:
                         continue
                     seen.add(id(content))
-                    source = _source(content)
+                    source = relative_source(content)
                     yield content.save_as, Owner(f"{source}: {_content_key(content)}", source)
         if isinstance(generator, StaticGenerator):
             for static in generator.staticfiles:
-                source = _source(static)
+                source = relative_source(static)
                 yield static.save_as, _fixed("STATIC_PATHS", f"the static file {source}")
             yield from _theme_static(generator.theme, settings)
         if isinstance(generator, ArticlesGenerator):

@@ -11,6 +11,7 @@ until the report stops the build.
 Other formats (reStructuredText, HTML) are refused the same way: headers are Markdown only.
 """
 
+import hashlib
 import html
 from datetime import UTC
 from pathlib import Path
@@ -18,7 +19,7 @@ from pathlib import Path
 from markdown import Markdown
 from pelican import signals
 from pelican.readers import BaseReader, HTMLReader, MarkdownReader, RstReader
-from pelican.utils import SafeDatetime
+from pelican.utils import SafeDatetime, slugify
 
 from .fields import check_fields
 from .header import Header, Problem, decode, parse
@@ -28,9 +29,16 @@ from .rawhtml import active_content
 from .settings import site_timezone
 
 PROBLEMS = "campaign_problems"  # metadata key: ((label, reason), …)
+# Metadata key: the lowercased keys a bad line was meant as (`Date : …`); such a key is not
+# reported missing on top of the bad line.
+ATTEMPTED = "campaign_attempted"
 PLACEHOLDER_DATE = SafeDatetime(1970, 1, 1, tzinfo=UTC)
 # Values Pelican turns into its own objects (Tag, Category, Author).
 _PELICAN_OBJECTS = ("tags", "category", "author", "authors")
+# The Pelican class whose <CLASS>_REGEX_SUBSTITUTIONS slugify a key's names (urlwrappers.py).
+_WRAPPER_CLASSES = {"tags": "TAG", "category": "CATEGORY", "author": "AUTHOR",
+                    "authors": "AUTHOR"}
+EMPTY_TITLE_SLUG = "gives an empty address (add a Slug: line)"
 NOT_MARKDOWN = ("not Markdown: posts and pages are Markdown files (.md), the only format "
                 "whose header the campaign plugin checks")
 
@@ -40,9 +48,58 @@ def problems_of(content) -> tuple[tuple[str, str], ...]:
     return tuple(content.metadata.get(PROBLEMS, ()))
 
 
+def attempted_of(content) -> frozenset[str]:
+    """The keys the file's bad lines were meant as (lowercased)."""
+    return frozenset(content.metadata.get(ATTEMPTED, ()))
+
+
 def placeholder_title(source_path: str) -> str:
     """The file's path: unique, so its slug never makes Pelican warn about duplicates."""
     return str(source_path)
+
+
+def placeholder_slug(source_path: str) -> str:
+    """A slug unique to the file, for one whose title gives none (the build stops anyway)."""
+    return "empty-slug-" + hashlib.sha256(str(source_path).encode()).hexdigest()[:12]
+
+
+def pelican_slug(settings: dict, value: str, wrapper: str | None = None) -> str:
+    """The slug Pelican makes of `value`, with the site's settings: as Content does for a
+    title (`wrapper` None), as its Tag/Category/Author classes do for a name."""
+    subs = settings.get("SLUG_REGEX_SUBSTITUTIONS", [])
+    if wrapper:
+        subs = settings.get(f"{wrapper}_REGEX_SUBSTITUTIONS", subs)
+    return slugify(value, regex_subs=subs,
+                   preserve_case=settings.get("SLUGIFY_PRESERVE_CASE", False),
+                   use_unicode=settings.get("SLUGIFY_USE_UNICODE", False))
+
+
+def empty_addresses(values: dict, lines: dict[str, int], settings: dict, source_path: str
+                    ) -> list[Problem]:
+    """Names whose slug is empty: Pelican would only warn, then write the post as
+    `2026/index.html` or merge every such tag into one `tag/index.html`. The names are
+    taken out of `values` (and a placeholder slug put in for the title), so Pelican does
+    not warn as well while the build goes on to the report."""
+    problems = []
+    if ("title" in values and "slug" not in values
+            and settings.get("SLUGIFY_SOURCE", "title") == "title"
+            and not pelican_slug(settings, values["title"])):
+        problems.append(Problem(EMPTY_TITLE_SLUG, "title", lines.get("title")))
+        values["slug"] = placeholder_slug(source_path)
+    for key, wrapper in _WRAPPER_CLASSES.items():
+        if key not in values:
+            continue
+        names = values[key] if isinstance(values[key], list) else [values[key]]
+        empty = [name for name in names if not pelican_slug(settings, name, wrapper)]
+        problems += [Problem(f"{name!r} gives an empty address", key, lines.get(key))
+                     for name in empty]
+        if empty:
+            kept = [name for name in names if name not in empty]
+            if isinstance(values[key], list) and kept:
+                values[key] = kept
+            else:
+                del values[key]
+    return problems
 
 
 def _add(metadata: dict, label: str, reason: str) -> None:
@@ -65,6 +122,8 @@ class CampaignMarkdownReader(MarkdownReader):
             header.fields, site_timezone(self.settings),
             self.settings.get("CAMPAIGN_EXTRA_KEYS", ()),
         )
+        value_problems += empty_addresses(values, {f.key: f.line for f in header.fields},
+                                          self.settings, source_path)
         problems = sorted([*header.problems, *value_problems], key=lambda p: p.line or 0)
         metadata = {key: self._pelican_value(key, value) for key, value in values.items()}
         self._fill_in(metadata, problems, source_path)
@@ -74,6 +133,9 @@ class CampaignMarkdownReader(MarkdownReader):
             found += [("body", reason) for reason in active_content(content)]
         if found:
             metadata[PROBLEMS] = tuple(found)
+        attempted = sorted({problem.attempted for problem in problems if problem.attempted})
+        if attempted:
+            metadata[ATTEMPTED] = tuple(attempted)
         return content, metadata
 
     def _render(self, body: str) -> str:
@@ -96,7 +158,7 @@ class CampaignMarkdownReader(MarkdownReader):
         """Placeholders where a problem already explains the missing value; a missing title
         is a problem of its own."""
         unreadable = any(p.key is None and p.line is None for p in problems)
-        bad = {p.key for p in problems}
+        bad = {p.key for p in problems} | {p.attempted for p in problems}
         if "title" not in metadata:
             if not (unreadable or "title" in bad):
                 problems.append(Problem("missing: every post and page needs a Title", "title"))

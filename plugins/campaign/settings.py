@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .identity import KEYS as IDENTITY_KEYS
-from .keys import KEY_RE, PELICAN_KEYS
-from .metadata import classify
+from .keys import KEY_RE, PELICAN_KEYS, suggest
+from .metadata import classify, in_own_namespace
 from .networks import NETWORKS
 from .schedule import parse_absolute
 
@@ -41,8 +41,6 @@ DEFAULTS = {
     # True: raw HTML in Markdown bodies is not checked for scripts and active content.
     "CAMPAIGN_ALLOW_RAW_HTML": False,
 }
-# Key names the campaign keeps for itself: an extra key may not start like these.
-_OWN_NAMESPACE_RE = re.compile(r"^(social|coupon|campaign|engagement)([_-]|$)", re.IGNORECASE)
 
 FUTURE_POSTS = ("show", "hide")
 
@@ -110,15 +108,34 @@ def _check_extra_keys(value: object) -> str | None:
         lowered = key.lower()
         if lowered in PELICAN_KEYS or lowered in IDENTITY_KEYS or classify(lowered) != "other":
             return f"{key!r} is already a known key"
-        if _OWN_NAMESPACE_RE.match(key):
+        if in_own_namespace(key):
             return f"{key!r} is in the campaign plugin's namespace (Social*, Coupon*, " \
                 "Campaign*, Engagement*)"
     return None
 
 
+PREFIX = "CAMPAIGN_"
+
+
+def unknown_settings(settings: dict) -> list[str]:
+    """A CAMPAIGN_* name the plugin does not read is a typo: silently ignored, it would
+    leave the default in effect (CAMPAIGN_FUTURE_POST = "hide" would publish future posts)."""
+    problems = []
+    for name in sorted(k for k in settings if isinstance(k, str) and k.startswith(PREFIX)):
+        if name in DEFAULTS:
+            continue
+        # Compared without the prefix, which every name shares.
+        hint = suggest(name.removeprefix(PREFIX).lower(),
+                       [known.removeprefix(PREFIX).lower() for known in DEFAULTS])
+        problems.append(f"{name}: unknown setting " + (
+            f"(did you mean {PREFIX}{hint.upper()}?)" if hint
+            else "(the campaign's settings are listed in docs/settings.md)"))
+    return problems
+
+
 def validate(settings: dict) -> list[str]:
     """Every problem with the CAMPAIGN_* settings, as "SETTING: reason"."""
-    problems = []
+    problems = unknown_settings(settings)
     site = site_url_of(settings)
     if not _is_absolute_http(site):
         source = "CAMPAIGN_SITE_URL" if settings.get("CAMPAIGN_SITE_URL") is not None else (

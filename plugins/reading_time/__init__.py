@@ -7,12 +7,15 @@ A template that counted words itself (`article.content|striptags|wordcount`) pai
 every listing an article appears in: the index, each tag, category and author page.
 """
 
+import difflib
 import math
 import re
 
 from pelican import signals
 
 DEFAULT_WPM = 220
+PREFIX = "READING_TIME_"
+SETTINGS = ("READING_TIME_WPM",)
 TAG = re.compile(r"<[^>]*>")
 
 
@@ -20,11 +23,27 @@ def reading_minutes(html: str, wpm: int) -> int:
     return max(1, math.ceil(len(TAG.sub(" ", html).split()) / wpm))
 
 
-def check_settings(pelican) -> None:
-    wpm = pelican.settings.setdefault("READING_TIME_WPM", DEFAULT_WPM)
+def setting_problems(settings: dict) -> list[str]:
+    """Every problem with the READING_TIME_* settings, as "SETTING: reason". A misspelt
+    name would be ignored silently, leaving the default in effect: it is a problem too."""
+    problems = []
+    for name in sorted(k for k in settings if isinstance(k, str) and k.startswith(PREFIX)):
+        if name not in SETTINGS:
+            hint = difflib.get_close_matches(name, SETTINGS, n=1, cutoff=0.6)
+            problems.append(f"{name}: unknown setting" + (
+                f" (did you mean {hint[0]}?)" if hint else f" (the only one is {SETTINGS[0]})"))
+    wpm = settings.get("READING_TIME_WPM", DEFAULT_WPM)
     if isinstance(wpm, bool) or not isinstance(wpm, int) or wpm < 1:
-        raise SystemExit(f"READING_TIME_WPM: must be a whole number of words a minute, "
-                         f"at least 1 (got {wpm!r})")
+        problems.append(f"READING_TIME_WPM: must be a whole number of words a minute, "
+                        f"at least 1 (got {wpm!r})")
+    return problems
+
+
+def check_settings(pelican) -> None:
+    pelican.settings.setdefault("READING_TIME_WPM", DEFAULT_WPM)
+    problems = setting_problems(pelican.settings)
+    if problems:  # one line each; SystemExit: exit status 1 without a traceback
+        raise SystemExit("\n".join(problems))
 
 
 def set_reading_time(content) -> None:

@@ -243,6 +243,29 @@ def test_bad_settings_are_refused(data_copy, tmp_path, overrides, message):
     assert not (tmp_path / "state").exists()
 
 
+def test_a_misspelt_campaign_setting_is_refused_with_the_closest_name(data_copy, tmp_path):
+    # CAMPAIGN_FUTURE_POST (no S) was ignored: the default "show" put future posts live.
+    with pytest.raises(CampaignBuildFailed) as failure:
+        run_build(data_copy("offers"), tmp_path, CAMPAIGN_FUTURE_POST="hide",
+                  CAMPAIGN_BOGUS=1)
+    assert failure.value.problems == [
+        "CAMPAIGN_BOGUS: unknown setting (the campaign's settings are listed in "
+        "docs/settings.md)",
+        "CAMPAIGN_FUTURE_POST: unknown setting (did you mean CAMPAIGN_FUTURE_POSTS?)",
+    ]
+    assert not (tmp_path / "state").exists()
+    assert not (tmp_path / "output").exists()
+
+
+def test_a_draft_without_a_date_may_have_timed_social_posts(tmp_path):
+    # Pelican dates it datetime.max: a relative Social_At from there must not be computed
+    # (it overflowed with a traceback before the year check in _has_real_date).
+    content = write_posts(tmp_path / "content", {
+        "d.md": "Title: Soon\nStatus: draft\nSocial: Hi {url}\nSocial_At: +1d\n\nx\n"})
+    run_build(content, tmp_path)
+    assert json.loads((tmp_path / "state" / "plan.json").read_text())["items"] == []
+
+
 def _pelican_cli(content, tmp_path):
     conf = tmp_path / "conf.py"
     conf.write_text(

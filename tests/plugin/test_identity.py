@@ -293,3 +293,15 @@ def test_the_sample_site_has_no_collisions(tmp_path):
         cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "answering-customers-on-twitter/social-1/x" in (tmp_path / "plan.json").read_text()
+
+
+def test_url_is_refused_on_every_post_that_would_share_once_published(tmp_path):
+    # docs/writing-posts.md said "a post with any planned item": drafts, hidden and
+    # scheduled posts have none yet, and are refused all the same.
+    content = write_posts(tmp_path / "content", {
+        "draft.md": HEAD + "Status: draft\nUrl: 2026/d/\n\nx\n",
+        "hidden.md": HEAD.replace("A post", "Hidden") + "Status: hidden\nUrl: 2026/h/\n\nx\n",
+        "later.md": "Title: Later\nDate: 2027-01-01 09:00\nUrl: 2027/l/\n\nx\n",
+        "quiet.md": HEAD.replace("A post", "Quiet") + "Social: off\nUrl: 2026/q/\n\nx\n"})
+    assert_refused(content, tmp_path, [f"posts/{name}.md: Url: {REFUSED}"
+                                       for name in ("draft", "hidden", "later")])

@@ -39,3 +39,14 @@ def test_a_bad_setting_names_the_key(value, tmp_path):
     settings = settings_for(tmp_path, tmp_path, PLUGINS=["reading_time"], READING_TIME_WPM=value)
     with pytest.raises(SystemExit, match="READING_TIME_WPM: must be a whole number"):
         Pelican(settings)
+
+
+def test_a_misspelt_reading_time_setting_is_refused(tmp_path):
+    settings = settings_for(tmp_path, tmp_path, PLUGINS=["reading_time"], READING_TIME_WMP=150,
+                            READING_TIME_WPM=0)
+    with pytest.raises(SystemExit) as failure:
+        Pelican(settings)
+    assert str(failure.value.code).splitlines() == [
+        "READING_TIME_WMP: unknown setting (did you mean READING_TIME_WPM?)",
+        "READING_TIME_WPM: must be a whole number of words a minute, at least 1 (got 0)",
+    ]

@@ -191,6 +191,66 @@ def test_title_and_date_are_required(tmp_path, caplog, header, expected):
     assert refused(tmp_path, caplog, post(header)) == [f"posts/a-post.md: {expected}"]
 
 
+SPACE = "no space allowed before the colon in"
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [("Title: A post\nDate : 2026-11-20\nSocial: Hi {url}\nSocial_At: +1d\n",
+      f"line 2: {SPACE} 'Date :' (write Date: value)"),
+     ("Title : A post\nDate: 2026-11-20\n", f"line 1: {SPACE} 'Title :' (write Title: value)"),
+     ("Ti\u200btle: A post\nDate: 2026-11-20\n",
+      "line 1: key 'Ti\\u200btle' contains U+200B ZERO WIDTH SPACE: keys are ASCII letters, "
+      "digits, _ and -"),
+     (HEAD + "Coupon: SAVE10\nCoupon_Offer : 10% off\n",
+      f"line 4: {SPACE} 'Coupon_Offer :' (write Coupon_Offer: value)")],
+    ids=["date", "title", "zero-width-title", "coupon-offer"],
+)
+def test_a_misspelt_key_line_is_one_problem_not_also_missing(tmp_path, caplog, header,
+                                                              expected):
+    # Was two errors for one mistake: the line, then "Date: missing" (or Title, Coupon_Offer).
+    assert refused(tmp_path, caplog, post(header)) == [f"posts/a-post.md: {expected}"]
+
+
+def test_a_template_the_theme_lacks_is_a_problem_not_a_traceback(tmp_path, caplog):
+    # Was PelicanTemplateNotFound while the pages were written, after part of the site.
+    files = {**post(HEAD + "Template: nosuchtemplate\n"),
+             "posts/draft.md": "Title: D\nStatus: draft\nTemplate: nodraft\n\nx\n",
+             "posts/fine.md": "Title: F\nDate: 2026-11-20\nTemplate: article\n\nx\n",
+             "pages/about.md": "Title: About\nTemplate: nopage\n\nx\n"}
+    assert refused(tmp_path, caplog, files) == [
+        "pages/about.md: Template: no template 'nopage.html' in the theme",
+        "posts/a-post.md: Template: no template 'nosuchtemplate.html' in the theme",
+        "posts/draft.md: Template: no template 'nodraft.html' in the theme",
+    ]
+
+
+def test_names_without_slug_characters_give_an_empty_address(tmp_path, caplog, seen):
+    # Were a Pelican WARNING only: the post written as 2026/index.html, both tags merged
+    # into tag/index.html.
+    files = {**post("Title: \U0001f642\U0001f642\nDate: 2026-11-20 09:00\n"
+                    "Tags: \U0001f389, \u2728, fine\nCategory: \u2764\ufe0f\n"
+                    "Authors: \U0001f642; Jane Doe\n"),
+             "posts/with-slug.md": "Title: \U0001f642\nSlug: smile\nDate: 2026-11-20\n\nx\n",
+             "pages/p.md": "Title: \u2728\n\nx\n"}
+    assert refused(tmp_path, caplog, files) == [
+        "pages/p.md: Title: gives an empty address (add a Slug: line)",
+        "posts/a-post.md: Title: gives an empty address (add a Slug: line)",
+        "posts/a-post.md: Tags: '\U0001f389' gives an empty address",
+        "posts/a-post.md: Tags: '\u2728' gives an empty address",
+        "posts/a-post.md: Category: '\u2764\ufe0f' gives an empty address",
+        "posts/a-post.md: Authors: '\U0001f642' gives an empty address",
+    ]
+
+
+def test_empty_addresses_follow_the_sites_slug_settings(tmp_path, caplog):
+    # Pelican's own slugify with the site's SLUG_REGEX_SUBSTITUTIONS, not a copy of it.
+    files = post("Title: 1984\nDate: 2026-11-20 09:00\n")
+    assert refused(tmp_path, caplog, files, SLUG_REGEX_SUBSTITUTIONS=[(r"[^a-z]", "")]) == [
+        "posts/a-post.md: Title: gives an empty address (add a Slug: line)"]
+    run_build(write_content(tmp_path / "fine", files), tmp_path / "fine")  # the default
+
+
 def test_a_draft_may_have_no_date(tmp_path):
     content = write_content(tmp_path / "content", post("Title: Soon\nStatus: draft\n"))
     run_build(content, tmp_path)
