@@ -20,6 +20,7 @@ import secrets
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,12 +30,14 @@ from publish.atomic import _fsync_dir
 # The campaign plugin's default for CAMPAIGN_PLAN_PATH (docs/settings.md), used when the
 # settings file does not set it. Relative paths are relative to the current folder.
 DEFAULT_PLAN_PATH = "state/plan.json"
+# Writes its answer to the file named by argv[2], not to stdout: a settings file may print.
 SETTINGS_PROBE = """\
 import json, sys
 from pelican.settings import get_settings_from_file
 values = get_settings_from_file(sys.argv[1])
 keys = ("OUTPUT_PATH", "PATH", "CAMPAIGN_PLAN_PATH")
-print(json.dumps({k: values[k] for k in keys if k in values}, default=str))
+with open(sys.argv[2], "w", encoding="utf-8") as answer:
+    json.dump({k: values[k] for k in keys if k in values}, answer, default=str)
 """
 # Pelican options that would defeat the swap (its own output, settings, overrides, loops).
 REFUSED_OPTIONS = {
@@ -134,13 +137,25 @@ def _refuse_options(pelican_args: Sequence[str]) -> None:
 def _read_settings(settings: Path, env: Mapping[str, str] | None) -> dict[str, object]:
     """The few settings the swap needs, read by a Python like Pelican's own (a fresh
     process: a settings module imported here earlier must not stand in for this one)."""
-    done = subprocess.run([sys.executable, "-c", SETTINGS_PROBE, str(settings)],
-                          env=None if env is None else dict(env), capture_output=True,
-                          text=True, check=False)
-    if done.returncode != 0:
-        lines = done.stderr.strip().splitlines() or [f"exit status {done.returncode}"]
-        raise BuildError(f"{settings}: cannot be read: {lines[-1]}")
-    return json.loads(done.stdout)
+    handle, answer = tempfile.mkstemp(prefix="publish-settings-", suffix=".json")
+    os.close(handle)
+    try:
+        done = subprocess.run([sys.executable, "-c", SETTINGS_PROBE, str(settings), answer],
+                              env=None if env is None else dict(env), capture_output=True,
+                              text=True, check=False)
+        if done.returncode != 0:
+            lines = done.stderr.strip().splitlines() or [f"exit status {done.returncode}"]
+            raise BuildError(f"{settings}: cannot be read: {lines[-1]}")
+        try:
+            values = json.loads(Path(answer).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            values = None
+    finally:
+        os.unlink(answer)
+    if not isinstance(values, dict):
+        raise BuildError(f"{settings}: cannot be read: reading it gave no settings (does it "
+                         "exit or close its output while being imported?)")
+    return values
 
 
 def _resolve(settings: Path, output: Path | None, content: Path | None,

@@ -181,3 +181,23 @@ def test_requests_that_would_destroy_something_are_refused(project):
     with pytest.raises(BuildError, match="not a plain folder"):
         build(Path("pelicanconf.py"))
     assert leftovers(project) == []
+
+
+def test_a_settings_file_that_prints_builds_and_one_that_gives_nothing_is_refused(project):
+    """The settings are read in a subprocess; what the settings file prints is not its
+    answer (it was parsed as JSON: "unexpected error: JSONDecodeError", exit 1)."""
+    conf = project / "pelicanconf.py"
+    conf.write_text(conf.read_text(encoding="utf-8") + "\nprint('hello from the settings')\n",
+                    encoding="utf-8")
+    done = run_cli(project, "--settings", "pelicanconf.py")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "build: output/ now holds the new site" in done.stdout
+
+    before = snapshot(project)
+    conf.write_text(conf.read_text(encoding="utf-8") + "\nimport sys\nsys.exit(0)\n",
+                    encoding="utf-8")
+    done = run_cli(project, "--settings", "pelicanconf.py")
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert ("build: pelicanconf.py: cannot be read: reading it gave no settings") in done.stderr
+    assert "nothing was changed" in done.stderr and "unexpected error" not in done.stderr
+    assert snapshot(project) == before
