@@ -77,8 +77,10 @@ def build(settings: Path, *, output: Path | None = None, content: Path | None = 
     """Run Pelican with `settings` into a fresh folder and swap it in over `output` (default:
     the settings' OUTPUT_PATH) only when Pelican exits 0. Pelican's messages go to `stdout`
     / `stderr` (default: inherited). Raises BuildError before touching anything when the
-    request itself is wrong."""
+    request itself is wrong. A `--` in `pelican_args` (what separates them on a command
+    line) is dropped."""
     extra = dict(extra_settings or {})
+    pelican_args = [arg for arg in pelican_args if arg != "--"]
     _refuse_options(pelican_args)
     paths = _resolve(Path(settings), output, content, extra, env)
     _recover_leftovers(paths)
@@ -286,11 +288,10 @@ def parse_extra_settings(pairs: Sequence[str]) -> dict[str, object]:
 
 def command(args: argparse.Namespace, out) -> int:
     """`python -m publish build`: Pelican's exit status; 2 for a wrong request."""
-    passthrough = [a for a in args.pelican_args if a != "--"]
     try:
         result = build(args.settings, output=args.output, content=args.content,
                        extra_settings=parse_extra_settings(args.extra_settings),
-                       pelican_args=passthrough)
+                       pelican_args=args.pelican_args)
     except BuildError as exc:
         out.error(f"build: {exc}; nothing was changed")
         return 2

@@ -655,7 +655,7 @@ class CycleIO:
         try:
             result = site_build.build(args.settings, output=args.output, content=args.content,
                                       extra_settings=self.extra,
-                                      pelican_args=[a for a in args.pelican_args if a != "--"],
+                                      pelican_args=args.pelican_args,
                                       env=self.ctx.env)
         except site_build.BuildError as exc:
             return StepResult(EXIT_CONFIG, f"{exc}; nothing was changed")

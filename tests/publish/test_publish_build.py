@@ -158,11 +158,17 @@ def test_a_build_killed_between_the_renames_gets_the_old_site_back(project):
     assert leftovers(project) == []
 
 
-def test_pelican_options_pass_through_and_conflicting_ones_are_refused(project):
+def test_pelican_options_pass_through_with_or_without_dashes_and_conflicting_ones_are_refused(
+        project):
     done = run_cli(project, "--settings", "publishconf.py", "--", "--relative-urls")
     assert done.returncode == 0, done.stderr
     index = (project / "output" / "index.html").read_text(encoding="utf-8")
     assert 'href="./theme/' in index or 'href="theme/' in index
+
+    # build() itself drops the `--` (the cycle and `publish build` both pass it through)
+    assert build(Path("publishconf.py"), extra_settings=NOW,
+                 pelican_args=["--", "--relative-urls"], stdout=subprocess.DEVNULL).ok
+    assert 'href="./theme/' in (project / "output" / "index.html").read_text(encoding="utf-8")
 
     refused = run_cli(project, "--", "-o", "elsewhere")
     assert refused.returncode == 2
