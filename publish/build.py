@@ -39,6 +39,13 @@ keys = ("OUTPUT_PATH", "PATH", "CAMPAIGN_PLAN_PATH")
 with open(sys.argv[2], "w", encoding="utf-8") as answer:
     json.dump({k: values[k] for k in keys if k in values}, answer, default=str)
 """
+# Credentials: redacted from every message (cli) and, with every other X_*/AWS_* variable
+# and a push URL that may carry a token, kept out of the build's environment (build_env).
+SECRET_VARS = ("X_API_KEY", "X_API_SECRET", "X_ACCESS_TOKEN", "X_ACCESS_TOKEN_SECRET",
+               "X_BEARER_TOKEN", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+               "AWS_SESSION_TOKEN")
+KEPT_FROM_BUILD_PREFIXES = ("X_", "AWS_")
+KEPT_FROM_BUILD = (*SECRET_VARS, "DEPLOY_GITHUB_REMOTE")
 # Pelican options that would defeat the swap (its own output, settings, overrides, loops).
 REFUSED_OPTIONS = {
     "-o": "--output", "--output": "--output", "-s": "--settings", "--settings": "--settings",
@@ -78,7 +85,9 @@ def build(settings: Path, *, output: Path | None = None, content: Path | None = 
     the settings' OUTPUT_PATH) only when Pelican exits 0. Pelican's messages go to `stdout`
     / `stderr` (default: inherited). Raises BuildError before touching anything when the
     request itself is wrong. A `--` in `pelican_args` (what separates them on a command
-    line) is dropped."""
+    line) is dropped. Pelican (and the settings file) see `env` (default: this process's)
+    without its credentials (build_env)."""
+    env = build_env(os.environ if env is None else env)
     extra = dict(extra_settings or {})
     pelican_args = [arg for arg in pelican_args if arg != "--"]
     _refuse_options(pelican_args)
@@ -95,8 +104,7 @@ def build(settings: Path, *, output: Path | None = None, content: Path | None = 
         command += ["-e", *(f"{k}={json.dumps(v)}" for k, v in overrides.items())]
     swapped = False
     try:
-        done = subprocess.run(command, env=None if env is None else dict(env),
-                              stdout=stdout, stderr=stderr, check=False)
+        done = subprocess.run(command, env=env, stdout=stdout, stderr=stderr, check=False)
         code = done.returncode if done.returncode >= 0 else 128 - done.returncode
         if code == 0:
             files = sum(len(names) for _, _, names in os.walk(fresh))
@@ -112,6 +120,15 @@ def build(settings: Path, *, output: Path | None = None, content: Path | None = 
             shutil.rmtree(fresh, ignore_errors=True)
         if staged is not None and staged.exists():
             staged.unlink()
+
+
+def build_env(env: Mapping[str, str]) -> dict[str, str]:
+    """`env` without what the build has no business seeing: the posting and deploy
+    credentials (SECRET_VARS, any X_* or AWS_* variable) and DEPLOY_GITHUB_REMOTE (a URL
+    that may hold a token). A settings file or plugin could otherwise print or write them
+    into the site."""
+    return {key: value for key, value in env.items()
+            if key not in KEPT_FROM_BUILD and not key.startswith(KEPT_FROM_BUILD_PREFIXES)}
 
 
 def describe(result: BuildResult, cwd: Path | None = None) -> str:
@@ -136,15 +153,14 @@ def _refuse_options(pelican_args: Sequence[str]) -> None:
                              f"use {REFUSED_OPTIONS[name]} instead")
 
 
-def _read_settings(settings: Path, env: Mapping[str, str] | None) -> dict[str, object]:
+def _read_settings(settings: Path, env: Mapping[str, str]) -> dict[str, object]:
     """The few settings the swap needs, read by a Python like Pelican's own (a fresh
     process: a settings module imported here earlier must not stand in for this one)."""
     handle, answer = tempfile.mkstemp(prefix="publish-settings-", suffix=".json")
     os.close(handle)
     try:
         done = subprocess.run([sys.executable, "-c", SETTINGS_PROBE, str(settings), answer],
-                              env=None if env is None else dict(env), capture_output=True,
-                              text=True, check=False)
+                              env=env, capture_output=True, text=True, check=False)
         if done.returncode != 0:
             lines = done.stderr.strip().splitlines() or [f"exit status {done.returncode}"]
             raise BuildError(f"{settings}: cannot be read: {lines[-1]}")
@@ -161,7 +177,7 @@ def _read_settings(settings: Path, env: Mapping[str, str] | None) -> dict[str, o
 
 
 def _resolve(settings: Path, output: Path | None, content: Path | None,
-             extra: Mapping[str, object], env: Mapping[str, str] | None) -> _Paths:
+             extra: Mapping[str, object], env: Mapping[str, str]) -> _Paths:
     if not settings.is_file():
         raise BuildError(f"--settings: no settings file at {settings}")
     values = {**_read_settings(settings, env), **extra}

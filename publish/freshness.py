@@ -17,6 +17,7 @@ import time
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
+from publish.build import build_env
 from publish.output import Output
 from publish.plan import PlanError
 
@@ -94,7 +95,7 @@ def build_plan(root: Path, content: Path, plan: Path, env: Mapping[str, str],
         result = subprocess.run(
             build_command(root, content, plan, Path(output)), cwd=root, text=True,
             capture_output=True, check=False,
-            env={k: v for k, v in env.items() if not k.startswith("X_")})
+            env=build_env(env))
     if result.returncode != 0:
         for line in (result.stdout + result.stderr).splitlines():
             out.notice(line)

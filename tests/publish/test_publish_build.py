@@ -8,6 +8,7 @@ theme, plugins and settings), never in the checkout.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -18,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from publish.build import BuildError, build
+from publish.cli import main
 
 REPO = Path(__file__).resolve().parents[2]
 NOW = {"CAMPAIGN_NOW": "2026-11-22T12:00:00Z"}
@@ -207,3 +209,40 @@ def test_a_settings_file_that_prints_builds_and_one_that_gives_nothing_is_refuse
     assert ("build: pelicanconf.py: cannot be read: reading it gave no settings") in done.stderr
     assert "nothing was changed" in done.stderr and "unexpected error" not in done.stderr
     assert snapshot(project) == before
+
+
+def test_credentials_never_reach_the_build_of_publish_build_cycle_or_status(project):
+    """Every way into a build (`publish build`, the cycle's build, the plan's rebuild for
+    `status`) hands Pelican and the settings file the environment without credentials."""
+    dump = project / "env-seen.txt"
+    conf = project / "pelicanconf.py"
+    conf.write_text(conf.read_text(encoding="utf-8") + (
+        "\nimport os as _os\nwith open(_os.environ['ENV_DUMP'], 'a') as _f:\n"
+        "    _f.write(' '.join(sorted(_os.environ)) + '\\n')\n"), encoding="utf-8")
+    secret = {"X_API_KEY": "k", "X_API_SECRET": "s", "X_ACCESS_TOKEN": "t",
+              "X_ACCESS_TOKEN_SECRET": "ts", "X_BEARER_TOKEN": "b",
+              "AWS_ACCESS_KEY_ID": "a", "AWS_SECRET_ACCESS_KEY": "as",
+              "AWS_SESSION_TOKEN": "at",
+              "DEPLOY_GITHUB_REMOTE": "https://x-access-token:tok@github.com/o/r.git"}
+    env = {**os.environ, "PYTHONPATH": str(REPO), "ENV_DUMP": str(dump), **secret}
+
+    done = subprocess.run([sys.executable, "-m", "publish", "build"], cwd=project, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    builds = {"publish build": dump.read_text().splitlines()}
+    dump.unlink()
+
+    break_header(project)   # the builds below fail in the plugin, after the settings ran
+    quiet = {"stdout": io.StringIO(), "stderr": io.StringIO()}
+    assert main(["init"], env=env, **quiet) == 0
+    assert main(["cycle", "--settings", "pelicanconf.py"], env=env, **quiet) == 2
+    builds["cycle"] = dump.read_text().splitlines()
+    dump.unlink()
+    assert main(["status"], env=env, **quiet) == 2      # content newer than the plan
+    builds["status"] = dump.read_text().splitlines()
+
+    for way, seen in builds.items():
+        assert seen, way                        # the settings probe and/or Pelican
+        for names in seen:
+            assert "PATH" in names.split(), way
+            assert not set(names.split()) & set(secret), (way, set(names.split()) & set(secret))
