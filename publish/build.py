@@ -20,6 +20,7 @@ import secrets
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,13 +30,22 @@ from publish.atomic import _fsync_dir
 # The campaign plugin's default for CAMPAIGN_PLAN_PATH (docs/settings.md), used when the
 # settings file does not set it. Relative paths are relative to the current folder.
 DEFAULT_PLAN_PATH = "state/plan.json"
+# Writes its answer to the file named by argv[2], not to stdout: a settings file may print.
 SETTINGS_PROBE = """\
 import json, sys
 from pelican.settings import get_settings_from_file
 values = get_settings_from_file(sys.argv[1])
 keys = ("OUTPUT_PATH", "PATH", "CAMPAIGN_PLAN_PATH")
-print(json.dumps({k: values[k] for k in keys if k in values}, default=str))
+with open(sys.argv[2], "w", encoding="utf-8") as answer:
+    json.dump({k: values[k] for k in keys if k in values}, answer, default=str)
 """
+# Credentials: redacted from every message (cli) and, with every other X_*/AWS_* variable
+# and a push URL that may carry a token, kept out of the build's environment (build_env).
+SECRET_VARS = ("X_API_KEY", "X_API_SECRET", "X_ACCESS_TOKEN", "X_ACCESS_TOKEN_SECRET",
+               "X_BEARER_TOKEN", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+               "AWS_SESSION_TOKEN")
+KEPT_FROM_BUILD_PREFIXES = ("X_", "AWS_")
+KEPT_FROM_BUILD = (*SECRET_VARS, "DEPLOY_GITHUB_REMOTE")
 # Pelican options that would defeat the swap (its own output, settings, overrides, loops).
 REFUSED_OPTIONS = {
     "-o": "--output", "--output": "--output", "-s": "--settings", "--settings": "--settings",
@@ -74,8 +84,12 @@ def build(settings: Path, *, output: Path | None = None, content: Path | None = 
     """Run Pelican with `settings` into a fresh folder and swap it in over `output` (default:
     the settings' OUTPUT_PATH) only when Pelican exits 0. Pelican's messages go to `stdout`
     / `stderr` (default: inherited). Raises BuildError before touching anything when the
-    request itself is wrong."""
+    request itself is wrong. A `--` in `pelican_args` (what separates them on a command
+    line) is dropped. Pelican (and the settings file) see `env` (default: this process's)
+    without its credentials (build_env)."""
+    env = build_env(os.environ if env is None else env)
     extra = dict(extra_settings or {})
+    pelican_args = [arg for arg in pelican_args if arg != "--"]
     _refuse_options(pelican_args)
     paths = _resolve(Path(settings), output, content, extra, env)
     _recover_leftovers(paths)
@@ -90,8 +104,7 @@ def build(settings: Path, *, output: Path | None = None, content: Path | None = 
         command += ["-e", *(f"{k}={json.dumps(v)}" for k, v in overrides.items())]
     swapped = False
     try:
-        done = subprocess.run(command, env=None if env is None else dict(env),
-                              stdout=stdout, stderr=stderr, check=False)
+        done = subprocess.run(command, env=env, stdout=stdout, stderr=stderr, check=False)
         code = done.returncode if done.returncode >= 0 else 128 - done.returncode
         if code == 0:
             files = sum(len(names) for _, _, names in os.walk(fresh))
@@ -107,6 +120,15 @@ def build(settings: Path, *, output: Path | None = None, content: Path | None = 
             shutil.rmtree(fresh, ignore_errors=True)
         if staged is not None and staged.exists():
             staged.unlink()
+
+
+def build_env(env: Mapping[str, str]) -> dict[str, str]:
+    """`env` without what the build has no business seeing: the posting and deploy
+    credentials (SECRET_VARS, any X_* or AWS_* variable) and DEPLOY_GITHUB_REMOTE (a URL
+    that may hold a token). A settings file or plugin could otherwise print or write them
+    into the site."""
+    return {key: value for key, value in env.items()
+            if key not in KEPT_FROM_BUILD and not key.startswith(KEPT_FROM_BUILD_PREFIXES)}
 
 
 def describe(result: BuildResult, cwd: Path | None = None) -> str:
@@ -131,20 +153,31 @@ def _refuse_options(pelican_args: Sequence[str]) -> None:
                              f"use {REFUSED_OPTIONS[name]} instead")
 
 
-def _read_settings(settings: Path, env: Mapping[str, str] | None) -> dict[str, object]:
+def _read_settings(settings: Path, env: Mapping[str, str]) -> dict[str, object]:
     """The few settings the swap needs, read by a Python like Pelican's own (a fresh
     process: a settings module imported here earlier must not stand in for this one)."""
-    done = subprocess.run([sys.executable, "-c", SETTINGS_PROBE, str(settings)],
-                          env=None if env is None else dict(env), capture_output=True,
-                          text=True, check=False)
-    if done.returncode != 0:
-        lines = done.stderr.strip().splitlines() or [f"exit status {done.returncode}"]
-        raise BuildError(f"{settings}: cannot be read: {lines[-1]}")
-    return json.loads(done.stdout)
+    handle, answer = tempfile.mkstemp(prefix="publish-settings-", suffix=".json")
+    os.close(handle)
+    try:
+        done = subprocess.run([sys.executable, "-c", SETTINGS_PROBE, str(settings), answer],
+                              env=env, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            lines = done.stderr.strip().splitlines() or [f"exit status {done.returncode}"]
+            raise BuildError(f"{settings}: cannot be read: {lines[-1]}")
+        try:
+            values = json.loads(Path(answer).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            values = None
+    finally:
+        os.unlink(answer)
+    if not isinstance(values, dict):
+        raise BuildError(f"{settings}: cannot be read: reading it gave no settings (does it "
+                         "exit or close its output while being imported?)")
+    return values
 
 
 def _resolve(settings: Path, output: Path | None, content: Path | None,
-             extra: Mapping[str, object], env: Mapping[str, str] | None) -> _Paths:
+             extra: Mapping[str, object], env: Mapping[str, str]) -> _Paths:
     if not settings.is_file():
         raise BuildError(f"--settings: no settings file at {settings}")
     values = {**_read_settings(settings, env), **extra}
@@ -271,11 +304,10 @@ def parse_extra_settings(pairs: Sequence[str]) -> dict[str, object]:
 
 def command(args: argparse.Namespace, out) -> int:
     """`python -m publish build`: Pelican's exit status; 2 for a wrong request."""
-    passthrough = [a for a in args.pelican_args if a != "--"]
     try:
         result = build(args.settings, output=args.output, content=args.content,
                        extra_settings=parse_extra_settings(args.extra_settings),
-                       pelican_args=passthrough)
+                       pelican_args=args.pelican_args)
     except BuildError as exc:
         out.error(f"build: {exc}; nothing was changed")
         return 2

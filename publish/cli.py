@@ -55,9 +55,7 @@ from publish.status import (
 from publish.status import rows as status_rows
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_UNKNOWN, EXIT_LOCKED = 0, 1, 2, 3, 4
-SECRET_VARS = ("X_API_KEY", "X_API_SECRET", "X_ACCESS_TOKEN", "X_ACCESS_TOKEN_SECRET",
-               "X_BEARER_TOKEN", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
-               "AWS_SESSION_TOKEN")
+SECRET_VARS = site_build.SECRET_VARS  # one list: redacted here, kept out of every build
 
 
 class UsageError(Exception):
@@ -660,7 +658,7 @@ class CycleIO:
         try:
             result = site_build.build(args.settings, output=args.output, content=args.content,
                                       extra_settings=self.extra,
-                                      pelican_args=[a for a in args.pelican_args if a != "--"],
+                                      pelican_args=args.pelican_args,
                                       env=self.ctx.env)
         except site_build.BuildError as exc:
             return StepResult(EXIT_CONFIG, f"{exc}; nothing was changed")

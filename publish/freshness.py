@@ -2,21 +2,19 @@
 missing or older than any file it is built from.
 
 `stale_reason` decides from modification times (pure). `source_times` reads them and
-`build_plan` runs Pelican in a subprocess into a temporary folder, so `output/` is never
-touched; the campaign plugin writes the plan itself, atomically. The publisher still never
-imports the build."""
+`_rebuild` runs `make html`'s build (publish.build, Pelican in a subprocess) into a
+temporary folder, so `output/` is never touched and the plan is replaced only by a build
+that succeeded. The publisher still never imports Pelican."""
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
+from publish import build as site_build
 from publish.output import Output
 from publish.plan import PlanError
 
@@ -76,27 +74,29 @@ def _identity(path: Path) -> tuple[int, int] | None:
     return stat.st_ino, stat.st_mtime_ns
 
 
-def build_command(root: Path, content: Path, plan: Path, output: Path) -> list[str]:
-    """The build `make html` runs, into `output`, writing the plan to `plan`."""
-    return [sys.executable, "-m", "pelican", str(content.resolve()), "-o", str(output),
-            "-s", str((root / SETTINGS).resolve()), "--fatal", "errors",
-            "--log-handler", "plain",
-            "-e", f"CAMPAIGN_PLAN_PATH={json.dumps(str(plan.resolve()))}"]
-
-
-def build_plan(root: Path, content: Path, plan: Path, env: Mapping[str, str],
-               out: Output) -> None:
-    """Run the build; on failure show its messages and raise BuildFailed. Credentials stay
-    out of the build's environment."""
+def _rebuild(root: Path, content: Path, plan: Path, env: Mapping[str, str],
+             out: Output) -> None:
+    """`make html`'s build (publish.build: Pelican into a fresh folder, the plan staged and
+    moved over `plan` only when Pelican exits 0), its output folder a temporary one that is
+    thrown away. On failure show its messages and raise BuildFailed; `plan` is then as it
+    was, whichever step failed. build() keeps the credentials out of its environment."""
     before = _identity(plan)
     started = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="publish-build-") as output:
-        result = subprocess.run(
-            build_command(root, content, plan, Path(output)), cwd=root, text=True,
-            capture_output=True, check=False,
-            env={k: v for k, v in env.items() if not k.startswith("X_")})
-    if result.returncode != 0:
-        for line in (result.stdout + result.stderr).splitlines():
+    with (tempfile.TemporaryDirectory(prefix="publish-build-") as folder,
+          tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as stdout,
+          tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as stderr):
+        try:
+            result = site_build.build(
+                root / SETTINGS, output=Path(folder) / "output", content=content.resolve(),
+                extra_settings={"CAMPAIGN_PLAN_PATH": str(plan.resolve())},
+                pelican_args=["--log-handler", "plain"], env=env, stdout=stdout,
+                stderr=stderr)
+        except site_build.BuildError as exc:
+            raise BuildFailed(f"the build cannot run, so the plan was not rebuilt: {exc}") \
+                from None
+        messages = _read_back(stdout) + _read_back(stderr)
+    if not result.ok:
+        for line in messages.splitlines():
             out.notice(line)
         raise BuildFailed(f"the build failed (exit {result.returncode}), so the plan was not "
                           "rebuilt: fix what is listed above, or pass --no-build to use the "
@@ -105,6 +105,11 @@ def build_plan(root: Path, content: Path, plan: Path, env: Mapping[str, str],
         raise BuildFailed(f"the build did not write {plan} (is `campaign` in PLUGINS of "
                           f"{root / SETTINGS}?)")
     out.notice(f"publish: plan rebuilt in {time.monotonic() - started:.1f}s")
+
+
+def _read_back(stream) -> str:
+    stream.seek(0)
+    return stream.read()
 
 
 def ensure_fresh_plan(plan: Path, content: Path, env: Mapping[str, str], out: Output, *,
@@ -124,4 +129,4 @@ def ensure_fresh_plan(plan: Path, content: Path, env: Mapping[str, str], out: Ou
         return
     out.notice(f"publish: {reason}: rebuilding the plan (Pelican, into a temporary folder; "
                "--no-build skips this)")
-    build_plan(root, content, plan, env, out)
+    _rebuild(root, content, plan, env, out)

@@ -3,8 +3,10 @@
 ghp-import commits the site (plus `.nojekyll`, and `CNAME` when DEPLOY_CNAME is set) as the
 whole tree of the branch in the project's git repository, on top of the branch's last
 commit. Before that the local branch is brought up to the remote's (a fresh CI clone has
-no local gh-pages), and a commit that changes nothing is dropped instead of pushed, so a
-deploy every 15 minutes does not grow the branch's history.
+no local gh-pages), and a commit that changes nothing is dropped, so a deploy every 15
+minutes does not grow the branch's history. Whether to push is decided against the
+remote's branch (`git ls-remote`), not the local one: a branch whose push failed is pushed
+by the next deploy even when the site did not change.
 """
 
 from __future__ import annotations
@@ -62,12 +64,15 @@ def check(git: Git, target: GitHubTarget) -> None:
                                 f"{target.repo.resolve()}; the site needs a branch of its own")
 
 
-def fetch_branch(git: Git, target: GitHubTarget) -> None:
-    """Make the local branch the remote's, when the remote has it."""
+def fetch_branch(git: Git, target: GitHubTarget) -> str | None:
+    """Make the local branch the remote's, when the remote has it; the remote's commit
+    (None when the remote has no such branch: the local one, if any, was never pushed)."""
     ref = f"refs/heads/{target.branch}"
     found = git.run("ls-remote", "--exit-code", "--heads", target.remote, ref, ok=(0, 2))
-    if found.returncode == 0:
-        git.run("fetch", "-q", "--no-tags", target.remote, f"+{ref}:{ref}")
+    if found.returncode != 0:
+        return None
+    git.run("fetch", "-q", "--no-tags", target.remote, f"+{ref}:{ref}")
+    return git.commit_of(ref)
 
 
 def changes(git: Git, before: str | None, after: str) -> tuple[list[str], list[str], int]:
@@ -91,7 +96,7 @@ def deploy(site: Path, target: GitHubTarget, out, env: Mapping[str, str]) -> Dep
     ref = f"refs/heads/{target.branch}"
     step = f"reading {target.branch} from {redact_url(target.remote)}"
     try:
-        fetch_branch(git, target)
+        remote = fetch_branch(git, target)
         before = git.commit_of(ref)
         step = "committing the site with ghp-import"
         source = git.commit_of("HEAD")
@@ -109,11 +114,15 @@ def deploy(site: Path, target: GitHubTarget, out, env: Mapping[str, str]) -> Dep
         after = git.commit_of(ref)
         if done.returncode != 0 or after is None or after == before:
             raise GitFailed("ghp-import made no commit: " + _last_line(done))
-        written, deleted, same = changes(git, before, after)
+        if before is not None and changes(git, before, after)[:2] == ([], []):
+            git.run("update-ref", ref, before, after)  # the commit changes nothing: drop it
+            after = before
+        # What the push changes is decided against the remote's branch, not the local one:
+        # after a failed push the local branch holds a commit the remote never got.
+        written, deleted, same = changes(git, remote, after)
         report.unchanged = same
-        if not written and not deleted:
-            git.run("update-ref", ref, before, after)  # nothing changed: nothing to push
-            return report
+        if after == remote:
+            return report                              # the remote has it: nothing to push
         step = f"pushing {target.branch} to {redact_url(target.remote)}"
         git.run("push", "-q", target.remote, f"{ref}:{ref}")
     except GitFailed as exc:

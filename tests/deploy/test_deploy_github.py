@@ -130,3 +130,32 @@ def test_refusals_and_failures_name_the_problem(site, repos, base_env, tmp_path)
     assert report.error.startswith(f"reading gh-pages from {tmp_path / 'missing.git'}: "
                                    "git ls-remote failed: ")
     assert report.uploaded == []
+
+
+def test_after_a_failed_first_push_an_unchanged_site_is_pushed(site, repos, base_env):
+    """The remote refused the first push: the local branch has the commit, the remote has no
+    branch. The next deploy of the same site must push it (it used to see "nothing changed"
+    locally and report success with nothing on the remote)."""
+    project, remote = repos
+    hook = remote / "hooks" / "pre-receive"
+    hook.write_text("#!/bin/sh\necho 'refused for the test' >&2\nexit 1\n", encoding="utf-8")
+    hook.chmod(0o755)
+    target = GitHubTarget(remote="origin", repo=project)
+
+    failed = deploy(site, target, Captured(), env=base_env)
+    assert not failed.ok and "pushing gh-pages to origin" in failed.error
+    assert git(remote, "branch", "--list", "gh-pages") == ""
+
+    hook.unlink()
+    again = deploy(site, target, Captured(), env=base_env)
+
+    assert again.ok, again.error
+    assert sorted(again.uploaded) == sorted([*SITE_FILES, ".nojekyll"])
+    assert (again.deleted, again.unchanged) == ([], 0)
+    assert sorted(branch_files(remote)) == sorted([*SITE_FILES, ".nojekyll"])
+    assert len(commits(remote)) == 1          # the empty second commit was dropped
+    assert git(project, "rev-parse", "gh-pages") == git(remote, "rev-parse", "gh-pages")
+
+    third = deploy(site, target, Captured(), env=base_env)   # now in step: nothing to push
+    assert (third.ok, third.uploaded, third.deleted, third.unchanged) == (True, [], [], 13)
+    assert len(commits(remote)) == 1

@@ -407,3 +407,35 @@ def test_no_settings_file_means_no_build(project):
     project.plan.unlink()
     result = project.cli("status")
     assert result.code == 2 and "no plan at" in result.err
+
+
+def test_a_build_failing_after_the_plan_was_written_keeps_the_old_plan(site, tmp_path):
+    """A `finalized` handler after the campaign plugin's (the sitemap's is one) fails: the
+    rebuild is the staged build, so the plan is the last good one, as the message says
+    (the rebuild used to write the plan straight to its place: a new plan was left)."""
+    assert run_in(site, "status")[0] == 0
+    plan = site / "state" / "plan.json"
+    before = plan.read_bytes()
+    extra = tmp_path / "more_plugins"
+    extra.mkdir()
+    (extra / "late_failure.py").write_text(
+        "from pelican import signals\n\n"
+        "def fail(pelican):\n    raise RuntimeError('disk full while writing the sitemap')\n\n"
+        "def register():\n    signals.finalized.connect(fail)\n", encoding="utf-8")
+    conf = site / "pelicanconf.py"
+    conf.write_text(conf.read_text(encoding="utf-8").replace(
+        "PLUGINS = ['campaign']", f"PLUGIN_PATHS.append({str(extra)!r})\n"
+        "PLUGINS = ['campaign', 'late_failure']"), encoding="utf-8")
+    edit(site, "Second")
+
+    code, out, err = run_in(site, "status")
+
+    assert code == 2 and out == ""
+    assert "disk full while writing the sitemap" in err
+    assert err.rstrip().endswith("so the plan was not rebuilt: fix what is listed above, or "
+                                 "pass --no-build to use the plan as it is")
+    assert plan.read_bytes() == before
+    assert sorted(p.name for p in plan.parent.iterdir()) == ["ledger.json", "plan.json"]
+    assert not (site / "output").exists()
+    code, out, _ = run_in(site, "status", "--json", "--no-build")
+    assert code == 0 and texts(out) == ["First"]

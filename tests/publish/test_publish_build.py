@@ -8,6 +8,7 @@ theme, plugins and settings), never in the checkout.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -18,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from publish.build import BuildError, build
+from publish.cli import main
 
 REPO = Path(__file__).resolve().parents[2]
 NOW = {"CAMPAIGN_NOW": "2026-11-22T12:00:00Z"}
@@ -158,11 +160,17 @@ def test_a_build_killed_between_the_renames_gets_the_old_site_back(project):
     assert leftovers(project) == []
 
 
-def test_pelican_options_pass_through_and_conflicting_ones_are_refused(project):
+def test_pelican_options_pass_through_with_or_without_dashes_and_conflicting_ones_are_refused(
+        project):
     done = run_cli(project, "--settings", "publishconf.py", "--", "--relative-urls")
     assert done.returncode == 0, done.stderr
     index = (project / "output" / "index.html").read_text(encoding="utf-8")
     assert 'href="./theme/' in index or 'href="theme/' in index
+
+    # build() itself drops the `--` (the cycle and `publish build` both pass it through)
+    assert build(Path("publishconf.py"), extra_settings=NOW,
+                 pelican_args=["--", "--relative-urls"], stdout=subprocess.DEVNULL).ok
+    assert 'href="./theme/' in (project / "output" / "index.html").read_text(encoding="utf-8")
 
     refused = run_cli(project, "--", "-o", "elsewhere")
     assert refused.returncode == 2
@@ -181,3 +189,60 @@ def test_requests_that_would_destroy_something_are_refused(project):
     with pytest.raises(BuildError, match="not a plain folder"):
         build(Path("pelicanconf.py"))
     assert leftovers(project) == []
+
+
+def test_a_settings_file_that_prints_builds_and_one_that_gives_nothing_is_refused(project):
+    """The settings are read in a subprocess; what the settings file prints is not its
+    answer (it was parsed as JSON: "unexpected error: JSONDecodeError", exit 1)."""
+    conf = project / "pelicanconf.py"
+    conf.write_text(conf.read_text(encoding="utf-8") + "\nprint('hello from the settings')\n",
+                    encoding="utf-8")
+    done = run_cli(project, "--settings", "pelicanconf.py")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "build: output/ now holds the new site" in done.stdout
+
+    before = snapshot(project)
+    conf.write_text(conf.read_text(encoding="utf-8") + "\nimport sys\nsys.exit(0)\n",
+                    encoding="utf-8")
+    done = run_cli(project, "--settings", "pelicanconf.py")
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert ("build: pelicanconf.py: cannot be read: reading it gave no settings") in done.stderr
+    assert "nothing was changed" in done.stderr and "unexpected error" not in done.stderr
+    assert snapshot(project) == before
+
+
+def test_credentials_never_reach_the_build_of_publish_build_cycle_or_status(project):
+    """Every way into a build (`publish build`, the cycle's build, the plan's rebuild for
+    `status`) hands Pelican and the settings file the environment without credentials."""
+    dump = project / "env-seen.txt"
+    conf = project / "pelicanconf.py"
+    conf.write_text(conf.read_text(encoding="utf-8") + (
+        "\nimport os as _os\nwith open(_os.environ['ENV_DUMP'], 'a') as _f:\n"
+        "    _f.write(' '.join(sorted(_os.environ)) + '\\n')\n"), encoding="utf-8")
+    secret = {"X_API_KEY": "k", "X_API_SECRET": "s", "X_ACCESS_TOKEN": "t",
+              "X_ACCESS_TOKEN_SECRET": "ts", "X_BEARER_TOKEN": "b",
+              "AWS_ACCESS_KEY_ID": "a", "AWS_SECRET_ACCESS_KEY": "as",
+              "AWS_SESSION_TOKEN": "at",
+              "DEPLOY_GITHUB_REMOTE": "https://x-access-token:tok@github.com/o/r.git"}
+    env = {**os.environ, "PYTHONPATH": str(REPO), "ENV_DUMP": str(dump), **secret}
+
+    done = subprocess.run([sys.executable, "-m", "publish", "build"], cwd=project, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    builds = {"publish build": dump.read_text().splitlines()}
+    dump.unlink()
+
+    break_header(project)   # the builds below fail in the plugin, after the settings ran
+    quiet = {"stdout": io.StringIO(), "stderr": io.StringIO()}
+    assert main(["init"], env=env, **quiet) == 0
+    assert main(["cycle", "--settings", "pelicanconf.py"], env=env, **quiet) == 2
+    builds["cycle"] = dump.read_text().splitlines()
+    dump.unlink()
+    assert main(["status"], env=env, **quiet) == 2      # content newer than the plan
+    builds["status"] = dump.read_text().splitlines()
+
+    for way, seen in builds.items():
+        assert len(seen) >= 2, way              # the settings probe, then Pelican
+        for names in seen:
+            assert "PATH" in names.split(), way
+            assert not set(names.split()) & set(secret), (way, set(names.split()) & set(secret))
