@@ -25,6 +25,7 @@ from . import settings as campaign_settings
 from .items import ArticleInfo, article_items
 from .links import article_url, site_path
 from .metadata import parse_campaign_meta
+from .most_shared import most_shared
 from .offers import article_coupon, live_offers, offers_feed, offers_jsonld
 from .outputs import collisions, relative_source, site_outputs
 from .plan import coupon_conflicts, duplicate_ids, plan_document, sort_items, write_plan
@@ -240,6 +241,9 @@ def all_generators_finalized(generators) -> None:
         article.engagement = meta.engagement
         if is_published:
             offers.append((article, article.coupon, url))
+    articles.context["most_shared"] = most_shared(
+        [article for article, _, _, is_published in results if is_published],
+        config.most_shared)
     for generator in generators:
         if isinstance(generator, OffersGenerator):
             generator.offers = live_offers(offers)

@@ -40,6 +40,8 @@ DEFAULTS = {
     "CAMPAIGN_EXTRA_KEYS": [],
     # True: raw HTML in Markdown bodies is not checked for scripts and active content.
     "CAMPAIGN_ALLOW_RAW_HTML": False,
+    # How many articles the "Most shared" list shows (0: no list).
+    "CAMPAIGN_MOST_SHARED": 5,
 }
 
 FUTURE_POSTS = ("show", "hide")
@@ -57,6 +59,7 @@ class Config:
     tz: ZoneInfo
     max_hashtags: int
     future_posts: str
+    most_shared: int = 5
 
 
 def apply_defaults(settings: dict) -> None:
@@ -156,9 +159,10 @@ def validate(settings: dict) -> list[str]:
     now = settings.get("CAMPAIGN_NOW")
     if now is not None and not _is_date_time(now):
         problems.append("CAMPAIGN_NOW: must be an ISO 8601 date-time string or None")
-    tags = settings.get("CAMPAIGN_MAX_HASHTAGS")
-    if not isinstance(tags, int) or isinstance(tags, bool) or tags < 0:
-        problems.append("CAMPAIGN_MAX_HASHTAGS: must be a whole number, 0 or more")
+    for key in ("CAMPAIGN_MAX_HASHTAGS", "CAMPAIGN_MOST_SHARED"):
+        number = settings.get(key)
+        if not isinstance(number, int) or isinstance(number, bool) or number < 0:
+            problems.append(f"{key}: must be a whole number, 0 or more")
     url = settings.get("CAMPAIGN_OFFERS_URL")
     if not isinstance(url, str):
         problems.append("CAMPAIGN_OFFERS_URL: must be a string (URL of the offers page)")
@@ -215,6 +219,7 @@ def resolve(settings: dict) -> Config:
         tz=tz,
         max_hashtags=settings["CAMPAIGN_MAX_HASHTAGS"],
         future_posts=settings["CAMPAIGN_FUTURE_POSTS"],
+        most_shared=settings["CAMPAIGN_MOST_SHARED"],
     )
 
 
