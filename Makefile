@@ -29,6 +29,8 @@ SERVER ?= 127.0.0.1
 # Options for `python -m publish cycle` (e.g. PUBLISH_OPTS=--dry-run, --now TIME, --no-link-check).
 PUBLISH_OPTS ?=
 QUICK ?=
+# The private report (docs/report.md): outside output/, so never deployed.
+REPORTDIR ?= report
 
 DEBUG ?= 0
 ifeq ($(DEBUG), 1)
@@ -61,6 +63,8 @@ help:
 	@echo '                        the exit code (1 failed, 2 config or build, 3 unknown, 4 locked)'
 	@echo '   make deploy          production build, then upload output/ to $$DEPLOY_TARGET (never posts)'
 	@echo '   make status          every planned item: scheduled/due/waiting/sent/failed/unknown/missed'
+	@echo '   make report          private report in $(REPORTDIR)/: calendar (+ calendar.ics), performance'
+	@echo '                        (never deployed; `make publish` refreshes it too)'
 	@echo '   make test            run every test (site, plugin, publisher, browser)'
 	@echo '   make lint            ruff check'
 	@echo '   make bench           benchmarks against plain Pelican (QUICK=1 for a smoke run)'
@@ -134,7 +138,12 @@ status: venv
 publish: venv
 	$(PYTHON) -m publish cycle --settings $(PUBLISHCONF) --content $(INPUTDIR) \
 		--output $(OUTPUTDIR) $(if $(DEPLOY_TARGET),--target "$(DEPLOY_TARGET)") \
-		$(PUBLISH_OPTS) -- $(PELICANOPTS)
+		--report $(REPORTDIR) $(PUBLISH_OPTS) -- $(PELICANOPTS)
+
+# The private report (docs/report.md), from the plan (rebuilt first when stale), the ledger
+# and the history; swapped in whole. Outside output/: never deployed.
+report: venv
+	$(PYTHON) -m publish report --out $(REPORTDIR)
 
 # --- deploy: production build, then upload; never posts (docs/deploy.md) --------------
 deploy: venv
@@ -158,5 +167,5 @@ lint: venv-dev
 bench: venv-dev
 	$(PYTHON) -m bench $(if $(QUICK),--quick,)
 
-.PHONY: help venv venv-dev lock html clean regenerate serve devserver plan status publish \
+.PHONY: help venv venv-dev lock html clean regenerate serve devserver plan status report publish \
 	deploy rsync_upload s3_upload github test lint bench

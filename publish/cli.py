@@ -1,5 +1,5 @@
 """Command line: `python -m publish COMMAND …` (init, plan, run, metrics, status, daemon,
-resolve, build, deploy, cycle).
+resolve, build, deploy, cycle, export, report).
 
 This is the edge: it reads the environment and the wall clock (once, unless --now), builds the
 adapters, takes the lock, calls the pure/inner layers and maps every failure to a clear
@@ -143,7 +143,9 @@ steps, one `cycle: STEP: …` line each:
   post      what is due, each item only once its page answers (the link check)
   metrics   engagement numbers into the headers (also after posting failures)
   rebuild   only when a header changed: build and deploy again
-A dry run builds, but neither deploys nor posts.
+  report    only with --report DIR: the private report (docs/report.md); a failure here
+            is exit 1 only when every step before it succeeded
+A dry run builds, but neither deploys nor posts (nor writes the report).
 
 exit codes (the first failing step's): 0 done; 1 a post failed or is not settled, metrics
 or the deploy failed; 2 bad configuration, no ledger, posting credentials missing under
@@ -155,7 +157,24 @@ examples:
   python -m publish cycle --dry-run                 # build; say what would be posted
   python -m publish cycle --now 2026-11-22T15:00:00Z --target rsync:/var/www/blog
   python -m publish cycle --no-link-check           # post without checking the pages
-  python -m publish cycle -- -D                     # extra pelican options""",
+  python -m publish cycle -- -D                     # extra pelican options
+  python -m publish cycle --report report           # also refresh the private report""",
+    "export": """\
+One row per item per fetch in the history, joined with the plan (title, campaign, source)
+and the ledger (post URL); columns in docs/report.md.
+
+examples:
+  python -m publish export --format csv > numbers.csv
+  python -m publish export --format json --from 2026-11-20 --to 2026-11-30""",
+    "report": """\
+Writes a static private report (no JavaScript) into --out, swapped in whole: index.html
+(calendar by week), performance*.html (totals, pre-sorted per metric, a chart) and
+calendar.ics (subscribe to it). The folder is outside output/: never deployed. See
+docs/report.md.
+
+examples:
+  python -m publish report                      # what `make report` runs
+  python -m publish report --out /tmp/report --now 2026-12-01T00:00:00Z""",
 }
 
 
@@ -181,6 +200,22 @@ def _lateness(parser: argparse.ArgumentParser) -> None:
                         metavar="DURATION",
                         help="items overdue by more than this are missed, not posted "
                              "(default: %(default)s; e.g. 6h, 2d)")
+
+
+def _window(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--from", dest="start", metavar="WHEN",
+                        help=f"only rows {what} at or after WHEN: a date (2026-11-20) or a "
+                             "date-time ('2026-11-20 09:00'), in the site's time zone unless "
+                             "it has an offset (2026-11-20T09:00:00Z)")
+    parser.add_argument("--to", dest="end", metavar="WHEN",
+                        help=f"only rows {what} at or before WHEN (a date alone: to the end "
+                             "of it)")
+
+
+def _no_build(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--no-build", action="store_true",
+                        help="use the plan as it is; by default it is rebuilt first when "
+                             "content/, theme/, plugins/ or the settings are newer")
 
 
 def _listing_opts(parser: argparse.ArgumentParser) -> None:
@@ -289,6 +324,21 @@ def build_parser() -> argparse.ArgumentParser:
                    help="where to deploy (default: $DEPLOY_TARGET; unset: no deploy)")
     g.add_argument("pelican_args", nargs="*", metavar="-- PELICAN_OPTION",
                    help="further pelican options after --, e.g. -- -D")
+    p.add_argument("--report", type=Path, metavar="DIR",
+                   help="last step: write the private report into DIR (`make publish` "
+                        "passes report); a failure there is its own step line")
+    p = add("export", "print the metrics history, one row per item per fetch, joined with "
+                      "the plan and the ledger (CSV or JSON)")
+    p.add_argument("--format", choices=("csv", "json"), default="csv",
+                   help="csv (default) or one JSON document")
+    _window(p, "fetched")
+    _no_build(p)
+    p = add("report", "write the private report (calendar, calendar.ics, performance) into "
+                      "--out")
+    _lateness(p)
+    p.add_argument("--out", type=Path, default=Path("report"),
+                   help="report folder, replaced whole (default: %(default)s)")
+    _no_build(p)
     return parser
 
 
@@ -651,7 +701,8 @@ class CycleIO:
     def steps(self) -> Steps:
         return Steps(build=self.build, check=self.check, post=self.post,
                      metrics=self.metrics, deploy=self.deploy if self.target else None,
-                     target=str(self.target or ""))
+                     target=str(self.target or ""),
+                     report=self.report if self.ctx.args.report else None)
 
     def build(self) -> StepResult:
         args = self.ctx.args
@@ -701,6 +752,20 @@ class CycleIO:
         return StepResult(code, _step_line("; ".join(lines), dry), changed=changed > 0)
 
 
+    def report(self) -> StepResult:
+        """The private report, from the state the cycle left. Any failure here is caught:
+        the cycle's own last line and exit code must still come out."""
+        from publish.report import ReportError
+
+        try:
+            line = _write_report(self.ctx, Path(self.ctx.args.report))
+        except ReportError as exc:
+            return StepResult(EXIT_CONFIG, f"{exc}; not written")
+        except Exception as exc:    # an auxiliary step never hides the cycle's
+            return StepResult(EXIT_FAILED, f"not written: {type(exc).__name__}: {exc}")
+        return StepResult(EXIT_OK, line.removeprefix("report: "))
+
+
 def _step_line(summary: str, dry: bool) -> str:
     """'run (dry run): 2 sent, …' → 'dry run: 2 sent, …' (the cycle names the step)."""
     body = summary.split(": ", 1)[-1]
@@ -713,13 +778,96 @@ def cmd_cycle(ctx: Ctx) -> int:
         linkcheck.base_from(ctx.args.link_check_base, ctx.env)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
+    if ctx.args.report:         # a --report that would replace another folder: refuse now
+        from publish.report import ReportError, check_out
+
+        try:
+            check_out(Path(ctx.args.report))
+        except ReportError as exc:
+            raise UsageError(str(exc)) from None
     with publisher_lock(ctx.lock_path, "cycle"):
         ctx.store.load()            # no (valid) ledger: stop before building anything
         result = run_cycle(CycleIO(ctx, target).steps(), ctx.out, dry_run=ctx.args.dry_run)
     return result.code
 
 
+def _bounds(ctx: Ctx, tz) -> tuple[datetime | None, datetime | None]:
+    args = ctx.args
+    start = parse_bound(args.start, tz, option="--from") if args.start else None
+    end = parse_bound(args.end, tz, option="--to", end=True) if args.end else None
+    if start and end and start > end:
+        raise UsageError(f"--from {args.start} is after --to {args.end}: nothing can match")
+    return start, end
+
+
+def _report_plan(ctx: Ctx) -> Plan:
+    """export, report: the plan (rebuilt first when stale, unless --no-build)."""
+    args = ctx.args
+    for option, text in (("--from", getattr(args, "start", None)),
+                         ("--to", getattr(args, "end", None))):
+        if text:
+            parse_bound(text, UTC, option=option)   # a typo fails before any build
+    if not args.no_build:
+        ensure_fresh_plan(Path(args.plan), Path(args.content), ctx.env, ctx.out,
+                          dry_run=args.dry_run)
+    return load_plan(args.plan)
+
+
+def _snapshots(ctx: Ctx) -> list:
+    from publish import history
+    from publish import report as R
+
+    read = history.read(Path(ctx.args.history))
+    problems = list(read.skipped)
+    shots = R.snapshots(read.records, problems)
+    for problem in problems:
+        ctx.out.error(f"publish: warning: {problem}")
+    return shots
+
+
+def cmd_export(ctx: Ctx) -> int:
+    from publish import report as R
+
+    plan = _report_plan(ctx)
+    start, end = _bounds(ctx, plan.tz)
+    rows = R.export_rows(plan, ctx.read_ledger(), _snapshots(ctx), start, end)
+    if ctx.args.format == "json":
+        ctx.out.json(R.export_document(rows, plan, ctx.now, start, end))
+    else:
+        ctx.out.write(R.export_csv(rows))
+    return EXIT_OK
+
+
+def _write_report(ctx: Ctx, out: Path) -> str:
+    """Render and swap in the report; its summary line (a dry run writes nothing)."""
+    from publish import report as R
+
+    R.check_out(out)
+    plan = load_plan(ctx.args.plan)
+    ledger = ctx.read_ledger()
+    rows = status_rows(plan, ledger, ctx.now, ctx.max_lateness())
+    data = R.ReportInput(plan, ledger, rows, _snapshots(ctx), ctx.now)
+    files = R.render_pages(data)
+    written = R.Written(out, R.pages_count(files), len(rows), len(data.shots))
+    if ctx.args.dry_run:
+        return "report: dry run: would write " + written.summary().removeprefix("report: ")
+    R.write_report(out, files)
+    return written.summary()
+
+
+def cmd_report(ctx: Ctx) -> int:
+    from publish.report import ReportError
+
+    _report_plan(ctx)
+    try:
+        ctx.out.say(_write_report(ctx, Path(ctx.args.out)))
+    except ReportError as exc:
+        raise UsageError(str(exc)) from None
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[Ctx], int]] = {
+    "export": cmd_export, "report": cmd_report,
     "init": cmd_init, "plan": cmd_plan, "run": cmd_run, "metrics": cmd_metrics,
     "status": cmd_status, "daemon": cmd_daemon, "resolve": cmd_resolve, "cycle": cmd_cycle,
     "build": lambda ctx: site_build.command(ctx.args, ctx.out),

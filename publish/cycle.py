@@ -2,7 +2,7 @@
 never posts a link to a page that is not live.
 
     build → deploy (if a target is configured) → post what is due → pull metrics
-          → rebuild and deploy again (only if a header changed)
+          → rebuild and deploy again (only if a header changed) → report (if asked for)
 
 `run_cycle` is that order and its stop rules over injected steps, so a test can drive it with
 plain functions; publish.cli wires the real build, deploy, runner and metrics, and holds the
@@ -14,6 +14,8 @@ publisher lock around the whole cycle. Rules:
   configuration problem found before anything was uploaded);
 - metrics are pulled even when posting had failures;
 - a dry run builds, but neither deploys nor posts (nor rebuilds);
+- the private report (`--report`) is written last, only by a cycle that got to posting; its
+  failure is its own `cycle: report: …` line and never hides an earlier step's code;
 - the exit code is the first failing step's.
 """
 
@@ -49,6 +51,7 @@ class Steps:
     metrics: Callable[[], StepResult]
     deploy: Callable[[], StepResult] | None = None
     target: str = ""
+    report: Callable[[], StepResult] | None = None   # None: no report asked for
 
 
 @dataclass
@@ -106,4 +109,6 @@ def run_cycle(steps: Steps, out: Output, *, dry_run: bool = False) -> CycleResul
         out.say("cycle: rebuild: dry run: headers would change; no rebuild")
     elif not step("rebuild", steps.build).code and steps.deploy is not None:
         step("redeploy", steps.deploy)
+    if steps.report is not None:
+        step("report", steps.report)
     return finish()

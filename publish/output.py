@@ -135,6 +135,11 @@ class Output:
         self.stdout.write(json.dumps(clean, indent=2, ensure_ascii=False) + "\n")
         self.stdout.flush()
 
+    def write(self, text: str) -> None:
+        """Text as it is on stdout (e.g. CSV), redacted; never rich-formatted."""
+        self.stdout.write(self._clean(text))
+        self.stdout.flush()
+
     def banner(self, text: str) -> None:
         """A loud line that stands out in a CI log."""
         line = "!" * min(len(text) + 4, 100)

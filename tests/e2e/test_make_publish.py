@@ -61,7 +61,7 @@ def test_make_publish_deploys_then_posts_once_and_brings_numbers_back(project, w
         assert second.returncode == 0, second.stdout + second.stderr
         # The posts' identity pins (Shared_Id, Shared_Urls) changed headers: rebuilt, redeployed.
         assert step_names(second.stdout) == ["build", "deploy", "post", "metrics", "rebuild",
-                                             "redeploy", "done (exit 0)"]
+                                             "redeploy", "report", "done (exit 0)"]
         assert fake.posts_created == len(DUE_FIRST)
         assert sent_ids(project) == DUE_FIRST
         assert sorted(p.text for p in fake.posts.values()) == sorted(
@@ -78,7 +78,14 @@ def test_make_publish_deploys_then_posts_once_and_brings_numbers_back(project, w
         third = make_publish(project, env, "2026-11-20T12:00:00Z")
         assert third.returncode == 0, third.stdout + third.stderr
         assert fake.posts_created == len(DUE_FIRST)
-        assert step_names(third.stdout)[-3:] == ["rebuild", "redeploy", "done (exit 0)"]
+        assert step_names(third.stdout)[-4:] == ["rebuild", "redeploy", "report",
+                                                 "done (exit 0)"]
+        # The private report is refreshed by every cycle, next to output/, never deployed.
+        assert "snapshots → report/" in third.stdout
+        report = (project / "report" / "performance-by-likes.html").read_text(encoding="utf-8")
+        assert 'aria-sort="descending">Likes' in report
+        assert (project / "report" / "calendar.ics").is_file()
+        assert not (www / "report").exists() and not (project / "output" / "report").exists()
         header = (project / ARTICLE).read_text(encoding="utf-8").split("\n\n", 1)[0]
         assert "Engagement_X: likes " in header and "Engagement_X_As_Of: 2026-11-20T12:00:00Z" \
             in header

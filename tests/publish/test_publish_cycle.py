@@ -222,3 +222,33 @@ def test_incomplete_credentials_are_exit_2_everywhere(project, fake_x):
 def test_with_credentials_ci_posts(project, fake_x):
     result = project.cli("run", env={**fake_x.env(), "CI": "true"})
     assert result.code == 0 and fake_x.posts_created == 3
+
+
+def test_the_report_comes_last_and_its_failure_never_hides_an_earlier_code():
+    recorder = Recorder(post=StepResult(1, "0 sent, 1 failed"),
+                        report=StepResult(1, "not written: OSError: disk full"))
+    steps = recorder.steps()
+    steps = Steps(**{**steps.__dict__, "report": recorder._step("report")})
+    out, err = io.StringIO(), io.StringIO()
+    result = run_cycle(steps, Output(out, err, tty=False))
+    assert recorder.calls[-1] == "report" and result.steps[-1] == "report"
+    assert (result.code, result.failed) == (1, "post")
+    assert "cycle: report: not written: OSError: disk full" in err.getvalue()
+    assert "cycle: exit 1 (post: " in err.getvalue()
+
+
+def test_a_failed_report_alone_is_exit_1_with_its_own_line():
+    recorder = Recorder(report=StepResult(1, "not written: OSError: disk full"))
+    steps = Steps(**{**recorder.steps().__dict__, "report": recorder._step("report")})
+    out, err = io.StringIO(), io.StringIO()
+    result = run_cycle(steps, Output(out, err, tty=False))
+    assert (result.code, result.failed) == (1, "report")
+    assert out.getvalue().splitlines()[-1] == "cycle: rebuild: not needed (no header changed)"
+    assert "cycle: exit 1 (report: " in err.getvalue()
+
+
+def test_a_stopped_cycle_writes_no_report():
+    recorder = Recorder(build=StepResult(2, "pelican failed"))
+    steps = Steps(**{**recorder.steps().__dict__, "report": recorder._step("report")})
+    run_cycle(steps, Output(io.StringIO(), io.StringIO(), tty=False))
+    assert recorder.calls == ["build"]

@@ -1,0 +1,414 @@
+"""`publish export` and `publish report` (docs/report.md): the history as a table, and a
+static private report (calendar, calendar.ics, performance) for the people running campaigns.
+
+Pure: `export_rows` (history joined with the plan and the ledger), `calendar_weeks`,
+`scheduled_articles`, `performance`, `chart_svg`, `ics_calendar`. `write_report` renders
+the pages with Jinja2 (autoescape on: plan and ledger text are data) into a fresh folder
+next to the report folder and swaps it in, so a reader never sees half a report.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+import secrets
+import shutil
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, tzinfo
+from pathlib import Path
+
+from publish import networks as registry
+from publish.atomic import _fsync_dir
+from publish.clock import TimeFormatError, format_time, parse_time
+from publish.ledger import Ledger
+from publish.metrics import METRIC_NAMES
+from publish.plan import Plan, PlanItem
+from publish.status import STATES, Row, local_time
+
+EXPORT_COLUMNS = ("fetched_at", "id", "network", "post_id", "post_url", "title",
+                  "campaign", "source", "kind", "lang", "due", *METRIC_NAMES)
+EXPORT_SCHEMA = "publish-export/1"
+UID_DOMAIN = "listening-brands"
+MARKER = ".publish-report"          # a folder holding it is a report: it may be replaced
+TEMPLATES = Path(__file__).parent / "report_templates"
+
+
+class ReportError(Exception):
+    """The report folder cannot be written (a usage error: exit 2)."""
+
+
+# --- export -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One history record with its UTC time."""
+    at: datetime
+    record: Mapping
+
+
+def snapshots(records: Iterable[Mapping], problems: list[str]) -> list[Snapshot]:
+    """History records with a readable `fetched_at` and `id`, in time order; the others are
+    named in `problems`."""
+    found = []
+    for number, record in enumerate(records, start=1):
+        try:
+            at = parse_time(str(record.get("fetched_at")))
+        except TimeFormatError:
+            problems.append(f"history record {number}: no readable fetched_at: skipped")
+            continue
+        if not isinstance(record.get("id"), str):
+            problems.append(f"history record {number}: no item id: skipped")
+            continue
+        found.append(Snapshot(at, record))
+    found.sort(key=lambda s: (s.at, s.record["id"]))
+    return found
+
+
+def _number(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def export_rows(plan: Plan, ledger: Ledger, shots: Sequence[Snapshot],
+                start: datetime | None = None, end: datetime | None = None) -> list[dict]:
+    """One row per history snapshot with `start <= fetched_at <= end`, joined with the plan
+    item (title, campaign, source, …; empty when the item left the plan) and the ledger's
+    post URL. Columns: EXPORT_COLUMNS."""
+    items = plan.by_id()
+    rows = []
+    for shot in shots:
+        if (start and shot.at < start) or (end and shot.at > end):
+            continue
+        rec = shot.record
+        item = items.get(rec["id"])
+        entry = ledger.get(rec["id"]) or {}
+        rows.append({
+            "fetched_at": format_time(shot.at), "id": rec["id"],
+            "network": rec.get("network") or (item.network if item else None),
+            "post_id": rec.get("post_id"), "post_url": entry.get("url"),
+            "title": item.title if item else None,
+            "campaign": item.campaign if item else None,
+            "source": item.source if item else entry.get("source"),
+            "kind": item.kind if item else None, "lang": item.lang if item else None,
+            "due": format_time(item.due) if item else None,
+            **{name: _number(rec.get(name)) for name in METRIC_NAMES},
+        })
+    return rows
+
+
+def export_csv(rows: Sequence[Mapping]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=EXPORT_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
+    return buffer.getvalue()
+
+
+def export_document(rows: Sequence[Mapping], plan: Plan, now: datetime,
+                    start: datetime | None, end: datetime | None) -> dict:
+    def when(value: datetime | None) -> str | None:
+        return format_time(value) if value else None
+
+    return {"schema": EXPORT_SCHEMA, "now": format_time(now), "timezone": plan.timezone,
+            "filters": {"from": when(start), "to": when(end)},
+            "columns": list(EXPORT_COLUMNS), "count": len(rows), "rows": list(rows)}
+
+
+# --- calendar ---------------------------------------------------------------------------
+
+def network_label(name: str) -> str:
+    return registry.capabilities(name).label
+
+
+@dataclass(frozen=True)
+class Week:
+    year: int
+    week: int
+    first_day: str      # Monday, site time, 2026-11-16
+    last_day: str
+    rows: list[Row]
+
+    @property
+    def title(self) -> str:
+        return f"Week {self.week}, {self.year}"
+
+
+def calendar_weeks(rows: Sequence[Row], tz: tzinfo) -> list[Week]:
+    """The rows grouped by ISO week of their due time in the site's zone, in time order."""
+    groups: dict[tuple[int, int], list[Row]] = defaultdict(list)
+    for row in sorted(rows, key=lambda r: (r.item.due, r.item.id)):
+        local = row.item.due.astimezone(tz)
+        year, week, _ = local.isocalendar()
+        groups[(year, week)].append(row)
+    result = []
+    for (year, week), members in sorted(groups.items()):
+        monday = date.fromisocalendar(year, week, 1)
+        sunday = date.fromisocalendar(year, week, 7)
+        result.append(Week(year, week, monday.isoformat(), sunday.isoformat(), members))
+    return result
+
+
+@dataclass(frozen=True)
+class Article:
+    source: str
+    title: str
+    lang: str
+    first_due: datetime
+    items: int
+    link: str
+
+
+def articles(plan: Plan) -> list[Article]:
+    """Each article of the plan (by source file): its first item's due time and its count."""
+    by_source: dict[str, list[PlanItem]] = defaultdict(list)
+    for item in plan.items:
+        by_source[item.source].append(item)
+    found = [Article(source, its[0].title, its[0].lang, min(i.due for i in its), len(its),
+                     its[0].link.split("?", 1)[0]) for source, its in by_source.items()]
+    return sorted(found, key=lambda a: (a.first_due, a.source))
+
+
+def scheduled_articles(plan: Plan, now: datetime) -> list[Article]:
+    """Articles whose first item is due after `now`: future-dated, not announced yet."""
+    return [a for a in articles(plan) if a.first_due > now]
+
+
+# --- performance ------------------------------------------------------------------------
+
+def latest_numbers(ledger: Ledger, shots: Sequence[Snapshot]) -> dict[str, dict[str, int]]:
+    """Each item's latest numbers: its last history snapshot, else the ledger's metrics."""
+    latest: dict[str, dict[str, int]] = {}
+    for item_id, entry in ledger.items.items():
+        if isinstance(entry.get("metrics"), dict):
+            latest[item_id] = {n: _number(entry["metrics"].get(n)) or 0 for n in METRIC_NAMES}
+    for shot in shots:          # in time order: the last one wins
+        latest[shot.record["id"]] = {n: _number(shot.record.get(n)) or 0 for n in METRIC_NAMES}
+    return latest
+
+
+@dataclass
+class Total:
+    name: str               # article title or campaign
+    network: str
+    lang: str = ""
+    items: int = 0
+    numbers: dict[str, int] = field(default_factory=lambda: dict.fromkeys(METRIC_NAMES, 0))
+
+
+def totals(plan: Plan, latest: Mapping[str, Mapping[str, int]], key: str) -> list[Total]:
+    """Sums of the latest numbers per article (key 'article') or campaign ('campaign') and
+    network, over the plan's items that have numbers."""
+    found: dict[tuple[str, str], Total] = {}
+    for item in plan.items:
+        numbers = latest.get(item.id)
+        if numbers is None:
+            continue
+        name = item.title if key == "article" else (item.campaign or "(no campaign)")
+        total = found.setdefault((name, item.network), Total(
+            name, item.network, item.lang if key == "article" else ""))
+        total.items += 1
+        for metric in METRIC_NAMES:
+            total.numbers[metric] += numbers.get(metric, 0)
+    return sorted(found.values(), key=lambda t: (t.name.casefold(), t.network))
+
+
+def sort_totals(rows: Sequence[Total], metric: str | None) -> list[Total]:
+    if metric is None:
+        return list(rows)
+    return sorted(rows, key=lambda t: (-t.numbers[metric], t.name.casefold(), t.network))
+
+
+def series(shots: Sequence[Snapshot], metric: str) -> list[tuple[datetime, int]]:
+    """The sum over items of each item's latest `metric` at every fetch time."""
+    current: dict[str, int] = {}
+    points: list[tuple[datetime, int]] = []
+    for shot in shots:
+        current[shot.record["id"]] = _number(shot.record.get(metric)) or 0
+        total = sum(current.values())
+        if points and points[-1][0] == shot.at:
+            points[-1] = (shot.at, total)
+        else:
+            points.append((shot.at, total))
+    return points
+
+
+def chart_svg(points: Sequence[tuple[datetime, int]], title: str, chart_id: str) -> str:
+    """A line chart as inline SVG (no script): role=img with a title and description; the
+    same numbers are in a table next to it. Only numbers and escaped-free fixed text."""
+    width, height, pad = 640, 240, 40
+    if not points:
+        return ""
+    xs = [p[0].timestamp() for p in points]
+    top = max(max(p[1] for p in points), 1)
+    span = (xs[-1] - xs[0]) or 1.0
+
+    def x(value: float) -> float:
+        return pad + (value - xs[0]) / span * (width - 2 * pad)
+
+    def y(value: int) -> float:
+        return height - pad - value / top * (height - 2 * pad)
+
+    line = " ".join(f"{x(t):.1f},{y(v):.1f}" for t, (_, v) in zip(xs, points, strict=True))
+    dots = "".join(f'<circle cx="{x(t):.1f}" cy="{y(v):.1f}" r="3"/>'
+                   for t, (_, v) in zip(xs, points, strict=True))
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'role="img" aria-labelledby="{chart_id}-t {chart_id}-d" class="chart">'
+        f'<title id="{chart_id}-t">{title}</title>'
+        f'<desc id="{chart_id}-d">From {points[0][1]} to {points[-1][1]} over '
+        f'{len(points)} fetches; the table next to the chart has every point.</desc>'
+        f'<line x1="{pad}" y1="{height - pad}" x2="{width - pad}" y2="{height - pad}" '
+        f'class="axis"/><line x1="{pad}" y1="{pad}" x2="{pad}" y2="{height - pad}" '
+        f'class="axis"/>'
+        f'<text x="{pad - 6}" y="{pad + 4}" text-anchor="end">{top}</text>'
+        f'<text x="{pad - 6}" y="{height - pad + 4}" text-anchor="end">0</text>'
+        f'<polyline points="{line}" class="line"/><g class="dots">{dots}</g></svg>')
+
+
+# --- calendar.ics -----------------------------------------------------------------------
+
+def item_uid(item_id: str) -> str:
+    """Stable across runs and unique per item: a subscriber's calendar updates, never
+    duplicates, an event."""
+    return f"{hashlib.sha1(item_id.encode('utf-8')).hexdigest()}@{UID_DOMAIN}"
+
+
+def ics_calendar(plan: Plan, rows: Sequence[Row], now: datetime) -> bytes:
+    from icalendar import Calendar, Event
+
+    cal = Calendar()
+    cal.add("prodid", "-//Listening Brands//publish report//EN")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", "Listening Brands: social posts")
+    cal.add("x-wr-timezone", plan.timezone)
+    for row in rows:
+        item = row.item
+        event = Event()
+        event.add("uid", item_uid(item.id))
+        event.add("dtstamp", now.astimezone(UTC))
+        event.add("dtstart", item.due.astimezone(UTC))
+        event.add("summary", f"{network_label(item.network)}: {item.title}")
+        event.add("description", f"{item.text}\n\n{item.link}\n\nstate: {row.state}"
+                  + (f"\npost: {row.post_url}" if row.post_url else ""))
+        event.add("url", item.link)
+        event.add("categories", [item.kind, row.state])
+        cal.add_component(event)
+    return cal.to_ical()
+
+
+# --- writing the report -------------------------------------------------------------------
+
+@dataclass
+class ReportInput:
+    plan: Plan
+    ledger: Ledger
+    rows: list[Row]              # status rows at `now`
+    shots: list[Snapshot]
+    now: datetime
+
+
+@dataclass(frozen=True)
+class Written:
+    out: Path
+    pages: int
+    items: int
+    snapshots: int
+
+    def summary(self) -> str:
+        return (f"report: {self.pages} pages, {self.items} items, {self.snapshots} snapshots "
+                f"→ {self.out}/")
+
+
+def _environment():
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                      keep_trailing_newline=True)
+    return env
+
+
+def render_pages(data: ReportInput) -> dict[str, bytes]:
+    """Every file of the report: name → bytes."""
+    plan, now, tz = data.plan, data.now, data.plan.tz
+    env = _environment()
+    env.filters["site_time"] = lambda value: local_time(value, tz)
+    env.globals.update(network_label=network_label, metrics=METRIC_NAMES,
+                       generated=local_time(now, tz), timezone=plan.timezone,
+                       states=STATES)
+    nav = [("index.html", "Calendar"), ("performance.html", "Performance")]
+    files: dict[str, bytes] = {}
+
+    def page(name: str, template: str, **values) -> None:
+        html = env.get_template(template).render(nav=nav, current=name, **values)
+        files[name] = html.encode("utf-8")
+
+    coupons = [r for r in data.rows if r.item.kind == "coupon-announcement"]
+    page("index.html", "calendar.html", weeks=calendar_weeks(data.rows, tz),
+         scheduled=scheduled_articles(plan, now), coupons=coupons)
+
+    latest = latest_numbers(data.ledger, data.shots)
+    by_article, by_campaign = totals(plan, latest, "article"), totals(plan, latest, "campaign")
+    views = [("performance.html", None), *((f"performance-by-{m}.html", m)
+                                           for m in METRIC_NAMES)]
+    for name, metric in views:
+        shown = metric or "impressions"
+        points = series(data.shots, shown)
+        page(name, "performance.html", views=views, metric=metric,
+             by_article=sort_totals(by_article, metric),
+             by_campaign=sort_totals(by_campaign, metric),
+             chart_metric=shown, points=points,
+             chart=chart_svg(points, f"Total {shown} over time", "chart"))
+    files["style.css"] = (TEMPLATES / "style.css").read_bytes()
+    files["calendar.ics"] = ics_calendar(plan, data.rows, now)
+    files[MARKER] = b"publish-report/1\n"
+    return files
+
+
+def _leftovers(out: Path) -> list[Path]:
+    return sorted(p for kind in ("new", "old") for p in out.parent.glob(f"{out.name}.{kind}-*"))
+
+
+def check_out(out: Path) -> None:
+    """Refuse to replace a folder that is not a report (e.g. `--out .` or `--out output`)."""
+    if out.exists() and (not out.is_dir() or (any(out.iterdir())
+                                              and not (out / MARKER).is_file())):
+        raise ReportError(f"--out: {out} exists and is not a report folder (no {MARKER}); "
+                          "it would be replaced: choose another folder")
+
+
+def write_report(out: Path, files: Mapping[str, bytes]) -> None:
+    """Write `files` into a fresh folder next to `out`, then swap it in (old one aside,
+    new one in, old one removed): a reader sees the old report or the new one."""
+    out = Path(out)
+    check_out(out)
+    for old in _leftovers(out):     # a run killed halfway
+        if old.name.startswith(f"{out.name}.old-") and not out.exists():
+            os.rename(old, out)
+        else:
+            shutil.rmtree(old, ignore_errors=True)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fresh = out.parent / f"{out.name}.new-{secrets.token_hex(4)}"
+    fresh.mkdir()
+    try:
+        for name, data in files.items():
+            (fresh / name).write_bytes(data)
+        aside = None
+        if out.exists():
+            aside = out.parent / f"{out.name}.old-{secrets.token_hex(4)}"
+            os.rename(out, aside)
+        os.rename(fresh, out)
+        _fsync_dir(out.parent)
+    except BaseException:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
+    if aside is not None:
+        shutil.rmtree(aside, ignore_errors=True)
+
+
+def pages_count(files: Mapping[str, bytes]) -> int:
+    return sum(1 for name in files if name.endswith(".html"))
