@@ -43,10 +43,32 @@ class PlanItem:
 
 
 @dataclass(frozen=True)
+class PlanCoupon:
+    """A coupon's window (Coupon_Starts, Coupon_Expires: None when open)."""
+    code: str
+    offer: str
+    source: str
+    title: str
+    lang: str
+    slug: str
+    starts: datetime | None = None
+    expires: datetime | None = None
+
+    def state(self, now: datetime) -> str:
+        """As the site shows it: upcoming, live or expired (the plugin's coupon_state)."""
+        if self.expires is not None and now >= self.expires:
+            return "expired"
+        if self.starts is not None and now < self.starts:
+            return "upcoming"
+        return "live"
+
+
+@dataclass(frozen=True)
 class Plan:
     site_url: str
     items: tuple[PlanItem, ...] = field(default_factory=tuple)
     timezone: str = "UTC"   # the site's TIMEZONE (IANA name): how people read the times
+    coupons: tuple[PlanCoupon, ...] = ()
 
     @property
     def tz(self) -> ZoneInfo:
@@ -135,9 +157,44 @@ def parse_plan(data: object) -> Plan:
         seen.add(item.id)
     if problems:
         raise PlanError("\n".join(problems))      # every bad item at once, one per line
+    coupons = _coupons(data.get("coupons", []), problems)
+    if problems:
+        raise PlanError("\n".join(problems))
     items.sort(key=lambda it: (it.due, it.id))
     return Plan(site_url=data["site_url"], items=tuple(items),
-                timezone=_timezone(data.get("timezone", "UTC")))
+                timezone=_timezone(data.get("timezone", "UTC")), coupons=coupons)
+
+
+def _coupons(raw: object, problems: list[str]) -> tuple[PlanCoupon, ...]:
+    """The optional `coupons` list (absent in older plans: none)."""
+    if not isinstance(raw, list):
+        problems.append("'coupons' must be a list")
+        return ()
+    found = []
+    for index, entry in enumerate(raw):
+        where = f"coupons[{index}]"
+        if not isinstance(entry, dict):
+            problems.append(f"{where} is not an object")
+            continue
+        texts = ("code", "offer", "source", "title", "lang", "slug")
+        bad = [k for k in texts if not isinstance(entry.get(k), str) or not entry[k]]
+        if bad:
+            problems.append(f"{where}: {', '.join(repr(k) for k in bad)} must be "
+                            "non-empty strings")
+            continue
+        times = {}
+        for key in ("starts", "expires"):
+            value = entry.get(key)
+            if value is not None and not isinstance(value, str):
+                problems.append(f"{where}: '{key}' must be a time or null")
+                continue
+            try:
+                times[key] = None if value is None else parse_time(value)
+            except TimeFormatError as exc:
+                problems.append(f"{where}: '{key}': {exc}")
+        if len(times) == 2:
+            found.append(PlanCoupon(**{k: entry[k] for k in texts}, **times))
+    return tuple(found)
 
 
 def _timezone(name: object) -> str:

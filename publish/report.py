@@ -26,7 +26,7 @@ from publish.atomic import _fsync_dir
 from publish.clock import TimeFormatError, format_time, parse_time
 from publish.ledger import Ledger
 from publish.metrics import METRIC_NAMES
-from publish.plan import Plan, PlanItem
+from publish.plan import Plan, PlanCoupon, PlanItem
 from publish.status import STATES, Row, local_time
 
 EXPORT_COLUMNS = ("fetched_at", "id", "network", "post_id", "post_url", "title",
@@ -332,6 +332,23 @@ def _environment():
     return env
 
 
+@dataclass(frozen=True)
+class CouponRow:
+    coupon: PlanCoupon
+    state: str                  # upcoming / live / expired at the report's time
+    announcements: tuple        # the status rows of its coupon-announcement items
+
+
+def coupon_rows(plan: Plan, rows, now: datetime) -> list[CouponRow]:
+    """Each coupon's window and state, with whether its announcement went out."""
+    by_source: dict[str, list] = {}
+    for row in rows:
+        if row.item.kind == "coupon-announcement":
+            by_source.setdefault(row.item.source, []).append(row)
+    return [CouponRow(c, c.state(now), tuple(by_source.get(c.source, ())))
+            for c in plan.coupons]
+
+
 def render_pages(data: ReportInput) -> dict[str, bytes]:
     """Every file of the report: name → bytes."""
     plan, now, tz = data.plan, data.now, data.plan.tz
@@ -347,9 +364,8 @@ def render_pages(data: ReportInput) -> dict[str, bytes]:
         html = env.get_template(template).render(nav=nav, current=name, **values)
         files[name] = html.encode("utf-8")
 
-    coupons = [r for r in data.rows if r.item.kind == "coupon-announcement"]
     page("index.html", "calendar.html", weeks=calendar_weeks(data.rows, tz),
-         scheduled=scheduled_articles(plan, now), coupons=coupons)
+         scheduled=scheduled_articles(plan, now), coupons=coupon_rows(plan, data.rows, now))
 
     latest = latest_numbers(data.ledger, data.shots)
     by_article, by_campaign = totals(plan, latest, "article"), totals(plan, latest, "campaign")

@@ -39,6 +39,17 @@ ITEMS = [
     _item("answering", "social-2", "2026-11-27T09:00:00Z", HOSTILE, title=HOSTILE),
     _item("future-post", "social-1", "2026-12-03T09:00:00Z", "Coming soon"),
 ]
+# Coupon windows as the build writes them into the plan (docs/contract.md §1): one live at
+# NOW, announced; one that has ended; one not started yet, with no announcement.
+COUPONS = [
+    {"code": "LISTEN20", "offer": "20% off <your> first order", "source": "posts/answering.md",
+     "title": HOSTILE, "lang": "en", "slug": "answering", "starts": "2026-11-20T09:00:00Z",
+     "expires": "2027-01-31T23:59:00Z"},
+    {"code": "AUTUMN10", "offer": "10% off", "source": "posts/autumn.md", "title": "Autumn",
+     "lang": "en", "slug": "autumn", "starts": None, "expires": "2026-11-01T00:00:00Z"},
+    {"code": "WINTER15", "offer": "15% off", "source": "posts/hlustad.md", "title": "Hlustað",
+     "lang": "is", "slug": "hlustad", "starts": "2026-12-01T00:00:00Z", "expires": None},
+]
 HISTORY = [
     {"id": ANSWER, "network": "x", "post_id": POST_1, "fetched_at": "2026-11-20T10:00:00Z",
      "likes": 1, "reposts": 0, "replies": 0, "quotes": 0, "bookmarks": 0, "impressions": 40},
@@ -67,7 +78,7 @@ def write_project(root: Path) -> dict[str, Path]:
     state.mkdir(parents=True, exist_ok=True)
     (root / "content").mkdir(exist_ok=True)
     plan = {"schema": "campaign-plan/1", "site_url": SITE, "timezone": "Atlantic/Reykjavik",
-            "items": ITEMS}
+            "items": ITEMS, "coupons": COUPONS}
     (state / "plan.json").write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
     numbers = {k: v for k, v in HISTORY[2].items() if isinstance(v, int)}
     coupon_numbers = {k: v for k, v in HISTORY[1].items() if isinstance(v, int)}

@@ -28,7 +28,14 @@ from .metadata import parse_campaign_meta
 from .most_shared import most_shared
 from .offers import article_coupon, live_offers, offers_feed, offers_jsonld
 from .outputs import collisions, relative_source, site_outputs
-from .plan import coupon_conflicts, duplicate_ids, plan_document, sort_items, write_plan
+from .plan import (
+    coupon_conflicts,
+    coupon_entry,
+    duplicate_ids,
+    plan_document,
+    sort_items,
+    write_plan,
+)
 from .redirects import TEMPLATES, RedirectsGenerator
 
 logger = logging.getLogger(__name__)
@@ -167,7 +174,7 @@ def page_problems(generator) -> list[str]:
 def analyse(generator, config):
     """Parse and check every article.
 
-    Returns (problems, [(article, meta, items, is_published)], plan items).
+    Returns (problems, [(article, meta, items, is_published)], plan items, plan coupons).
     """
     published = generator.articles + generator.translations
     others = (generator.hidden_articles + generator.hidden_translations
@@ -175,7 +182,7 @@ def analyse(generator, config):
     published_ids = {id(article) for article in published}
     # Not live yet, but in the plan: its items are never due before its date.
     planned_ids = published_ids | {id(article) for article in scheduling.planned(generator)}
-    problems, results, items, coupons, identities = [], [], [], [], []
+    problems, results, items, coupons, identities, planned_coupons = [], [], [], [], [], []
     for article in sorted(published + others, key=relative_source):
         source = relative_source(article)
         dated = _has_real_date(article, reader.problems_of(article))
@@ -200,13 +207,16 @@ def analyse(generator, config):
             coupons.append((source, article.slug, article.lang, meta.coupon))
         if id(article) not in planned_ids:
             own_items = []
+        elif meta.coupon:
+            planned_coupons.append(coupon_entry(meta.coupon, source, article.title,
+                                                article.lang, article.slug))
         items += own_items
         results.append((article, meta, own_items, id(article) in published_ids))
     problems += coupon_conflicts(coupons)
     conflicts, involved = identity.identity_conflicts(identities)
     problems += conflicts  # the same clash again, item by item, would only add noise:
     problems += duplicate_ids([item for item in items if item["source"] not in involved])
-    return problems, results, items
+    return problems, results, items, planned_coupons
 
 
 def redirects(results, written) -> list[identity.Redirect]:
@@ -227,7 +237,7 @@ def all_generators_finalized(generators) -> None:
     if articles is None:
         return
     config = campaign_settings.for_build(articles)  # the one clock read of the build
-    problems, results, items = analyse(articles, config)
+    problems, results, items, planned_coupons = analyse(articles, config)
     pages = next((g for g in generators if isinstance(g, PagesGenerator)), None)
     moved = redirects(results, written=articles.articles + articles.translations
                       + articles.hidden_articles + articles.hidden_translations)
@@ -252,7 +262,7 @@ def all_generators_finalized(generators) -> None:
     # Kept as the document (its items are shared with article.social_items); serialised
     # only once the site is written, so the text is not held through the whole build.
     _PENDING_PLANS[id(articles.settings)] = (
-        config.plan_path, plan_document(config.site_url, items, config.tz.key))
+        config.plan_path, plan_document(config.site_url, items, config.tz.key, planned_coupons))
 
 
 def finalized(pelican) -> None:

@@ -5,6 +5,8 @@ import os
 import tempfile
 from collections import defaultdict
 
+from .schedule import utc_iso
+
 SCHEMA = "campaign-plan/1"
 COUPON_FIELDS = (("offer", "Coupon_Offer"), ("terms", "Coupon_Terms"),
                  ("starts", "Coupon_Starts"), ("expires", "Coupon_Expires"))
@@ -51,10 +53,21 @@ def sort_items(items) -> list[dict]:
     return sorted(items, key=lambda item: (item["due"], item["id"]))
 
 
-def plan_document(site_url: str, items, timezone: str = "UTC") -> dict:
-    """`timezone`: the site's TIMEZONE (IANA name), so the publisher shows local times."""
+def plan_document(site_url: str, items, timezone: str = "UTC", coupons=()) -> dict:
+    """`timezone`: the site's TIMEZONE (IANA name), so the publisher shows local times.
+    `coupons`: coupon_entry() of every article in the plan that has a coupon."""
     return {"schema": SCHEMA, "site_url": site_url.rstrip("/"), "timezone": timezone,
-            "items": sort_items(items)}
+            "items": sort_items(items),
+            "coupons": sorted(coupons, key=lambda c: (c["starts"] or "", c["code"],
+                                                      c["source"]))}
+
+
+def coupon_entry(coupon, source: str, title: str, lang: str, slug: str) -> dict:
+    """A coupon's window for the plan (docs/contract.md §1): UTC times, null when open."""
+    return {"code": coupon.code, "offer": coupon.offer, "source": source, "title": title,
+            "lang": lang, "slug": slug,
+            "starts": utc_iso(coupon.starts) if coupon.starts else None,
+            "expires": utc_iso(coupon.expires) if coupon.expires else None}
 
 
 JSON_FORMAT = {"indent": 2, "ensure_ascii": False, "sort_keys": True}

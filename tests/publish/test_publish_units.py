@@ -66,6 +66,19 @@ def test_plan_is_sorted_and_validated():
         parse_plan(doc)
 
 
+def test_plan_coupons_are_optional_and_checked():
+    assert parse_plan(plan_doc()).coupons == ()
+    coupon = {"code": "A", "offer": "o", "source": "posts/a.md", "title": "t", "lang": "en",
+              "slug": "a", "starts": "2026-11-20T09:00:00Z", "expires": None}
+    (read,) = parse_plan({**plan_doc(), "coupons": [coupon]}).coupons
+    assert read.state(datetime(2026, 11, 20, 8, tzinfo=UTC)) == "upcoming"
+    assert read.state(datetime(2026, 11, 20, 9, tzinfo=UTC)) == "live"
+    with pytest.raises(PlanError, match=r"coupons\[0\]: 'starts'"):
+        parse_plan({**plan_doc(), "coupons": [{**coupon, "starts": "soon"}]})
+    with pytest.raises(PlanError, match="'coupons' must be a list"):
+        parse_plan({**plan_doc(), "coupons": {}})
+
+
 @pytest.mark.parametrize(("entry", "now", "options", "action"), [
     (None, T0 - timedelta(hours=7), RunOptions(), Action.NOT_DUE),
     (None, T0, RunOptions(), Action.POST),

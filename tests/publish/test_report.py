@@ -120,6 +120,23 @@ def test_calendar_groups_by_week_and_shows_states_coupons_and_scheduled_articles
     assert '<td lang="is"' in html
 
 
+def test_coupons_show_their_window_status_and_whether_the_announcement_went_out(paths,
+                                                                              tmp_path):
+    out = tmp_path / "report"
+    assert run(paths, "report", "--out", str(out))[0] == 0
+    html = (out / "index.html").read_text(encoding="utf-8")
+    table = html.split('id="coupons-h"')[1].split("</table>")[0]
+    rows = {code: row for row in table.split("<tr>")[2:]
+            for code in ("LISTEN20", "AUTUMN10", "WINTER15") if f"<code>{code}</code>" in row}
+    assert 'coupon-live">live<' in rows["LISTEN20"]
+    assert "2026-11-20 09:00 GMT" in rows["LISTEN20"] and "2027-01-31 23:59 GMT" in rows[
+        "LISTEN20"]
+    assert 'state-sent">sent<' in rows["LISTEN20"]             # its announcement went out
+    assert "20% off &lt;your&gt; first order" in rows["LISTEN20"]
+    assert 'coupon-expired">expired<' in rows["AUTUMN10"] and ">open<" in rows["AUTUMN10"]
+    assert 'coupon-upcoming">upcoming<' in rows["WINTER15"] and ">none<" in rows["WINTER15"]
+
+
 def test_performance_views_are_sorted_and_chart_has_a_data_table(paths, tmp_path):
     out = tmp_path / "report"
     assert run(paths, "report", "--out", str(out))[0] == 0
