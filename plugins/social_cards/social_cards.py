@@ -242,6 +242,18 @@ def make_cards(generator) -> None:
                 STATS["rendered"], STATS["reused"], folder)
 
 
+def check_pages(generator) -> None:
+    """Pages share the site card: an `Image:` on one would be ignored silently, so it is an
+    error instead."""
+    if not active(generator.settings):
+        return
+    pages = [*generator.pages, *generator.translations, *generator.hidden_pages,
+             *generator.hidden_translations, *generator.draft_pages,
+             *generator.draft_translations]
+    fail_on([f"{source_of(page)}: Image: only articles have a social card of their own; "
+             "pages share the site card" for page in pages if "image" in page.metadata])
+
+
 def write_cards(pelican) -> None:
     """At the end of a successful run: copy the cards (and override images) into the output."""
     output = Path(pelican.output_path)
@@ -257,4 +269,5 @@ def write_cards(pelican) -> None:
 def register() -> None:
     signals.initialized.connect(check_settings)
     signals.article_generator_finalized.connect(make_cards)
+    signals.page_generator_finalized.connect(check_pages)
     signals.finalized.connect(write_cards)

@@ -234,3 +234,14 @@ def test_two_articles_whose_cards_would_clash_are_refused(tmp_path):
         cards_build(content, tmp_path)
     (problem,) = failure.value.problems
     assert "images/cards/same.png would overwrite the card of posts/" in problem
+
+
+def test_an_image_on_a_page_is_refused_not_ignored(tmp_path):
+    content = write_posts(tmp_path / "content", {"a.md": post("A post")})
+    (content / "pages").mkdir()
+    (content / "pages" / "about.md").write_text("Title: About\nImage: images/x.png\n\nHi.\n")
+    with pytest.raises(SocialCardsFailed) as failure:
+        cards_build(content, tmp_path, PAGE_PATHS=["pages"], ARTICLE_PATHS=["posts"])
+    assert failure.value.problems == [
+        "pages/about.md: Image: only articles have a social card of their own; "
+        "pages share the site card"]
