@@ -26,7 +26,7 @@ DATE_FORMATS = {"is": "%d.%m.%Y"}
 
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["campaign", "reading_time", "sitemap", "sitemap_hreflang", "safe_text"]
+PLUGINS = ["campaign", "reading_time", "sitemap", "sitemap_hreflang", "safe_text", "social_cards"]
 # Every template autoescapes: header text (titles, tags, coupon offers) is plain text and
 # reaches the page as written. Only the rendered body is marked |safe (docs/theme.md).
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
@@ -81,6 +81,12 @@ SITEMAP = {"format": "xml", "exclude": [r"^404\.html$"]}
 FORMATTED_FIELDS = []
 CAMPAIGN_SITE_URL = PRODUCTION_SITEURL
 CAMPAIGN_PLAN_PATH = str(ROOT / "state" / "plan.json")
+# `Image:` is the social_cards plugin's key: the article's own share image (docs/social-cards.md).
+CAMPAIGN_EXTRA_KEYS = ["Image"]
+
+# Social cards (plugins/social_cards): one 1200x630 PNG per article, in output/images/cards/,
+# rendered once into cache/social-cards/ (keyed by a hash of what shapes it) and reused.
+SOCIAL_CARDS_CACHE_PATH = str(ROOT / "cache" / "social-cards")
 
 # Every cache stays out of the way: builds are always from source.
 CACHE_CONTENT = False

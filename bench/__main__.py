@@ -53,6 +53,8 @@ def build_row(figures: BuildFigures) -> dict:
         **asdict(figures),
         "time_ratio": round(figures.time_ratio, 3),
         "memory_ratio": round(figures.memory_ratio, 3),
+        "cached_cards_ratio": round(figures.cached_cards_ratio, 3),
+        "cold_ms_per_card": round(figures.cold_ms_per_card, 1),
     }
 
 
@@ -64,6 +66,12 @@ def print_builds(rows: list[dict]) -> None:
         print(f"{row['posts']:>6} {row['runs']:>4} {plain['seconds']:>8.2f} "
               f"{ours['seconds']:>8.2f} {row['time_ratio']:>6.3f} {plain['peak_rss_mb']:>9.1f} "
               f"{ours['peak_rss_mb']:>8.1f} {row['memory_ratio']:>6.3f} {row['output_files']:>6}")
+    print(f"\n{'posts':>6} {'cards':>6} {'no cards s':>10} {'cached s':>9} {'ratio':>6} "
+          f"{'cold s':>8} {'cold ms/card':>12}")
+    for row in rows:
+        print(f"{row['posts']:>6} {row['cards']:>6} {row['ours_without_cards']['seconds']:>10.2f} "
+              f"{row['ours']['seconds']:>9.2f} {row['cached_cards_ratio']:>6.3f} "
+              f"{row['ours_cold_cards']['seconds']:>8.2f} {row['cold_ms_per_card']:>12.1f}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,7 +2,10 @@
 
 Plain: Pelican's built-in `simple` theme, no plugins, otherwise the production settings
 (same URLs, pagination, feeds). Ours: our theme, the campaign and sitemap plugins,
-publishconf.py as `make publish` uses it.
+publishconf.py as `make publish` uses it, with its social cards already in the cache (the
+usual case: only new or retitled articles render one). Besides: ours with an empty card cache
+(every card rendered: the cold cost per card) and ours without the social_cards plugin (what
+the cached cards cost).
 """
 
 import json
@@ -33,7 +36,16 @@ def plain_overrides() -> dict:
 
 
 def our_overrides(work: Path) -> dict:
-    return {"CAMPAIGN_PLAN_PATH": str(work / "plan.json"), "CAMPAIGN_NOW": BUILD_NOW}
+    # The card cache lives in the work folder: the bench never fills the project's cache/.
+    return {"CAMPAIGN_PLAN_PATH": str(work / "plan.json"), "CAMPAIGN_NOW": BUILD_NOW,
+            "SOCIAL_CARDS_CACHE_PATH": str(work / "cards-cache")}
+
+
+def without_cards_overrides(work: Path) -> dict:
+    from pelican.settings import read_settings
+
+    plugins = [p for p in read_settings(str(PUBLISHCONF))["PLUGINS"] if p != "social_cards"]
+    return {**our_overrides(work), "PLUGINS": plugins}
 
 
 @dataclass(frozen=True)
@@ -43,6 +55,9 @@ class BuildFigures:
     plain: Sample
     ours: Sample
     output_files: int
+    cards: int  # cards written by ours
+    ours_cold_cards: Sample  # ours, every card rendered (empty cache), one run
+    ours_without_cards: Sample  # ours without the social_cards plugin
 
     @property
     def time_ratio(self) -> float:
@@ -52,12 +67,28 @@ class BuildFigures:
     def memory_ratio(self) -> float:
         return self.ours.peak_rss_mb / self.plain.peak_rss_mb
 
+    @property
+    def cached_cards_ratio(self) -> float:
+        """Ours with every card from the cache against ours without the plugin."""
+        return self.ours.seconds / self.ours_without_cards.seconds
+
+    @property
+    def cold_ms_per_card(self) -> float:
+        return 1000 * (self.ours_cold_cards.seconds - self.ours.seconds) / max(1, self.cards)
+
 
 def measure_builds(content: Path, work: Path, posts: int, runs: int) -> BuildFigures:
-    """Alternate plain and ours so that drift in the machine's speed hits both alike."""
-    plain, ours = [], []
+    """Alternate plain, ours and ours without cards so that drift in the machine's speed hits
+    all alike. The first build of ours, with an empty card cache, fills it and is the cold
+    figure; every later one reads the cards from the cache."""
+    cold = run_once(pelican_argv(content, work / "ours", our_overrides(work)))
+    plain, ours, without = [], [], []
     for _ in range(runs):
         plain.append(run_once(pelican_argv(content, work / "plain", plain_overrides())))
         ours.append(run_once(pelican_argv(content, work / "ours", our_overrides(work))))
+        without.append(run_once(pelican_argv(content, work / "no-cards",
+                                             without_cards_overrides(work))))
     files = sum(1 for path in (work / "ours").rglob("*") if path.is_file())
-    return BuildFigures(posts, runs, median_of(plain), median_of(ours), files)
+    cards = sum(1 for _ in (work / "ours" / "images" / "cards").glob("*.png"))
+    return BuildFigures(posts, runs, median_of(plain), median_of(ours), files, cards, cold,
+                        median_of(without))

@@ -1,5 +1,7 @@
 """The benchmark's own pure parts: synthetic content and the target verdicts."""
 
+from bench.builds import BuildFigures
+from bench.measure import Sample
 from bench.synth import TAG_POOL, post, write_posts
 from bench.targets import check_targets
 
@@ -48,3 +50,11 @@ def test_targets_report_each_figure_met_or_missed():
     assert verdicts["metrics --all for 10000 items: requests <= 100"] is True
     assert verdicts["metrics with unchanged numbers rewrites 0 files"] is True
     assert all(verdicts[name] for name in verdicts if "memory" in name)
+
+
+def test_card_figures_are_cached_against_none_and_cold_per_card():
+    figures = BuildFigures(posts=100, runs=1, plain=Sample(4.0, 50), ours=Sample(5.0, 60),
+                           output_files=300, cards=100, ours_cold_cards=Sample(11.0, 61),
+                           ours_without_cards=Sample(4.0, 58))
+    assert figures.cached_cards_ratio == 1.25
+    assert figures.cold_ms_per_card == 60.0

@@ -101,6 +101,8 @@ def test_title_with_quotes_and_angle_brackets_survives_in_h1_and_meta(build):
     assert texts(path, "h1") == [title]
     assert page.title == f"{title} · {SITENAME}"
     assert page.meta["og:title"] == page.meta["twitter:title"] == title
+    assert page.meta["og:image:alt"] == page.meta["twitter:image:alt"] == title
+    assert page.meta["og:image"].endswith("/images/cards/fast-beats-perfect.png")
     (posting,) = [b for b in map(json.loads, page.json_ld) if b["@type"] == "BlogPosting"]
     assert posting["headline"] == title
     html = path.read_text(encoding="utf-8")
@@ -222,7 +224,10 @@ def test_head_values_equal_the_plain_text(build, intended):
         short = cut(description, DESCRIPTION_LENGTH)
         assert page.title == f"{entry.title} · {SITENAME}", entry.source
         assert texts(path, "h1") == [entry.title], entry.source
-        for key in ("og:title", "twitter:title"):
+        keys = ("og:title", "twitter:title")
+        if entry.kind == "article":  # the alt text of its own social card
+            keys += ("og:image:alt", "twitter:image:alt")
+        for key in keys:
             assert page.meta[key] == entry.title, (entry.source, key)
         for key in ("description", "og:description", "twitter:description"):
             assert page.meta[key] == short, (entry.source, key)

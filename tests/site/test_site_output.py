@@ -119,6 +119,33 @@ def test_every_page_has_canonical_and_social_meta(prod_site):
         assert page.meta["og:url"] == canonical[0]["href"], rel
 
 
+def card_of(entry) -> str:
+    """Where plugins/social_cards writes an article's card (docs/social-cards.md)."""
+    return "images/cards/" + (entry.slug if entry.lang == "en" else f"{entry.lang}-{entry.slug}")
+
+
+def test_every_article_shares_its_own_card_and_other_pages_the_site_card(prod_site, entries):
+    from PIL import Image
+
+    posts = articles(live(entries))
+    cards = {post.output: card_of(post) + ".png" for post in posts}
+    assert len(set(cards.values())) == len(posts)
+    for path in html_files(prod_site.output):
+        rel = path.relative_to(prod_site.output).as_posix()
+        meta = scan(path).meta
+        image = f"{PRODUCTION_URL}/{cards.get(rel, 'theme/images/card.png')}"
+        assert meta["og:image"] == meta["twitter:image"] == image, rel
+        assert meta["twitter:card"] == "summary_large_image", rel
+        if rel in cards:
+            assert (meta["og:image:width"], meta["og:image:height"]) == ("1200", "630"), rel
+            assert meta["og:image:alt"] == meta["twitter:image:alt"] == meta["og:title"], rel
+        else:
+            assert "og:image:width" not in meta, rel
+    for card in cards.values():
+        with Image.open(prod_site.output / card) as png:
+            assert png.size == (1200, 630), card
+
+
 def test_home_page_canonical_is_the_site_root(prod_site):
     page = scan(prod_site.output / "index.html")
     assert page.links_with(rel="canonical")[0]["href"] == PRODUCTION_URL + "/"
