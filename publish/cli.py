@@ -338,6 +338,9 @@ def build_parser() -> argparse.ArgumentParser:
     _lateness(p)
     p.add_argument("--out", type=Path, default=Path("report"),
                    help="report folder, replaced whole (default: %(default)s)")
+    p.add_argument("--site", type=Path, default=Path("output"), metavar="DIR",
+                   help="the built site the previews read each link's card from "
+                        "(default: %(default)s)")
     _no_build(p)
     return parser
 
@@ -758,7 +761,7 @@ class CycleIO:
         from publish.report import ReportError
 
         try:
-            line = _write_report(self.ctx, Path(self.ctx.args.report))
+            line = _write_report(self.ctx, Path(self.ctx.args.report), site=self.output)
         except ReportError as exc:
             return StepResult(EXIT_CONFIG, f"{exc}; not written")
         except Exception as exc:    # an auxiliary step never hides the cycle's
@@ -838,7 +841,7 @@ def cmd_export(ctx: Ctx) -> int:
     return EXIT_OK
 
 
-def _write_report(ctx: Ctx, out: Path) -> str:
+def _write_report(ctx: Ctx, out: Path, site: Path | None) -> str:
     """Render and swap in the report; its summary line (a dry run writes nothing)."""
     from publish import report as R
 
@@ -846,7 +849,8 @@ def _write_report(ctx: Ctx, out: Path) -> str:
     plan = load_plan(ctx.args.plan)
     ledger = ctx.read_ledger()
     rows = status_rows(plan, ledger, ctx.now, ctx.max_lateness())
-    data = R.ReportInput(plan, ledger, rows, _snapshots(ctx), ctx.now)
+    data = R.ReportInput(plan, ledger, rows, _snapshots(ctx), ctx.now,
+                         site=site if site is not None and site.is_dir() else None)
     files = R.render_pages(data)
     written = R.Written(out, R.pages_count(files), len(rows), len(data.shots))
     if ctx.args.dry_run:
@@ -860,7 +864,7 @@ def cmd_report(ctx: Ctx) -> int:
 
     _report_plan(ctx)
     try:
-        ctx.out.say(_write_report(ctx, Path(ctx.args.out)))
+        ctx.out.say(_write_report(ctx, Path(ctx.args.out), ctx.args.site))
     except ReportError as exc:
         raise UsageError(str(exc)) from None
     return EXIT_OK

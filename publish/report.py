@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from publish import networks as registry
 from publish.atomic import _fsync_dir
@@ -27,7 +28,8 @@ from publish.clock import TimeFormatError, format_time, parse_time
 from publish.ledger import Ledger
 from publish.metrics import METRIC_NAMES
 from publish.plan import Plan, PlanCoupon, PlanItem
-from publish.status import STATES, Row, local_time
+from publish.previews import LinkCard, read_card
+from publish.status import STATES, UPCOMING, Row, local_time
 
 EXPORT_COLUMNS = ("fetched_at", "id", "network", "post_id", "post_url", "title",
                   "campaign", "source", "kind", "lang", "due", *METRIC_NAMES)
@@ -309,6 +311,7 @@ class ReportInput:
     rows: list[Row]              # status rows at `now`
     shots: list[Snapshot]
     now: datetime
+    site: Path | None = None     # the built site (output/): the link cards of the previews
 
 
 @dataclass(frozen=True)
@@ -349,6 +352,37 @@ def coupon_rows(plan: Plan, rows, now: datetime) -> list[CouponRow]:
             for c in plan.coupons]
 
 
+@dataclass(frozen=True)
+class Preview:
+    row: Row
+    card: LinkCard
+    image: str | None            # the card's image, copied into the report (cards/…)
+
+
+def previews(rows: Sequence[Row], site: Path | None, site_url: str,
+             files: dict[str, bytes]) -> list[Preview]:
+    """The items still to go out, each with the card X will show for its link; each card
+    image is copied once into `files` (the report is read offline, and is private)."""
+    found: dict[str, LinkCard] = {}
+    shown = []
+    for row in rows:
+        if row.state not in UPCOMING:
+            continue
+        link = row.item.link
+        if link not in found:
+            found[link] = (read_card(site, link, site_url) if site is not None
+                           else LinkCard(domain=urlsplit(link).netloc))
+        card = found[link]
+        image = None
+        if card.image_path is not None:
+            suffix = card.image_path.suffix.lower()
+            image = f"cards/{hashlib.sha1(str(card.image_path).encode()).hexdigest()}{suffix}"
+            if image not in files:
+                files[image] = card.image_path.read_bytes()
+        shown.append(Preview(row, card, image))
+    return shown
+
+
 def render_pages(data: ReportInput) -> dict[str, bytes]:
     """Every file of the report: name → bytes."""
     plan, now, tz = data.plan, data.now, data.plan.tz
@@ -357,13 +391,17 @@ def render_pages(data: ReportInput) -> dict[str, bytes]:
     env.globals.update(network_label=network_label, metrics=METRIC_NAMES,
                        generated=local_time(now, tz), timezone=plan.timezone,
                        states=STATES)
-    nav = [("index.html", "Calendar"), ("performance.html", "Performance")]
+    nav = [("index.html", "Calendar"), ("previews.html", "Previews"),
+           ("performance.html", "Performance")]
     files: dict[str, bytes] = {}
 
     def page(name: str, template: str, **values) -> None:
         html = env.get_template(template).render(nav=nav, current=name, **values)
         files[name] = html.encode("utf-8")
 
+    page("previews.html", "previews.html",
+         previews=previews(data.rows, data.site, plan.site_url, files),
+         site=str(data.site) if data.site is not None else None)
     page("index.html", "calendar.html", weeks=calendar_weeks(data.rows, tz),
          scheduled=scheduled_articles(plan, now), coupons=coupon_rows(plan, data.rows, now))
 
@@ -412,6 +450,7 @@ def write_report(out: Path, files: Mapping[str, bytes]) -> None:
     fresh.mkdir()
     try:
         for name, data in files.items():
+            (fresh / name).parent.mkdir(parents=True, exist_ok=True)
             (fresh / name).write_bytes(data)
         aside = None
         if out.exists():

@@ -7,13 +7,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 from publish.cli import main
 from publish.report import item_uid
-from tests.report_fixture import HISTORY, HOSTILE, ITEMS, NOW, argv, write_project
+from tests.report_fixture import HISTORY, HOSTILE, ITEMS, NOW, SITE, argv, write_project
 
 
 def run(paths, *args: str, now: str = NOW) -> tuple[int, str, str]:
@@ -81,7 +82,7 @@ def test_export_skips_a_torn_history_line_and_says_so(paths):
 
 # --- report ------------------------------------------------------------------------------
 
-PAGES = ["index.html", "performance.html", "performance-by-likes.html",
+PAGES = ["index.html", "previews.html", "performance.html", "performance-by-likes.html",
          "performance-by-impressions.html"]
 
 
@@ -89,7 +90,7 @@ def test_report_writes_the_pages_and_says_what_it_wrote(paths, tmp_path):
     out = tmp_path / "report"
     code, said, err = run(paths, "report", "--out", str(out))
     assert code == 0, err
-    assert said.strip() == f"report: 8 pages, 5 items, 4 snapshots → {out}/"
+    assert said.strip() == f"report: 9 pages, 5 items, 4 snapshots → {out}/"
     for name in [*PAGES, "style.css", "calendar.ics"]:
         assert (out / name).is_file(), name
     assert not list(tmp_path.glob("report.*-*"))      # no temp folder left behind
@@ -170,7 +171,7 @@ def test_report_refuses_a_folder_that_is_not_a_report(paths, tmp_path):
 def test_report_dry_run_writes_nothing(paths, tmp_path):
     out = tmp_path / "report"
     code, said, _ = run(paths, "report", "--out", str(out), "--dry-run")
-    assert code == 0 and said.startswith("report: dry run: would write 8 pages")
+    assert code == 0 and said.startswith("report: dry run: would write 9 pages")
     assert not out.exists()
 
 
@@ -214,3 +215,47 @@ def test_cycle_refuses_a_report_folder_that_is_not_a_report_before_building(path
                  *argv(paths)[:-1], "--now", NOW], env={}, stdout=out, stderr=err, tty=False)
     assert code == 2 and "is not a report folder" in err.getvalue()
     assert "cycle: build" not in out.getvalue()
+
+
+def test_previews_show_the_text_and_the_card_x_reads_from_the_built_page(paths, tmp_path):
+    """The still-to-go posts with the card from the page's twitter: tags; the card image is
+    copied into the report; a page not built yet says X shows no card."""
+    site = tmp_path / "output"
+    page = site / "2026" / "answering" / "index.html"
+    page.parent.mkdir(parents=True)
+    image = site / "images" / "cards" / "answering.png"
+    image.parent.mkdir(parents=True)
+    image.write_bytes(b"\x89PNG fake card")
+    page.write_text(
+        '<html><head><meta name="twitter:card" content="summary_large_image">'
+        '<meta name="twitter:title" content="Say &#34;hi&#34; &lt;b&gt;">'
+        '<meta name="twitter:description" content="We answer within the hour.">'
+        f'<meta name="twitter:image" content="{SITE}/images/cards/answering.png">'
+        '<meta name="twitter:image:alt" content="Card: Say hi">'
+        '</head><body></body></html>', encoding="utf-8")
+    out = tmp_path / "report"
+    assert run(paths, "report", "--out", str(out), "--site", str(site))[0] == 0
+    html = (out / "previews.html").read_text(encoding="utf-8")
+    articles = html.split('<article class="preview"')[1:]
+    assert len(articles) == 2            # social-2 (scheduled) and future-post (scheduled)
+    answering = next(a for a in articles if "answering" in a and "Length" in a)
+    assert '<span class="card-title">Say &#34;hi&#34; &lt;b&gt;</span>' in answering
+    assert "We answer within the hour." in answering
+    assert '<span class="card-domain">blog.listening-brands.example</span>' in answering
+    (src,) = re.findall(r'<img src="(cards/[0-9a-f]{40}\.png)" alt="Card: Say hi"', answering)
+    assert (out / src).read_bytes() == image.read_bytes()
+    future = next(a for a in articles if "Future Post" in a)
+    assert "Not in the built site yet" in future and "<img" not in future
+
+
+def test_a_card_image_outside_the_site_is_not_copied(paths, tmp_path):
+    site = tmp_path / "output"
+    page = site / "2026" / "answering" / "index.html"
+    page.parent.mkdir(parents=True)
+    (tmp_path / "secret.png").write_bytes(b"secret")
+    page.write_text(f'<meta name="twitter:image" content="{SITE}/../secret.png">'
+                    '<meta name="twitter:title" content="T">', encoding="utf-8")
+    out = tmp_path / "report"
+    assert run(paths, "report", "--out", str(out), "--site", str(site))[0] == 0
+    assert not (out / "cards").exists()
+    assert "No image on the page" in (out / "previews.html").read_text(encoding="utf-8")

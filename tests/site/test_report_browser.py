@@ -8,11 +8,29 @@ import pytest
 from site_browser import open_page, serve
 
 from publish.cli import main
-from tests.report_fixture import HOSTILE, NOW, argv, write_project
+from tests.report_fixture import HOSTILE, NOW, SITE, argv, write_project
 
 pytestmark = pytest.mark.browser
 
-PAGES = ["index.html", "performance.html", "performance-by-likes.html"]
+PAGES = ["index.html", "previews.html", "performance.html", "performance-by-likes.html"]
+
+
+def built_site(root):
+    """One built page with its card, as the social_cards plugin writes them, so the
+    previews show a real image."""
+    from PIL import Image
+
+    site = root / "output"
+    page = site / "2026" / "answering" / "index.html"
+    page.parent.mkdir(parents=True)
+    (site / "images" / "cards").mkdir(parents=True)
+    Image.new("RGB", (1200, 630), "#1f4e5f").save(site / "images" / "cards" / "answering.png")
+    page.write_text(
+        '<meta name="twitter:title" content="Answering customers">'
+        '<meta name="twitter:description" content="We answer within the hour.">'
+        f'<meta name="twitter:image" content="{SITE}/images/cards/answering.png">'
+        '<meta name="twitter:image:alt" content="Answering customers">', encoding="utf-8")
+    return site
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +38,9 @@ def report_url(tmp_path_factory):
     root = tmp_path_factory.mktemp("report-project")
     out = root / "report"
     err = io.StringIO()
-    code = main(["report", "--out", str(out), *argv(write_project(root)), "--now", NOW],
+    paths = write_project(root)
+    code = main(["report", "--out", str(out), "--site", str(built_site(root)), *argv(paths),
+                 "--now", NOW],
                 env={}, stdout=io.StringIO(), stderr=err, tty=False)
     assert code == 0, err.getvalue()
     with serve(out) as url:
