@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.builds import ROOT, BuildFigures, measure_builds
+from bench.report import measure_report
 from bench.synth import write_posts
 from bench.targets import check_targets
 
@@ -74,6 +75,15 @@ def print_builds(rows: list[dict]) -> None:
               f"{row['ours_cold_cards']['seconds']:>8.2f} {row['cold_ms_per_card']:>12.1f}")
 
 
+def print_reports(rows: list[dict]) -> None:
+    print(f"\n{'posts':>6} {'items':>6} {'fetches':>8} {'report s':>9} {'build s':>8} "
+          f"{'ratio':>6}")
+    for row in rows:
+        r = row["report"]
+        print(f"{row['posts']:>6} {r['items']:>6} {r['snapshots']:>8} {r['seconds']:>9.2f} "
+              f"{row['ours']['seconds']:>8.2f} {row['report_ratio']:>6.3f}")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     report = {
@@ -88,8 +98,13 @@ def main(argv: list[str] | None = None) -> int:
             work = Path(tmp) / f"n{size}"
             print(f"building {size} posts, {args.runs} run(s) each…", flush=True)
             content = write_posts(work / "content", size)
-            report["builds"].append(build_row(measure_builds(content, work, size, args.runs)))
+            row = build_row(measure_builds(content, work, size, args.runs))
+            row["report"] = measure_report(work / "plan.json", work / "ours", work / "report",
+                                           args.runs)
+            row["report_ratio"] = round(row["report"]["seconds"] / row["ours"]["seconds"], 3)
+            report["builds"].append(row)
         print_builds(report["builds"])
+        print_reports(report["builds"])
         if not args.skip_publisher:
             from bench.publisher import measure_publisher, print_publisher
 

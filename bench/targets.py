@@ -5,6 +5,8 @@ MEMORY_RATIO_MAX = 1.2
 SCALING_MAX = 5.5  # 5000 posts may cost at most 5.5 x 1000 posts
 METRICS_REQUESTS_MAX = 100
 IDLE_RUN_SECONDS_MAX = 1.0
+REPORT_RATIO_MAX = 0.10      # the report for N posts with 30 days of history, of a full build
+CACHED_CARDS_RATIO_MAX = 1.05
 
 
 def check_targets(report: dict) -> list[dict]:
@@ -15,6 +17,14 @@ def check_targets(report: dict) -> list[dict]:
                                row["time_ratio"], row["time_ratio"] <= TIME_RATIO_MAX))
         targets.append(_target(f"memory ours/plain at N={posts} <= {MEMORY_RATIO_MAX}",
                                row["memory_ratio"], row["memory_ratio"] <= MEMORY_RATIO_MAX))
+    for posts, row in sorted(builds.items()):
+        if "report_ratio" in row:
+            targets.append(_target(f"report/build at N={posts} <= {REPORT_RATIO_MAX}",
+                                   row["report_ratio"], row["report_ratio"] <= REPORT_RATIO_MAX))
+        if "cached_cards_ratio" in row:
+            targets.append(_target(f"cached cards: build with/without at N={posts} <= "
+                                   f"{CACHED_CARDS_RATIO_MAX}", row["cached_cards_ratio"],
+                                   row["cached_cards_ratio"] <= CACHED_CARDS_RATIO_MAX))
     if 1000 in builds and 5000 in builds:
         scaling = builds[5000]["ours"]["seconds"] / builds[1000]["ours"]["seconds"]
         targets.append(_target(f"ours at 5000 <= {SCALING_MAX} x ours at 1000",

@@ -1,5 +1,7 @@
 """The benchmark's own pure parts: synthetic content and the target verdicts."""
 
+import json
+
 from bench.builds import BuildFigures
 from bench.measure import Sample
 from bench.synth import TAG_POOL, post, write_posts
@@ -58,3 +60,30 @@ def test_card_figures_are_cached_against_none_and_cold_per_card():
                            ours_without_cards=Sample(4.0, 58))
     assert figures.cached_cards_ratio == 1.25
     assert figures.cold_ms_per_card == 60.0
+
+
+def test_report_and_cached_card_targets():
+    fast = {"posts": 1000, "ours": {"seconds": 7.0}, "time_ratio": 1.0, "memory_ratio": 1.0,
+            "report_ratio": 0.04,
+            "cached_cards_ratio": 1.02}
+    slow = {**fast, "posts": 5000, "ours": {"seconds": 30.0}, "report_ratio": 0.2,
+            "cached_cards_ratio": 1.3}
+    verdicts = {t["name"]: t["met"] for t in check_targets({"builds": [fast, slow]})}
+    assert verdicts["report/build at N=1000 <= 0.1"] is True
+    assert verdicts["report/build at N=5000 <= 0.1"] is False
+    assert verdicts["cached cards: build with/without at N=1000 <= 1.05"] is True
+    assert verdicts["cached cards: build with/without at N=5000 <= 1.05"] is False
+
+
+def test_the_report_bench_state_matches_the_plan(tmp_path):
+    from bench.report import DAYS, write_state
+    from publish.history import read
+    from publish.ledger import LedgerStore
+    from tests.publish.conftest import plan_doc
+
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps(plan_doc()), encoding="utf-8")
+    items, shots = write_state(plan, tmp_path / "state")
+    assert shots == items * DAYS
+    assert len(LedgerStore(tmp_path / "state" / "ledger.json").load().items) == items
+    assert len(read(tmp_path / "state" / "history.jsonl").records) == shots

@@ -1,0 +1,54 @@
+"""What `python -m publish report` costs next to the build it follows (issue 10): the plan of
+the benchmark's own build, every item sent, and 30 days of history (one fetch per item a
+day), with the built site for the previews."""
+
+import json
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bench.measure import Sample, median_of, run_once
+
+DAYS = 30
+START = datetime(2026, 10, 1, 9, 0, tzinfo=UTC)
+
+
+def _time(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def write_state(plan_path: Path, state: Path) -> tuple[int, int]:
+    """A ledger with every item of the plan sent, and DAYS fetches of each: (items, shots)."""
+    items = json.loads(plan_path.read_text(encoding="utf-8"))["items"]
+    state.mkdir(parents=True, exist_ok=True)
+    ledger, lines = {}, []
+    for number, item in enumerate(items, start=1):
+        post_id = str(1849200000000000000 + number)
+        ledger[item["id"]] = {
+            "state": "sent", "network": item["network"], "post_id": post_id,
+            "url": f"https://x.com/i/web/status/{post_id}", "sent_at": _time(START),
+            "text": item["text"], "link": item["link"], "source": item["source"]}
+        for day in range(DAYS):
+            likes = number % 17 + day
+            lines.append(json.dumps({
+                "id": item["id"], "network": item["network"], "post_id": post_id,
+                "fetched_at": _time(START + timedelta(days=day, hours=1)), "likes": likes,
+                "reposts": likes // 3, "replies": likes // 5, "quotes": likes // 9,
+                "bookmarks": likes // 7, "impressions": 40 * likes + 100}, sort_keys=True))
+    (state / "ledger.json").write_text(json.dumps({"schema": "publish-ledger/1",
+                                                   "items": ledger}), encoding="utf-8")
+    (state / "history.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return len(items), len(lines)
+
+
+def measure_report(plan_path: Path, site: Path, work: Path, runs: int) -> dict:
+    items, shots = write_state(plan_path, work / "state")
+    argv = [sys.executable, "-m", "publish", "report", "--no-build", "--out",
+            str(work / "report"), "--site", str(site), "--plan", str(plan_path),
+            "--ledger", str(work / "state" / "ledger.json"),
+            "--history", str(work / "state" / "history.jsonl"),
+            "--now", _time(START + timedelta(days=DAYS))]
+    samples: list[Sample] = [run_once(argv) for _ in range(runs)]
+    figure = median_of(samples)
+    return {"items": items, "snapshots": shots, "seconds": round(figure.seconds, 3),
+            "peak_rss_mb": round(figure.peak_rss_mb, 1)}
