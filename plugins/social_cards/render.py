@@ -2,8 +2,9 @@
 
 No Pelican here: `render_card(title, site_name, colours)` returns a 1200x630 RGB image, the
 same for the same arguments and fonts. Each character is drawn with the first font of a chain
-that has a glyph for it (the bold title font, then the regular one); a character no bundled
-font has is left out rather than drawn as a missing-glyph box.
+that has a glyph for it (the bold title font, then the regular one, then Noto Emoji for the
+emoji DejaVu lacks); a character no bundled font has (CJK, for one) is left out rather than
+drawn as a missing-glyph box.
 """
 
 import unicodedata
@@ -16,7 +17,11 @@ SIZE = (1200, 630)
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 BOLD = FONT_DIR / "DejaVuSans-Bold.ttf"
 REGULAR = FONT_DIR / "DejaVuSans.ttf"
-FONT_FILES = (BOLD, REGULAR)
+# Noto Emoji (monochrome, SIL OFL 1.1), the emoji subset of @fontsource/noto-emoji 5.3.2.
+EMOJI = FONT_DIR / "NotoEmoji-Regular.woff"
+FONT_FILES = (BOLD, REGULAR, EMOJI)
+TITLE_CHAIN = (BOLD, REGULAR, EMOJI)
+NAME_CHAIN = (REGULAR, EMOJI)
 # A code point no font has: what a font draws for a character it lacks (its .notdef glyph).
 MISSING = "\U0010ffff"
 
@@ -138,7 +143,7 @@ def render_card(title: str, site_name: str, colours: dict) -> Image.Image:
     image = Image.new("RGB", SIZE, colours["background"])
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, 0, SIZE[0], ACCENT_BAR), fill=colours["accent"])
-    regular_chain, bold_chain = (REGULAR, BOLD), (BOLD, REGULAR)
+    regular_chain, bold_chain = NAME_CHAIN, TITLE_CHAIN
     room = SIZE[0] - 2 * MARGIN
     name = clean(site_name)
     if width(name, regular_chain, SITE_NAME_SIZE) > room:

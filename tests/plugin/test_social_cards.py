@@ -89,7 +89,7 @@ def test_long_titles_shrink_then_end_with_an_ellipsis_inside_the_canvas():
 def test_icelandic_letters_have_real_glyphs_not_the_missing_glyph_box():
     """Each letter drawn alone with the bundled fonts differs from the font's .notdef box
     (what it draws for U+10FFFF), and the title is drawn with the bold font throughout."""
-    for path in render.FONT_FILES:
+    for path in (render.BOLD, render.REGULAR):      # the text fonts (not the emoji one)
         face = render.font(path, 64)
         notdef = face.getmask(render.MISSING)
         notdef_key = (notdef.size, bytes(notdef))
@@ -104,6 +104,10 @@ def test_icelandic_letters_have_real_glyphs_not_the_missing_glyph_box():
 def test_a_character_no_bundled_font_has_is_left_out_not_boxed():
     chain = (render.BOLD, render.REGULAR)
     assert render.runs("Hi 🦀 漢!", chain) == [(render.BOLD, "Hi  !")]
+    # The title's chain ends with Noto Emoji: the emoji DejaVu lacks are drawn; CJK is not.
+    assert render.runs("Hi 🦀 漢!", render.TITLE_CHAIN) == [
+        (render.BOLD, "Hi "), (render.EMOJI, "🦀"), (render.BOLD, " !")]
+    assert all(render.has_glyph(render.EMOJI, c) for c in "🦀🚀👍✨🎉")
     # DejaVu's own symbols are drawn, from the regular face when the bold one lacks them.
     assert all(render.has_glyph(render.REGULAR, c) for c in "★☺✓❤😀")
 
