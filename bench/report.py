@@ -1,6 +1,7 @@
 """What `python -m publish report` costs next to the build it follows (issue 10): the plan of
-the benchmark's own build, every item sent, and 30 days of history (one fetch per item a
-day), with the built site for the previews."""
+the benchmark's own build, every item sent, and 30 days of history, with the built site for
+the previews. The history is the publisher's own over 30 days: each post fetched at the
+default cadence (1 h, 1 d, 7 d, 30 d after posting)."""
 
 import json
 import sys
@@ -10,6 +11,7 @@ from pathlib import Path
 from bench.measure import Sample, median_of, run_once
 
 DAYS = 30
+CADENCE = (timedelta(hours=1), timedelta(days=1), timedelta(days=7), timedelta(days=30))
 START = datetime(2026, 10, 1, 9, 0, tzinfo=UTC)
 
 
@@ -18,7 +20,8 @@ def _time(moment: datetime) -> str:
 
 
 def write_state(plan_path: Path, state: Path) -> tuple[int, int]:
-    """A ledger with every item of the plan sent, and DAYS fetches of each: (items, shots)."""
+    """A ledger with every item of the plan sent, and its fetches in time order, as the
+    history holds them: (items, shots)."""
     items = json.loads(plan_path.read_text(encoding="utf-8"))["items"]
     state.mkdir(parents=True, exist_ok=True)
     ledger, lines = {}, []
@@ -28,15 +31,16 @@ def write_state(plan_path: Path, state: Path) -> tuple[int, int]:
             "state": "sent", "network": item["network"], "post_id": post_id,
             "url": f"https://x.com/i/web/status/{post_id}", "sent_at": _time(START),
             "text": item["text"], "link": item["link"], "source": item["source"]}
-        for day in range(DAYS):
-            likes = number % 17 + day
+        for step, after in enumerate(CADENCE):
+            likes = number % 17 + 5 * step
             lines.append(json.dumps({
                 "id": item["id"], "network": item["network"], "post_id": post_id,
-                "fetched_at": _time(START + timedelta(days=day, hours=1)), "likes": likes,
+                "fetched_at": _time(START + after), "likes": likes,
                 "reposts": likes // 3, "replies": likes // 5, "quotes": likes // 9,
                 "bookmarks": likes // 7, "impressions": 40 * likes + 100}, sort_keys=True))
     (state / "ledger.json").write_text(json.dumps({"schema": "publish-ledger/1",
                                                    "items": ledger}), encoding="utf-8")
+    lines.sort(key=lambda line: json.loads(line)["fetched_at"])
     (state / "history.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return len(items), len(lines)
 

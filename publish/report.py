@@ -228,9 +228,11 @@ def series(shots: Sequence[Snapshot], metric: str) -> list[tuple[datetime, int]]
     """The sum over items of each item's latest `metric` at every fetch time."""
     current: dict[str, int] = {}
     points: list[tuple[datetime, int]] = []
+    total = 0                   # kept as a running sum: one pass over the history
     for shot in shots:
-        current[shot.record["id"]] = _number(shot.record.get(metric)) or 0
-        total = sum(current.values())
+        number = _number(shot.record.get(metric)) or 0
+        total += number - current.get(shot.record["id"], 0)
+        current[shot.record["id"]] = number
         if points and points[-1][0] == shot.at:
             points[-1] = (shot.at, total)
         else:
@@ -407,14 +409,16 @@ def render_pages(data: ReportInput) -> dict[str, bytes]:
 
     latest = latest_numbers(data.ledger, data.shots)
     by_article, by_campaign = totals(plan, latest, "article"), totals(plan, latest, "campaign")
+    total_row = env.get_template("performance_rows.html").module.total_row
+    rendered = {id(t): total_row(t) for t in [*by_article, *by_campaign]}
     views = [("performance.html", None), *((f"performance-by-{m}.html", m)
                                            for m in METRIC_NAMES)]
     for name, metric in views:
         shown = metric or "impressions"
         points = series(data.shots, shown)
         page(name, "performance.html", views=views, metric=metric,
-             by_article=sort_totals(by_article, metric),
-             by_campaign=sort_totals(by_campaign, metric),
+             by_article=[rendered[id(t)] for t in sort_totals(by_article, metric)],
+             by_campaign=[rendered[id(t)] for t in sort_totals(by_campaign, metric)],
              chart_metric=shown, points=points,
              chart=chart_svg(points, f"Total {shown} over time", "chart"))
     files["style.css"] = (TEMPLATES / "style.css").read_bytes()

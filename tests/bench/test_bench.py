@@ -76,7 +76,7 @@ def test_report_and_cached_card_targets():
 
 
 def test_the_report_bench_state_matches_the_plan(tmp_path):
-    from bench.report import DAYS, write_state
+    from bench.report import CADENCE, write_state
     from publish.history import read
     from publish.ledger import LedgerStore
     from tests.publish.conftest import plan_doc
@@ -84,6 +84,6 @@ def test_the_report_bench_state_matches_the_plan(tmp_path):
     plan = tmp_path / "plan.json"
     plan.write_text(json.dumps(plan_doc()), encoding="utf-8")
     items, shots = write_state(plan, tmp_path / "state")
-    assert shots == items * DAYS
+    assert shots == items * len(CADENCE)
     assert len(LedgerStore(tmp_path / "state" / "ledger.json").load().items) == items
     assert len(read(tmp_path / "state" / "history.jsonl").records) == shots
