@@ -63,7 +63,7 @@ help:
 	@echo '                        the exit code (1 failed, 2 config or build, 3 unknown, 4 locked)'
 	@echo '   make deploy          production build, then upload output/ to $$DEPLOY_TARGET (never posts)'
 	@echo '   make status          every planned item: scheduled/due/waiting/sent/failed/unknown/missed'
-	@echo '   make report          private report in $(REPORTDIR)/: calendar (+ calendar.ics), performance'
+	@echo '   make report          private report in $(REPORTDIR)/: calendar (+ calendar.ics), previews, performance'
 	@echo '                        (never deployed; `make publish` refreshes it too)'
 	@echo '   make test            run every test (site, plugin, publisher, browser)'
 	@echo '   make lint            ruff check'
