@@ -1,9 +1,12 @@
-"""Durable file writes: temp file in the same folder, flush, fsync, rename, fsync the folder."""
+"""Durable file writes: temp file in the same folder, flush, fsync, rename, fsync the folder;
+and the same for a whole folder (`swap_folder`)."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import secrets
+import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -11,7 +14,7 @@ from pathlib import Path
 from publish.crashpoints import crashpoint
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:  # pragma: no cover - platforms without directory fds
@@ -20,6 +23,21 @@ def _fsync_dir(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def swap_folder(fresh: Path, target: Path) -> None:
+    """Put the complete folder `fresh` in place of `target`: the old one is renamed aside
+    (`<name>.old-XXXX`), the new one renamed in, then the old one removed. A reader sees the
+    old folder or the new one; a run killed between the renames leaves the old one aside,
+    where the next run finds it."""
+    aside = None
+    if target.exists():
+        aside = target.parent / f"{target.name}.old-{secrets.token_hex(4)}"
+        os.rename(target, aside)
+    os.rename(fresh, target)
+    fsync_dir(target.parent)
+    if aside is not None:
+        shutil.rmtree(aside, ignore_errors=True)
 
 
 def _durable_temp(path: Path, data: bytes, mode: int) -> Path:
@@ -56,7 +74,7 @@ def write_atomic(path: Path, data: bytes, *, keep_mode: bool = True) -> None:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
         raise
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
 
 
 def create_exclusive(path: Path, data: bytes) -> None:
@@ -69,7 +87,7 @@ def create_exclusive(path: Path, data: bytes) -> None:
         os.link(tmp, path)
     finally:
         tmp.unlink()
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
 
 
 def append_durable(path: Path, data: bytes, *,
@@ -95,4 +113,4 @@ def append_durable(path: Path, data: bytes, *,
     finally:
         os.close(fd)
     if not existed:
-        _fsync_dir(path.parent)
+        fsync_dir(path.parent)

@@ -25,7 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from publish.atomic import _fsync_dir
+from publish.atomic import fsync_dir, swap_folder
 
 # The campaign plugin's default for CAMPAIGN_PLAN_PATH (docs/settings.md), used when the
 # settings file does not set it. Relative paths are relative to the current folder.
@@ -108,11 +108,11 @@ def build(settings: Path, *, output: Path | None = None, content: Path | None = 
         code = done.returncode if done.returncode >= 0 else 128 - done.returncode
         if code == 0:
             files = sum(len(names) for _, _, names in os.walk(fresh))
-            _swap_in(fresh, paths.output)
+            swap_folder(fresh, paths.output)
             swapped = True
             if staged is not None and staged.exists():
                 os.replace(staged, paths.plan)
-                _fsync_dir(paths.plan.parent)
+                fsync_dir(paths.plan.parent)
             return BuildResult(0, paths.output, paths.plan, files)
         return BuildResult(code, paths.output, paths.plan)
     finally:
@@ -236,17 +236,6 @@ def _staged_plan(plan: Path | None) -> Path | None:
         return None
     plan.parent.mkdir(parents=True, exist_ok=True)
     return plan.parent / f".{plan.name}.new-{secrets.token_hex(4)}"
-
-
-def _swap_in(fresh: Path, output: Path) -> None:
-    aside = None
-    if output.exists():
-        aside = output.parent / f"{output.name}.old-{secrets.token_hex(4)}"
-        os.rename(output, aside)
-    os.rename(fresh, output)
-    _fsync_dir(output.parent)
-    if aside is not None:
-        shutil.rmtree(aside, ignore_errors=True)
 
 
 def _show(path: Path, cwd: Path | None) -> str:

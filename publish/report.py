@@ -23,7 +23,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from publish import networks as registry
-from publish.atomic import _fsync_dir
+from publish.atomic import swap_folder
 from publish.clock import TimeFormatError, format_time, parse_time
 from publish.ledger import Ledger
 from publish.metrics import METRIC_NAMES
@@ -457,17 +457,10 @@ def write_report(out: Path, files: Mapping[str, bytes]) -> None:
         for name, data in files.items():
             (fresh / name).parent.mkdir(parents=True, exist_ok=True)
             (fresh / name).write_bytes(data)
-        aside = None
-        if out.exists():
-            aside = out.parent / f"{out.name}.old-{secrets.token_hex(4)}"
-            os.rename(out, aside)
-        os.rename(fresh, out)
-        _fsync_dir(out.parent)
+        swap_folder(fresh, out)
     except BaseException:
         shutil.rmtree(fresh, ignore_errors=True)
         raise
-    if aside is not None:
-        shutil.rmtree(aside, ignore_errors=True)
 
 
 def pages_count(files: Mapping[str, bytes]) -> int:
