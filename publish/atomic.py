@@ -58,14 +58,13 @@ def _durable_temp(path: Path, data: bytes, mode: int) -> Path:
     return tmp
 
 
-def write_atomic(path: Path, data: bytes, *, keep_mode: bool = True) -> None:
+def write_atomic(path: Path, data: bytes) -> None:
     """Replace `path` with `data` so that a reader (or a crash) sees the old or the new bytes,
     never a mix. Keeps the old file's permission bits."""
     path = Path(path)
     mode = 0o644
-    if keep_mode:
-        with contextlib.suppress(FileNotFoundError):
-            mode = path.stat().st_mode & 0o7777
+    with contextlib.suppress(FileNotFoundError):
+        mode = path.stat().st_mode & 0o7777
     tmp = _durable_temp(path, data, mode)
     try:
         crashpoint("atomic-before-rename")

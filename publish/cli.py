@@ -570,8 +570,8 @@ def _metrics_step(ctx: Ctx, plan: Plan, adapters: Mapping[str, Network], now: da
     sync_headers(plan, ledger, ctx.args.content, labels, dry, ctx.out, report)
     lines = [report.summary(dry_run=dry), *_files_written(ctx, report, dry, always=True)]
     changed = len(report.changed_files)
-    hard_errors = [e for e in report.errors if "rate_limited" not in e]
-    return (EXIT_FAILED if hard_errors or report.file_errors else EXIT_OK), lines, changed
+    failed = report.errors or report.file_errors   # a rate limit is retried, not a failure
+    return (EXIT_FAILED if failed else EXIT_OK), lines, changed
 
 
 def cmd_metrics(ctx: Ctx) -> int:

@@ -83,8 +83,8 @@ class MetricsReport(FileReport):
     refreshed: int = 0
     missing: int = 0
     not_due: int = 0
-    errors: list[str] = field(default_factory=list)
-    rate_limited: bool = False
+    errors: list[str] = field(default_factory=list)        # failures: exit code 1
+    rate_limited: list[str] = field(default_factory=list)  # networks asked to wait: retried
 
     def summary(self, dry_run: bool = False) -> str:
         head = "metrics (dry run)" if dry_run else "metrics"
@@ -116,8 +116,8 @@ def refresh(plan: Plan, store: LedgerStore, history_path: Path,
         try:
             result = adapter.fetch_metrics(ids)
         except NetworkError as exc:
-            report.rate_limited |= exc.kind is ErrorKind.RATE_LIMITED
-            report.errors.append(f"{network}: {exc}")
+            waits = exc.kind is ErrorKind.RATE_LIMITED
+            (report.rate_limited if waits else report.errors).append(f"{network}: {exc}")
             out.say(f"{network}: numbers not refreshed: {exc}")
             continue
         stamp = format_time(now)

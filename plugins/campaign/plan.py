@@ -89,11 +89,6 @@ def write_plan(path: str, document) -> None:
     _write_atomic(path, write)
 
 
-def write_atomic(path: str, text: str) -> None:
-    """Write `text` to `path` so readers see the old file or the new one, never a part."""
-    _write_atomic(path, lambda stream: stream.write(text))
-
-
 def _write_atomic(path: str, write) -> None:
     folder = os.path.dirname(os.path.abspath(path))
     os.makedirs(folder, exist_ok=True)

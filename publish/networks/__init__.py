@@ -62,10 +62,7 @@ class NetworkError(Exception):
 class Capabilities:
     name: str                    # plan `network` value, e.g. "x"
     label: str                   # header label, e.g. "X" → Engagement_X
-    max_length: int              # weighted length limit
     metrics_batch: int           # ids per fetch_metrics call
-    metric_names: tuple[str, ...] = ("likes", "reposts", "replies", "quotes", "bookmarks",
-                                     "impressions")
     post_url: str = "{post_id}"              # link to a post, formatted with post_id
     post_credentials: tuple[str, ...] = ()   # env vars needed to post
     read_credentials: tuple[tuple[str, ...], ...] = ()  # alternatives enough to read
@@ -118,6 +115,8 @@ class Network(Protocol):
 
     def can_post(self) -> bool: ...
 
+    def can_read(self) -> bool: ...
+
     def post(self, text: str) -> PostResult: ...
 
     def find_recent_posts(self, link: str, since: datetime | None) -> SearchResult: ...
@@ -147,7 +146,7 @@ def post_id_rule(network: str) -> Capabilities:
     for a network this publisher does not know)."""
     if known(network):
         return capabilities(network)
-    return Capabilities(name=network, label=network, max_length=0, metrics_batch=0)
+    return Capabilities(name=network, label=network, metrics_batch=0)
 
 
 def factory(name: str) -> Callable[..., Network]:

@@ -6,7 +6,7 @@ from publish.networks import Capabilities
 
 POST_CREDENTIALS = ("X_API_KEY", "X_API_SECRET", "X_ACCESS_TOKEN", "X_ACCESS_TOKEN_SECRET")
 CAPABILITIES = Capabilities(
-    name="x", label="X", max_length=280, metrics_batch=100,
+    name="x", label="X", metrics_batch=100,
     post_url="https://x.com/i/web/status/{post_id}",
     post_credentials=POST_CREDENTIALS,
     read_credentials=(("X_BEARER_TOKEN",), POST_CREDENTIALS),

@@ -11,7 +11,7 @@ from campaign.links import shared_link
 from campaign.metadata import Coupon, mentions_code, parse_campaign_meta
 from campaign.networks import weighted_length
 from campaign.offers import article_coupon, coupon_state, live_offers, offers_feed
-from campaign.plan import coupon_conflicts, dumps, plan_document, write_atomic, write_plan
+from campaign.plan import coupon_conflicts, dumps, plan_document, write_plan
 from campaign.schedule import (
     MOVED_WARNING,
     parse_absolute,
@@ -334,11 +334,11 @@ def test_plan_text_is_sorted_and_stable():
     assert text.endswith("}\n")
 
 
-def test_write_atomic_replaces_and_leaves_no_temp_file(tmp_path):
+def test_write_plan_replaces_and_leaves_no_temp_file(tmp_path):
     path = tmp_path / "state" / "plan.json"
-    write_atomic(str(path), "one\n")
-    write_atomic(str(path), "two ✓\n")
-    assert path.read_text(encoding="utf-8") == "two ✓\n"
+    write_plan(str(path), {"one": 1})
+    write_plan(str(path), {"two": "✓"})
+    assert path.read_text(encoding="utf-8") == dumps({"two": "✓"})
     assert os.listdir(path.parent) == ["plan.json"]
 
 
