@@ -25,6 +25,29 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def fresh_folder(target: Path) -> Path:
+    """A new empty folder next to `target` (`<name>.new-XXXX`, same filesystem), made with
+    os.mkdir so it gets the usual permissions (umask), unlike mkdtemp."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    while True:
+        fresh = target.parent / f"{target.name}.new-{secrets.token_hex(4)}"
+        try:
+            fresh.mkdir()
+            return fresh
+        except FileExistsError:  # pragma: no cover - 32 random bits collided
+            continue
+
+
+def recover_folder(target: Path) -> None:
+    """Undo what a swap killed halfway left next to `target`: an old folder set aside when
+    `target` is missing goes back in place; every other `.old-`/`.new-` leftover goes."""
+    old = sorted(target.parent.glob(f"{target.name}.old-*"))
+    if old and not target.exists():
+        os.rename(old.pop(), target)
+    for folder in old + sorted(target.parent.glob(f"{target.name}.new-*")):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def swap_folder(fresh: Path, target: Path) -> None:
     """Put the complete folder `fresh` in place of `target`: the old one is renamed aside
     (`<name>.old-XXXX`), the new one renamed in, then the old one removed. A reader sees the

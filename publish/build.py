@@ -25,7 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from publish.atomic import fsync_dir, swap_folder
+from publish.atomic import fresh_folder, fsync_dir, recover_folder, swap_folder
 
 # The campaign plugin's default for CAMPAIGN_PLAN_PATH (docs/settings.md), used when the
 # settings file does not set it. Relative paths are relative to the current folder.
@@ -93,7 +93,7 @@ def build(settings: Path, *, output: Path | None = None, content: Path | None = 
     _refuse_options(pelican_args)
     paths = _resolve(Path(settings), output, content, extra, env)
     _recover_leftovers(paths)
-    fresh = _fresh_folder(paths.output)
+    fresh = fresh_folder(paths.output)
     staged = _staged_plan(paths.plan)
     overrides = {**extra, **({"CAMPAIGN_PLAN_PATH": str(staged)} if staged else {})}
     command = [sys.executable, "-m", "pelican"]
@@ -204,31 +204,12 @@ def _resolve(settings: Path, output: Path | None, content: Path | None,
     return _Paths(output, plan)
 
 
-def _leftovers(output: Path, kind: str) -> list[Path]:
-    return sorted(output.parent.glob(f"{output.name}.{kind}-*"))
-
-
 def _recover_leftovers(paths: _Paths) -> None:
     """Undo what a build killed halfway left behind (see the module docstring)."""
-    old = _leftovers(paths.output, "old")
-    if old and not paths.output.exists():
-        os.rename(old.pop(), paths.output)  # killed between the two renames: put it back
-    for folder in old + _leftovers(paths.output, "new"):
-        shutil.rmtree(folder, ignore_errors=True)
+    recover_folder(paths.output)
     if paths.plan is not None:
         for staged in paths.plan.parent.glob(f".{paths.plan.name}.new-*"):
             staged.unlink(missing_ok=True)
-
-
-def _fresh_folder(output: Path) -> Path:
-    output.parent.mkdir(parents=True, exist_ok=True)
-    while True:  # os.mkdir, not mkdtemp: the folder gets the usual permissions (umask)
-        fresh = output.parent / f"{output.name}.new-{secrets.token_hex(4)}"
-        try:
-            fresh.mkdir()
-            return fresh
-        except FileExistsError:  # pragma: no cover - 32 random bits collided
-            continue
 
 
 def _staged_plan(plan: Path | None) -> Path | None:

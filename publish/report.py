@@ -12,8 +12,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import os
-import secrets
 import shutil
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -23,7 +21,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from publish import networks as registry
-from publish.atomic import swap_folder
+from publish.atomic import fresh_folder, recover_folder, swap_folder
 from publish.clock import TimeFormatError, format_time, parse_time
 from publish.ledger import Ledger
 from publish.metrics import METRIC_NAMES
@@ -428,10 +426,6 @@ def render_pages(data: ReportInput) -> dict[str, bytes]:
     return files
 
 
-def _leftovers(out: Path) -> list[Path]:
-    return sorted(p for kind in ("new", "old") for p in out.parent.glob(f"{out.name}.{kind}-*"))
-
-
 def check_out(out: Path) -> None:
     """Refuse to replace a folder that is not a report (e.g. `--out .` or `--out output`)."""
     if out.exists() and (not out.is_dir() or (any(out.iterdir())
@@ -445,14 +439,8 @@ def write_report(out: Path, files: Mapping[str, bytes]) -> None:
     new one in, old one removed): a reader sees the old report or the new one."""
     out = Path(out)
     check_out(out)
-    for old in _leftovers(out):     # a run killed halfway
-        if old.name.startswith(f"{out.name}.old-") and not out.exists():
-            os.rename(old, out)
-        else:
-            shutil.rmtree(old, ignore_errors=True)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fresh = out.parent / f"{out.name}.new-{secrets.token_hex(4)}"
-    fresh.mkdir()
+    recover_folder(out)             # a run killed halfway
+    fresh = fresh_folder(out)
     try:
         for name, data in files.items():
             (fresh / name).parent.mkdir(parents=True, exist_ok=True)
