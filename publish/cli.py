@@ -304,7 +304,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("resolve", "settle an `unknown` item by hand")
     p.add_argument("item_id", metavar="ID", help="plan item id, as shown by `status`")
     how = p.add_mutually_exclusive_group(required=True)
-    how.add_argument("--posted", metavar="POST_ID", help="the post exists: record its id")
+    how.add_argument("--posted", metavar="POST",
+                     help="the post exists: record it (its id, or its link, e.g. "
+                          "https://x.com/i/web/status/1849203000000000001)")
     how.add_argument("--not-posted", action="store_true",
                      help="the post does not exist: the next run may post it")
     for name, module in (("build", site_build), ("deploy", site_deploy)):
@@ -616,12 +618,9 @@ def cmd_resolve(ctx: Ctx) -> int:
             return (f"{item_id}: recorded as not posted; the next run posts it when due "
                     "(beyond --max-lateness only with --post-late)")
         network = (entry or {}).get("network") or item.network
-        if problem := registry.post_id_rule(network).post_id_problem(ctx.args.posted):
-            raise UsageError(f"--posted: {problem}: copy the number at the end of the "
-                             "post's URL")
-        url = registry.capabilities(network).post_url.format(post_id=ctx.args.posted)
+        post_id, url = posted_as(network, ctx.args.posted)
         base = entry or {"network": network, "source": item.source, "link": item.link}
-        ledger.put(item_id, L.mark_sent(base, post_id=ctx.args.posted, url=url, now=ctx.now,
+        ledger.put(item_id, L.mark_sent(base, post_id=post_id, url=url, now=ctx.now,
                                         how="person"))
         return f"{item_id}: recorded as sent → {url}"
 
@@ -635,6 +634,25 @@ def cmd_resolve(ctx: Ctx) -> int:
         ctx.store.save(ledger)
     ctx.out.say(message)
     return EXIT_OK
+
+
+def posted_as(network: str, posted: str) -> tuple[str, str]:
+    """`resolve --posted` → (post id, link). It takes a post id, or a post's link where the
+    network has a link form (Bluesky, X), and must be the link where only the network knows
+    it (Mastodon: instance and account are in it; its id is the last part)."""
+    rule = registry.post_id_rule(network)
+    caps = registry.capabilities(network) if registry.known(network) else None
+    if caps is not None and caps.link_problem(posted) is None:
+        post_id = caps.post_id_from_link(posted)
+        if post_id is not None:
+            return post_id, posted
+    if problem := rule.post_id_problem(posted):
+        raise UsageError(f"--posted: {problem}: copy the post's link (or its id)")
+    url = caps.url_for(posted) if caps is not None else None
+    if url is None:
+        raise UsageError(f"--posted: give the post's link on {rule.label} (its id alone "
+                         "does not say where it is)")
+    return posted, url
 
 
 def cmd_daemon(ctx: Ctx, *, scheduler=None, clock=None, wait=None, stop=None) -> int:

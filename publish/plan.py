@@ -40,6 +40,8 @@ class PlanItem:
     campaign: str | None = None
     coupon: str | None = None
     warnings: tuple[str, ...] = ()
+    description: str = ""       # the article's summary as plain text (link cards)
+    image: str | None = None    # absolute URL of the article's card image, if any
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,12 @@ def _item(raw: object, index: int) -> PlanItem:
     warnings = raw.get("warnings", [])
     if not isinstance(warnings, list) or not all(isinstance(w, str) for w in warnings):
         raise PlanError(f"{where}: 'warnings' must be a list of strings")
+    if not isinstance(raw.get("description", ""), str):
+        raise PlanError(f"{where}: 'description' must be a string")
+    image = raw.get("image")
+    if image is not None and (not isinstance(image, str)
+                              or not image.startswith(("https://", "http://"))):
+        raise PlanError(f"{where}: 'image' must be an absolute http(s) URL or null")
     for key in ("campaign", "coupon"):
         if raw.get(key) is not None and not isinstance(raw[key], str):
             raise PlanError(f"{where}: '{key}' must be a string or null")
@@ -130,6 +138,7 @@ def _item(raw: object, index: int) -> PlanItem:
         max_length=raw["max_length"], source=raw["source"], slug=raw["slug"],
         lang=raw["lang"], title=raw["title"], campaign=raw.get("campaign"),
         coupon=raw.get("coupon"), warnings=tuple(warnings),
+        description=raw.get("description", ""), image=image,
     )
 
 

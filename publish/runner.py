@@ -22,7 +22,7 @@ from publish.clock import format_age, format_duration, format_time, parse_time
 from publish.crashpoints import crashpoint
 from publish.ledger import Entry, Ledger, LedgerStore
 from publish.linkcheck import PageStatus
-from publish.networks import ErrorKind, FoundPost, Network, NetworkError
+from publish.networks import Draft, ErrorKind, FoundPost, Network, NetworkError
 from publish.output import Output
 from publish.pins import (
     MAY_BE_OUT,
@@ -39,6 +39,12 @@ CLOCK_SKEW = timedelta(minutes=10)   # tolerance between our clock and the netwo
 STOP_NETWORK = frozenset({ErrorKind.RATE_LIMITED, ErrorKind.UNAUTHORIZED,
                           ErrorKind.OUT_OF_CREDITS, ErrorKind.SERVER, ErrorKind.NETWORK,
                           ErrorKind.MALFORMED, ErrorKind.CONFIG})
+
+
+class Doubt(StrEnum):
+    """Why an attempt's outcome is unknown: the reconcile that settles it says which."""
+    INTERRUPTED = "an interrupted attempt"   # found in "posting" at the start of a run
+    DUPLICATE = "duplicate"                  # the network refused the text as posted already
 
 
 class Action(StrEnum):
@@ -135,6 +141,11 @@ class RunReport(FileReport):
         return text
 
 
+def draft(item: PlanItem) -> Draft:
+    return Draft(key=item.id, text=item.text, link=item.link, title=item.title,
+                 description=item.description, image=item.image)
+
+
 def _short(text: str, width: int = 60) -> str:
     one_line = " ".join(text.split())
     return one_line if len(one_line) <= width else one_line[: width - 1] + "…"
@@ -183,7 +194,7 @@ class _Run:
         self.report.blocked_until[network] = exc.reset_at
 
     # --- settle an attempt whose outcome is unknown ----------------------------------
-    def reconcile(self, item: PlanItem, entry: Entry, *, why: str) -> None:
+    def reconcile(self, item: PlanItem, entry: Entry, *, why: Doubt) -> None:
         adapter = self.networks.get(item.network)
         if self.options.dry_run or adapter is None:
             self.out.item("check", item.id, f"would look for the post on {item.network} ({why})")
@@ -194,11 +205,12 @@ class _Run:
             self.report.unsettled += 1
             return
         since = parse_time(entry["attempted_at"]) if entry.get("attempted_at") else None
-        search_since = None if why == "duplicate" else since
+        # A duplicate may be older than this attempt: search without a time bound.
+        search_since = None if why is Doubt.DUPLICATE else since
         try:
             found = adapter.find_recent_posts(entry.get("link", item.link),
                                               search_since - CLOCK_SKEW if search_since
-                                              else None)
+                                              else None, key=item.id)
         except NetworkError as exc:
             self.out.item("unsure", item.id, f"could not check {item.network} ({exc}); "
                           "checked again on the next run")
@@ -216,7 +228,7 @@ class _Run:
         if post is not None:
             crashpoint("after-reconcile-found")
             self.put(item.id, L.mark_sent(entry, post_id=post.post_id, url=post.url,
-                                          now=self.now, how=f"found-after-{why}"))
+                                          now=self.now, how=f"found-after-{why.value}"))
             self.out.item("sent", item.id, f"→ {post.url} (found on {item.network} "
                           f"after {why})")
             self.report.sent += 1
@@ -261,7 +273,7 @@ class _Run:
         self.put(item.id, entry)
         crashpoint("after-posting-write")
         try:
-            result = adapter.post(item.text)
+            result = adapter.post(draft(item))
         except NetworkError as exc:
             crashpoint("after-post")
             self.post_failed(item, entry, old, exc)
@@ -276,7 +288,7 @@ class _Run:
     def post_failed(self, item: PlanItem, entry: Entry, old: Entry | None,
                     exc: NetworkError) -> None:
         if exc.kind is ErrorKind.DUPLICATE:
-            self.reconcile(item, entry, why="duplicate")
+            self.reconcile(item, entry, why=Doubt.DUPLICATE)
             return
         if exc.kind is ErrorKind.RATE_LIMITED:
             self.put(item.id, old)      # certainly not posted: back to how it was
@@ -319,7 +331,7 @@ class _Run:
         # Unknown outcomes first: settle them before posting anything new.
         for item, action in work:
             if action is Action.RECONCILE:
-                self.reconcile(item, self.ledger.get(item.id), why="an interrupted attempt")
+                self.reconcile(item, self.ledger.get(item.id), why=Doubt.INTERRUPTED)
         due = [(i, a) for i, a in work if a is Action.POST]
         shared, plan_ids = shared_by_source(self.plan, self.ledger), set(self.plan.by_id())
         with self.out.progress(len(due), "posting") as bar:

@@ -1,8 +1,11 @@
 """The small interface every social network adapter implements, and the registry.
 
-An adapter posts a text, finds its own recent posts containing a link (to settle an attempt
-whose outcome is unknown), fetches public metrics (≤ `capabilities.metrics_batch` ids per
-call) and turns every failure into a `NetworkError` with a kind from `ErrorKind`.
+An adapter posts a `Draft` (its `key`, the plan item id, is stable across runs: a network
+that can make a create idempotent uses it), finds its own recent posts containing a link (to
+settle an attempt whose outcome is unknown), fetches public metrics (≤
+`capabilities.metrics_batch` ids per call, named as in `capabilities.metric_names`) and turns
+every failure into a `NetworkError` with a kind from `ErrorKind`. "Adding a network" in
+docs/publisher.md walks through writing one.
 Capabilities are plain data so the runner never asks "is this X?"; they live in a module of
 their own per network (no network library imported), so the ledger can check a post id's form
 without loading one.
@@ -63,7 +66,17 @@ class Capabilities:
     name: str                    # plan `network` value, e.g. "x"
     label: str                   # header label, e.g. "X" → Engagement_X
     metrics_batch: int           # ids per fetch_metrics call
-    post_url: str = "{post_id}"              # link to a post, formatted with post_id
+    # The numbers fetch_metrics returns, in the order of the Engagement_<Label> line.
+    metric_names: tuple[str, ...] = ("likes", "reposts", "replies")
+    # Link to a post: formatted with post_id and the named groups of post_id_pattern. Empty
+    # when only the network knows it (Mastodon: instance and account); the adapter then
+    # returns the link the network answers with.
+    post_url: str = ""
+    # Every post link (formed or answered) must match this in full before it is stored: it
+    # becomes an href on the site (the plugin holds the same pattern, networks.py).
+    link_pattern: str = r"https://[A-Za-z0-9.-]{1,253}/[A-Za-z0-9/@._~-]{1,200}"
+    # The post id in a link, from link_pattern's named groups (`resolve --posted LINK`).
+    post_id_in_link: str = "{post_id}"
     post_credentials: tuple[str, ...] = ()   # env vars needed to post
     read_credentials: tuple[tuple[str, ...], ...] = ()  # alternatives enough to read
     post_id_pattern: str = r"[^\s\x00-\x1f\x7f]{1,100}"  # what a post id looks like (regex)
@@ -80,6 +93,44 @@ class Capabilities:
             return None
         shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:39] + "…"
         return f"{shown} is not a valid post id for {self.label} ({self.post_id_form})"
+
+    def url_for(self, post_id: str) -> str | None:
+        """The link to a (valid) post id, or None when only the network knows it."""
+        if not self.post_url:
+            return None
+        match = re.fullmatch(self.post_id_pattern, post_id)
+        return self.post_url.format(post_id=post_id, **match.groupdict())
+
+    def post_id_from_link(self, url: str) -> str | None:
+        """The post id a link names: post_id_in_link formatted with link_pattern's named
+        groups (None when the link does not match or names no valid id)."""
+        match = re.fullmatch(self.link_pattern, url)
+        if not match:
+            return None
+        try:
+            post_id = self.post_id_in_link.format(**match.groupdict())
+        except KeyError:
+            return None
+        return post_id if self.valid_post_id(post_id) else None
+
+    def link_problem(self, url: object) -> str | None:
+        """None when `url` has the form of a link to a post on this network (link_pattern,
+        in full), else what is wrong (the value shown escaped, shortened)."""
+        if isinstance(url, str) and re.fullmatch(self.link_pattern, url):
+            return None
+        shown = repr(url) if len(repr(url)) <= 60 else repr(url)[:59] + "…"
+        return f"{shown} is not a link to a post on {self.label}"
+
+
+@dataclass(frozen=True)
+class Draft:
+    """One post to create: the plan item's text, and what a network may add from it."""
+    key: str                   # the plan item id: stable across runs (idempotency)
+    text: str
+    link: str                  # the article's URL, contained in `text`
+    title: str = ""            # the article, for a link card
+    description: str = ""
+    image: str | None = None   # absolute URL of the article's card image
 
 
 @dataclass(frozen=True)
@@ -117,9 +168,10 @@ class Network(Protocol):
 
     def can_read(self) -> bool: ...
 
-    def post(self, text: str) -> PostResult: ...
+    def post(self, draft: Draft) -> PostResult: ...
 
-    def find_recent_posts(self, link: str, since: datetime | None) -> SearchResult: ...
+    def find_recent_posts(self, link: str, since: datetime | None,
+                          key: str | None = None) -> SearchResult: ...
 
     def fetch_metrics(self, post_ids: Sequence[str]) -> MetricsResult: ...
 

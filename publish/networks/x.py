@@ -24,6 +24,7 @@ from pytwitter.error import PyTwitterError
 
 from publish.clock import TimeFormatError, parse_time
 from publish.networks import (
+    Draft,
     ErrorKind,
     FoundPost,
     MetricsResult,
@@ -290,7 +291,9 @@ class XNetwork:
                 self._sleep(READ_BACKOFF[attempt])
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def post(self, text: str) -> PostResult:
+    def post(self, draft: Draft) -> PostResult:
+        """X has no idempotency key: `draft.key` is unused (reconcile settles doubt)."""
+        text = draft.text
         if not self._can_post:
             raise NetworkError(ErrorKind.CONFIG, "posting needs " + ", ".join(POST_CREDENTIALS))
         answer = self._call(lambda: self._api.create_tweet(text=text, return_json=True))
@@ -314,7 +317,8 @@ class XNetwork:
             self._user_id = user_id
         return self._user_id
 
-    def find_recent_posts(self, link: str, since: datetime | None) -> SearchResult:
+    def find_recent_posts(self, link: str, since: datetime | None,
+                          key: str | None = None) -> SearchResult:
         user_id = self._own_user_id()
         found: list[FoundPost] = []
         token = None
