@@ -413,7 +413,7 @@ def _link_checker(ctx: Ctx, plan: Plan) -> linkcheck.LinkChecker | None:
     A new one per run: each page is requested once per run, and again on the next."""
     if ctx.args.no_link_check:
         return None
-    from publish.networks.x import parse_timeout
+    from publish.networks.common import parse_timeout
 
     try:
         base = linkcheck.base_from(ctx.args.link_check_base, ctx.env)

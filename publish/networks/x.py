@@ -9,8 +9,6 @@ status and headers of the last answer, because `PyTwitterError` carries neither.
 from __future__ import annotations
 
 import html
-import math
-import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -31,11 +29,12 @@ from publish.networks import (
     NetworkError,
     PostResult,
     SearchResult,
+    common,
 )
+from publish.networks.common import one_line, parse_timeout
 from publish.networks.x_capabilities import CAPABILITIES, POST_CREDENTIALS
 
 DEFAULT_BASE_URL = "https://api.x.com/2"
-DEFAULT_TIMEOUT = (5.0, 30.0)
 CREDENTIALS = (*POST_CREDENTIALS, "X_BEARER_TOKEN")
 READ_BACKOFF = (1.0, 4.0)          # seconds before the 2nd and 3rd attempt of a read
 RETRYABLE_READ = frozenset({ErrorKind.NETWORK, ErrorKind.SERVER, ErrorKind.MALFORMED})
@@ -49,22 +48,6 @@ def post_url(post_id: str) -> str:
 
 # --- pure helpers -----------------------------------------------------------------------
 
-def parse_timeout(text: str | None) -> tuple[float, float]:
-    """PUBLISH_HTTP_TIMEOUT: 'SECONDS' or 'CONNECT,READ', each a positive finite number."""
-    if not text:
-        return DEFAULT_TIMEOUT
-    try:
-        parts = [float(p) for p in text.split(",")]
-    except ValueError:
-        parts = []
-    if len(parts) == 1:
-        parts *= 2
-    if len(parts) != 2 or not all(math.isfinite(p) and p > 0 for p in parts):
-        raise ValueError(f"PUBLISH_HTTP_TIMEOUT: {text!r} is not a number of seconds "
-                         "(expected 5 or 5,30)")
-    return parts[0], parts[1]
-
-
 def base_url_problem(url: str) -> str | None:
     """None for a usable X_API_BASE_URL, else what is wrong with it."""
     parts = urlsplit(url)
@@ -76,21 +59,7 @@ def base_url_problem(url: str) -> str | None:
 
 
 def credential_problems(env: Mapping[str, str]) -> list[str]:
-    """What is wrong with the credential variables that are set, naming each variable and
-    never its value: a pasted line end or space is the usual mistake."""
-    problems = []
-    for name in CREDENTIALS:
-        value = env.get(name)
-        if not value:
-            continue
-        if value.endswith(("\n", "\r")):
-            problems.append(f"{name}: ends with a newline (pasted with the line end?)")
-        elif value != value.strip():
-            where = "starts" if value[0].isspace() else "ends"
-            problems.append(f"{name}: {where} with a space (pasted with it?)")
-        elif any(c.isspace() or not c.isprintable() for c in value):
-            problems.append(f"{name}: contains a space, line break or control character")
-    return problems
+    return common.credential_problems(env, CREDENTIALS)
 
 
 def _epoch(value: Any) -> datetime | None:
@@ -116,14 +85,8 @@ def rate_limit_reset(headers: Mapping[str, str]) -> datetime | None:
     return _epoch(lowered.get("x-rate-limit-reset"))
 
 
-# Control characters and bidi overrides: an error text from the network is printed on a
-# terminal and stored in the ledger as one line of plain text.
-_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]+")
-
-
 def _problem_text(payload: Any) -> str:
-    text = " ".join(_UNPRINTABLE.sub(" ", _payload_text(payload)).split())
-    return (text if len(text) <= 200 else text[:200] + "…") or "error without detail"
+    return one_line(_payload_text(payload))
 
 
 def _payload_text(payload: Any) -> str:

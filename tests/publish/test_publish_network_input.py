@@ -9,7 +9,8 @@ import json
 import pytest
 
 from publish.networks import post_id_rule
-from publish.networks.x import credential_problems, parse_timeout
+from publish.networks.common import parse_timeout
+from publish.networks.x import credential_problems
 from tests.publish.conftest import ANSWERING, cli_here
 
 SOCIAL1 = f"en/{ANSWERING}/social-1/x"

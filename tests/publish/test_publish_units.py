@@ -19,7 +19,8 @@ from publish.clock import (
 from publish.ledger import Ledger, dumps, loads, mark_posting, mark_sent
 from publish.metrics import aggregate, header_values, next_refresh, refresh_due
 from publish.networks import ErrorKind, FoundPost
-from publish.networks.x import classify, map_public_metrics, parse_timeout, rate_limit_reset
+from publish.networks.common import parse_timeout
+from publish.networks.x import classify, map_public_metrics, rate_limit_reset
 from publish.output import Output, plain_table, redact
 from publish.plan import PlanError, parse_plan
 from publish.runner import Action, RunOptions, decide, match_post

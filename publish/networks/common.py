@@ -1,0 +1,55 @@
+"""What every adapter needs the same way: the HTTP timeout setting, checks of credential
+variables (naming the variable, never its value) and error texts made safe to print."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+
+DEFAULT_TIMEOUT = (5.0, 30.0)
+
+
+def parse_timeout(text: str | None) -> tuple[float, float]:
+    """PUBLISH_HTTP_TIMEOUT: 'SECONDS' or 'CONNECT,READ', each a positive finite number."""
+    if not text:
+        return DEFAULT_TIMEOUT
+    try:
+        parts = [float(p) for p in text.split(",")]
+    except ValueError:
+        parts = []
+    if len(parts) == 1:
+        parts *= 2
+    if len(parts) != 2 or not all(math.isfinite(p) and p > 0 for p in parts):
+        raise ValueError(f"PUBLISH_HTTP_TIMEOUT: {text!r} is not a number of seconds "
+                         "(expected 5 or 5,30)")
+    return parts[0], parts[1]
+
+
+def credential_problems(env: Mapping[str, str], names: Iterable[str]) -> list[str]:
+    """What is wrong with the credential variables among `names` that are set, naming each
+    variable and never its value: a pasted line end or space is the usual mistake."""
+    problems = []
+    for name in names:
+        value = env.get(name)
+        if not value:
+            continue
+        if value.endswith(("\n", "\r")):
+            problems.append(f"{name}: ends with a newline (pasted with the line end?)")
+        elif value != value.strip():
+            where = "starts" if value[0].isspace() else "ends"
+            problems.append(f"{name}: {where} with a space (pasted with it?)")
+        elif any(c.isspace() or not c.isprintable() for c in value):
+            problems.append(f"{name}: contains a space, line break or control character")
+    return problems
+
+
+# Control characters and bidi overrides: an error text from the network is printed on a
+# terminal and stored in the ledger as one line of plain text.
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]+")
+
+
+def one_line(text: str, width: int = 200) -> str:
+    """A network's text as one printable line of at most `width` characters."""
+    text = " ".join(_UNPRINTABLE.sub(" ", text).split())
+    return (text if len(text) <= width else text[:width] + "…") or "error without detail"
