@@ -64,10 +64,14 @@ def test_hostile_post_id_on_reconcile_is_not_stored(project, fake_x, monkeypatch
     code, _, err = cli_here(project, monkeypatch, "resolve", SOCIAL1, "--posted", "1 2")
     assert code == 2
     assert err == ("publish: --posted: '1 2' is not a valid post id for X (1-19 digits): "
-                   "copy the number at the end of the post's URL\n")
+                   "copy the post's link (or its id)\n")
     real = next(iter(fake_x.shown_ids))
+    # The post's link works as well as its id (and is the same check).
+    link = f"https://x.com/i/web/status/{real}"
+    assert project.cli("resolve", SOCIAL1, "--posted", link, "--dry-run").code == 0
     assert project.cli("resolve", SOCIAL1, "--posted", real).code == 0
     assert project.ledger_items()[SOCIAL1]["post_id"] == real
+    assert project.ledger_items()[SOCIAL1]["url"] == link
 
 
 @pytest.mark.parametrize("value", ["abc", "0", "-1", "nan", "inf", "5,", "1,2,3", "5;30"])
