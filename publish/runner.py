@@ -142,7 +142,7 @@ class RunReport(FileReport):
 
 
 def draft(item: PlanItem) -> Draft:
-    return Draft(key=item.id, text=item.text, link=item.link, title=item.title,
+    return Draft(key=item.id, text=item.text, link=item.link, due=item.due, title=item.title,
                  description=item.description, image=item.image)
 
 

@@ -128,6 +128,7 @@ class Draft:
     key: str                   # the plan item id: stable across runs (idempotency)
     text: str
     link: str                  # the article's URL, contained in `text`
+    due: datetime | None = None  # when the plan wants it out (stable unless re-dated)
     title: str = ""            # the article, for a link card
     description: str = ""
     image: str | None = None   # absolute URL of the article's card image
