@@ -7,19 +7,19 @@ from datetime import UTC, datetime
 from .keys import display_key
 from .networks import NETWORKS, Network
 
-METRICS = ("likes", "reposts", "replies", "quotes", "bookmarks", "impressions")
 KEY_RE = re.compile(r"^engagement_([a-z0-9]+)(_as_of|_posts)?$")
 _METRIC_RE = re.compile(r"^([a-z]+) (\d+)$")
 _AS_OF_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
-_EXAMPLE = ", ".join(f"{name} 0" for name in METRICS)
 
 
-def parse_metrics(value: str) -> list[tuple[str, int]]:
+def parse_metrics(value: str, network: Network) -> list[tuple[str, int]]:
+    """The network's numbers, each named, in its order (networks.py `metrics`)."""
     parts = [part.strip() for part in value.split(",")]
     found = [_METRIC_RE.match(part) for part in parts]
     names = tuple(m.group(1) for m in found if m)
-    if not all(found) or names != METRICS:
-        raise ValueError(f"expected {_EXAMPLE!r}, got {value.strip()!r}")
+    if not all(found) or names != network.metrics:
+        example = ", ".join(f"{name} 0" for name in network.metrics)
+        raise ValueError(f"expected {example!r}, got {value.strip()!r}")
     return [(m.group(1), int(m.group(2))) for m in found]
 
 
@@ -33,21 +33,20 @@ def parse_as_of(value: str) -> datetime:
         raise ValueError(f"not a valid date-time {text!r}") from None
 
 
+@functools.cache
 def post_link_re(network: Network) -> re.Pattern:
-    """The network's post link, exactly: its post_url with post_id_pattern for the id."""
-    before, _, after = network.post_url.partition("{post_id}")
-    return re.compile(re.escape(before) + f"(?:{network.post_id_pattern})" + re.escape(after))
+    """The network's post link, exactly (matched in full): networks.py `link_pattern`."""
+    return re.compile(network.link_pattern)
 
 
 def parse_posts(value: str, network: Network) -> list[str]:
     """Comma-separated links, each exactly in the network's form: they become `href`s."""
     links = [part.strip() for part in value.split(",")]
-    form = network.post_url.format(post_id=f"<{network.post_id_form}>")
     for link in links:
         if not post_link_re(network).fullmatch(link):
             raise ValueError(
-                f"{link!r} is not a link to a post on {network.label} (expected {form}, "
-                "comma-separated)"
+                f"{link!r} is not a link to a post on {network.label} (expected "
+                f"{network.link_form}, comma-separated)"
             )
     return links
 
@@ -60,12 +59,13 @@ def parse_engagement(lines: dict[str, str]) -> tuple[dict, list[tuple[str, str]]
     for key, value in sorted(lines.items()):
         match = KEY_RE.match(key)
         if not match:
-            problems.append((display_key(key), "unknown key (expected Engagement_X, "
-                             "Engagement_X_As_Of or Engagement_X_Posts)"))
+            problems.append((display_key(key), "unknown key (expected Engagement_<Network>, "
+                             "Engagement_<Network>_As_Of or Engagement_<Network>_Posts, e.g. "
+                             "Engagement_X)"))
             continue
         network, suffix = match.group(1), match.group(2) or ""
         if network not in NETWORKS:
-            known = ", ".join(n.upper() for n in NETWORKS)
+            known = ", ".join(n.label for n in NETWORKS.values())
             key = display_key(f"engagement_{network}{suffix}")
             problems.append((key, f"unknown network (known: {known})"))
             continue
@@ -74,7 +74,7 @@ def parse_engagement(lines: dict[str, str]) -> tuple[dict, list[tuple[str, str]]
     for network, fields in sorted(per_network.items()):
         entry, ok = {"label": NETWORKS[network].label}, True
         for suffix, name, parse in (
-            ("", "metrics", parse_metrics),
+            ("", "metrics", functools.partial(parse_metrics, network=NETWORKS[network])),
             ("_as_of", "as_of", parse_as_of),
             ("_posts", "posts", functools.partial(parse_posts, network=NETWORKS[network])),
         ):

@@ -6,14 +6,13 @@ from datetime import datetime
 from .identity import identity
 from .links import shared_link
 from .metadata import CampaignMeta, mentions_code
-from .networks import NETWORKS, weighted_length
+from .networks import NETWORKS
 from .schedule import resolve_due, utc_iso
 from .settings import Config
-from .text import compose, fill, hashtags
+from .text import compose, fill, hashtags, plain_text
 
 ARTICLE_POST = "article-post"
 COUPON_ANNOUNCEMENT = "coupon-announcement"
-LENGTH_HELP = "every link counts 23, emoji, CJK and … count 2"
 
 
 @dataclass(frozen=True)
@@ -58,12 +57,13 @@ def _item(info, meta, *, kind, slot, network, due, text, link, warnings, coupon_
         "due": utc_iso(due),
         "text": text,
         "link": link,
-        "weighted_length": weighted_length(text, (link,)),
+        "weighted_length": net.length(text, (link,)),
         "max_length": net.max_length,
         "source": info.source,
         "slug": info.slug,
         "lang": info.lang,
         "title": info.title,
+        "description": plain_text(info.summary),
         "campaign": meta.campaign or info.slug,
         "coupon": coupon_code,
         "warnings": ([net.link_warning] if net.link_warning else []) + warnings,
@@ -77,11 +77,11 @@ def _link(info, meta, config, network) -> str:
 
 def _length_problem(text: str, link: str, network: str) -> str | None:
     net = NETWORKS[network]
-    length = weighted_length(text, (link,))
+    length = net.length(text, (link,))
     if length > net.max_length:
         return (
-            f"{length} weighted characters on {net.label}, the limit is {net.max_length} "
-            f"({LENGTH_HELP})"
+            f"{length} {net.length_unit} on {net.label}, the limit is {net.max_length} "
+            f"({net.length_help})"
         )
     return None
 
@@ -93,29 +93,26 @@ def _post_items(info, meta, config, problems):
         due, warnings = resolve_due(slot.at, info.date)
         for network in slot.networks:
             link = _link(info, meta, config, network)
-            if slot.text is None:
+            key, template = slot.text_for(network)
+            if template is None:
+                net = NETWORKS[network]
                 tags = hashtags(info.tags, config.max_hashtags)
-                text = compose(info.title, info.summary, tags, link, NETWORKS[network].max_length)
+                text = compose(info.title, info.summary, tags, link, net.max_length, net.length)
                 if text is None:
-                    problems.append((slot.key, "no room for a matching post; write Social"))
+                    problems.append((key, "no room for a matching post; write Social"))
                     continue
             else:
-                text = fill(slot.text, link, coupon.code if coupon else None)
+                text = fill(template, link, coupon.code if coupon else None)
                 reason = _length_problem(text, link, network)
                 if reason:
-                    problems.append((slot.key, reason))
+                    problems.append((key, reason))
                     continue
             code = None
-            if coupon and mentions_code(slot.text or text, coupon.code):
+            if coupon and mentions_code(template or text, coupon.code):
                 code = coupon.code
                 outside = _window_problem(due, coupon, config.tz)
                 if outside:
-                    problems.append(
-                        (
-                            slot.key,
-                            f"mentions coupon {coupon.code} but {outside}",
-                        )
-                    )
+                    problems.append((key, f"mentions coupon {coupon.code} but {outside}"))
                     continue
             slot_name = f"social-{slot.number}"
             items.append(
@@ -127,20 +124,25 @@ def _post_items(info, meta, config, problems):
 
 def _announcement_items(info, meta, config, problems):
     coupon = meta.coupon
-    if coupon is None or coupon.social is None:
+    if coupon is None or (coupon.social is None and not coupon.socials):
         return []
     due, warnings = resolve_due(coupon.starts, info.date)
     outside = _window_problem(due, coupon, config.tz)
     if outside:
-        problems.append(("Coupon_Social", f"the announcement {outside}"))
+        key = ("Coupon_Social" if coupon.social is not None
+               else coupon.social_for(next(iter(coupon.socials)))[0])
+        problems.append((key, f"the announcement {outside}"))
         return []
     items = []
     for network in meta.networks:
+        key, template = coupon.social_for(network)
+        if template is None:
+            continue
         link = _link(info, meta, config, network)
-        text = fill(coupon.social, link, coupon.code)
+        text = fill(template, link, coupon.code)
         reason = _length_problem(text, link, network)
         if reason:
-            problems.append(("Coupon_Social", reason))
+            problems.append((key, reason))
             continue
         items.append(
             _item(info, meta, kind=COUPON_ANNOUNCEMENT, slot="coupon", network=network, due=due,

@@ -29,6 +29,9 @@ ENGAGEMENT_PREFIX_RE = re.compile(r"^engagement[_-]")
 _OWN_NAMESPACE_RE = re.compile(r"^(social|coupon|campaign|engagement)([_-]|$)", re.IGNORECASE)
 CODE_RE = re.compile(r"^[A-Z0-9-]{3,32}$")
 SLOT_RE = re.compile(r"^social_([1-9]\d*)(_at|_networks)?$")
+# A text for one network only: Social_Bluesky, Social_2_Mastodon, Coupon_Social_X.
+NETWORK_TEXT_RE = re.compile(
+    rf"^(social(?:_([1-9]\d*))?|coupon_social)_({'|'.join(NETWORKS)})$")
 PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
 POST_PLACEHOLDERS = ("url", "code")
 OFF = "off"
@@ -41,6 +44,14 @@ class SocialSlot:
     text: str | None  # template with {url}/{code}; None: the plugin writes the post
     at: datetime | timedelta | None  # None: the article's date
     networks: tuple[str, ...]
+    # network → its own template (Social_Bluesky, Social_2_Mastodon), in place of `text`
+    texts: Mapping[str, str] = field(default_factory=dict)
+
+    def text_for(self, network: str) -> tuple[str, str | None]:
+        """(the key shown in messages, the template) for one network."""
+        if network in self.texts:
+            return f"{self.key}_{NETWORKS[network].label}", self.texts[network]
+        return self.key, self.text
 
 
 @dataclass(frozen=True)
@@ -51,6 +62,12 @@ class Coupon:
     starts: datetime | None
     expires: datetime | None
     social: str | None  # announcement template with {url}/{code}
+    socials: Mapping[str, str] = field(default_factory=dict)  # Coupon_Social_<Network>
+
+    def social_for(self, network: str) -> tuple[str, str | None]:
+        if network in self.socials:
+            return f"Coupon_Social_{NETWORKS[network].label}", self.socials[network]
+        return "Coupon_Social", self.social
 
 
 @dataclass(frozen=True)
@@ -102,6 +119,8 @@ def classify(key: str) -> str:
     """"own" (a campaign key), "engagement" (written by the publisher) or "other"."""
     if key in FIXED_KEYS or ((m := SLOT_RE.match(key)) and m.group(1) != "1"):
         return "own"
+    if (m := NETWORK_TEXT_RE.match(key)) and m.group(2) != "1":
+        return "own"
     if ENGAGEMENT_PREFIX_RE.match(key):
         return "engagement"
     return "other"
@@ -116,7 +135,11 @@ def in_own_namespace(key: str) -> bool:
 def known_keys_like(key: str) -> list[str]:
     """Campaign keys to suggest for `key`, with the numbered keys for any number (>= 2) in it."""
     numbers = [n for n in re.findall(r"\d+", key) if int(n) >= 2]
-    return FIXED_KEYS + [f"social_{n}{s}" for n in numbers for s in ("", "_at", "_networks")]
+    # A one-letter network (x) is left out: `Social_1` means `Social`, not `Social_X`.
+    per_network = [f"{base}_{network}" for network in NETWORKS if len(network) > 1
+                   for base in ("social", "coupon_social", *(f"social_{n}" for n in numbers))]
+    return (FIXED_KEYS + per_network
+            + [f"social_{n}{s}" for n in numbers for s in ("", "_at", "_networks")])
 
 
 def _split_keys(meta: Mapping) -> tuple[dict, dict]:
@@ -186,8 +209,40 @@ def _parse_slots(own: dict, tz: ZoneInfo, networks: tuple, problems: list,
                 problems.append((name, reason))
                 continue
             text = text.strip()
-        slots.append(SocialSlot(n, name, text, at, slot_networks))
+        per_network = _network_texts(own, base, name, slot_networks, problems)
+        if off and n == 1:
+            for network in per_network:
+                problems.append((f"{name}_{NETWORKS[network].label}",
+                                 "set, but Social is off (the article is not shared)"))
+        slots.append(SocialSlot(n, name, text, at, slot_networks, per_network))
+    for key in own:
+        m = NETWORK_TEXT_RE.match(key)
+        if m and m.group(2) and int(m.group(2)) not in {s.number for s in slots}:
+            base = display_key(f"social_{m.group(2)}")
+            problems.append((display_key(key), f"set without {base}"))
     return (() if off else tuple(slots)), off
+
+
+def _network_texts(own: dict, base: str, name: str, networks: tuple[str, ...],
+                   problems: list) -> dict[str, str]:
+    """The slot's (or announcement's) texts for one network only: `<base>_<network>`."""
+    texts = {}
+    for network in NETWORKS:
+        key = f"{base}_{network}"
+        if key not in own:
+            continue
+        shown = display_key(key)
+        if network not in networks:
+            listed = ", ".join(networks) or "none"
+            problems.append((shown, f"{network} is not among the networks of {name} "
+                                    f"({listed}): add it to Social_Networks or remove this key"))
+            continue
+        reason = check_template(own[key])
+        if reason:
+            problems.append((shown, reason))
+            continue
+        texts[network] = own[key].strip()
+    return texts
 
 
 def _parse_date(own, key, tz, problems) -> datetime | None:
@@ -210,7 +265,8 @@ def _optional_text(own, key, problems) -> str | None:
     return text
 
 
-def _parse_coupon(own: dict, tz: ZoneInfo, problems: list) -> Coupon | None:
+def _parse_coupon(own: dict, tz: ZoneInfo, networks: tuple[str, ...],
+                  problems: list) -> Coupon | None:
     if "coupon" not in own:
         for key in sorted(k for k in own if k.startswith("coupon_")):
             problems.append((display_key(key), "set without Coupon"))
@@ -236,9 +292,11 @@ def _parse_coupon(own: dict, tz: ZoneInfo, problems: list) -> Coupon | None:
         reason = check_template(social)
         if reason:
             problems.append(("Coupon_Social", reason))
+    socials = _network_texts(own, "coupon_social", "the coupon announcement", networks,
+                             problems)
     if len(problems) > before:
         return None
-    return Coupon(code, offer, terms, starts, expires, social)
+    return Coupon(code, offer, terms, starts, expires, social, socials)
 
 
 def parse_campaign_meta(
@@ -250,11 +308,13 @@ def parse_campaign_meta(
     own, engagement_lines = _split_keys(meta)
     networks = _parse_slot_networks(own, "social_networks", enabled, problems)
     slots, off = _parse_slots(own, tz, networks, problems, article_date)
-    coupon = _parse_coupon(own, tz, problems)
+    coupon = _parse_coupon(own, tz, networks, problems)
     if "coupon" not in own:
         for slot in slots:
-            if slot.text and "{code}" in slot.text:
-                problems.append((slot.key, "{code} needs a Coupon"))
+            for network in slot.networks:
+                key, text = slot.text_for(network)
+                if text and "{code}" in text and (key, "{code} needs a Coupon") not in problems:
+                    problems.append((key, "{code} needs a Coupon"))
     campaign = None
     if "campaign" in own:
         campaign = own["campaign"].strip()

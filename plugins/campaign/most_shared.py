@@ -8,7 +8,7 @@ number of posts.
 import heapq
 
 # What counts as sharing: what people did with the posts. Impressions are views, not acts.
-INTERACTIONS = ("likes", "reposts", "replies", "quotes", "bookmarks")
+INTERACTIONS = ("likes", "reposts", "replies", "quotes", "bookmarks", "favourites", "boosts")
 
 
 def interactions(engagement: dict) -> int:

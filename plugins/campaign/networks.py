@@ -1,11 +1,19 @@
-"""The social networks the plugin knows: label, length limit, how text is weighed."""
+"""The social networks the plugin knows: label, length limit, how text is weighed, the
+numbers the publisher writes back and the form of a link to a post.
+
+The publisher declares the same facts for itself (publish/networks/*_capabilities.py):
+tests/publish/test_publish_units.py ties the two.
+"""
 
 import functools
 import importlib
 import sys
 import types
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+import regex
 
 
 def _import_twitter_text():
@@ -51,32 +59,6 @@ _twitter_text.extract_emojis_with_indices = _extract_emojis_when_possible
 _LINK_STAND_IN = "https://t.co/campaign0"
 
 
-@dataclass(frozen=True)
-class Network:
-    key: str
-    label: str
-    max_length: int
-    link_warning: str | None
-    # The only form a post's link may take (Engagement_<Network>_Posts): the publisher's
-    # post_url, with {post_id} matching post_id_pattern (a regular expression) in full.
-    post_url: str
-    post_id_pattern: str
-    post_id_form: str  # post_id_pattern in words, for messages
-
-
-NETWORKS = {
-    "x": Network(
-        key="x",
-        label="X",
-        max_length=280,
-        link_warning="contains a link: X charges more for posts with a link (as of 2026)",
-        post_url="https://x.com/i/web/status/{post_id}",  # publish/networks/x.py post_url
-        post_id_pattern="[0-9]{1,19}",  # X ids are 64-bit integers
-        post_id_form="1 to 19 digits",
-    ),
-}
-
-
 @functools.lru_cache(maxsize=8192)  # each text is checked, then measured again for the plan
 def weighted_length(text: str, links: tuple[str, ...] = ()) -> int:
     """X's weighted length (URLs 23, emoji/CJK/"…" 2). Our own `links` always count as a
@@ -84,3 +66,103 @@ def weighted_length(text: str, links: tuple[str, ...] = ()) -> int:
     for link in links:
         text = text.replace(link, _LINK_STAND_IN)
     return parse_tweet(text).weightedLength
+
+
+# --- Mastodon and Bluesky: what a reader sees is what counts (grapheme clusters) ----------
+
+_GRAPHEME = regex.compile(r"\X")
+MASTODON_LINK_LENGTH = 23
+# Mastodon counts `@user@domain` as `@user` (the domain is not shown in full).
+_REMOTE_MENTION = regex.compile(r"(?<![\w/@])(@[A-Za-z0-9_]+)@[A-Za-z0-9.-]+[A-Za-z0-9]")
+
+
+@functools.lru_cache(maxsize=8192)
+def graphemes(text: str) -> int:
+    """Characters as a reader sees them: "é" written as e + accent is 1, "👍🏽" is 1."""
+    return sum(1 for _ in _GRAPHEME.finditer(text))
+
+
+@functools.lru_cache(maxsize=8192)
+def mastodon_length(text: str, links: tuple[str, ...] = ()) -> int:
+    """Mastodon's count (StatusLengthValidator): every URL with a scheme counts 23, whatever
+    its length (found as Mastodon finds them, with twitter-text's extractor, and our own
+    `links` always), a remote mention counts without its domain, the rest in graphemes."""
+    for link in links:
+        text = text.replace(link, "x" * MASTODON_LINK_LENGTH)
+    pieces, end = [], 0
+    for found in _extract_urls(text, False):
+        start, stop = found["indices"]
+        pieces += [text[end:start], "x" * MASTODON_LINK_LENGTH]
+        end = stop
+    text = "".join(pieces) + text[end:]
+    return graphemes(_REMOTE_MENTION.sub(r"\1", text))
+
+
+def bluesky_length(text: str, links: tuple[str, ...] = ()) -> int:
+    """Bluesky's count: graphemes of the text as posted, links in full."""
+    return graphemes(text)
+
+
+def _extract_urls(text: str, without_protocol: bool) -> list[dict]:
+    from twitter_text.extract_urls import extract_urls_with_indices
+
+    return extract_urls_with_indices(text, without_protocol)
+
+
+@dataclass(frozen=True)
+class Network:
+    key: str           # Social_Networks value and the plan's `network`
+    label: str         # Engagement_<Label> and what messages say
+    max_length: int
+    length: Callable[..., int]   # (text, links) → the network's count
+    length_unit: str   # what it counts, for messages: "weighted characters"
+    length_help: str   # how the network counts, for messages
+    link_warning: str | None
+    metrics: tuple[str, ...]     # the Engagement_<Label> line's numbers, in order
+    # The only form a post's link may take (Engagement_<Label>_Posts): it becomes an href.
+    # The same pattern as the publisher's capabilities link_pattern.
+    link_pattern: str
+    link_form: str     # link_pattern in words, for messages
+
+
+NETWORKS = {
+    "x": Network(
+        key="x",
+        label="X",
+        max_length=280,
+        length=weighted_length,
+        length_unit="weighted characters",
+        length_help="every link counts 23, emoji, CJK and … count 2",
+        link_warning="contains a link: X charges more for posts with a link (as of 2026)",
+        metrics=("likes", "reposts", "replies", "quotes", "bookmarks", "impressions"),
+        link_pattern=r"https://x\.com/i/web/status/(?P<post_id>[0-9]{1,19})",
+        link_form="https://x.com/i/web/status/<1 to 19 digits>",
+    ),
+    "mastodon": Network(
+        key="mastodon",
+        label="Mastodon",
+        max_length=500,
+        length=mastodon_length,
+        length_unit="characters",
+        length_help="as a reader sees them; every link counts 23",
+        link_warning=None,
+        metrics=("favourites", "boosts", "replies"),
+        link_pattern=(r"(?:https://[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?"
+                      r"|http://(?:127\.0\.0\.1|localhost))(?::[0-9]{1,5})?"
+                      r"/@(?P<username>[A-Za-z0-9_]{1,30})/(?P<post_id>[0-9]{1,20})"),
+        link_form="https://<server>/@<account>/<1 to 20 digits>",
+    ),
+    "bluesky": Network(
+        key="bluesky",
+        label="Bluesky",
+        max_length=300,
+        length=bluesky_length,
+        length_unit="characters",
+        length_help="as a reader sees them; links count in full",
+        link_warning=None,
+        metrics=("likes", "reposts", "replies", "quotes"),
+        link_pattern=(r"https://bsky\.app/profile/(?P<did>did:(?:plc:[a-z2-7]{24}"
+                      r"|web:[A-Za-z0-9.-]{1,253}))/post/(?P<rkey>[2-7a-j][2-7a-z]{12})"),
+        link_form="https://bsky.app/profile/<did>/post/<record key>",
+    ),
+}

@@ -109,18 +109,20 @@ def _hashtag_counts(lead: int, tag_lengths: list[int], max_length: int) -> list[
     return [estimate, *range(len(tag_lengths), -1, -1)]
 
 
-def compose(title: str, summary: str, tags: list[str], link: str, max_length: int) -> str | None:
-    """A matching post: "<title>: <summary> <link> #Tag …", fitted to `max_length` by
-    dropping hashtags from the end, then shortening the summary at a word boundary, then
-    the title. Never cuts a word or a hashtag. None if even one word of title will not fit.
-    The title is plain text (shown as written); the summary is HTML (Pelican's)."""
+def compose(title: str, summary: str, tags: list[str], link: str, max_length: int,
+            measure=weighted_length) -> str | None:
+    """A matching post: "<title>: <summary> <link> #Tag …", fitted to `max_length` (as
+    `measure(text, links)` counts: the network's length) by dropping hashtags from the end,
+    then shortening the summary at a word boundary, then the title. Never cuts a word or a
+    hashtag. None if even one word of title will not fit. The title is plain text (shown as
+    written); the summary is HTML (Pelican's)."""
     title, summary = one_line(title), plain_text(summary)
 
     def length(text: str) -> int:
-        return weighted_length(text, (link,))
+        return measure(text, (link,))
 
     full = _join(title, summary)
-    tag_lengths = [weighted_length(tag) for tag in tags]  # shared by every post: cached
+    tag_lengths = [measure(tag) for tag in tags]  # shared by every post: cached
     for count in _hashtag_counts(length(_assemble(full, link, [])), tag_lengths, max_length):
         text = _assemble(full, link, tags[:count])
         if length(text) <= max_length:

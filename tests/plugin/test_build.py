@@ -133,8 +133,10 @@ BAD = [
      ["Social_At: not a date-time 'tomorrow morning': expected YYYY-MM-DD HH:MM in the site "
       "time zone, or with an offset (2026-11-20T09:00+01:00), or +30m, +2h, +3d or +1w after "
       "the article's date"]),
-    ("Social_Networks: x, mastodon\n",
-     ["Social_Networks: unknown network 'mastodon' (known: x)"]),
+    ("Social_Networks: x, myspace\n",
+     ["Social_Networks: unknown network 'myspace' (known: x, mastodon, bluesky)"]),
+    ("Social_Networks: x, mastodon\n",     # known, but this site posts to X only
+     ["Social_Networks: network 'mastodon' is not enabled in CAMPAIGN_NETWORKS"]),
     ("Social_3: Later {url}\n",
      ["Social_3: Social_2 is missing (number the posts 2, 3, … without gaps)"]),
     ("Social_2_At: +1d\n", ["Social_2_At: set without Social_2"]),
@@ -227,7 +229,7 @@ def test_drafts_are_checked_too(tmp_path):
      ({"CAMPAIGN_SITE_URL": None, "SITEURL": ""},
       "CAMPAIGN_SITE_URL (unset, so SITEURL): must be an absolute http(s) URL, got ''"),
      ({"CAMPAIGN_NETWORKS": ["x", "myspace"]},
-      "CAMPAIGN_NETWORKS: must be a non-empty list of known networks (x)"),
+      "CAMPAIGN_NETWORKS: must be a non-empty list of known networks (x, mastodon, bluesky)"),
      ({"CAMPAIGN_NOW": "soon"}, "CAMPAIGN_NOW: must be an ISO 8601 date-time string or None"),
      ({"CAMPAIGN_FUTURE_POSTS": "later"},
       "CAMPAIGN_FUTURE_POSTS: must be \"show\" or \"hide\", got 'later'"),

@@ -52,8 +52,39 @@ def test_any_other_post_link_is_refused(link):
 
 
 def test_the_form_is_the_networks_data():
-    assert X.post_url == "https://x.com/i/web/status/{post_id}"
-    assert re.fullmatch(X.post_id_pattern, "1" * 19) and not re.fullmatch(X.post_id_pattern, "")
+    assert X.link_form == "https://x.com/i/web/status/<1 to 19 digits>"
+    assert re.fullmatch(X.link_pattern, "https://x.com/i/web/status/" + "1" * 19)
+    assert not re.fullmatch(X.link_pattern, "https://x.com/i/web/status/")
+
+
+MASTODON, BLUESKY = NETWORKS["mastodon"], NETWORKS["bluesky"]
+BSKY_DID = "did:plc:" + "a2" * 12
+
+
+@pytest.mark.parametrize(("network", "link"), [
+    (MASTODON, "https://mastodon.example/@listeningbrands/113456789012345678"),
+    (MASTODON, "https://social.example.is:8443/@brand_is/1"),
+    (MASTODON, "http://127.0.0.1:50123/@brand/42"),     # the loopback fake, in tests
+    (BLUESKY, f"https://bsky.app/profile/{BSKY_DID}/post/3lbd2k7abcdef"),
+    (BLUESKY, "https://bsky.app/profile/did:web:brand.example/post/3lbd2k7abcdef"),
+])
+def test_mastodon_and_bluesky_post_links_in_their_forms(network, link):
+    assert parse_posts(link, network) == [link]
+
+
+@pytest.mark.parametrize(("network", "link"), [
+    (MASTODON, "http://mastodon.example/@brand/1"),      # http only for loopback
+    (MASTODON, "https://mastodon.example/@brand/1\"onmouseover=\"x"),
+    (MASTODON, "javascript:alert(1)//https://m.example/@a/1"),
+    (MASTODON, "https://mastodon.example/@brand/1/../../x"),
+    (MASTODON, "https://-bad.example/@brand/1"),
+    (BLUESKY, f"https://bsky.app/profile/{BSKY_DID}/post/3lbd2k7abcdef?x=1"),
+    (BLUESKY, "https://bsky.app/profile/alice.bsky.social/post/3lbd2k7abcdef"),
+    (BLUESKY, f"https://bsky.app.evil.example/profile/{BSKY_DID}/post/3lbd2k7abcdef"),
+])
+def test_other_mastodon_and_bluesky_links_are_refused(network, link):
+    with pytest.raises(ValueError, match=f"is not a link to a post on {network.label}"):
+        parse_posts(link, network)
 
 
 def test_a_refused_link_is_reported_with_its_key():

@@ -271,7 +271,7 @@ def test_engagement_lines():
                        "bookmarks 2, impressions 1")
     assert parse_engagement(wrong_order)[1][0][0] == "Engagement_X"
     assert parse_engagement({"engagement_myspace": "likes 1"})[1] == [
-        ("Engagement_Myspace", "unknown network (known: X)")
+        ("Engagement_Myspace", "unknown network (known: X, Mastodon, Bluesky)")
     ]
 
 

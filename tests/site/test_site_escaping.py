@@ -329,6 +329,11 @@ def test_share_links_carry_the_title_urlencoded(build):
         (x,) = [link for link in links if link.startswith("https://x.com/intent/tweet?")]
         query = parse_qs(urlsplit(x).query)
         assert query == {"text": [entry.title], "url": [f"{PRODUCTION_URL}/{entry.url}"]}
+        for compose in ("https://s2f.kytta.dev/?", "https://bsky.app/intent/compose?"):
+            (share,) = [link for link in links if link.startswith(compose)]
+            assert parse_qs(urlsplit(share).query) == {
+                "text": [f"{entry.title} {PRODUCTION_URL}/{entry.url}"]}, share
+            assert re.fullmatch(r"[A-Za-z0-9%._~/:?=&+-]*", share), share
         (mail,) = [link for link in links if link.startswith("mailto:")]
         assert parse_qs(urlsplit(mail).query)["subject"] == [entry.title], entry.source
         assert re.fullmatch(r"[A-Za-z0-9%._~/:?=&+-]*", x), x  # nothing left unencoded

@@ -209,6 +209,8 @@ def test_article_shows_date_author_tags_reading_time_and_share_links(prod_site, 
     link = f"{PRODUCTION_URL}/{post.url}".replace("://", "%3A//")
     for share in (
         "https://x.com/intent/tweet?",
+        "https://s2f.kytta.dev/?text=",
+        "https://bsky.app/intent/compose?text=",
         "https://www.linkedin.com/sharing/",
         "https://www.facebook.com/sharer/",
         "mailto:?subject=",

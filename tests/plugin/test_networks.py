@@ -1,0 +1,128 @@
+"""Mastodon and Bluesky in the plugin: their length rules, per-network texts, the plan items
+for an article on three networks, and their Engagement lines."""
+
+import json
+
+import pytest
+from campaign.campaign import CampaignBuildFailed
+from campaign.engagement import parse_engagement
+from campaign.networks import NETWORKS, bluesky_length, graphemes, mastodon_length
+
+from tests.plugin.conftest import run_build, write_posts
+
+THREE = ["x", "mastodon", "bluesky"]
+HEAD = "Title: Listening on three networks\nDate: 2026-11-20 09:00\n"
+LINK = "https://blog.listening-brands.example/2026/listening-on-three-networks/"
+
+
+def test_graphemes_count_what_a_reader_sees():
+    assert graphemes("Þjónusta") == 8
+    assert graphemes("e\u0301") == 1            # e + combining accent
+    assert graphemes("👍🏽") == 1                  # emoji + skin tone
+    assert graphemes("👨‍👩‍👧") == 1                  # a family: one ZWJ sequence
+    assert graphemes("🇮🇸") == 1                   # a flag: two regional indicators
+
+
+def test_mastodon_counts_a_link_23_and_a_remote_mention_without_its_server():
+    long_link = "https://blog.listening-brands.example/" + "a" * 200
+    assert mastodon_length(f"Read {long_link}", (long_link,)) == 5 + 23
+    # Found without being ours too (as Mastodon finds it), but only with a scheme.
+    assert mastodon_length("see https://example.com/a-long-path-here ok") == 4 + 23 + 3
+    assert mastodon_length("see example.com ok") == len("see example.com ok")
+    assert mastodon_length("thanks @anna@social.example.is!") == len("thanks @anna!")
+    assert mastodon_length("Takk 👍🏽") == 6
+
+
+def test_bluesky_counts_links_in_full():
+    text = f"Hlustum á viðskiptavini {LINK}"
+    assert bluesky_length(text, (LINK,)) == graphemes(text) == 24 + len(LINK)
+
+
+def test_engagement_lines_of_each_network_in_its_own_names():
+    did = "did:plc:" + "a2" * 12
+    lines = {
+        "engagement_mastodon": "favourites 8, boosts 2, replies 1",
+        "engagement_mastodon_as_of": "2026-11-22T15:00:00Z",
+        "engagement_mastodon_posts": "https://mastodon.example/@listeningbrands/113456789012345678",
+        "engagement_bluesky": "likes 5, reposts 1, replies 0, quotes 2",
+        "engagement_bluesky_as_of": "2026-11-22T15:00:00Z",
+        "engagement_bluesky_posts": f"https://bsky.app/profile/{did}/post/3lbd2k7abcdef",
+    }
+    engagement, problems = parse_engagement(lines)
+    assert problems == []
+    assert engagement["mastodon"]["label"] == "Mastodon"
+    assert engagement["mastodon"]["metrics"] == [("favourites", 8), ("boosts", 2), ("replies", 1)]
+    assert engagement["bluesky"]["metrics"][-1] == ("quotes", 2)
+    # X's names on Mastodon are refused, naming the key and Mastodon's own names.
+    wrong = dict(lines, engagement_mastodon="likes 8, reposts 2, replies 1")
+    assert parse_engagement(wrong)[1] == [(
+        "Engagement_Mastodon",
+        "expected 'favourites 0, boosts 0, replies 0', got 'likes 8, reposts 2, replies 1'")]
+
+
+def build_plan(tmp_path, header: str, **overrides) -> dict:
+    content = write_posts(tmp_path / "content", {"three.md": HEAD + header + "\nBody.\n"})
+    plan = run_build(content, tmp_path, CAMPAIGN_NETWORKS=THREE, **overrides)
+    return {item["id"]: item for item in json.loads(plan.read_text(encoding="utf-8"))["items"]}
+
+
+def test_an_article_on_three_networks_gets_one_item_each_with_its_own_text(tmp_path):
+    items = build_plan(tmp_path, (
+        "Social_Networks: x, mastodon, bluesky\n"
+        "Social: We answer every mention within an hour, and this is what it taught us: {url}\n"
+        "Social_Bluesky: Every mention answered within the hour 👍🏽 {url}\n"
+        "Summary: What answering fast taught us.\n"))
+    base = "en/listening-on-three-networks/social-1"
+    assert sorted(items) == [f"{base}/bluesky", f"{base}/mastodon", f"{base}/x"]
+    x, mastodon, bluesky = (items[f"{base}/{n}"] for n in ("x", "mastodon", "bluesky"))
+    assert x["text"].startswith("We answer every mention") and x["max_length"] == 280
+    assert mastodon["text"].startswith("We answer every mention")
+    assert mastodon["max_length"] == 500
+    assert mastodon["weighted_length"] == mastodon_length(mastodon["text"], (mastodon["link"],))
+    assert bluesky["text"] == f"Every mention answered within the hour 👍🏽 {bluesky['link']}"
+    assert bluesky["weighted_length"] == 41 + len(bluesky["link"]) and bluesky["max_length"] == 300
+    assert "utm_source=bluesky" in bluesky["link"] and "utm_source=mastodon" in mastodon["link"]
+    assert bluesky["description"] == "What answering fast taught us."
+    assert x["warnings"] and not bluesky["warnings"] and not mastodon["warnings"]
+
+
+def test_a_matching_post_is_fitted_to_each_networks_limit(tmp_path):
+    summary = " ".join(["Listening"] * 80)
+    items = build_plan(tmp_path, f"Social_Networks: x, bluesky\nSummary: {summary}\n")
+    for network in ("x", "bluesky"):
+        item = items[f"en/listening-on-three-networks/social-1/{network}"]
+        assert item["weighted_length"] <= item["max_length"] == NETWORKS[network].max_length
+        assert item["text"].endswith(item["link"]) and "…" in item["text"]
+
+
+def test_per_network_mistakes_are_reported_with_their_keys(tmp_path):
+    too_long = "Ó" * 301
+    content = write_posts(tmp_path / "content", {"three.md": HEAD + (
+        "Social_Networks: x, bluesky\n"
+        "Social: Fine for X {url}\n"
+        f"Social_Bluesky: {too_long}\n"
+        "Social_Mastodon: Mastodon is not among the networks {url}\n"
+        "Social_3_X: no Social_3\n"
+        "Coupon_Social_Bluesky: {code} {url}\n"
+        "\nBody.\n")})
+    with pytest.raises(CampaignBuildFailed) as failure:
+        run_build(content, tmp_path, CAMPAIGN_NETWORKS=THREE)
+    link = LINK + ("?utm_source=bluesky&utm_medium=social"
+                   "&utm_campaign=listening-on-three-networks")
+    assert failure.value.problems == [
+        "posts/three.md: Social_Mastodon: mastodon is not among the networks of Social (x, "
+        "bluesky): add it to Social_Networks or remove this key",
+        "posts/three.md: Social_3_X: set without Social_3",
+        "posts/three.md: Coupon_Social_Bluesky: set without Coupon",
+        f"posts/three.md: Social_Bluesky: {301 + 1 + len(link)} characters on Bluesky, the "
+        "limit is 300 (as a reader sees them; links count in full)",
+    ]
+
+
+def test_a_misspelt_network_key_gets_a_suggestion(tmp_path):
+    content = write_posts(tmp_path / "content", {"three.md": HEAD + (
+        "Social_Networks: x, bluesky\nSocial_Blusky: Hi {url}\n\nBody.\n")})
+    with pytest.raises(CampaignBuildFailed) as failure:
+        run_build(content, tmp_path, CAMPAIGN_NETWORKS=THREE)
+    assert failure.value.problems == [
+        "posts/three.md: Social_Blusky: unknown key (did you mean Social_Bluesky?)"]
