@@ -42,9 +42,9 @@ with open(sys.argv[2], "w", encoding="utf-8") as answer:
 # Credentials: redacted from every message (cli) and, with every other X_*/AWS_* variable
 # and a push URL that may carry a token, kept out of the build's environment (build_env).
 SECRET_VARS = ("X_API_KEY", "X_API_SECRET", "X_ACCESS_TOKEN", "X_ACCESS_TOKEN_SECRET",
-               "X_BEARER_TOKEN", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
-               "AWS_SESSION_TOKEN")
-KEPT_FROM_BUILD_PREFIXES = ("X_", "AWS_")
+               "X_BEARER_TOKEN", "MASTODON_ACCESS_TOKEN", "BLUESKY_APP_PASSWORD",
+               "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
+KEPT_FROM_BUILD_PREFIXES = ("X_", "MASTODON_", "BLUESKY_", "AWS_")
 KEPT_FROM_BUILD = (*SECRET_VARS, "DEPLOY_GITHUB_REMOTE")
 # Pelican options that would defeat the swap (its own output, settings, overrides, loops).
 REFUSED_OPTIONS = {
@@ -124,9 +124,9 @@ def build(settings: Path, *, output: Path | None = None, content: Path | None = 
 
 def build_env(env: Mapping[str, str]) -> dict[str, str]:
     """`env` without what the build has no business seeing: the posting and deploy
-    credentials (SECRET_VARS, any X_* or AWS_* variable) and DEPLOY_GITHUB_REMOTE (a URL
-    that may hold a token). A settings file or plugin could otherwise print or write them
-    into the site."""
+    credentials (SECRET_VARS, any X_*, MASTODON_*, BLUESKY_* or AWS_* variable) and
+    DEPLOY_GITHUB_REMOTE (a URL that may hold a token). A settings file or plugin could
+    otherwise print or write them into the site."""
     return {key: value for key, value in env.items()
             if key not in KEPT_FROM_BUILD and not key.startswith(KEPT_FROM_BUILD_PREFIXES)}
 

@@ -390,9 +390,11 @@ def _credentials_required(ctx: Ctx) -> bool:
 
 def _no_credentials_banner(ctx: Ctx, adapters: Mapping[str, Network], what: str, *,
                            required_by: str | None = None) -> bool:
-    """True (after a loud banner) when a network of the plan cannot post: a dry run. When
-    credentials are required (`required_by`, --require-credentials or CI=true) and this is
-    no --dry-run: one line naming the variables, exit 2."""
+    """A loud banner for each network of the plan that cannot post: a dry run for that
+    network alone (the runner says what it would post there). True when no network can
+    post: the whole run is then a dry run. When credentials are required (`required_by`,
+    --require-credentials or CI=true) and this is no --dry-run: one line naming the
+    variables, exit 2."""
     missing = [n for n, a in adapters.items() if not a.can_post()]
     if not missing:
         return False
@@ -404,8 +406,11 @@ def _no_credentials_banner(ctx: Ctx, adapters: Mapping[str, Network], what: str,
     if required_by and not ctx.args.dry_run:
         raise UsageError(f"no posting credentials for {names}: set {needed} (required "
                          f"{required_by}; --dry-run runs without them)")
+    everything = len(missing) == len(adapters)
+    if not everything:
+        what = f"for {names} alone: nothing is posted there; the other networks post"
     ctx.out.banner(f"NO POSTING CREDENTIALS FOR {names} ({needed}): DRY RUN - {what}")
-    return True
+    return everything
 
 
 def _link_checker(ctx: Ctx, plan: Plan) -> linkcheck.LinkChecker | None:
@@ -561,15 +566,16 @@ def _metrics_once(ctx: Ctx, plan: Plan, adapters: Mapping[str, Network], now: da
 def _metrics_step(ctx: Ctx, plan: Plan, adapters: Mapping[str, Network], now: datetime,
                   dry: bool) -> tuple[int, list[str], int]:
     """One metrics refresh and header sync: (exit code, summary lines, files changed)."""
-    from publish.metrics import MetricsReport, refresh, sync_headers
+    from publish.metrics import MetricsReport, RefreshOptions, refresh, sync_headers
 
-    cadence = parse_cadence(ctx.args.cadence)
+    options = RefreshOptions(cadence=parse_cadence(ctx.args.cadence), history=ctx.args.history,
+                             refresh_all=ctx.args.refresh_all, dry_run=dry)
     readers = {n: a for n, a in adapters.items() if a.can_read()}
     report = MetricsReport()
-    ledger = refresh(plan, ctx.store, ctx.args.history, readers, now, cadence,
-                     ctx.args.refresh_all, dry, ctx.out, report)
-    labels = {n: registry.capabilities(n).label for n in adapters}
-    sync_headers(plan, ledger, ctx.args.content, labels, dry, ctx.out, report)
+    ledger = refresh(plan, ctx.store, readers, now=now, options=options, out=ctx.out,
+                     report=report)
+    networks = {n: registry.capabilities(n) for n in adapters}
+    sync_headers(plan, ledger, ctx.args.content, networks, dry, ctx.out, report)
     lines = [report.summary(dry_run=dry), *_files_written(ctx, report, dry, always=True)]
     changed = len(report.changed_files)
     failed = report.errors or report.file_errors   # a rate limit is retried, not a failure

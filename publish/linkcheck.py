@@ -7,14 +7,18 @@ seam (requests); `LinkChecker` asks once per distinct page per run.
 
 Live: a 2xx answer, following redirects only within the same site. Anything else is not
 live: 404, 410, 5xx, any other status, a redirect to another site, no answer, a timeout.
+A live page's share image (`twitter:image` / `og:image`, as publish.previews reads it) is
+kept: a network that shows a link card (Bluesky) uses the image the live page names.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import urljoin, urlsplit, urlunsplit
+
+from publish.previews import card_fields, meta_tags
 
 BASE_ENV = "PUBLISH_LINK_CHECK_BASE"
 MAX_REDIRECTS = 5
@@ -26,11 +30,15 @@ class LinkError(Exception):
     """No HTTP answer: unreachable, refused, timed out."""
 
 
+MAX_PAGE_BYTES = 512 * 1024   # read of a live page, for its <meta> tags in the <head>
+
+
 @dataclass(frozen=True)
 class Answer:
     status: int
     reason: str = ""
     location: str | None = None
+    head: str = ""    # the start of a 2xx HTML body (≤ MAX_PAGE_BYTES), for its meta tags
 
 
 @dataclass(frozen=True)
@@ -38,6 +46,15 @@ class PageStatus:
     url: str        # the page requested first
     live: bool
     reason: str     # for people and the ledger: "http://…/2026/slug/ answered 404 Not Found"
+    image: str | None = None   # a live page's share image (absolute http(s) URL)
+
+
+def share_image(head: str, page: str) -> str | None:
+    """The page's share image as previews reads it (twitter:image, else og:image), made
+    absolute against the page's URL; None when it has none or it is not http(s)."""
+    image = card_fields(meta_tags(head))["image"].strip()
+    url = urljoin(page, image) if image else ""
+    return url if urlsplit(url).scheme in ("http", "https") and urlsplit(url).netloc else None
 
 
 Fetch = Callable[[str], Answer]
@@ -96,7 +113,8 @@ def check_page(url: str, fetch: Fetch, *, max_redirects: int = MAX_REDIRECTS) ->
             return PageStatus(url, False, f"{current}: {exc}")
         said = f"{answer.status} {answer.reason}".strip()
         if 200 <= answer.status < 300:
-            return PageStatus(url, True, f"{current} answered {said}")
+            return PageStatus(url, True, f"{current} answered {said}",
+                              share_image(answer.head, current))
         if answer.status not in REDIRECTS or not answer.location:
             return PageStatus(url, False, f"{current} answered {said}")
         target = urljoin(current, answer.location)
@@ -118,8 +136,8 @@ def _why(exc: Exception) -> str:
 
 
 def http_fetch(timeout: tuple[float, float]) -> Fetch:
-    """A `fetch` over requests: one GET, no redirects followed (check_page decides), the body
-    not read."""
+    """A `fetch` over requests: one GET, no redirects followed (check_page decides); of a
+    2xx HTML answer only the first MAX_PAGE_BYTES are read (the <head>)."""
     import requests
 
     session = requests.Session()
@@ -129,8 +147,17 @@ def http_fetch(timeout: tuple[float, float]) -> Fetch:
         try:
             with session.get(url, allow_redirects=False, timeout=timeout,
                              stream=True) as answer:
+                head = ""
+                html = "html" in answer.headers.get("Content-Type", "")
+                if 200 <= answer.status_code < 300 and html:
+                    raw = b""
+                    for chunk in answer.iter_content(64 * 1024):
+                        raw += chunk
+                        if len(raw) >= MAX_PAGE_BYTES:
+                            break
+                    head = raw[:MAX_PAGE_BYTES].decode(answer.encoding or "utf-8", "replace")
                 return Answer(answer.status_code, answer.reason or "",
-                              answer.headers.get("Location"))
+                              answer.headers.get("Location"), head)
         except requests.Timeout:
             raise LinkError(f"no answer within the timeout ({timeout[0]:g}s to connect, "
                             f"{timeout[1]:g}s to answer; PUBLISH_HTTP_TIMEOUT)") from None
@@ -154,7 +181,10 @@ class LinkChecker:
     def __call__(self, link: str) -> PageStatus:
         url = on_base(page_url(link), self.site_url, self.base)
         if url not in self._seen:
-            self._seen[url] = check_page(url, self.fetch)
+            status = check_page(url, self.fetch)
+            if status.image:    # an image of the production site: fetched from the base too
+                status = replace(status, image=on_base(status.image, self.site_url, self.base))
+            self._seen[url] = status
         return self._seen[url]
 
 

@@ -16,13 +16,11 @@ from publish import history
 from publish import ledger as L
 from publish.clock import format_time, parse_time
 from publish.ledger import Entry, Ledger, LedgerStore
-from publish.networks import ErrorKind, Network, NetworkError
+from publish.networks import Capabilities, ErrorKind, Network, NetworkError
 from publish.output import Output
 from publish.pins import FileReport, sync_pins
 from publish.plan import Plan
 from publish.writeback import update_header
-
-METRIC_NAMES = ("likes", "reposts", "replies", "quotes", "bookmarks", "impressions")
 
 
 def next_refresh(entry: Entry, cadence: Sequence[timedelta]) -> datetime | None:
@@ -50,8 +48,10 @@ class Engagement:
     posts: tuple[str, ...]
 
 
-def aggregate(plan: Plan, ledger: Ledger, network: str) -> dict[str, Engagement]:
-    """source file → the article's engagement on `network` (only articles with numbers)."""
+def aggregate(plan: Plan, ledger: Ledger, network: str,
+              names: Sequence[str]) -> dict[str, Engagement]:
+    """source file → the article's engagement on `network` (only articles with numbers):
+    each of the network's `names` summed over the article's posts, in that order."""
     groups: dict[str, list[Entry]] = {}
     for item in plan.items:
         entry = ledger.get(item.id)
@@ -63,14 +63,14 @@ def aggregate(plan: Plan, ledger: Ledger, network: str) -> dict[str, Engagement]
         if not measured:
             continue
         numbers = {name: sum(int(e["metrics"].get(name, 0)) for e in measured)
-                   for name in METRIC_NAMES}
+                   for name in names}
         as_of = max(parse_time(e["metrics_at"]) for e in measured)
         result[source] = Engagement(numbers, as_of, tuple(e["url"] for e in entries))
     return result
 
 
 def header_values(label: str, engagement: Engagement) -> list[tuple[str, str]]:
-    numbers = ", ".join(f"{name} {engagement.numbers[name]}" for name in METRIC_NAMES)
+    numbers = ", ".join(f"{name} {number}" for name, number in engagement.numbers.items())
     return [
         (f"Engagement_{label}", numbers),
         (f"Engagement_{label}_As_Of", format_time(engagement.as_of)),
@@ -92,10 +92,22 @@ class MetricsReport(FileReport):
                 f"{self.not_due} not due for a refresh")
 
 
-def refresh(plan: Plan, store: LedgerStore, history_path: Path,
-            networks: Mapping[str, Network | None], now: datetime,
-            cadence: Sequence[timedelta], refresh_all: bool, dry_run: bool, out: Output,
+@dataclass(frozen=True)
+class RefreshOptions:
+    """What `publish metrics` was asked to do."""
+    cadence: Sequence[timedelta]   # refresh points after posting (--cadence)
+    history: Path                  # the snapshot history (JSON lines) to append to
+    refresh_all: bool = False      # --all: every sent post, due or not
+    dry_run: bool = False
+
+
+def refresh(plan: Plan, store: LedgerStore, networks: Mapping[str, Network | None], *,
+            now: datetime, options: RefreshOptions, out: Output,
             report: MetricsReport) -> Ledger:
+    """Fetch the numbers of every post due for a refresh, record them in the ledger and the
+    history. A network that cannot read (None) is skipped; its failures are the report's."""
+    cadence, refresh_all, dry_run = options.cadence, options.refresh_all, options.dry_run
+    history_path = options.history
     ledger = store.load()
     due: dict[str, list[tuple[str, Entry]]] = {}
     for item in plan.items:
@@ -129,8 +141,9 @@ def refresh(plan: Plan, store: LedgerStore, history_path: Path,
                 ledger.put(item_id, L.record_metrics(entry, numbers=numbers, now=now))
                 records.append(history.snapshot(item_id, network, post_id, stamp, numbers))
                 report.refreshed += 1
-                out.item("metrics", item_id, ", ".join(f"{k} {numbers[k]}"
-                                                       for k in METRIC_NAMES))
+                names = adapter.capabilities.metric_names
+                out.item("metrics", item_id, ", ".join(f"{k} {numbers.get(k, 0)}"
+                                                       for k in names))
             else:
                 reason = result.missing.get(post_id, "not in the answer")
                 ledger.put(item_id, L.record_metrics(entry, numbers=None, now=now,
@@ -148,14 +161,15 @@ def refresh(plan: Plan, store: LedgerStore, history_path: Path,
     return ledger
 
 
-def sync_headers(plan: Plan, ledger: Ledger, content: Path, labels: Mapping[str, str],
-                 dry_run: bool, out: Output, report: MetricsReport) -> None:
+def sync_headers(plan: Plan, ledger: Ledger, content: Path,
+                 networks: Mapping[str, Capabilities], dry_run: bool, out: Output,
+                 report: MetricsReport) -> None:
     """Write each article's engagement lines and pins; untouched when nothing changes. Only
     files inside the content folder are written (`content_file`), and never a read-only one."""
-    for network, label in labels.items():
+    for network, caps in networks.items():
         owners = {i.source: i.id for i in reversed(plan.items) if i.network == network}
-        for source, engagement in aggregate(plan, ledger, network).items():
-            update_header(content, source, header_values(label, engagement),
+        for source, engagement in aggregate(plan, ledger, network, caps.metric_names).items():
+            update_header(content, source, header_values(caps.label, engagement),
                           owner=owners[source], dry_run=dry_run, out=out, report=report,
-                          what=f"Engagement_{label}")
+                          what=f"Engagement_{caps.label}")
     sync_pins(plan, ledger, content, dry_run, out, report)

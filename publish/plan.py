@@ -41,7 +41,6 @@ class PlanItem:
     coupon: str | None = None
     warnings: tuple[str, ...] = ()
     description: str = ""       # the article's summary as plain text (link cards)
-    image: str | None = None    # absolute URL of the article's card image, if any
 
 
 @dataclass(frozen=True)
@@ -123,10 +122,6 @@ def _item(raw: object, index: int) -> PlanItem:
         raise PlanError(f"{where}: 'warnings' must be a list of strings")
     if not isinstance(raw.get("description", ""), str):
         raise PlanError(f"{where}: 'description' must be a string")
-    image = raw.get("image")
-    if image is not None and (not isinstance(image, str)
-                              or not image.startswith(("https://", "http://"))):
-        raise PlanError(f"{where}: 'image' must be an absolute http(s) URL or null")
     for key in ("campaign", "coupon"):
         if raw.get(key) is not None and not isinstance(raw[key], str):
             raise PlanError(f"{where}: '{key}' must be a string or null")
@@ -138,7 +133,7 @@ def _item(raw: object, index: int) -> PlanItem:
         max_length=raw["max_length"], source=raw["source"], slug=raw["slug"],
         lang=raw["lang"], title=raw["title"], campaign=raw.get("campaign"),
         coupon=raw.get("coupon"), warnings=tuple(warnings),
-        description=raw.get("description", ""), image=image,
+        description=raw.get("description", ""),
     )
 
 

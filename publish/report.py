@@ -24,11 +24,11 @@ from publish import networks as registry
 from publish.atomic import fresh_folder, recover_folder, swap_folder
 from publish.clock import TimeFormatError, format_time, parse_time
 from publish.ledger import Ledger
-from publish.metrics import METRIC_NAMES
 from publish.plan import Plan, PlanCoupon, PlanItem
 from publish.previews import LinkCard, read_card
 from publish.status import STATES, UPCOMING, Row, local_time
 
+METRIC_NAMES = registry.all_metric_names()
 EXPORT_COLUMNS = ("fetched_at", "id", "network", "post_id", "post_url", "title",
                   "campaign", "source", "kind", "lang", "due", *METRIC_NAMES)
 EXPORT_SCHEMA = "publish-export/1"

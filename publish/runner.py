@@ -126,6 +126,7 @@ class RunReport(FileReport):
     waiting: int = 0       # due, but the page is not live yet: checked again next run
     not_due: int = 0
     renamed: int = 0       # due under a new id, but already sent under the old one
+    no_credentials: int = 0  # due on a network without posting credentials: dry there
     blocked_until: dict[str, datetime | None] = field(default_factory=dict)
 
     def summary(self, dry_run: bool = False) -> str:
@@ -138,12 +139,15 @@ class RunReport(FileReport):
             text += f", {self.renamed} renamed (not posted again)"
         if self.waiting:
             text += f", {self.waiting} waiting for their page"
+        if self.no_credentials:
+            text += f", {self.no_credentials} not posted (no credentials for their network)"
         return text
 
 
-def draft(item: PlanItem) -> Draft:
-    return Draft(key=item.id, text=item.text, link=item.link, due=item.due, title=item.title,
-                 description=item.description, image=item.image)
+def draft(item: PlanItem, image: str | None = None) -> Draft:
+    """What the network gets for `item`; `image`: the live page's share image, if known."""
+    return Draft(key=item.id, text=item.text, link=item.link, due=item.due, lang=item.lang,
+                 title=item.title, description=item.description, image=image)
 
 
 def _short(text: str, width: int = 60) -> str:
@@ -219,10 +223,13 @@ class _Run:
                 self.block(item.network, exc)
             return
         rule = adapter.capabilities
-        candidates = [p for p in found.posts if rule.valid_post_id(p.post_id)]
-        for bad in (p for p in found.posts if not rule.valid_post_id(p.post_id)):
-            self.out.item("ignored", item.id, f"a post found on {item.network}: "
-                          f"{rule.post_id_problem(bad.post_id)}")
+
+        def problem(post: FoundPost) -> str | None:    # its id and link are stored: checked
+            return rule.post_id_problem(post.post_id) or rule.link_problem(post.url)
+
+        candidates = [p for p in found.posts if problem(p) is None]
+        for bad in (p for p in found.posts if problem(p) is not None):
+            self.out.item("ignored", item.id, f"a post found on {item.network}: {problem(bad)}")
         claimed = self.ledger.claimed_post_ids(except_id=item.id)
         post = match_post(entry.get("text", item.text), search_since, candidates, claimed)
         if post is not None:
@@ -243,14 +250,15 @@ class _Run:
         self.report.unknown += 1
 
     # --- is the page live? -------------------------------------------------------------
-    def page_not_live(self, item: PlanItem) -> bool:
-        """Check the item's page before posting (not in a dry run); when it is not live,
-        record the item as waiting (the ledger is written only when that changes)."""
+    def page(self, item: PlanItem) -> PageStatus:
+        """Check the item's page before posting (not in a dry run, nor with the check off:
+        then it counts as live). When it is not live, record the item as waiting (the
+        ledger is written only when that changes)."""
         if self.link_check is None or self.options.dry_run:
-            return False
+            return PageStatus(item.link, True, "not checked")
         page = self.link_check(item.link)
         if page.live:
-            return False
+            return page
         old = self.ledger.get(item.id)
         entry = L.mark_waiting(old, network=item.network, reason=page.reason, now=self.now)
         if entry != old:
@@ -258,22 +266,22 @@ class _Run:
         self.out.item("waiting", item.id, f"page not live: {page.reason}; not posted, "
                       "checked again on the next run")
         self.report.waiting += 1
-        return True
+        return page
 
     # --- one create request ----------------------------------------------------------
-    def post(self, item: PlanItem, adapter: Network) -> None:
-        old = self.ledger.get(item.id)
+    def would_post(self, item: PlanItem) -> None:
         length = f"{item.weighted_length}/{item.max_length}"
-        if self.options.dry_run:
-            self.out.item("would", item.id, f"post ({length}): {_short(item.text, 200)}")
-            return
+        self.out.item("would", item.id, f"post ({length}): {_short(item.text, 200)}")
+
+    def post(self, item: PlanItem, adapter: Network, page: PageStatus) -> None:
+        old = self.ledger.get(item.id)
         crashpoint("before-posting-write")
         entry = L.mark_posting(old, network=item.network, text=item.text, link=item.link,
                                now=self.now, source=item.source)
         self.put(item.id, entry)
         crashpoint("after-posting-write")
         try:
-            result = adapter.post(draft(item))
+            result = adapter.post(draft(item, page.image))
         except NetworkError as exc:
             crashpoint("after-post")
             self.post_failed(item, entry, old, exc)
@@ -340,11 +348,15 @@ class _Run:
                 old_id = already_sent_as(item, plan_ids, shared)
                 if old_id is not None:
                     self.renamed(item, old_id)
-                elif not self.options.dry_run and (item.network in self.blocked
-                                                   or adapter is None):
+                elif self.options.dry_run:
+                    self.would_post(item)
+                elif item.network in self.blocked or adapter is None:
                     self.report.deferred += 1
-                elif not self.page_not_live(item):
-                    self.post(item, adapter)
+                elif not adapter.can_post():     # a dry run for this network alone
+                    self.would_post(item)
+                    self.report.no_credentials += 1
+                elif (page := self.page(item)).live:
+                    self.post(item, adapter, page)
                 bar.advance()
         for network, reason in self.blocked.items():
             self.out.say(f"{network}: stopped posting for this run: {reason}")

@@ -9,9 +9,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
+from publish import networks as registry
 from publish.clock import TimeFormatError, format_time, parse_time
 from publish.ledger import Entry, Ledger
-from publish.metrics import METRIC_NAMES
 from publish.output import shorten_links
 from publish.pins import rename_notes
 from publish.plan import Plan, PlanItem
@@ -60,10 +60,13 @@ def item_state(item: PlanItem, entry: Entry | None, now: datetime,
     return "waiting" if state == "due" and recorded == "waiting" else state
 
 
-def numbers_text(metrics: dict | None) -> str:
+def numbers_text(metrics: dict | None, network: str) -> str:
+    """The post's numbers in its network's order (metric_names), e.g. `likes 3, …`."""
     if not isinstance(metrics, dict):
         return ""
-    return ", ".join(f"{name} {metrics.get(name, 0)}" for name in METRIC_NAMES)
+    names = (registry.capabilities(network).metric_names if registry.known(network)
+             else sorted(metrics))
+    return ", ".join(f"{name} {metrics.get(name, 0)}" for name in names)
 
 
 def note_text(entry: Entry | None, state: str, tz: tzinfo = UTC) -> str:
@@ -213,7 +216,7 @@ def status_table(plan: Plan, shown: Sequence[Row], now: datetime) -> Table:
         title=f"status at {local_time(now, tz)}",
         headers=[f"when ({plan.timezone})", "state", "id", "post", "numbers", "link / note"],
         cells=[[local_time(r.item.due, tz), r.state, r.item.id, r.post_id or "-",
-                numbers_text(r.metrics) or "-",
+                numbers_text(r.metrics, r.item.network) or "-",
                 "  ".join(x for x in (r.post_url, r.note) if x)] for r in shown],
         notes=[[] for _ in shown], footer=[])
 

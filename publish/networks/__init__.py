@@ -129,6 +129,7 @@ class Draft:
     text: str
     link: str                  # the article's URL, contained in `text`
     due: datetime | None = None  # when the plan wants it out (stable unless re-dated)
+    lang: str = ""             # the article's language tag (`en`, `is`)
     title: str = ""            # the article, for a link card
     description: str = ""
     image: str | None = None   # absolute URL of the article's card image
@@ -183,6 +184,15 @@ class Network(Protocol):
 REGISTRY: dict[str, tuple[str, str, str]] = {
     "x": ("publish.networks.x", "from_env", "publish.networks.x_capabilities"),
 }
+
+
+def all_metric_names() -> tuple[str, ...]:
+    """Every network's metric names, once each, in registry order (X's first): the columns
+    of the report and the export."""
+    names: dict[str, None] = {}
+    for name in REGISTRY:
+        names.update(dict.fromkeys(capabilities(name).metric_names))
+    return tuple(names)
 
 
 def known(name: str) -> bool:

@@ -180,9 +180,10 @@ def test_json_strings_are_redacted(project):
     secret = "s3cr3t-token-value"
     write(project, [item("leak", "social-1", "2026-11-22T09:00:00Z", f"Oops {secret}")])
     for command in ("plan", "status"):
-        result = project.cli(command, "--json", env={"X_ACCESS_TOKEN": secret})
-        assert secret not in result.out and "[redacted]" in result.out
-        assert secret not in project.cli(command, env={"X_ACCESS_TOKEN": secret}).out
+        for name in ("X_ACCESS_TOKEN", "MASTODON_ACCESS_TOKEN", "BLUESKY_APP_PASSWORD"):
+            result = project.cli(command, "--json", env={name: secret})
+            assert secret not in result.out and "[redacted]" in result.out
+            assert secret not in project.cli(command, env={name: secret}).out
 
 
 def test_status_json_has_the_post_and_numbers(project, fake_x):

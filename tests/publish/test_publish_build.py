@@ -222,7 +222,9 @@ def test_credentials_never_reach_the_build_of_publish_build_cycle_or_status(proj
     secret = {"X_API_KEY": "k", "X_API_SECRET": "s", "X_ACCESS_TOKEN": "t",
               "X_ACCESS_TOKEN_SECRET": "ts", "X_BEARER_TOKEN": "b",
               "AWS_ACCESS_KEY_ID": "a", "AWS_SECRET_ACCESS_KEY": "as",
-              "AWS_SESSION_TOKEN": "at",
+              "AWS_SESSION_TOKEN": "at", "MASTODON_ACCESS_TOKEN": "mt",
+              "MASTODON_BASE_URL": "https://m.example", "BLUESKY_HANDLE": "brand.example",
+              "BLUESKY_APP_PASSWORD": "bp",
               "DEPLOY_GITHUB_REMOTE": "https://x-access-token:tok@github.com/o/r.git"}
     env = {**os.environ, "PYTHONPATH": str(REPO), "ENV_DUMP": str(dump), **secret}
 

@@ -18,7 +18,7 @@ from publish.clock import (
 )
 from publish.ledger import Ledger, dumps, loads, mark_posting, mark_sent
 from publish.metrics import aggregate, header_values, next_refresh, refresh_due
-from publish.networks import ErrorKind, FoundPost
+from publish.networks import ErrorKind, FoundPost, capabilities
 from publish.networks.common import parse_timeout
 from publish.networks.x import classify, map_public_metrics, rate_limit_reset
 from publish.output import Output, plain_table, redact
@@ -136,7 +136,7 @@ def test_aggregate_sums_in_plan_order():
                           post_id=post_id, url=f"u{post_id}", now=T0, how="api")
         entry.update(metrics={"likes": likes, "impressions": 10}, metrics_at=at)
         ledger.put(item_id, entry)
-    result = aggregate(PLAN, ledger, "x")
+    result = aggregate(PLAN, ledger, "x", capabilities("x").metric_names)
     engagement = result[f"posts/{ANSWERING}.md"]
     assert engagement.posts == ("u8", "u9")                  # social-1 is earlier in the plan
     assert header_values("X", engagement) == [
@@ -145,6 +145,10 @@ def test_aggregate_sums_in_plan_order():
         ("Engagement_X_As_Of", "2026-11-22T18:00:00Z"),
         ("Engagement_X_Posts", "u8, u9"),
     ]
+    # Another network's names and order (Mastodon's): the line follows them.
+    mastodon = aggregate(PLAN, ledger, "x", ("favourites", "boosts", "replies"))
+    assert header_values("Mastodon", mastodon[f"posts/{ANSWERING}.md"])[0] == \
+        ("Engagement_Mastodon", "favourites 0, boosts 0, replies 0")
 
 
 def test_ledger_round_trip_is_sorted_and_stable():
@@ -230,8 +234,14 @@ def test_redact_and_plain_table():
 def test_the_plugin_and_the_publisher_name_the_same_metrics_in_the_same_order():
     """The Engagement_* lines are written by the publisher and read by the plugin
     (docs/contract.md §3): one list on each side, and this test ties them."""
-    from campaign.engagement import METRICS  # plugins/ is on pytest's pythonpath
+    from campaign.networks import NETWORKS  # plugins/ is on pytest's pythonpath
 
-    from publish.metrics import METRIC_NAMES
+    from publish import networks as registry
 
-    assert METRICS == METRIC_NAMES
+    assert set(NETWORKS) == set(registry.REGISTRY)
+    for name, network in NETWORKS.items():
+        caps = registry.capabilities(name)
+        assert network.metrics == caps.metric_names, name
+        assert network.label == caps.label, name
+        # The links the publisher stores are the links the plugin accepts as hrefs.
+        assert network.link_pattern == caps.link_pattern, name
