@@ -450,8 +450,8 @@ class MastodonNetwork:
         return MetricsResult(numbers=numbers, missing=missing)
 
 
-def from_env(env: Mapping[str, str], *,
-             sleep: Callable[[float], None] = time.sleep) -> MastodonNetwork:
+def from_env(env: Mapping[str, str], *, sleep: Callable[[float], None] = time.sleep,
+             max_pages: int = MAX_PAGES) -> MastodonNetwork:
     """Build the adapter from environment variables. Raises NetworkError(CONFIG) with the
     names (never the values) of everything that is wrong. Without any MASTODON_* variable the
     adapter can neither post nor read (the CLI then does a dry run for Mastodon)."""
@@ -472,7 +472,7 @@ def from_env(env: Mapping[str, str], *,
     if problems:
         raise NetworkError(ErrorKind.CONFIG, "\n".join(problems))
     if not present:
-        return MastodonNetwork(None, sleep=sleep)
+        return MastodonNetwork(None, sleep=sleep, max_pages=max_pages)
     session = requests.Session()
     try:
         api = Mastodon(api_base_url=base.rstrip("/"), ratelimit_method="throw",
@@ -483,4 +483,4 @@ def from_env(env: Mapping[str, str], *,
     # Set after construction: given to the constructor, a token that happens to name an
     # existing file would be read from that file.
     api.access_token = env["MASTODON_ACCESS_TOKEN"]
-    return MastodonNetwork(api, sleep=sleep)
+    return MastodonNetwork(api, sleep=sleep, max_pages=max_pages)
