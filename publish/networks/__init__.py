@@ -183,6 +183,7 @@ class Network(Protocol):
 # post ids in the ledger) do not load one.
 REGISTRY: dict[str, tuple[str, str, str]] = {
     "x": ("publish.networks.x", "from_env", "publish.networks.x_capabilities"),
+    "mastodon": ("publish.networks.mastodon", "from_env", "publish.networks.mastodon_capabilities"),
 }
 
 

@@ -1,0 +1,491 @@
+"""A loopback fake of the Mastodon REST API endpoints the publisher uses, in Mastodon's wire
+format.
+
+    with running_fake() as fake:           # or a pytest fixture around it
+        fake.url                           # "http://127.0.0.1:PORT" → MASTODON_BASE_URL
+        fake.env()                         # MASTODON_* pointing here, PUBLISH_HTTP_TIMEOUT short
+        fake.fail("POST /api/v1/statuses", "429", times=1)
+        fake.set_metrics(post_id, favourites=3, boosts=1, replies=2)
+        fake.posts_created                 # how many posts were ever created
+
+Endpoints: POST /api/v1/statuses (form or JSON body; `Idempotency-Key` honoured like
+Mastodon's PostStatusService: the same key from the same account within an hour of
+`fake.now` answers with the status it created, and creates nothing), GET /api/v1/statuses?id[]=
+(Mastodon ≥ 4.3: at most 20 ids, else 422; unknown or deleted ids are left out of the answer;
+`fake.batch_endpoint = False` makes it a 404 like an older server), GET /api/v1/statuses/:id,
+DELETE /api/v1/statuses/:id, GET /api/v1/accounts/verify_credentials,
+GET /api/v1/accounts/:id/statuses (limit ≤ 40, max_id/since_id/min_id, exclude_reblogs, a
+Link header with rel="next"/"prev" like Mastodon's). Every request needs
+`Authorization: Bearer <token>` (401 {"error": "The access token is invalid"} otherwise);
+every answer carries X-RateLimit-Limit/-Remaining/-Reset (an ISO 8601 time). Errors are
+{"error": "..."} as Mastodon sends them. The clock (`fake.now`) sets created_at, status ids
+(snowflakes: milliseconds << 16), reset times and the idempotency window.
+
+Statuses look like Mastodon renders them: `content` is HTML (paragraphs, <br />, every link an
+<a> whose text is split into invisible/ellipsis spans), `url` is http://127.0.0.1:PORT/@brand/ID,
+`card` names the first link (`fake.cards = False`: no card yet, as just after posting).
+
+Faults (`fail(endpoint, kind, times=N)`; endpoint like "POST /api/v1/statuses",
+"GET /api/v1/statuses", "GET /api/v1/statuses/:id", "GET /api/v1/accounts/verify_credentials",
+"GET /api/v1/accounts/:id/statuses") answer the next N requests to that endpoint with:
+"401", "403", "404", "422", "429" (X-RateLimit-Remaining 0 and a reset time), "500",
+"503-html" (not JSON), "malformed" (2xx with a broken body), "hang" (no answer until the
+client has timed out), "hold" (wait until `release_hold()`, then answer normally; `holding`
+is set meanwhile), "drop-after-create" (create the post, then close the connection without
+answering), "malformed-after-create", "hang-after-create".
+
+Hostile answers (`hostile_ids("12a", …)`, `hostile_urls("javascript:alert(1)", …)`): the next
+posts created are shown with these ids/urls in every answer, as a compromised or buggy server
+might; the post itself exists under its real id.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import json
+import re
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+ACCOUNT_ID = "109348215366745061"
+USERNAME = "brand"
+TOKEN = "fake-mastodon-access-token-5f2c"
+IDEMPOTENCY_WINDOW = timedelta(hours=1)
+BATCH_LIMIT = 20          # Api::BaseController::DEFAULT_STATUSES_LIMIT
+PAGE_DEFAULT, PAGE_MAX = 20, 40
+_URL = re.compile(r"https?://[^\s<>\"]+")
+
+
+def mastodon_time(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + \
+        f"{value.microsecond // 1000:03d}Z"
+
+
+def link_html(url: str) -> str:
+    """A link the way Mastodon's TextFormatter renders it: the scheme hidden, 30 characters
+    shown, the rest hidden (with an ellipsis shown by CSS when cut)."""
+    prefix = re.match(r"https?://(?:www\.)?", url).group(0)
+    rest = url[len(prefix):]
+    shown, hidden = rest[:30], rest[30:]
+    cls = "ellipsis" if hidden else ""
+    return (f'<a href="{html.escape(url)}" target="_blank" rel="nofollow noopener" '
+            f'translate="no"><span class="invisible">{html.escape(prefix)}</span>'
+            f'<span class="{cls}">{html.escape(shown)}</span>'
+            f'<span class="invisible">{html.escape(hidden)}</span></a>')
+
+
+def render_content(text: str) -> str:
+    """Plain status text → Mastodon's HTML: paragraphs at blank lines, <br /> at line ends,
+    links as <a> with spans, everything else escaped."""
+    paragraphs = [p for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
+
+    def inline(part: str) -> str:
+        out, pos = [], 0
+        for match in _URL.finditer(part):
+            out.append(html.escape(part[pos:match.start()]))
+            out.append(link_html(match.group(0)))
+            pos = match.end()
+        out.append(html.escape(part[pos:]))
+        return "".join(out).replace("\n", "<br />")
+
+    return "".join(f"<p>{inline(p)}</p>" for p in paragraphs)
+
+
+@dataclass
+class Post:
+    id: str
+    text: str
+    created_at: datetime
+    language: str | None = None
+    visibility: str = "public"
+    metrics: dict = field(default_factory=dict)
+
+
+class FakeMastodon:
+    def __init__(self, now: datetime | None = None):
+        self.now = now or datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
+        self.token = TOKEN
+        self.posts: dict[str, Post] = {}
+        self.posts_created = 0
+        self.requests: list[tuple[str, str]] = []
+        self.idempotency_keys_seen: list[str | None] = []
+        self.faults: dict[str, list[str]] = {}
+        self.cards = True
+        self.batch_endpoint = True
+        self.rate_limit_window = 300
+        self._idempotency: dict[tuple[str, str], tuple[str, datetime]] = {}
+        self._seq = 0
+        self._lock = threading.Lock()
+        self.release = threading.Event()    # set at shutdown: ends every hang
+        self.hold_release = threading.Event()
+        self.holding = threading.Event()    # a request is being held
+        self.hang_seconds = 5.0
+        self.server: ThreadingHTTPServer | None = None
+        self._hostile_ids: list[str] = []
+        self._hostile_urls: list[str] = []
+        self.shown_ids: dict[str, str] = {}
+        self.shown_urls: dict[str, str] = {}
+
+    # --- test controls --------------------------------------------------------------
+    @property
+    def url(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def env(self, **overrides: str) -> dict[str, str]:
+        env = {"MASTODON_BASE_URL": self.url, "MASTODON_ACCESS_TOKEN": self.token,
+               "PUBLISH_HTTP_TIMEOUT": "2,0.3"}
+        env.update(overrides)
+        return env
+
+    def fail(self, endpoint: str, kind: str, times: int = 1) -> None:
+        with self._lock:
+            self.faults.setdefault(endpoint, []).extend([kind] * times)
+
+    def hostile_ids(self, *ids: str) -> None:
+        with self._lock:
+            self._hostile_ids.extend(ids)
+
+    def hostile_urls(self, *urls: str) -> None:
+        with self._lock:
+            self._hostile_urls.extend(urls)
+
+    def release_hold(self) -> None:
+        self.hold_release.set()
+
+    def set_metrics(self, post_id: str, *, favourites=0, boosts=0, replies=0) -> None:
+        self.posts[post_id].metrics = {"favourites_count": favourites,
+                                       "reblogs_count": boosts, "replies_count": replies}
+
+    def add_post(self, text: str, created_at: datetime | None = None) -> str:
+        with self._lock:
+            return self._create(text, created_at or self.now).id
+
+    def posts_containing(self, link: str) -> list[Post]:
+        return [p for p in self.posts.values() if link in p.text]
+
+    def count(self, method: str, path: str) -> int:
+        return sum(1 for m, p in self.requests if m == method and p == path)
+
+    def status_url(self, post_id: str) -> str:
+        return f"{self.url}/@{USERNAME}/{post_id}"
+
+    # --- the model ------------------------------------------------------------------------
+    def _create(self, text: str, created_at: datetime, language: str | None = None,
+                visibility: str = "public") -> Post:
+        self._seq += 1
+        millis = int(created_at.timestamp() * 1000)
+        post_id = str((millis << 16) | (self._seq & 0xFFFF))
+        post = Post(post_id, text, created_at, language, visibility)
+        if self._hostile_ids:
+            self.shown_ids[post_id] = self._hostile_ids.pop(0)
+        if self._hostile_urls:
+            self.shown_urls[post_id] = self._hostile_urls.pop(0)
+        self.posts[post_id] = post
+        self.posts_created += 1
+        return post
+
+    def account_json(self) -> dict:
+        return {
+            "id": ACCOUNT_ID, "username": USERNAME, "acct": USERNAME,
+            "display_name": "Listening Brands", "locked": False, "bot": False,
+            "discoverable": True, "group": False,
+            "created_at": "2022-11-14T00:00:00.000Z", "note": "<p>We listen.</p>",
+            "url": f"{self.url}/@{USERNAME}", "uri": f"{self.url}/users/{USERNAME}",
+            "avatar": f"{self.url}/avatars/original/missing.png",
+            "avatar_static": f"{self.url}/avatars/original/missing.png",
+            "header": f"{self.url}/headers/original/missing.png",
+            "header_static": f"{self.url}/headers/original/missing.png",
+            "followers_count": 12, "following_count": 3, "statuses_count": len(self.posts),
+            "last_status_at": "2026-11-22", "emojis": [], "fields": [],
+        }
+
+    def status_json(self, post: Post) -> dict:
+        shown_id = self.shown_ids.get(post.id, post.id)
+        links = _URL.findall(post.text)
+        card = None
+        if self.cards and links:
+            card = {"url": links[0], "title": "An article", "description": "",
+                    "type": "link", "author_name": "", "author_url": "",
+                    "provider_name": "", "provider_url": "", "html": "", "width": 400,
+                    "height": 200, "image": None, "embed_url": "", "blurhash": None}
+        counts = {"favourites_count": 0, "reblogs_count": 0, "replies_count": 0}
+        counts.update(post.metrics)
+        return {
+            "id": shown_id,
+            "created_at": mastodon_time(post.created_at),
+            "in_reply_to_id": None, "in_reply_to_account_id": None,
+            "sensitive": False, "spoiler_text": "", "visibility": post.visibility,
+            "language": post.language or "en",
+            "uri": f"{self.url}/users/{USERNAME}/statuses/{post.id}",
+            "url": self.shown_urls.get(post.id, self.status_url(shown_id)),
+            **counts,
+            "edited_at": None, "favourited": False, "reblogged": False, "muted": False,
+            "bookmarked": False, "pinned": False,
+            "content": render_content(post.text),
+            "filtered": [], "reblog": None,
+            "application": {"name": "publish", "website": None},
+            "account": self.account_json(),
+            "media_attachments": [], "mentions": [], "tags": [], "emojis": [],
+            "card": card, "poll": None,
+        }
+
+    def rate_headers(self, remaining: int = 299) -> dict[str, str]:
+        reset = self.now + timedelta(seconds=self.rate_limit_window)
+        return {"X-RateLimit-Limit": "300", "X-RateLimit-Remaining": str(remaining),
+                "X-RateLimit-Reset": reset.strftime("%Y-%m-%dT%H:%M:%S.%fZ")}
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _Server
+
+    def log_message(self, format, *args):
+        return
+
+    @property
+    def fake(self) -> FakeMastodon:
+        return self.server.fake
+
+    # --- plumbing -------------------------------------------------------------------------
+    def _send(self, status: int, body: object, headers: dict[str, str] | None = None,
+              raw: bytes | None = None, content_type: str = "application/json; charset=utf-8"
+              ) -> None:
+        payload = raw if raw is not None else json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(payload)))
+        for key, value in {**self.fake.rate_headers(), **(headers or {})}.items():
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(payload)
+        self.wfile.flush()
+
+    def _error(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        self._send(status, {"error": message}, headers=headers)
+
+    def _drop(self) -> None:
+        self.close_connection = True
+        with contextlib.suppress(OSError):
+            self.connection.shutdown(2)
+
+    def _authorized(self) -> bool:
+        header = self.headers.get("Authorization", "")
+        return header == f"Bearer {self.fake.token}"
+
+    def _fault(self, endpoint: str) -> str | None:
+        with self.fake._lock:
+            queue = self.fake.faults.get(endpoint)
+            return queue.pop(0) if queue else None
+
+    def _answer_fault(self, kind: str) -> bool:
+        """Answer with a plain fault; False when `kind` needs the endpoint's own logic."""
+        fake = self.fake
+        if kind == "401":
+            self._error(401, "The access token is invalid")
+        elif kind == "403":
+            self._error(403, "This action is not allowed")
+        elif kind == "404":
+            self._error(404, "Record not found")
+        elif kind == "422":
+            self._error(422, "Validation failed: Text character limit of 500 exceeded")
+        elif kind == "429":
+            self._error(429, "Too many requests", headers=fake.rate_headers(remaining=0))
+        elif kind == "500":
+            self._error(500, "Something went wrong on our end")
+        elif kind == "503-html":
+            self._send(503, None, raw=b"<html><body><h1>503 Service Unavailable</h1></body>"
+                       b"</html>", content_type="text/html")
+        elif kind == "malformed":
+            self._send(200, None, raw=b'{"id": "1', content_type="application/json")
+        elif kind == "hang":
+            fake.release.wait(fake.hang_seconds)
+            self._drop()
+        else:
+            return False
+        return True
+
+    # --- routing --------------------------------------------------------------------------
+    def _route(self, method: str) -> None:
+        parts = urlsplit(self.path)
+        path, query = parts.path, parse_qsl(parts.query, keep_blank_values=True)
+        fake = self.fake
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        if re.fullmatch(r"/api/v1/statuses/\d+", path):
+            endpoint = f"{method} /api/v1/statuses/:id"
+        elif re.fullmatch(r"/api/v1/accounts/\d+/statuses", path):
+            endpoint = f"{method} /api/v1/accounts/:id/statuses"
+        else:
+            endpoint = f"{method} {path}"
+        with fake._lock:
+            fake.requests.append((method, endpoint.split(" ", 1)[1]))
+        if not self._authorized():
+            self._error(401, "The access token is invalid")
+            return
+        kind = self._fault(endpoint)
+        if kind == "hold":
+            fake.holding.set()
+            fake.hold_release.wait(30)
+            kind = None
+        if kind and self._answer_fault(kind):
+            return
+        handler = {
+            "POST /api/v1/statuses": self._create,
+            "GET /api/v1/statuses": self._batch,
+            "GET /api/v1/statuses/:id": self._single,
+            "DELETE /api/v1/statuses/:id": self._delete,
+            "GET /api/v1/accounts/verify_credentials": self._verify,
+            "GET /api/v1/accounts/:id/statuses": self._timeline,
+        }.get(endpoint)
+        if handler is None or (handler == self._batch and not fake.batch_endpoint):
+            self._error(404, "Record not found")
+            return
+        handler(path, query, body, kind)
+
+    def do_GET(self):
+        self._route("GET")
+
+    def do_POST(self):
+        self._route("POST")
+
+    def do_DELETE(self):
+        self._route("DELETE")
+
+    # --- endpoints ------------------------------------------------------------------------
+    def _form(self, body: bytes) -> dict:
+        if "json" in (self.headers.get("Content-Type") or ""):
+            try:
+                data = json.loads(body or b"{}")
+            except ValueError:
+                return {}
+            return data if isinstance(data, dict) else {}
+        return dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+
+    def _create(self, path, query, body, kind):
+        fake = self.fake
+        form = self._form(body)
+        text = form.get("status")
+        key = self.headers.get("Idempotency-Key")
+        with fake._lock:
+            fake.idempotency_keys_seen.append(key)
+        if not isinstance(text, str) or not text.strip():
+            self._error(422, "Validation failed: Text can't be blank")
+            return
+        if len(text) > 500:
+            self._answer_fault("422")
+            return
+        visibility = form.get("visibility") or "public"
+        if visibility not in ("public", "unlisted", "private", "direct"):
+            self._error(422, "Validation failed: Visibility is not included in the list")
+            return
+        with fake._lock:
+            post = None
+            if key:
+                seen = fake._idempotency.get((ACCOUNT_ID, key))
+                if seen and fake.now - seen[1] < IDEMPOTENCY_WINDOW:
+                    post = fake.posts.get(seen[0])
+            if post is None:
+                post = fake._create(text, fake.now, form.get("language"), visibility)
+                if key:
+                    fake._idempotency[(ACCOUNT_ID, key)] = (post.id, fake.now)
+        if kind == "drop-after-create":
+            self._drop()
+            return
+        if kind == "malformed-after-create":
+            self._send(200, None, raw=b'{"id": "' + post.id.encode())
+            return
+        if kind == "hang-after-create":
+            fake.release.wait(fake.hang_seconds)
+            self._drop()
+            return
+        self._send(200, fake.status_json(post))
+
+    def _batch(self, path, query, body, kind):
+        ids = list(dict.fromkeys(v for k, v in query if k in ("id[]", "id")))
+        if len(ids) > BATCH_LIMIT:
+            self._error(422, "Validation failed")
+            return
+        found = [self.fake.posts[i] for i in ids if i in self.fake.posts]
+        self._send(200, [self.fake.status_json(p) for p in found])
+
+    def _single(self, path, query, body, kind):
+        post = self.fake.posts.get(path.rsplit("/", 1)[1])
+        if post is None:
+            self._error(404, "Record not found")
+        else:
+            self._send(200, self.fake.status_json(post))
+
+    def _delete(self, path, query, body, kind):
+        post = self.fake.posts.pop(path.rsplit("/", 1)[1], None)
+        if post is None:
+            self._error(404, "Record not found")
+        else:
+            self._send(200, {**self.fake.status_json(post), "text": post.text})
+
+    def _verify(self, path, query, body, kind):
+        self._send(200, {**self.fake.account_json(),
+                         "source": {"privacy": "public", "sensitive": False, "language": "en",
+                                    "note": "We listen.", "fields": []}})
+
+    def _timeline(self, path, query, body, kind):
+        fake = self.fake
+        params = dict(query)
+        try:
+            limit = min(max(int(params.get("limit") or PAGE_DEFAULT), 1), PAGE_MAX)
+        except ValueError:
+            limit = PAGE_DEFAULT
+        posts = sorted(fake.posts.values(), key=lambda p: int(p.id), reverse=True)
+        if path.split("/")[4] != ACCOUNT_ID:
+            self._error(404, "Record not found")
+            return
+
+        def bound(name: str) -> int | None:
+            value = params.get(name)
+            return int(value) if value and value.isdigit() else None
+
+        max_id, since_id, min_id = bound("max_id"), bound("since_id"), bound("min_id")
+        if max_id is not None:
+            posts = [p for p in posts if int(p.id) < max_id]
+        if since_id is not None:
+            posts = [p for p in posts if int(p.id) > since_id]
+        if min_id is not None:
+            posts = sorted((p for p in posts if int(p.id) > min_id), key=lambda p: int(p.id))
+            posts = sorted(posts[:limit], key=lambda p: int(p.id), reverse=True)
+        page = posts[:limit]
+        headers = {}
+        if page:
+            base = f"{fake.url}/api/v1/accounts/{ACCOUNT_ID}/statuses"
+            older = urlencode({"limit": limit, "max_id": page[-1].id})
+            newer = urlencode({"limit": limit, "min_id": page[0].id})
+            headers["Link"] = f'<{base}?{older}>; rel="next", <{base}?{newer}>; rel="prev"'
+        self._send(200, [fake.status_json(p) for p in page], headers=headers)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    fake: FakeMastodon
+
+
+@contextlib.contextmanager
+def running_fake(**kwargs) -> Iterator[FakeMastodon]:
+    fake = FakeMastodon(**kwargs)
+    server = _Server(("127.0.0.1", 0), _Handler)
+    server.fake = fake
+    fake.server = server
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), name="fake-mastodon",
+                              daemon=True)
+    thread.start()
+    try:
+        yield fake
+    finally:
+        fake.release.set()
+        fake.hold_release.set()
+        server.shutdown()
+        server.server_close()
+        thread.join(5)

@@ -1,0 +1,458 @@
+"""The Mastodon adapter against the loopback fake (tests/fake_mastodon.py): posting once
+(Idempotency-Key), every failure as an ErrorKind with the right doubt, bounded read retries
+through the injected sleep, finding our own post by its link, metrics in batches, the
+configuration checks, and answers that are never trusted."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from publish.networks import Draft, ErrorKind, NetworkError, capabilities, factory, post_id_rule
+from publish.networks.mastodon import (
+    content_text,
+    from_env,
+    idempotency_key,
+    rate_limit_reset,
+)
+from publish.networks.mastodon_capabilities import CAPABILITIES
+from publish.runner import comparable_text
+from tests.fake_mastodon import TOKEN, running_fake
+
+LINK = ("https://blog.listening-brands.example/2026/answering-customers-on-twitter/"
+        "?utm_source=mastodon&utm_medium=social&utm_campaign=answering")
+TEXT = f"We answer every mention within an hour.\n\nHere is how: {LINK}"
+DRAFT = Draft(key="en/answering-customers-on-twitter/social-1/mastodon", text=TEXT, link=LINK)
+T0 = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
+CREATE = "POST /api/v1/statuses"
+TIMELINE = "GET /api/v1/accounts/:id/statuses"
+
+
+@pytest.fixture
+def fake_mastodon():
+    with running_fake() as fake:
+        yield fake
+
+
+@pytest.fixture
+def sleeps():
+    return []
+
+
+@pytest.fixture
+def net(fake_mastodon, sleeps):
+    return from_env(fake_mastodon.env(), sleep=sleeps.append)
+
+
+def other_post(fake, n: int, created_at: datetime) -> str:
+    return fake.add_post(f"Another post {n} https://blog.listening-brands.example/2026/p{n}/",
+                         created_at)
+
+
+# --- posting ------------------------------------------------------------------------------
+
+def test_post_returns_id_and_link_and_creates_one_public_status(net, fake_mastodon):
+    result = net.post(DRAFT)
+    assert list(fake_mastodon.posts) == [result.post_id]
+    assert CAPABILITIES.valid_post_id(result.post_id)
+    assert result.url == f"{fake_mastodon.url}/@brand/{result.post_id}"
+    assert CAPABILITIES.post_id_from_link(result.url) == result.post_id
+    assert result.text == TEXT
+    post = fake_mastodon.posts[result.post_id]
+    assert post.text == TEXT and post.visibility == "public" and post.created_at == T0
+    assert fake_mastodon.idempotency_keys_seen == [idempotency_key(DRAFT.key)]
+
+
+def test_idempotency_key_makes_a_repeated_create_answer_the_same_status(net, fake_mastodon):
+    first = net.post(DRAFT)
+    # A crash after the create, a fresh process, the same item: the same status comes back.
+    again = from_env(fake_mastodon.env()).post(DRAFT)
+    assert again == first
+    assert fake_mastodon.posts_created == 1 and len(fake_mastodon.posts) == 1
+    other = net.post(Draft(key="en/answering-customers-on-twitter/social-2/mastodon",
+                           text=TEXT, link=LINK))
+    assert other.post_id != first.post_id and fake_mastodon.posts_created == 2
+    # Mastodon keeps a key for an hour: after that the same item posts anew.
+    fake_mastodon.now = T0 + timedelta(hours=1, minutes=1)
+    assert net.post(DRAFT).post_id not in (first.post_id, other.post_id)
+    assert fake_mastodon.posts_created == 3
+
+
+def test_idempotency_key_is_stable_and_per_item():
+    key = idempotency_key(DRAFT.key)
+    assert key == idempotency_key(DRAFT.key) and len(key) == 64
+    assert key != idempotency_key(DRAFT.key + "x")
+    assert DRAFT.key not in key
+
+
+@pytest.mark.parametrize(("kind", "error_kind", "status", "certain_no_post", "created"), [
+    ("401", ErrorKind.UNAUTHORIZED, 401, True, False),
+    ("403", ErrorKind.FORBIDDEN, 403, True, False),
+    ("404", ErrorKind.NOT_FOUND, 404, False, False),
+    ("422", ErrorKind.INVALID, 422, True, False),
+    ("429", ErrorKind.RATE_LIMITED, 429, True, False),
+    ("500", ErrorKind.SERVER, 500, False, False),
+    ("503-html", ErrorKind.SERVER, 503, False, False),
+    ("malformed", ErrorKind.MALFORMED, 200, False, False),
+    ("hang", ErrorKind.NETWORK, None, False, False),
+    ("drop-after-create", ErrorKind.NETWORK, None, False, True),
+    ("malformed-after-create", ErrorKind.MALFORMED, 200, False, True),
+    ("hang-after-create", ErrorKind.NETWORK, None, False, True),
+])
+def test_create_failures_map_to_kinds(net, fake_mastodon, sleeps, kind, error_kind, status,
+                                      certain_no_post, created):
+    fake_mastodon.fail(CREATE, kind)
+    with pytest.raises(NetworkError) as info:
+        net.post(DRAFT)
+    exc = info.value
+    assert (exc.kind, exc.status, exc.certain_no_post) == (error_kind, status, certain_no_post)
+    assert fake_mastodon.count("POST", "/api/v1/statuses") == 1     # a create is never retried
+    assert sleeps == []
+    assert fake_mastodon.posts_created == (1 if created else 0)
+    assert "\n" not in str(exc) and TOKEN not in str(exc)
+
+
+def test_rate_limit_gives_reset_time_and_no_waiting(net, fake_mastodon, sleeps):
+    fake_mastodon.fail(CREATE, "429")
+    with pytest.raises(NetworkError) as info:
+        net.post(DRAFT)
+    assert info.value.kind is ErrorKind.RATE_LIMITED
+    assert info.value.reset_at == T0 + timedelta(seconds=300)
+    assert sleeps == []
+
+
+def test_retried_create_after_lost_answer_returns_the_status_made(net, fake_mastodon):
+    """Not what the runner does (it reconciles), but what the key guarantees: the post
+    whose answer was lost comes back instead of a second one."""
+    fake_mastodon.fail(CREATE, "drop-after-create")
+    with pytest.raises(NetworkError):
+        net.post(DRAFT)
+    (made,) = fake_mastodon.posts
+    assert net.post(DRAFT).post_id == made
+    assert fake_mastodon.posts_created == 1
+
+
+def test_connection_refused_is_certainly_not_posted(fake_mastodon):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    net = from_env(fake_mastodon.env(MASTODON_BASE_URL=f"http://127.0.0.1:{port}"),
+                   sleep=lambda s: None)
+    with pytest.raises(NetworkError) as info:
+        net.post(DRAFT)
+    assert info.value.kind is ErrorKind.NETWORK and info.value.certain_no_post is True
+
+
+def test_held_create_answers_when_released(fake_mastodon):
+    fake_mastodon.fail(CREATE, "hold")
+    slow = from_env(fake_mastodon.env(PUBLISH_HTTP_TIMEOUT="2,10"))
+    results = []
+    worker = threading.Thread(target=lambda: results.append(slow.post(DRAFT)))
+    worker.start()
+    assert fake_mastodon.holding.wait(5)
+    assert fake_mastodon.posts_created == 0
+    fake_mastodon.release_hold()
+    worker.join(10)
+    assert results and results[0].post_id in fake_mastodon.posts
+
+
+def test_wrong_token_is_unauthorized_and_not_printed(fake_mastodon):
+    secret = "wrong-token-0d9f"
+    net = from_env(fake_mastodon.env(MASTODON_ACCESS_TOKEN=secret))
+    with pytest.raises(NetworkError) as info:
+        net.post(DRAFT)
+    assert info.value.kind is ErrorKind.UNAUTHORIZED
+    assert str(info.value) == ("unauthorized: HTTP 401: The access token is invalid "
+                               "(check MASTODON_ACCESS_TOKEN)")
+    assert secret not in str(info.value)
+    assert fake_mastodon.posts_created == 0
+
+
+def test_token_naming_a_file_is_sent_as_is(fake_mastodon, tmp_path):
+    """Mastodon.py reads a token from a file when the token names one: not ours."""
+    token_file = tmp_path / "token"
+    token_file.write_text(TOKEN + "\n", encoding="utf-8")
+    net = from_env(fake_mastodon.env(MASTODON_ACCESS_TOKEN=str(token_file)))
+    with pytest.raises(NetworkError) as info:
+        net.post(DRAFT)
+    assert info.value.kind is ErrorKind.UNAUTHORIZED
+
+
+@pytest.mark.parametrize(("ids", "urls"), [
+    (("12a",), ()),
+    (("123\nEngagement_Mastodon: favourites 999",), ()),
+    ((), ("javascript:alert(1)",)),
+    ((), ("https://evil.example/@brand/1",)),
+])
+def test_hostile_create_answer_is_ambiguous_and_never_returned(net, fake_mastodon, ids, urls):
+    fake_mastodon.hostile_ids(*ids)
+    fake_mastodon.hostile_urls(*urls)
+    with pytest.raises(NetworkError) as info:
+        net.post(DRAFT)
+    exc = info.value
+    assert exc.kind is ErrorKind.MALFORMED and exc.certain_no_post is False
+    assert str(exc).startswith("malformed_answer: HTTP 200: the create answer is unusable: ")
+    assert "\n" not in str(exc)
+
+
+# --- reads: retries ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("kind", ["500", "503-html", "malformed", "hang"])
+def test_reads_retry_with_injected_backoff(net, fake_mastodon, sleeps, kind):
+    fake_mastodon.add_post(TEXT)
+    fake_mastodon.fail(TIMELINE, kind, times=2)
+    found = net.find_recent_posts(LINK, None)
+    assert len(found.posts) == 1
+    assert sleeps == [1.0, 4.0]
+
+
+def test_reads_give_up_after_the_bound(net, fake_mastodon, sleeps):
+    fake_mastodon.fail(TIMELINE, "500", times=5)
+    with pytest.raises(NetworkError) as info:
+        net.find_recent_posts(LINK, None)
+    assert info.value.kind is ErrorKind.SERVER
+    assert sleeps == [1.0, 4.0]
+    assert fake_mastodon.count("GET", "/api/v1/accounts/:id/statuses") == 3
+
+
+@pytest.mark.parametrize(("kind", "error_kind"), [
+    ("401", ErrorKind.UNAUTHORIZED), ("403", ErrorKind.FORBIDDEN),
+    ("429", ErrorKind.RATE_LIMITED),
+])
+def test_reads_do_not_retry_refusals(net, fake_mastodon, sleeps, kind, error_kind):
+    fake_mastodon.fail("GET /api/v1/accounts/verify_credentials", kind)
+    with pytest.raises(NetworkError) as info:
+        net.find_recent_posts(LINK, None)
+    assert info.value.kind is error_kind
+    assert sleeps == []
+
+
+# --- finding our own post -----------------------------------------------------------------
+
+def test_find_recent_posts_finds_post_by_link_in_html(net, fake_mastodon):
+    other_post(fake_mastodon, 1, T0 - timedelta(minutes=5))
+    posted = net.post(DRAFT)
+    other_post(fake_mastodon, 2, T0 + timedelta(minutes=5))
+    found = net.find_recent_posts(LINK, T0 - timedelta(hours=1))
+    (post,) = found.posts
+    assert (post.post_id, post.url, post.created_at) == (posted.post_id, posted.url, T0)
+    assert post.text == TEXT          # the HTML turned back into the text that was posted
+    assert comparable_text(post.text) == comparable_text(DRAFT.text)
+    assert LINK in post.expanded_urls
+    assert found.covered is True
+    # verify_credentials is asked once per adapter
+    net.find_recent_posts(LINK, None)
+    assert fake_mastodon.count("GET", "/api/v1/accounts/verify_credentials") == 1
+
+
+def test_find_recent_posts_without_card_finds_link_in_content(net, fake_mastodon):
+    fake_mastodon.cards = False
+    fake_mastodon.add_post(TEXT)
+    (post,) = net.find_recent_posts(LINK, None).posts
+    assert post.expanded_urls == (LINK,)
+
+
+def test_find_recent_posts_paginates_and_stops_at_since(net, fake_mastodon):
+    target = fake_mastodon.add_post(TEXT, T0 - timedelta(hours=100))
+    for n in range(99):
+        other_post(fake_mastodon, n, T0 - timedelta(hours=n))
+    found = net.find_recent_posts(LINK, None)
+    assert [p.post_id for p in found.posts] == [target] and found.covered is True
+    pages = fake_mastodon.count("GET", "/api/v1/accounts/:id/statuses")
+    assert pages == 4      # 40 + 40 + 20, then an empty page: the end of the timeline
+    # A `since` inside the first page: one page is enough, and it covers the window.
+    found = net.find_recent_posts(LINK, T0 - timedelta(hours=10))
+    assert found.posts == () and found.covered is True
+    assert fake_mastodon.count("GET", "/api/v1/accounts/:id/statuses") == pages + 1
+
+
+def test_find_recent_posts_bounded_pages_are_not_covered(fake_mastodon):
+    fake_mastodon.add_post(TEXT, T0 - timedelta(hours=200))
+    for n in range(100):
+        other_post(fake_mastodon, n, T0 - timedelta(hours=n))
+    net = from_env(fake_mastodon.env(), sleep=lambda s: None, max_pages=2)
+    found = net.find_recent_posts(LINK, T0 - timedelta(hours=300))
+    assert found.posts == () and found.covered is False
+    assert fake_mastodon.count("GET", "/api/v1/accounts/:id/statuses") == 2
+
+
+def test_find_recent_posts_never_returns_hostile_links(net, fake_mastodon):
+    fake_mastodon.hostile_urls("javascript:alert(1)")
+    fake_mastodon.add_post(TEXT)
+    fake_mastodon.hostile_ids("12a")
+    fake_mastodon.add_post(TEXT)
+    good = fake_mastodon.add_post(TEXT)
+    found = net.find_recent_posts(LINK, None)
+    valid = [p for p in found.posts if CAPABILITIES.valid_post_id(p.post_id)]
+    assert [p.post_id for p in valid] == [good]
+    assert all(CAPABILITIES.post_id_from_link(p.url) == p.post_id for p in valid)
+    # The one with a bad id is passed on for the runner to report and ignore, with no link.
+    assert [(p.post_id, p.url) for p in found.posts if p not in valid] == [("12a", "")]
+
+
+# --- metrics ------------------------------------------------------------------------------
+
+def test_fetch_metrics_maps_counts_and_batches(net, fake_mastodon):
+    ids = [fake_mastodon.add_post(f"post {n}") for n in range(25)]
+    fake_mastodon.set_metrics(ids[0], favourites=3, boosts=2, replies=1)
+    deleted = ids[24]
+    del fake_mastodon.posts[deleted]
+    result = net.fetch_metrics(ids)
+    assert result.numbers[ids[0]] == {"favourites": 3, "boosts": 2, "replies": 1}
+    assert result.numbers[ids[1]] == {"favourites": 0, "boosts": 0, "replies": 0}
+    assert set(result.numbers) == set(ids[:24])
+    assert list(result.missing) == [deleted]
+    assert fake_mastodon.count("GET", "/api/v1/statuses") == 2      # 20 + 5
+    assert CAPABILITIES.metrics_batch == 20
+
+
+def test_fetch_metrics_falls_back_to_single_lookups_on_older_servers(net, fake_mastodon):
+    fake_mastodon.batch_endpoint = False
+    ids = [fake_mastodon.add_post(f"post {n}") for n in range(3)]
+    fake_mastodon.set_metrics(ids[1], favourites=7)
+    del fake_mastodon.posts[ids[2]]
+    result = net.fetch_metrics(ids)
+    assert result.numbers[ids[1]]["favourites"] == 7
+    assert set(result.numbers) == set(ids[:2]) and list(result.missing) == [ids[2]]
+    assert fake_mastodon.count("GET", "/api/v1/statuses") == 1       # tried once, then not
+    assert fake_mastodon.count("GET", "/api/v1/statuses/:id") == 3
+    net.fetch_metrics(ids[:1])
+    assert fake_mastodon.count("GET", "/api/v1/statuses") == 1
+
+
+def test_fetch_metrics_unreadable_counts_and_bad_ids_are_missing(net, fake_mastodon):
+    good, bad = fake_mastodon.add_post("a"), fake_mastodon.add_post("b")
+    fake_mastodon.posts[bad].metrics = {"favourites_count": -1}
+    result = net.fetch_metrics([good, bad, "1 2"])
+    assert set(result.numbers) == {good}
+    assert set(result.missing) == {bad, "1 2"}
+    assert fake_mastodon.count("GET", "/api/v1/statuses") == 1
+
+
+def test_fetch_metrics_retries_and_raises_other_errors(net, fake_mastodon, sleeps):
+    post_id = fake_mastodon.add_post("a")
+    fake_mastodon.fail("GET /api/v1/statuses", "500")
+    assert post_id in net.fetch_metrics([post_id]).numbers
+    assert sleeps == [1.0]
+    fake_mastodon.fail("GET /api/v1/statuses", "401")
+    with pytest.raises(NetworkError) as info:
+        net.fetch_metrics([post_id])
+    assert info.value.kind is ErrorKind.UNAUTHORIZED
+
+
+# --- configuration ------------------------------------------------------------------------
+
+def test_no_credentials_means_no_posting_and_no_reading(fake_mastodon):
+    net = from_env({})
+    assert (net.can_post(), net.can_read()) == (False, False)
+    with pytest.raises(NetworkError) as info:
+        net.post(DRAFT)
+    assert info.value.kind is ErrorKind.CONFIG
+    assert fake_mastodon.requests == []
+
+
+@pytest.mark.parametrize("present", ["MASTODON_BASE_URL", "MASTODON_ACCESS_TOKEN"])
+def test_half_the_credentials_says_which_is_missing(fake_mastodon, present):
+    env = {present: fake_mastodon.env()[present]}
+    with pytest.raises(NetworkError) as info:
+        from_env(env)
+    absent = ({"MASTODON_BASE_URL", "MASTODON_ACCESS_TOKEN"} - {present}).pop()
+    assert info.value.kind is ErrorKind.CONFIG
+    assert str(info.value) == (f"configuration: incomplete Mastodon credentials: {absent} "
+                               "missing (MASTODON_BASE_URL and MASTODON_ACCESS_TOKEN are both "
+                               "needed)")
+
+
+def test_every_problem_is_listed_at_once_and_no_secret_is_printed(fake_mastodon):
+    secret = "s3cret-token-value"
+    env = fake_mastodon.env(MASTODON_ACCESS_TOKEN=secret + "\n",
+                            MASTODON_BASE_URL="https://user:hunter2@mastodon.example",
+                            PUBLISH_HTTP_TIMEOUT="soon")
+    with pytest.raises(NetworkError) as info:
+        from_env(env)
+    text = str(info.value)
+    assert text.splitlines() == [
+        "configuration: MASTODON_ACCESS_TOKEN: ends with a newline (pasted with the line end?)",
+        "configuration: MASTODON_BASE_URL: must be the server's https address alone, like "
+        "https://mastodon.social (it contains a user name or password)",
+        "configuration: PUBLISH_HTTP_TIMEOUT: 'soon' is not a number of seconds (expected 5 "
+        "or 5,30)",
+    ]
+    assert secret not in text and "hunter2" not in text
+    assert fake_mastodon.requests == []
+
+
+@pytest.mark.parametrize(("value", "why"), [
+    ("http://mastodon.example", "http is only allowed for a loopback test server"),
+    ("ftp://mastodon.example", "it is not an https URL"),
+    ("mastodon.example", "it is not an https URL"),
+    ("https://mastodon.example/api/v1", "it has a path, query or fragment"),
+    ("https://mastodon.example?x=1", "it has a path, query or fragment"),
+    ("https://mastodon.example#top", "it has a path, query or fragment"),
+    ("https://mastodon.example:port", "it is not a URL with a valid host and port"),
+])
+def test_bad_base_url_is_named_not_printed(value, why):
+    with pytest.raises(NetworkError) as info:
+        from_env({"MASTODON_BASE_URL": value, "MASTODON_ACCESS_TOKEN": "t"})
+    assert str(info.value) == ("configuration: MASTODON_BASE_URL: must be the server's https "
+                               f"address alone, like https://mastodon.social ({why})")
+    assert value not in str(info.value)
+
+
+def test_base_url_with_a_space_is_named_once():
+    with pytest.raises(NetworkError) as info:
+        from_env({"MASTODON_BASE_URL": "https://mastodon.example x",
+                  "MASTODON_ACCESS_TOKEN": "t"})
+    assert str(info.value) == ("configuration: MASTODON_BASE_URL: contains a space, line "
+                               "break or control character")
+
+
+@pytest.mark.parametrize("value", ["https://mastodon.example", "https://mastodon.example/",
+                                   "http://127.0.0.1:8080", "http://localhost",
+                                   "https://mastodon.example:8443"])
+def test_good_base_urls(value):
+    net = from_env({"MASTODON_BASE_URL": value, "MASTODON_ACCESS_TOKEN": "t"})
+    assert net.can_post() and net.can_read()
+
+
+def test_registered_and_capabilities_are_plain_data():
+    assert factory("mastodon") is from_env
+    caps = capabilities("mastodon")
+    assert (caps.label, caps.metric_names, caps.url_for("1")) == \
+        ("Mastodon", ("favourites", "boosts", "replies"), None)
+    rule = post_id_rule("mastodon")
+    assert rule.valid_post_id("113456789012345678") and rule.valid_post_id("9" * 20)
+    for bad in ("9" * 21, "12a", "", " 1", "1\n", 12, None):
+        assert not rule.valid_post_id(bad)
+    assert caps.post_id_from_link("https://mastodon.social/@brand/113456789012345678") == \
+        "113456789012345678"
+    for bad in ("http://mastodon.social/@brand/1", "https://mastodon.social/@brand/1/x",
+                "https://mastodon.social/users/brand/statuses/1", "javascript:alert(1)",
+                "https://mastodon.social/@brand/1?x", "https://mastodon.social/@/1"):
+        assert caps.link_problem(bad) is not None and caps.post_id_from_link(bad) is None
+
+
+# --- pure helpers --------------------------------------------------------------------------
+
+def test_content_text_joins_link_spans_and_keeps_lines():
+    html = ('<p>Fish &amp; chips&#39; day<br />second line</p><p>Read '
+            '<a href="https://x.example/a?b=1&amp;c=2" rel="nofollow noopener">'
+            '<span class="invisible">https://</span><span class="ellipsis">x.example/a</span>'
+            '<span class="invisible">?b=1&amp;c=2</span></a> '
+            '<a href="https://mastodon.example/tags/fish" class="mention hashtag" rel="tag">'
+            '#<span>fish</span></a></p>')
+    text, links = content_text(html)
+    assert text == "Fish & chips' day\nsecond line\n\nRead https://x.example/a?b=1&c=2 #fish"
+    assert links == ("https://x.example/a?b=1&c=2", "https://mastodon.example/tags/fish")
+
+
+def test_rate_limit_reset_forms():
+    assert rate_limit_reset({"X-RateLimit-Reset": "2026-11-22T15:05:00.123456Z"}) == \
+        datetime(2026, 11, 22, 15, 5, 0, 123456, tzinfo=UTC)
+    assert rate_limit_reset({"x-ratelimit-reset": "1795359900"}) == \
+        datetime.fromtimestamp(1795359900, UTC)
+    assert rate_limit_reset({"X-RateLimit-Reset": "soon"}) is None
+    assert rate_limit_reset({}) is None
