@@ -149,7 +149,8 @@ NETWORKS = {
         metrics=("favourites", "boosts", "replies"),
         link_pattern=(r"(?:https://[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?"
                       r"|http://(?:127\.0\.0\.1|localhost))(?::[0-9]{1,5})?"
-                      r"/@(?P<username>[A-Za-z0-9_]{1,30})/(?P<post_id>[0-9]{1,20})"),
+                      r"/@(?P<username>[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,28}[A-Za-z0-9_])?)"
+                      r"/(?P<post_id>[0-9]{1,20})"),
         link_form="https://<server>/@<account>/<1 to 20 digits>",
     ),
     "bluesky": Network(

@@ -340,8 +340,9 @@ class MastodonNetwork:
         if not self.can_post():
             raise NetworkError(ErrorKind.CONFIG, "posting needs " + ", ".join(POST_CREDENTIALS))
         text, key = draft.text, idempotency_key(draft.key)
+        language = draft.lang.split("-")[0].lower() or None   # ISO 639: `pt-BR` → `pt`
         answer = self._call(lambda: self._api.status_post(
-            text, visibility="public", idempotency_key=key))
+            text, visibility="public", idempotency_key=key, language=language))
         status = self._last.status if self._last else None
         if not isinstance(answer, Mapping):
             raise NetworkError(ErrorKind.MALFORMED, "the create answer is not a status",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import socket
 import threading
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -64,6 +65,13 @@ def test_post_returns_id_and_link_and_creates_one_public_status(net, fake_mastod
     post = fake_mastodon.posts[result.post_id]
     assert post.text == TEXT and post.visibility == "public" and post.created_at == T0
     assert fake_mastodon.idempotency_keys_seen == [idempotency_key(DRAFT.key)]
+
+
+def test_post_names_the_articles_language(net, fake_mastodon):
+    icelandic = net.post(replace(DRAFT, key="is/hlustun/social-1/mastodon", lang="is"))
+    brazilian = net.post(replace(DRAFT, key="pt-BR/escuta/social-1/mastodon", lang="pt-BR"))
+    assert fake_mastodon.posts[icelandic.post_id].language == "is"
+    assert fake_mastodon.posts[brazilian.post_id].language == "pt"   # ISO 639 only
 
 
 def test_idempotency_key_makes_a_repeated_create_answer_the_same_status(net, fake_mastodon):
