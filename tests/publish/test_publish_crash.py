@@ -1,6 +1,7 @@
-"""Exactly once, whatever dies when: the publisher is killed at every step of a run, then
-rerun to completion (a person settles `unknown` items the documented way); the fake must hold
-exactly one post per due item. And two publishers at once: the second exits 4."""
+"""Exactly once, whatever dies when, on every network: the publisher is killed at every step
+of a run, then rerun to completion (a person settles `unknown` items the documented way); the
+network's fake must hold exactly one post per due item. And two publishers at once: the
+second exits 4."""
 
 from __future__ import annotations
 
@@ -10,10 +11,13 @@ import sys
 
 import pytest
 
-import publish.networks.x  # noqa: F401  (imported once here, not in every forked child)
+# Each adapter is imported once here, not in every forked child.
+import publish.networks.mastodon
+import publish.networks.x  # noqa: F401
 from publish import crashpoints
 from publish.cli import main
-from tests.publish.conftest import DUE_IDS, NOW
+from tests.fakes import FAKES
+from tests.publish.conftest import DUE_IDS, ITEMS, NOW, write_plan
 
 STEPS = {
     "before-posting-write": 3,
@@ -23,6 +27,23 @@ STEPS = {
     "atomic-before-rename": 6,   # inside the ledger write itself (2 writes per item)
 }
 CASES = [(step, n) for step, count in STEPS.items() for n in range(1, count + 1)]
+NETWORKS = list(FAKES)
+
+
+def on_network(items: list[dict], network: str) -> list[dict]:
+    """The plan's items as they would be for `network` (the id ends with the network)."""
+    return [{**i, "id": i["id"].rsplit("/", 1)[0] + f"/{network}", "network": network}
+            for i in items]
+
+
+@pytest.fixture(params=NETWORKS)
+def net(request, project):
+    """(network description, its running fake, the due ids), the project's plan on it."""
+    fake_network = FAKES[request.param]
+    write_plan(project.plan, on_network(ITEMS, fake_network.name))
+    due = [i.rsplit("/", 1)[0] + f"/{fake_network.name}" for i in DUE_IDS]
+    with fake_network.serve() as fake:
+        yield fake_network, fake, due
 
 
 def run_forked(project, env, *args, crash=None) -> int:
@@ -47,55 +68,58 @@ def run_forked(project, env, *args, crash=None) -> int:
     return os.waitstatus_to_exitcode(status)
 
 
-def settle_like_a_person(project, fake_x) -> None:
+def settle_like_a_person(project, fake_network, fake) -> None:
     """What docs/publisher.md tells a person to do with an `unknown` item: look at the
-    account; record the post if it is there, else mark it not posted."""
+    account; record the post (its link) if it is there, else mark it not posted."""
     for item_id, entry in project.ledger_items().items():
         if entry["state"] != "unknown":
             continue
-        posts = [p for p in fake_x.posts.values() if p.text == entry["text"]]
-        args = ["--posted", posts[0].id] if posts else ["--not-posted"]
+        posts = [p for p in fake.posts.values() if p.text == entry["text"]]
+        args = (["--posted", fake_network.link(fake, posts[0].id)] if posts
+                else ["--not-posted"])
         assert project.cli("resolve", item_id, *args).code == 0
 
 
-def run_to_completion(project, fake_x) -> list[int]:
+def run_to_completion(project, fake_network, fake) -> list[int]:
     codes = []
     for _ in range(6):
-        code = run_forked(project, fake_x.env())
+        code = run_forked(project, fake.env())
         codes.append(code)
         if code == 0:
             return codes
         assert code == 3, codes
-        settle_like_a_person(project, fake_x)
+        settle_like_a_person(project, fake_network, fake)
     raise AssertionError(f"no clean run after {codes}")
 
 
-def assert_exactly_once(project, fake_x) -> None:
+def assert_exactly_once(project, fake, due: list[str]) -> None:
     items = project.ledger_items()
-    assert fake_x.posts_created == len(DUE_IDS)
-    for item_id in DUE_IDS:
+    assert fake.posts_created == len(due)
+    for item_id in due:
         entry = items[item_id]
         assert entry["state"] == "sent"
-        matching = [p for p in fake_x.posts.values() if p.text == entry["text"]]
+        matching = [p for p in fake.posts.values() if p.text == entry["text"]]
         assert [p.id for p in matching] == [entry["post_id"]]
 
 
 @pytest.mark.parametrize(("step", "n"), CASES, ids=[f"{s}:{n}" for s, n in CASES])
-def test_killed_at_every_step_never_posts_twice(project, fake_x, step, n):
-    assert run_forked(project, fake_x.env(), crash=f"{step}:{n}") == 137
-    codes = run_to_completion(project, fake_x)
-    assert_exactly_once(project, fake_x)
+def test_killed_at_every_step_never_posts_twice(project, net, step, n):
+    fake_network, fake, due = net
+    assert run_forked(project, fake.env(), crash=f"{step}:{n}") == 137
+    codes = run_to_completion(project, fake_network, fake)
+    assert_exactly_once(project, fake, due)
     # Only a crash between the "posting" write and the POST leaves nothing to find: that
     # item is parked as unknown (never re-posted blindly) until a person settles it.
     assert codes == ([3, 0] if step == "after-posting-write" else [0])
 
 
-def test_killed_while_recording_a_reconciled_post(project, fake_x):
-    fake_x.fail("POST /2/tweets", "drop-after-create")
-    assert run_forked(project, fake_x.env()) == 1
-    assert run_forked(project, fake_x.env(), crash="after-reconcile-found:1") == 137
-    run_to_completion(project, fake_x)
-    assert_exactly_once(project, fake_x)
+def test_killed_while_recording_a_reconciled_post(project, net):
+    fake_network, fake, due = net
+    fake.fail(fake_network.create, "drop-after-create")
+    assert run_forked(project, fake.env()) == 1
+    assert run_forked(project, fake.env(), crash="after-reconcile-found:1") == 137
+    run_to_completion(project, fake_network, fake)
+    assert_exactly_once(project, fake, due)
 
 
 @pytest.mark.parametrize("crash", ["after-post:2", "atomic-before-rename:3"])
@@ -107,7 +131,7 @@ def test_real_subprocess_killed_by_env_crash_point(project, fake_x, crash):
     rerun = project.subprocess("run", env=fake_x.env())
     assert rerun.code == 0, rerun.text
     assert "run: " in rerun.out
-    assert_exactly_once(project, fake_x)
+    assert_exactly_once(project, fake_x, DUE_IDS)
 
 
 def test_second_publisher_exits_4_and_nothing_doubles(project, fake_x):
@@ -126,7 +150,7 @@ def test_second_publisher_exits_4_and_nothing_doubles(project, fake_x):
         fake_x.release_hold()
         out, err = first.communicate(timeout=30)
     assert first.returncode == 0, out + err
-    assert_exactly_once(project, fake_x)
+    assert_exactly_once(project, fake_x, DUE_IDS)
     assert fake_x.count("POST", "/2/tweets") == 3
     after = project.subprocess("run", env=env)
     assert after.code == 0 and "run: 0 sent" in after.out

@@ -1,0 +1,40 @@
+"""Every network's loopback fake behind one description, so a test runs the same steps
+against each: the crash matrix (tests/publish/test_publish_crash.py) and the end-to-end
+`make publish` (tests/e2e). Adding a network adds one entry here (docs/publisher.md,
+"Adding a network")."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from publish.networks import capabilities
+from tests import fake_mastodon, fake_x
+
+NOW = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class FakeNetwork:
+    name: str                                   # the plan's network
+    running: Callable[..., contextlib.AbstractContextManager]
+    create: str                                 # the create endpoint, as fail() names it
+    link: Callable[[object, str], str]          # (fake, post id) → the post's link
+
+    @contextlib.contextmanager
+    def serve(self) -> Iterator:
+        with self.running(now=NOW) as fake:
+            yield fake
+
+
+def _formed(name: str) -> Callable[[object, str], str]:
+    return lambda fake, post_id: capabilities(name).url_for(post_id)
+
+
+FAKES = {
+    "x": FakeNetwork("x", fake_x.running_fake, "POST /2/tweets", _formed("x")),
+    "mastodon": FakeNetwork("mastodon", fake_mastodon.running_fake, "POST /api/v1/statuses",
+                            lambda fake, post_id: fake.status_url(post_id)),
+}
