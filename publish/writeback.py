@@ -54,20 +54,15 @@ def _ending(line: str) -> str:
 
 
 def header_span(lines: Sequence[str]) -> tuple[int, int]:
-    """[start, end) of the metadata lines: after an opening `---` fence if there is one, up to
-    the closing fence or the first blank line."""
+    """[start, end) of the metadata lines (of a text without its BOM): after an opening `---`
+    fence if there is one, up to the closing fence or the first blank line."""
     if not lines:
         return 0, 0
-    first = _body(lines[0]).lstrip("\ufeff").strip()
-    start = 1 if first == "---" else 0
+    start = 1 if _body(lines[0]).strip() == "---" else 0
     end = start
     while end < len(lines):
         body = _body(lines[end])
-        if start == 1 and body.strip() in _FENCES:
-            break
-        if start == 0 and end == 0:
-            body = body.lstrip("\ufeff")
-        if not body.strip():
+        if (start == 1 and body.strip() in _FENCES) or not body.strip():
             break
         end += 1
     if end > start and _key_of(lines[start]) is None:
@@ -76,66 +71,58 @@ def header_span(lines: Sequence[str]) -> tuple[int, int]:
 
 
 def _key_of(line: str) -> str | None:
-    match = _KEY.match(_body(line).lstrip("\ufeff"))
+    match = _KEY.match(_body(line))
     return match.group(1).lower() if match else None
 
 
-def set_header_lines(text: str, values: Sequence[tuple[str, str]]) -> str:
-    """Set the header keys in `values` (in that order). When every key is present each line
-    is replaced in place (with its continuation lines); otherwise the present ones are removed
-    and all are inserted after the last header line. Nothing else changes."""
-    lines = split_lines(text)
-    start, end = header_span(lines)
-    if start == end == 0:
-        raise HeaderError("no metadata header at the top of the file")
-    wanted = {key.lower(): (key, value) for key, value in values}
+def _managed(lines: Sequence[str], start: int, end: int,
+             wanted: dict[str, str]) -> dict[str, list[int]]:
+    """Each managed key present in the header → its line and continuation lines."""
     found: dict[str, list[int]] = {}
     current = None
     for index in range(start, end):
         key = _key_of(lines[index])
-        body = _body(lines[index])
-        if key is None and current is not None and body[:1] in (" ", "\t"):
+        if key is None and current is not None and _body(lines[index])[:1] in (" ", "\t"):
             found[current].append(index)        # continuation of a managed key
             continue
         current = key if key in wanted else None
         if current is not None:
             if current in found:
-                raise HeaderError(f"the header has {wanted[current][0]} twice")
+                raise HeaderError(f"the header has {wanted[current]} twice")
             found[current] = [index]
-    if len(found) == len(wanted):
-        out = list(lines)
-        drop: set[int] = set()
-        for key, indexes in found.items():
-            first = indexes[0]
-            name, value = wanted[key]
-            bom = "\ufeff" if first == 0 and lines[0].startswith("\ufeff") else ""
-            out[first] = f"{bom}{name}: {value}{_ending(lines[first])}"
-            drop.update(indexes[1:])
-        return "".join(line for i, line in enumerate(out) if i not in drop)
+    return found
+
+
+def set_header_lines(text: str, values: Sequence[tuple[str, str]]) -> str:
+    """Set the header keys in `values`: the managed lines present (with their continuation
+    lines) are taken out, and the new lines, in the order of `values`, go where the first of
+    them was when every key is present (an update in place), else after the last header
+    line. Nothing else changes; a leading BOM stays where it is."""
+    bom = "\ufeff" if text.startswith("\ufeff") else ""
+    lines = split_lines(text[len(bom):])
+    start, end = header_span(lines)
+    if start == end == 0:
+        raise HeaderError("no metadata header at the top of the file")
+    found = _managed(lines, start, end, {key.lower(): key for key, _ in values})
     gone = {i for indexes in found.values() for i in indexes}
     kept_header = [i for i in range(start, end) if i not in gone]
-    if kept_header:
-        anchor = kept_header[-1]
+    if len(found) == len(values):
+        at = min(gone)                            # in place: before the first managed line
+    elif kept_header:
+        at = kept_header[-1] + 1                  # after the last header line
     elif start == 1:
-        anchor = 0
+        at = 1                                    # right after the opening fence
     else:
         raise HeaderError("no metadata header at the top of the file")
-    newline = _ending(lines[anchor]) or _dominant_ending(lines)
+    before = [line for i, line in enumerate(lines[:at]) if i not in gone]
+    after = [line for i, line in enumerate(lines[at:], at) if i not in gone]
+    newline = _ending(before[-1]) if before and _ending(before[-1]) else _dominant_ending(lines)
+    if before and not _ending(before[-1]):        # the header was the last line, unended
+        before[-1] += newline
     new = [f"{name}: {value}{newline}" for name, value in values]
-    out = []
-    for index, line in enumerate(lines):
-        if index in gone:
-            continue
-        if index == anchor:
-            if not _ending(line):          # header was the last line, without an ending
-                out.append(line + newline)
-                new[-1] = _body(new[-1])
-            else:
-                out.append(line)
-            out.extend(new)
-        else:
-            out.append(line)
-    return "".join(out)
+    if not after and not (lines and _ending(lines[-1])):
+        new[-1] = _body(new[-1])                   # the file did not end with a line end
+    return bom + "".join(before + new + after)
 
 
 def _dominant_ending(lines: Sequence[str]) -> str:
