@@ -8,8 +8,10 @@ import contextlib
 import json
 import logging
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from jinja2 import FileSystemLoader, PrefixLoader
 from pelican import signals
@@ -24,11 +26,12 @@ from . import identity, reader, scheduling
 from . import settings as campaign_settings
 from .items import ArticleInfo, article_items
 from .links import article_url, site_path
-from .metadata import parse_campaign_meta
+from .metadata import CampaignMeta, parse_campaign_meta
 from .most_shared import most_shared
 from .offers import article_coupon, live_offers, offers_feed, offers_jsonld
 from .outputs import collisions, relative_source, site_outputs
 from .plan import (
+    CouponUse,
     coupon_conflicts,
     coupon_entry,
     duplicate_ids,
@@ -171,10 +174,19 @@ def page_problems(generator) -> list[str]:
                 for key, reason in template_problems(generator, page)]]
 
 
+@dataclass(frozen=True)
+class Analysed:
+    """One article after the campaign's checks."""
+    article: Any
+    meta: CampaignMeta
+    items: list        # its plan items (none unless it is published or planned)
+    published: bool    # written to the site by this build
+
+
 def analyse(generator, config):
     """Parse and check every article.
 
-    Returns (problems, [(article, meta, items, is_published)], plan items, plan coupons).
+    Returns (problems, [Analysed], plan items, plan coupons).
     """
     published = generator.articles + generator.translations
     others = (generator.hidden_articles + generator.hidden_translations
@@ -204,14 +216,14 @@ def analyse(generator, config):
         article_problems = _not_attempted(article_problems, reader.attempted_of(article))
         problems += [f"{source}: {key}: {reason}" for key, reason in article_problems]
         if meta.coupon:
-            coupons.append((source, article.slug, article.lang, meta.coupon))
+            coupons.append(CouponUse(source, article.slug, article.lang, meta.coupon))
         if id(article) not in planned_ids:
             own_items = []
         elif meta.coupon:
             planned_coupons.append(coupon_entry(meta.coupon, source, article.title,
                                                 article.lang, article.slug))
         items += own_items
-        results.append((article, meta, own_items, id(article) in published_ids))
+        results.append(Analysed(article, meta, own_items, id(article) in published_ids))
     problems += coupon_conflicts(coupons)
     conflicts, involved = identity.identity_conflicts(identities)
     problems += conflicts  # the same clash again, item by item, would only add noise:
@@ -224,7 +236,8 @@ def redirects(results, written) -> list[identity.Redirect]:
     draft, and not withheld until its date)."""
     written_ids = {id(article) for article in written}
     found = []
-    for article, meta, _, _ in results:
+    for result in results:
+        article, meta = result.article, result.meta
         if meta.shared_urls and id(article) in written_ids:
             found += identity.redirects_for(
                 relative_source(article), meta.shared_urls, site_path(article.url), article.save_as,
@@ -244,15 +257,16 @@ def all_generators_finalized(generators) -> None:
     fail_on((page_problems(pages) if pages else []) + problems
             + collisions(site_outputs(generators, articles.settings, moved)))
     offers = []
-    for article, meta, own_items, is_published in results:
+    for result in results:
+        article, meta, own_items = result.article, result.meta, result.items
         url = article_url(config.site_url, article.url)
         article.social_items = sort_items(own_items)  # plan order
         article.coupon = article_coupon(meta.coupon, config.now, url, config.tz)
         article.engagement = meta.engagement
-        if is_published:
+        if result.published:
             offers.append((article, article.coupon, url))
     articles.context["most_shared"] = most_shared(
-        [article for article, _, _, is_published in results if is_published],
+        [result.article for result in results if result.published],
         config.most_shared)
     for generator in generators:
         if isinstance(generator, OffersGenerator):

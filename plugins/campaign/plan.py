@@ -4,7 +4,9 @@ import json
 import os
 import tempfile
 from collections import defaultdict
+from dataclasses import dataclass
 
+from .metadata import Coupon
 from .schedule import utc_iso
 
 SCHEMA = "campaign-plan/1"
@@ -13,27 +15,35 @@ COUPON_FIELDS = (("offer", "Coupon_Offer"), ("terms", "Coupon_Terms"),
 DATE_FIELDS = {"starts", "expires"}
 
 
-def coupon_conflicts(entries) -> list[str]:
-    """One code must mean one offer everywhere. `entries`: (source, slug, lang, Coupon).
-    Translations of one article (same slug, other language) may word offer and terms
-    differently, never the dates. Problems as full messages, on the later file."""
+@dataclass(frozen=True)
+class CouponUse:
+    """An article offering a coupon: where, and what it says of the offer."""
+    source: str
+    slug: str
+    lang: str
+    coupon: Coupon
+
+
+def coupon_conflicts(uses: list[CouponUse]) -> list[str]:
+    """One code must mean one offer everywhere. Translations of one article (same slug,
+    other language) may word offer and terms differently, never the dates. Problems as
+    full messages, on the later file."""
     by_code = defaultdict(list)
-    for entry in sorted(entries, key=lambda e: e[0]):
-        by_code[entry[3].code].append(entry)
+    for use in sorted(uses, key=lambda u: u.source):
+        by_code[use.coupon.code].append(use)
     problems = []
-    for code, group in sorted(by_code.items()):
-        first_source, first_slug, first_lang, first = group[0]
-        for source, slug, lang, coupon in group[1:]:
-            translation = slug == first_slug and lang != first_lang
+    for code, (first, *others) in sorted(by_code.items()):
+        for use in others:
+            translation = use.slug == first.slug and use.lang != first.lang
             differ = [
                 key for name, key in COUPON_FIELDS
-                if getattr(coupon, name) != getattr(first, name)
+                if getattr(use.coupon, name) != getattr(first.coupon, name)
                 and (name in DATE_FIELDS or not translation)
             ]
             if differ:
                 problems.append(
-                    f"{source}: Coupon: {code} is also used by {first_source} with a different "
-                    f"{', '.join(differ)}"
+                    f"{use.source}: Coupon: {code} is also used by {first.source} with a "
+                    f"different {', '.join(differ)}"
                 )
     return problems
 

@@ -11,7 +11,7 @@ from campaign.links import shared_link
 from campaign.metadata import Coupon, mentions_code, parse_campaign_meta
 from campaign.networks import weighted_length
 from campaign.offers import article_coupon, coupon_state, live_offers, offers_feed
-from campaign.plan import coupon_conflicts, dumps, plan_document, write_plan
+from campaign.plan import CouponUse, coupon_conflicts, dumps, plan_document, write_plan
 from campaign.schedule import (
     MOVED_WARNING,
     parse_absolute,
@@ -317,8 +317,10 @@ def test_offers_feed_lists_live_offers_only():
 
 def test_translations_may_word_an_offer_differently_but_not_date_it():
     de = Coupon("SAVE10", "10 % Rabatt", None, COUPON.starts, COUPON.expires, None)
-    assert coupon_conflicts([("a.md", "a", "en", COUPON), ("a-de.md", "a", "de", de)]) == []
-    assert coupon_conflicts([("a.md", "a", "en", COUPON), ("b.md", "b", "en", de)]) == [
+    assert coupon_conflicts([CouponUse("a.md", "a", "en", COUPON),
+                             CouponUse("a-de.md", "a", "de", de)]) == []
+    assert coupon_conflicts([CouponUse("a.md", "a", "en", COUPON),
+                             CouponUse("b.md", "b", "en", de)]) == [
         "b.md: Coupon: SAVE10 is also used by a.md with a different Coupon_Offer"
     ]
 
