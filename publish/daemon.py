@@ -63,7 +63,6 @@ class Daemon:
         self.config = config
         self.wait = wait or stop.wait
         self.resume_at: datetime | None = None
-        self.steps = 0
 
     def _guard(self, name: str, fn: Callable[[], object]) -> None:
         if self.stop.is_set():
@@ -72,7 +71,6 @@ class Daemon:
             fn()
         except Exception as exc:  # the daemon reports a failed step and keeps going
             self.out.error(f"daemon: {name} step failed: {type(exc).__name__}: {exc}")
-        self.steps += 1
 
     def _run(self) -> None:
         now = self.clock()
