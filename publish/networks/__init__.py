@@ -182,6 +182,7 @@ class Network(Protocol):
 # post ids in the ledger) do not load one.
 REGISTRY: dict[str, tuple[str, str, str]] = {
     "x": ("publish.networks.x", "from_env", "publish.networks.x_capabilities"),
+    "bluesky": ("publish.networks.bluesky", "from_env", "publish.networks.bluesky_capabilities"),
 }
 
 
