@@ -34,6 +34,9 @@ broken body), "hang" (no answer until the client has timed out), "hold" (wait un
 (create the record, then close the connection without answering), "malformed-after-create",
 "hang-after-create". An image route takes "hang", "500" and "malformed" too.
 
+`not_indexed` (a set of uris): posts the AppView has not indexed yet, absent from getPosts
+and getAuthorFeed (the repository endpoints show them).
+
 Hostile uris (`hostile_uris("at://did:plc:x/app.bsky.feed.post/1 2", …)`): the next posts
 created are shown under these uris in every answer (create, getRecord, feeds, getPosts), as
 a compromised or buggy service might; the post itself exists under its real uri.
@@ -160,6 +163,7 @@ class FakeBluesky:
         self.server: ThreadingHTTPServer | None = None
         self._hostile: list[str] = []
         self.shown_ids: dict[str, str] = {}  # real uri → the uri its answers show
+        self.not_indexed: set[str] = set()   # uris the AppView has not seen yet (feeds)
 
     # --- test controls --------------------------------------------------------------
     @property
@@ -580,7 +584,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._error(400, "InvalidRequest", "Error: uris must not have more than 25 "
                         "elements")
             return
-        shown = {fake.wire_id(p): p for p in fake.posts.values()}
+        shown = {fake.wire_id(p): p for p in fake.posts.values()
+                 if p.id not in fake.not_indexed}
         self._send(200, {"posts": [fake.post_view(shown[u]) for u in uris if u in shown]})
 
     def _getAuthorFeed(self, query, body, kind):
@@ -596,7 +601,8 @@ class _Handler(BaseHTTPRequestHandler):
         if actor not in (fake.did, fake.handle):
             self._error(400, "InvalidRequest", "Profile not found")
             return
-        posts = sorted(fake.posts.values(), key=lambda p: (p.indexed_at, p.rkey), reverse=True)
+        posts = sorted((p for p in fake.posts.values() if p.id not in fake.not_indexed),
+                       key=lambda p: (p.indexed_at, p.rkey), reverse=True)
         offset = int(self._one(query, "cursor") or 0)
         page = posts[offset:offset + limit]
         answer: dict = {"feed": [{"post": fake.post_view(p)} for p in page]}

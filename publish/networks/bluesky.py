@@ -320,6 +320,7 @@ class BlueskyNetwork:
         self._tokens: tuple[str, str] = ("", "")
         self._rkeys: dict[str, str] = {}      # item key → record key, of drafts posted here
         self._client: Client | None = None
+        self._images: httpx.Client | None = None   # made at the first card image
         if handle and password:
             self._client = Client(base_url=service, request=Request(timeout=self._timeout))
             self._client.on_session_change(self._session_changed)
@@ -426,10 +427,11 @@ class BlueskyNetwork:
         """The card image's bytes and type, or None (not fetched, too big, not an image)."""
         if urlsplit(url).scheme not in ("http", "https"):
             return None
+        if self._images is None:
+            self._images = httpx.Client(timeout=self._timeout, follow_redirects=True,
+                                        max_redirects=3)
         try:
-            with httpx.Client(timeout=self._timeout, follow_redirects=True,
-                              max_redirects=3) as http, \
-                    http.stream("GET", url, headers={"Accept": "image/*"}) as answer:
+            with self._images.stream("GET", url, headers={"Accept": "image/*"}) as answer:
                 kind = answer.headers.get("content-type", "").split(";")[0].strip().lower()
                 if answer.status_code != 200 or kind not in IMAGE_TYPES:
                     return None
