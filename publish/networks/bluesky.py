@@ -352,6 +352,7 @@ class BlueskyNetwork:
             raise NetworkError(ErrorKind.CONFIG, "no Bluesky credentials in the environment "
                                "(BLUESKY_HANDLE, BLUESKY_APP_PASSWORD)")
         if self._did is None:
+            self._session_did = None
             self._once(lambda: self._client.login(self._handle, self._password,
                                                   fetch_bsky_profile=False))
             did = self._session_did
