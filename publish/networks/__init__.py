@@ -184,6 +184,7 @@ class Network(Protocol):
 REGISTRY: dict[str, tuple[str, str, str]] = {
     "x": ("publish.networks.x", "from_env", "publish.networks.x_capabilities"),
     "mastodon": ("publish.networks.mastodon", "from_env", "publish.networks.mastodon_capabilities"),
+    "bluesky": ("publish.networks.bluesky", "from_env", "publish.networks.bluesky_capabilities"),
 }
 
 

@@ -1,0 +1,616 @@
+"""The Bluesky adapter against a loopback fake PDS (tests/fake_bluesky.py): posting with a
+record key derived from the item (so a second create is refused), link facets in UTF-8 bytes,
+the link card and its thumb, one session for everything, token refresh, every failure's kind
+and doubt, read retries (with an injected sleep), metrics, and configuration errors."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import socket
+import threading
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pytest
+from atproto_client.models.common import XrpcError
+
+from publish.networks import Draft, ErrorKind, NetworkError, capabilities, factory
+from publish.networks.bluesky import (
+    _transport_error,
+    classify,
+    from_env,
+    link_facets,
+    record_key,
+    tid_parts,
+)
+from publish.networks.bluesky_capabilities import CAPABILITIES
+from tests.fake_bluesky import (
+    APP_PASSWORD,
+    AUTHOR_FEED,
+    CARD_JPEG,
+    CREATE,
+    CREATE_SESSION,
+    DID,
+    GET_POSTS,
+    GET_RECORD,
+    REFRESH_SESSION,
+    UPLOAD_BLOB,
+    running_fake,
+)
+
+T0 = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
+DUE = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+CLOCK = datetime(2026, 11, 22, 15, 0, 1, 234000, tzinfo=UTC)
+LINK = ("https://blog.listening-brands.example/2026/hlustad-a-vidskiptavini/"
+        "?utm_source=bluesky&utm_medium=social")
+TEXT = f"Við svörum öllum á innan við klukkustund. Svona förum við að {LINK}"
+KEY = "is/hlustad-a-vidskiptavini/social-1/bluesky"
+TID = re.compile(r"[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}")
+
+
+@pytest.fixture
+def fake():
+    with running_fake(now=T0) as fake:
+        yield fake
+
+
+class Sleeps(list):
+    def __call__(self, seconds: float) -> None:
+        self.append(seconds)
+
+
+def adapter(fake, **env):
+    sleeps = Sleeps()
+    network = from_env(fake.env(**env), sleep=sleeps, clock=lambda: CLOCK)
+    return network, sleeps
+
+
+def draft(fake=None, *, key=KEY, text=TEXT, image="card.jpg", due=DUE) -> Draft:
+    return Draft(key=key, text=text, link=LINK, due=due, title="Hlustað á viðskiptavini",
+                 description="Hvernig við svörum öllum innan klukkustundar",
+                 image=fake.image_url(image) if fake and image else None)
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# --- the record key ------------------------------------------------------------------------
+
+def test_record_key_is_a_stable_tid_made_of_the_due_time_and_the_key():
+    rkey = record_key(KEY, DUE)
+    assert rkey == record_key(KEY, DUE)
+    assert TID.fullmatch(rkey)
+    micros, clock_id = tid_parts(rkey)
+    digest = int.from_bytes(hashlib.sha256(KEY.encode()).digest(), "big")
+    assert micros == int(DUE.timestamp()) * 1_000_000 + digest % 1_000_000
+    assert clock_id == (digest >> 64) & 0x3FF
+    assert micros // 1_000_000 == int(DUE.timestamp())
+    # Re-dated: another key; no due time: still stable and valid.
+    assert record_key(KEY, DUE + timedelta(hours=1)) != rkey
+    assert TID.fullmatch(record_key(KEY, None)) and record_key(KEY, None) == record_key(KEY, None)
+
+
+def test_record_keys_differ_for_items_due_the_same_second_and_sort_by_due():
+    keys = {record_key(f"en/article-{n}/social-1/bluesky", DUE) for n in range(3000)}
+    assert len(keys) == 3000
+    assert all(TID.fullmatch(k) for k in keys)
+    later = record_key("en/article-0/social-1/bluesky", DUE + timedelta(seconds=1))
+    assert later > record_key("en/article-0/social-1/bluesky", DUE)
+
+
+# --- pure helpers ----------------------------------------------------------------------------
+
+def test_link_facets_count_utf8_bytes_not_characters():
+    text = f"Þú færð svör á ö-litlum tíma: {LINK}. Og líka (https://a.example/x)"
+    facets = link_facets(text)
+    raw = text.encode("utf-8")
+    assert [raw[f["index"]["byteStart"]:f["index"]["byteEnd"]].decode() for f in facets] == \
+        [LINK, "https://a.example/x"]
+    assert [f["features"][0]["uri"] for f in facets] == [LINK, "https://a.example/x"]
+    assert facets[0]["features"][0]["$type"] == "app.bsky.richtext.facet#link"
+    assert facets[0]["index"]["byteStart"] > text.index(LINK)   # bytes ≠ characters
+    assert link_facets("no links here, http:// alone") == []
+
+
+@pytest.mark.parametrize(("status", "name", "kind", "certain"), [
+    (400, "InvalidRequest", ErrorKind.INVALID, True),
+    (400, "InvalidToken", ErrorKind.UNAUTHORIZED, True),
+    (400, "ExpiredToken", ErrorKind.UNAUTHORIZED, True),
+    (400, "RecordAlreadyExists", ErrorKind.DUPLICATE, False),
+    (401, "AuthenticationRequired", ErrorKind.UNAUTHORIZED, True),
+    (403, "Forbidden", ErrorKind.FORBIDDEN, True),
+    (404, "NotFound", ErrorKind.NOT_FOUND, False),
+    (429, "RateLimitExceeded", ErrorKind.RATE_LIMITED, True),
+    (500, "InternalServerError", ErrorKind.SERVER, False),
+    (502, "UpstreamFailure", ErrorKind.SERVER, False),
+    (302, "", ErrorKind.MALFORMED, False),
+])
+def test_classify(status, name, kind, certain):
+    error = classify(status, XrpcError(error=name, message="m") if name else b"")
+    assert (error.kind, error.certain_no_post, error.status) == (kind, certain, status)
+
+
+def test_classify_texts_are_one_line_and_a_429_says_until_when():
+    error = classify(400, XrpcError(error="InvalidRequest", message="one\ntwo\x1b[31m\u202e"))
+    assert error.message == "InvalidRequest: one two [31m"
+    assert classify(503, b"<html>").message == "server answered with a non-JSON body"
+    limited = classify(429, XrpcError(error="RateLimitExceeded", message=None),
+                       {"RateLimit-Reset": "1800000000"})
+    assert limited.reset_at == datetime.fromtimestamp(1800000000, UTC)
+
+
+def test_only_a_failed_connect_is_certain_that_nothing_was_sent():
+    request = httpx.Request("POST", "https://bsky.social/xrpc/x")
+    assert _transport_error(httpx.ConnectError("refused", request=request)).certain_no_post
+    assert _transport_error(httpx.ConnectTimeout("slow", request=request)).certain_no_post
+    assert not _transport_error(httpx.ReadTimeout("slow", request=request)).certain_no_post
+    assert not _transport_error(httpx.RemoteProtocolError("dropped")).certain_no_post
+
+
+def test_the_registry_knows_bluesky_and_its_id_and_link_forms():
+    assert capabilities("bluesky") is CAPABILITIES
+    assert factory("bluesky") is from_env
+    post_id = f"at://{DID}/app.bsky.feed.post/{record_key(KEY, DUE)}"
+    url = CAPABILITIES.url_for(post_id)
+    assert url == f"https://bsky.app/profile/{DID}/post/{record_key(KEY, DUE)}"
+    assert CAPABILITIES.link_problem(url) is None
+    assert CAPABILITIES.post_id_from_link(url) == post_id
+    for bad in [post_id + "\n", post_id.replace("app.bsky.feed.post", "app.bsky.feed.like"),
+                "at://did:plc:short/app.bsky.feed.post/3lbxyz2abcdef",
+                f"at://{DID}/app.bsky.feed.post/3lbxyz2abcde",
+                f"at://{DID}/app.bsky.feed.post/zlbxyz2abcdef",
+                'at://did:web:evil.example"onclick=x/app.bsky.feed.post/3lbxyz2abcdef',
+                f"https://bsky.app/profile/{DID}/post/3lbxyz2abcdef"]:
+        assert not CAPABILITIES.valid_post_id(bad), bad
+    assert CAPABILITIES.valid_post_id("at://did:web:blog.example/app.bsky.feed.post/"
+                                      "3lbxyz2abcdef")
+
+
+# --- posting -----------------------------------------------------------------------------------
+
+def test_post_creates_the_record_under_the_items_key_with_facets_and_a_card(fake):
+    network, _ = adapter(fake)
+    result = network.post(draft(fake))
+    rkey = record_key(KEY, DUE)
+    assert result.post_id == f"at://{DID}/app.bsky.feed.post/{rkey}"
+    assert result.url == f"https://bsky.app/profile/{DID}/post/{rkey}"
+    assert result.text == TEXT
+    post = fake.posts[result.post_id]
+    assert (post.id, post.text, post.rkey) == (result.post_id, TEXT, rkey)
+    assert post.created_at == CLOCK.replace(microsecond=234000)
+    record = post.record
+    assert record["createdAt"] == "2026-11-22T15:00:01.234Z"
+    [facet] = record["facets"]
+    raw = TEXT.encode("utf-8")
+    assert raw[facet["index"]["byteStart"]:facet["index"]["byteEnd"]].decode() == LINK
+    assert facet["index"]["byteStart"] == len(raw) - len(LINK.encode())
+    assert facet["features"] == [{"$type": "app.bsky.richtext.facet#link", "uri": LINK}]
+    embed = record["embed"]
+    assert embed["$type"] == "app.bsky.embed.external"
+    external = embed["external"]
+    assert (external["uri"], external["title"], external["description"]) == (
+        LINK, "Hlustað á viðskiptavini", "Hvernig við svörum öllum innan klukkustundar")
+    thumb = external["thumb"]
+    assert thumb["$type"] == "blob" and thumb["mimeType"] == "image/jpeg"
+    assert fake.blobs[thumb["ref"]["$link"]] == (CARD_JPEG, "image/jpeg")
+    assert thumb["size"] == len(CARD_JPEG)
+    assert fake.posts_created == 1
+
+
+@pytest.mark.parametrize("image", ["big.jpg", "page.html", "missing.jpg", "500", "hang",
+                                   "refused", "upload-500"])
+def test_a_card_image_that_cannot_be_used_posts_the_card_without_a_thumb(fake, image):
+    network, _ = adapter(fake)
+    d = draft(fake)
+    if image in ("500", "hang"):
+        fake.fail("GET /img/card.jpg", image)
+    elif image == "refused":
+        d = Draft(**{**d.__dict__, "image": f"http://127.0.0.1:{closed_port()}/card.jpg"})
+    elif image == "upload-500":
+        fake.fail(UPLOAD_BLOB, "500")
+    else:
+        d = draft(fake, image=image)
+    result = network.post(d)
+    external = fake.posts[result.post_id].record["embed"]["external"]
+    assert "thumb" not in external
+    assert external["title"] == "Hlustað á viðskiptavini"
+    assert fake.count("POST", UPLOAD_BLOB) == (1 if image == "upload-500" else 0)
+
+
+def test_posting_the_same_item_again_is_refused_as_a_duplicate_and_then_found(fake):
+    network, _ = adapter(fake)
+    first = network.post(draft(fake))
+    with pytest.raises(NetworkError) as caught:
+        network.post(draft(fake))
+    assert caught.value.kind is ErrorKind.DUPLICATE
+    assert first.post_id in caught.value.message
+    assert fake.posts_created == 1 and len(fake.posts) == 1
+    # The runner then reconciles without a time bound, with the item's key.
+    found = network.find_recent_posts(LINK, None, key=KEY)
+    assert [p.post_id for p in found.posts] == [first.post_id] and found.covered
+    assert found.posts[0].text == TEXT and LINK in found.posts[0].expanded_urls
+    assert fake.count("GET", AUTHOR_FEED) == 0       # the record key was enough
+    # A later run (a new adapter) knows the key but not the due time: it reads the feed.
+    later, _ = adapter(fake)
+    again = later.find_recent_posts(LINK, T0 - timedelta(minutes=10), key=KEY)
+    assert [p.post_id for p in again.posts] == [first.post_id]
+    assert fake.count("GET", AUTHOR_FEED) == 1
+
+
+def test_a_real_server_error_on_create_stays_in_doubt(fake):
+    """A 500 that is not an existing key (nothing under the item's key) is ambiguous."""
+    network, _ = adapter(fake)
+    fake.fail(CREATE, "500")
+    with pytest.raises(NetworkError) as caught:
+        network.post(draft(fake))
+    assert (caught.value.kind, caught.value.certain_no_post) == (ErrorKind.SERVER, False)
+    assert fake.count("GET", GET_RECORD) == 1 and fake.posts_created == 0
+
+
+def test_drafts_of_different_items_are_separate_posts(fake):
+    network, _ = adapter(fake)
+    a = network.post(draft(fake))
+    b = network.post(draft(fake, key=KEY.replace("social-1", "social-2")))
+    assert a.post_id != b.post_id and fake.posts_created == 2
+
+
+# --- the session -------------------------------------------------------------------------------
+
+def test_one_login_serves_a_post_a_search_and_metrics(fake):
+    network, _ = adapter(fake)
+    assert fake.sessions_created == 0             # lazily: not at construction
+    result = network.post(draft(fake))
+    network.find_recent_posts(LINK, T0 - timedelta(hours=1))
+    network.fetch_metrics([result.post_id])
+    assert fake.sessions_created == 1
+    assert fake.count("POST", CREATE_SESSION) == 1
+
+
+def test_an_expired_access_token_is_refreshed_not_a_new_login(fake):
+    network, _ = adapter(fake)
+    result = network.post(draft(fake))
+    fake.expire_access_tokens()
+    metrics = network.fetch_metrics([result.post_id])
+    assert result.post_id in metrics.numbers
+    assert (fake.sessions_created, fake.sessions_refreshed) == (1, 1)
+    # The create too: it was refused before it did anything, so it is sent again.
+    fake.expire_access_tokens()
+    network.post(draft(fake, key=KEY.replace("social-1", "social-2")))
+    assert (fake.sessions_created, fake.sessions_refreshed) == (1, 2)
+    assert fake.posts_created == 2
+
+
+def test_a_token_about_to_expire_is_refreshed_before_the_request(fake):
+    fake.access_ttl = 60                   # the SDK refreshes 15 minutes before exp
+    network, _ = adapter(fake)
+    network.find_recent_posts(LINK, None)
+    network.find_recent_posts(LINK, None)
+    assert fake.sessions_created == 1 and fake.sessions_refreshed >= 1
+    assert fake.count("GET", AUTHOR_FEED) == 2
+
+
+def test_a_refused_refresh_logs_in_again(fake):
+    network, _ = adapter(fake)
+    network.find_recent_posts(LINK, None)
+    fake.expire_access_tokens()
+    fake.fail(REFRESH_SESSION, "expired")
+    network.find_recent_posts(LINK, None)
+    assert fake.sessions_created == 2
+
+
+def test_a_pds_named_by_the_login_is_followed_only_when_it_is_a_usable_url(fake):
+    fake.did_doc_endpoint = "http://pds.evil.example"
+    network, _ = adapter(fake)
+    result = network.post(draft(fake))              # still sent to the configured service
+    assert result.post_id in fake.posts
+
+
+# --- failures of the create ---------------------------------------------------------------------
+
+@pytest.mark.parametrize(("fault", "kind", "certain", "status"), [
+    ("400", ErrorKind.INVALID, True, 400),
+    ("401", ErrorKind.UNAUTHORIZED, True, 401),
+    ("403", ErrorKind.FORBIDDEN, True, 403),
+    ("404", ErrorKind.NOT_FOUND, False, 404),
+    ("429", ErrorKind.RATE_LIMITED, True, 429),
+    ("500", ErrorKind.SERVER, False, 500),
+    ("502", ErrorKind.SERVER, False, 502),
+    ("503-html", ErrorKind.SERVER, False, 503),
+    ("malformed", ErrorKind.MALFORMED, False, None),
+    ("hang", ErrorKind.NETWORK, False, None),
+    ("drop-after-create", ErrorKind.NETWORK, False, None),
+    ("malformed-after-create", ErrorKind.MALFORMED, False, None),
+    ("hang-after-create", ErrorKind.NETWORK, False, None),
+])
+def test_every_create_failure_has_its_kind_and_doubt(fake, fault, kind, certain, status):
+    network, sleeps = adapter(fake)
+    fake.fail(CREATE, fault)
+    with pytest.raises(NetworkError) as caught:
+        network.post(draft(fake))
+    error = caught.value
+    assert (error.kind, error.certain_no_post, error.status) == (kind, certain, status)
+    assert "\n" not in str(error) and APP_PASSWORD not in str(error)
+    assert fake.count("POST", CREATE) == 1           # never retried
+    assert sleeps == []
+    assert fake.posts_created == (1 if fault.endswith("-after-create") else 0)
+    if fault == "429":
+        assert error.reset_at == T0 + timedelta(seconds=300)
+    if fault == "401":
+        assert "BLUESKY_APP_PASSWORD" in error.message
+
+
+@pytest.mark.parametrize(("fault", "kind"), [
+    ("500", ErrorKind.SERVER), ("hang", ErrorKind.NETWORK), ("429", ErrorKind.RATE_LIMITED),
+    ("malformed", ErrorKind.MALFORMED),
+])
+def test_a_failed_login_before_posting_is_certain_that_nothing_was_posted(fake, fault, kind):
+    network, _ = adapter(fake)
+    fake.fail(CREATE_SESSION, fault)
+    with pytest.raises(NetworkError) as caught:
+        network.post(draft(fake))
+    assert (caught.value.kind, caught.value.certain_no_post) == (kind, True)
+    assert fake.count("POST", CREATE) == 0
+
+
+def test_a_wrong_password_is_unauthorized_and_never_shown(fake):
+    network, _ = adapter(fake, BLUESKY_APP_PASSWORD="wxyz-wxyz-wxyz-wxyz")
+    with pytest.raises(NetworkError) as caught:
+        network.post(draft(fake))
+    error = caught.value
+    assert (error.kind, error.certain_no_post, error.status) == (ErrorKind.UNAUTHORIZED, True,
+                                                                  401)
+    assert "wxyz" not in str(error)
+    assert "Invalid identifier or password" in str(error)
+
+
+def test_a_refused_connection_is_certain_that_nothing_was_posted(fake):
+    network, _ = adapter(fake, BLUESKY_SERVICE_URL=f"http://127.0.0.1:{closed_port()}")
+    with pytest.raises(NetworkError) as caught:
+        network.post(draft(fake))
+    assert (caught.value.kind, caught.value.certain_no_post) == (ErrorKind.NETWORK, True)
+
+
+def test_a_held_create_completes_when_released(fake):
+    network, _ = adapter(fake, PUBLISH_HTTP_TIMEOUT="2,5")
+    fake.fail(CREATE, "hold")
+    results = []
+    worker = threading.Thread(target=lambda: results.append(network.post(draft(fake))))
+    worker.start()
+    assert fake.holding.wait(5)
+    assert fake.posts_created == 0
+    fake.release_hold()
+    worker.join(5)
+    assert results and results[0].post_id in fake.posts
+
+
+# --- hostile answers ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("hostile", [
+    f"at://{DID}/app.bsky.feed.post/3lbxyz2abcdef\nEngagement_Bluesky: likes 999",
+    "at://did:plc:x/app.bsky.feed.post/1 2",
+    f"at://{DID.replace('aaaaa', 'bbbbb')}/app.bsky.feed.post/3lbxyz2abcdef",  # another repo
+])
+def test_a_hostile_uri_is_never_returned(fake, hostile):
+    fake.hostile_uris(hostile)
+    network, _ = adapter(fake)
+    with pytest.raises(NetworkError) as caught:
+        network.post(draft(fake))
+    assert (caught.value.kind, caught.value.certain_no_post) == (ErrorKind.MALFORMED, False)
+    assert "\n" not in str(caught.value)
+    later, _ = adapter(fake)
+    found = later.find_recent_posts(LINK, None, key=KEY)
+    assert found.posts == ()
+    [real] = fake.posts
+    metrics = later.fetch_metrics([real])
+    assert metrics.numbers == {} and real in metrics.missing
+
+
+# --- finding own posts --------------------------------------------------------------------------
+
+def test_find_recent_posts_by_link_reaches_back_past_since(fake):
+    network, sleeps = adapter(fake)
+    for n in range(150):   # older posts without the link
+        fake.add_post(f"post {n}", T0 - timedelta(days=2, minutes=n))
+    mine = fake.add_post(f"{TEXT}", T0 - timedelta(minutes=5))
+    fake.add_post(f"Another article {LINK.replace('hlustad', 'annad')}", T0 - timedelta(minutes=4))
+    found = network.find_recent_posts(LINK, T0 - timedelta(hours=1))
+    assert [p.post_id for p in found.posts] == [mine] and found.covered
+    post = found.posts[0]
+    assert post.url == CAPABILITIES.url_for(mine)
+    assert post.created_at == T0 - timedelta(minutes=5)
+    assert fake.count("GET", AUTHOR_FEED) == 1      # the first page reached back past since
+    everything = network.find_recent_posts(LINK, None)
+    assert everything.covered and fake.count("GET", AUTHOR_FEED) == 3
+    assert sleeps == []
+
+
+def test_find_recent_posts_says_when_it_did_not_reach_back(fake):
+    for n in range(120):
+        fake.add_post(f"post {n}", T0 - timedelta(minutes=n))
+    network = from_env(fake.env(), sleep=Sleeps())
+    network._max_pages = 1
+    found = network.find_recent_posts(LINK, T0 - timedelta(days=30))
+    assert found.posts == () and not found.covered
+
+
+def test_a_link_in_the_card_alone_is_found(fake):
+    record = {"$type": "app.bsky.feed.post", "text": "Read this",
+              "createdAt": "2026-11-22T14:55:00.000Z",
+              "embed": {"$type": "app.bsky.embed.external",
+                        "external": {"uri": LINK, "title": "t", "description": "d"}}}
+    uri = fake.add_post("Read this", T0 - timedelta(minutes=5), record=record)
+    network, _ = adapter(fake)
+    assert [p.post_id for p in network.find_recent_posts(LINK, None).posts] == [uri]
+
+
+# --- reads retry -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("endpoint", "call"), [
+    (AUTHOR_FEED, lambda n: n.find_recent_posts(LINK, None)),
+    (GET_POSTS, lambda n: n.fetch_metrics([f"at://{DID}/app.bsky.feed.post/3lbxyz2abcdef"])),
+])
+def test_reads_retry_with_backoff_through_the_injected_sleep(fake, endpoint, call):
+    network, sleeps = adapter(fake)
+    fake.fail(endpoint, "500")
+    fake.fail(endpoint, "503-html")
+    call(network)
+    assert sleeps == [1.0, 4.0]
+    assert fake.count("GET", endpoint) == 3
+    fake.fail(endpoint, "malformed", times=3)
+    with pytest.raises(NetworkError) as caught:
+        call(network)
+    assert caught.value.kind is ErrorKind.MALFORMED
+    assert sleeps == [1.0, 4.0, 1.0, 4.0]
+
+
+def test_a_read_that_times_out_is_retried(fake):
+    network, sleeps = adapter(fake)
+    fake.fail(AUTHOR_FEED, "hang")
+    assert network.find_recent_posts(LINK, None).covered
+    assert sleeps == [1.0]
+
+
+@pytest.mark.parametrize(("fault", "kind"), [
+    ("429", ErrorKind.RATE_LIMITED), ("401", ErrorKind.UNAUTHORIZED),
+    ("403", ErrorKind.FORBIDDEN), ("400", ErrorKind.INVALID), ("404", ErrorKind.NOT_FOUND),
+])
+def test_a_refused_read_is_not_retried(fake, fault, kind):
+    network, sleeps = adapter(fake)
+    fake.fail(AUTHOR_FEED, fault)
+    with pytest.raises(NetworkError) as caught:
+        network.find_recent_posts(LINK, None)
+    assert caught.value.kind is kind and sleeps == []
+    if fault == "429":
+        assert caught.value.reset_at == T0 + timedelta(seconds=300)
+
+
+# --- metrics -----------------------------------------------------------------------------------
+
+def test_metrics_map_the_counts_and_batch_by_25(fake):
+    network, _ = adapter(fake)
+    uris = [fake.add_post(f"post {n} {LINK}", T0 - timedelta(minutes=n)) for n in range(30)]
+    fake.set_metrics(uris[0], likes=12, reposts=3, replies=1, quotes=2)
+    fake.set_metrics(uris[29], likes=1)
+    gone = f"at://{DID}/app.bsky.feed.post/3lbxyz2abcdef"
+    result = network.fetch_metrics([*uris, gone, "12345"])
+    assert fake.count("GET", GET_POSTS) == 2
+    assert result.numbers[uris[0]] == {"likes": 12, "reposts": 3, "replies": 1, "quotes": 2}
+    assert result.numbers[uris[29]] == {"likes": 1, "reposts": 0, "replies": 0, "quotes": 0}
+    assert len(result.numbers) == 30
+    assert set(result.missing) == {gone, "12345"}
+    assert tuple(result.numbers[uris[0]]) == CAPABILITIES.metric_names
+
+
+# --- configuration ------------------------------------------------------------------------------
+
+def test_no_credentials_is_an_adapter_that_neither_posts_nor_reads():
+    network = from_env({})
+    assert not network.can_post() and not network.can_read()
+    with pytest.raises(NetworkError) as caught:
+        network.post(draft())
+    assert caught.value.kind is ErrorKind.CONFIG
+
+
+@pytest.mark.parametrize(("env", "lines"), [
+    ({"BLUESKY_HANDLE": "listeningbrands.bsky.social"},
+     ["incomplete Bluesky credentials: BLUESKY_APP_PASSWORD missing"]),
+    ({"BLUESKY_APP_PASSWORD": "sekret-pass-word-1"},
+     ["incomplete Bluesky credentials: BLUESKY_HANDLE missing"]),
+    ({"BLUESKY_HANDLE": "@listeningbrands.bsky.social", "BLUESKY_APP_PASSWORD": "sekret pass",
+      "BLUESKY_SERVICE_URL": "http://pds.example", "PUBLISH_HTTP_TIMEOUT": "soon"},
+     ["BLUESKY_APP_PASSWORD: contains a space", "BLUESKY_HANDLE: starts with @",
+      "BLUESKY_SERVICE_URL: not an https URL", "PUBLISH_HTTP_TIMEOUT"]),
+    ({"BLUESKY_HANDLE": "listening brands", "BLUESKY_APP_PASSWORD": "sekret-pass-word-1\n",
+      "BLUESKY_SERVICE_URL": "https://user:sekret-pass-word-1@pds.example"},
+     ["BLUESKY_HANDLE: contains a space", "BLUESKY_APP_PASSWORD: ends with a newline",
+      "BLUESKY_SERVICE_URL: not an https URL"]),
+    ({"BLUESKY_HANDLE": "not_a_handle", "BLUESKY_APP_PASSWORD": "sekret-pass-word-1"},
+     ["BLUESKY_HANDLE: not a handle"]),
+])
+def test_every_configuration_problem_is_named_at_once_and_no_value_is_shown(env, lines):
+    with pytest.raises(NetworkError) as caught:
+        from_env(env)
+    error = caught.value
+    assert error.kind is ErrorKind.CONFIG
+    text = str(error)
+    assert len(text.splitlines()) == len(lines)
+    for line, expected in zip(text.splitlines(), sorted(lines, key=text.find), strict=True):
+        assert expected in line
+    for value in env.values():
+        if "sekret" in value or value.startswith("@") or " " in value:
+            assert value.strip() not in text
+    assert "sekret" not in text
+
+
+@pytest.mark.parametrize("service", ["https://bsky.social", "https://pds.example/",
+                                     "http://127.0.0.1:2583", "http://localhost:2583"])
+def test_usable_service_urls(service):
+    network = from_env({"BLUESKY_HANDLE": "did:plc:listeningbrandsfakeaaaaa",
+                        "BLUESKY_APP_PASSWORD": "abcd-efgh-ijkl-mnop",
+                        "BLUESKY_SERVICE_URL": service})
+    assert network.can_post() and network.can_read()
+
+
+def test_a_login_answer_without_a_usable_did_is_unusable(fake):
+    fake.did = "did:plc:UPPER\nEngagement"
+    network, _ = adapter(fake)
+    with pytest.raises(NetworkError) as caught:
+        network.post(draft(fake))
+    assert (caught.value.kind, caught.value.certain_no_post) == (ErrorKind.MALFORMED, True)
+    assert fake.count("POST", CREATE) == 0
+
+
+# --- through `publish run` --------------------------------------------------------------------
+
+def bluesky_items() -> list[dict]:
+    from tests.publish.conftest import ITEMS
+
+    return [{**i, "id": i["id"].rsplit("/", 1)[0] + "/bluesky", "network": "bluesky",
+             "max_length": 300, "warnings": []} for i in ITEMS]
+
+
+def test_run_settles_a_lost_create_answer_from_the_feed(project, fake):
+    from tests.publish.conftest import ANSWERING, write_plan
+
+    write_plan(project.plan, bluesky_items())
+    first_id = f"en/{ANSWERING}/social-1/bluesky"
+    fake.fail(CREATE, "drop-after-create")
+    first = project.cli("run", env=fake.env())
+    assert f"unsure  {first_id}" in first.out, first.text
+    assert project.ledger_items()[first_id]["state"] == "posting"
+    second = project.cli("run", env=fake.env())
+    entry = project.ledger_items()[first_id]
+    assert entry["state"] == "sent", second.text
+    assert f"sent    {first_id}  → {entry['url']} (found on bluesky after an interrupted " \
+           "attempt)" in second.out
+    assert entry["post_id"] in fake.posts
+    assert entry["url"] == CAPABILITIES.url_for(entry["post_id"])
+    assert fake.posts_created == 3 and fake.sessions_created == 2   # one login per run
+
+
+def test_run_never_posts_an_item_twice_even_when_a_person_says_it_was_not_posted(
+        project, fake):
+    """The AppView has not indexed the post yet: the reconcile does not see it and a person
+    answers --not-posted. The next create is refused under the item's record key, and the
+    run finds the post under that key instead of posting again."""
+    from tests.publish.conftest import ANSWERING, write_plan
+
+    write_plan(project.plan, bluesky_items())
+    first_id = f"en/{ANSWERING}/social-1/bluesky"
+    fake.fail(CREATE, "drop-after-create")
+    project.cli("run", env=fake.env())
+    [lost] = fake.posts
+    fake.not_indexed.add(lost)
+    second = project.cli("run", env=fake.env())
+    assert project.ledger_items()[first_id]["state"] == "unknown", second.text
+    assert project.cli("resolve", first_id, "--not-posted").code == 0
+    third = project.cli("run", env=fake.env())
+    url = CAPABILITIES.url_for(lost)
+    assert f"sent    {first_id}  → {url} (found on bluesky after duplicate)" in third.out, \
+        third.text
+    assert project.ledger_items()[first_id]["post_id"] == lost
+    assert len([p for p in fake.posts.values() if p.text == fake.posts[lost].text]) == 1
