@@ -214,7 +214,7 @@ class _Run:
         try:
             found = adapter.find_recent_posts(entry.get("link", item.link),
                                               search_since - CLOCK_SKEW if search_since
-                                              else None, key=item.id)
+                                              else None, key=item.id, due=item.due)
         except NetworkError as exc:
             self.out.item("unsure", item.id, f"could not check {item.network} ({exc}); "
                           "checked again on the next run")

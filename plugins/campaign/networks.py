@@ -162,8 +162,9 @@ NETWORKS = {
         length_help="as a reader sees them; links count in full",
         link_warning=None,
         metrics=("likes", "reposts", "replies", "quotes"),
-        link_pattern=(r"https://bsky\.app/profile/(?P<did>did:(?:plc:[a-z2-7]{24}"
-                      r"|web:[A-Za-z0-9.-]{1,253}))/post/(?P<rkey>[2-7a-j][2-7a-z]{12})"),
+        link_pattern=(r"https://bsky\.app/profile/(?P<did>did:(?:plc:[a-z2-7]{24}|web:[a-z0-9]"
+                      r"(?:[a-z0-9.-]{0,251}[a-z0-9])?))/post/(?P<rkey>[234567abcdefghij]"
+                      r"[234567abcdefghijklmnopqrstuvwxyz]{12})"),
         link_form="https://bsky.app/profile/<did>/post/<record key>",
     ),
 }

@@ -473,6 +473,8 @@ class BlueskyNetwork:
     def _record(self, draft: Draft) -> dict:
         record: dict[str, Any] = {"$type": COLLECTION, "text": draft.text,
                                   "createdAt": iso_z(self._clock())}
+        if draft.lang:
+            record["langs"] = [draft.lang]          # a BCP 47 tag, as the article's Lang
         facets = link_facets(draft.text)
         if facets:
             record["facets"] = facets
@@ -550,15 +552,17 @@ class BlueskyNetwork:
         return PostResult(post_id=uri, url=post_url(uri), text=draft.text)
 
     # --- reading ----------------------------------------------------------------------
-    def find_recent_posts(self, link: str, since: datetime | None,
-                          key: str | None = None) -> SearchResult:
-        """Own posts containing `link`. An item posted by this adapter is first looked up
-        under its record key; otherwise (a later run knows the key, not the due time the
-        record key is made of) the account's feed is read newest first, back past `since`
-        (at most `max_pages` pages)."""
+    def find_recent_posts(self, link: str, since: datetime | None, key: str | None = None,
+                          due: datetime | None = None) -> SearchResult:
+        """Own posts containing `link`. The item's record is first looked up under its
+        record key (made from `key` and `due`, or remembered from a post made here); when
+        it is not there (the item was re-dated since, say), the account's feed is read
+        newest first, back past `since` (at most `max_pages` pages)."""
         did = self._login()
-        if key is not None and key in self._rkeys:
-            rkey = self._rkeys[key]
+        rkey = self._rkeys.get(key) if key is not None else None
+        if rkey is None and key is not None and due is not None:
+            rkey = record_key(key, due)
+        if rkey is not None:
             record = self._existing_record(did, rkey)
             post = found_post(post_uri(did, rkey), record) if record else None
             if post is not None and contains_link(post, link):

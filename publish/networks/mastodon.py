@@ -368,8 +368,8 @@ class MastodonNetwork:
             self._account_id = account_id
         return self._account_id
 
-    def find_recent_posts(self, link: str, since: datetime | None,
-                          key: str | None = None) -> SearchResult:
+    def find_recent_posts(self, link: str, since: datetime | None, key: str | None = None,
+                          due: datetime | None = None) -> SearchResult:
         """Our own statuses, newest first, that contain `link` (in the text or as a link);
         `key` is not needed (Mastodon has no field to hold it)."""
         account_id = self._own_account_id()

@@ -280,8 +280,8 @@ class XNetwork:
             self._user_id = user_id
         return self._user_id
 
-    def find_recent_posts(self, link: str, since: datetime | None,
-                          key: str | None = None) -> SearchResult:
+    def find_recent_posts(self, link: str, since: datetime | None, key: str | None = None,
+                          due: datetime | None = None) -> SearchResult:
         user_id = self._own_user_id()
         found: list[FoundPost] = []
         token = None
