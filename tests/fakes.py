@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from publish.networks import capabilities
-from tests import fake_mastodon, fake_x
+from tests import fake_bluesky, fake_mastodon, fake_x
 
 NOW = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
 
@@ -37,4 +37,6 @@ FAKES = {
     "x": FakeNetwork("x", fake_x.running_fake, "POST /2/tweets", _formed("x")),
     "mastodon": FakeNetwork("mastodon", fake_mastodon.running_fake, "POST /api/v1/statuses",
                             lambda fake, post_id: fake.status_url(post_id)),
+    "bluesky": FakeNetwork("bluesky", fake_bluesky.running_fake, fake_bluesky.CREATE,
+                           _formed("bluesky")),
 }

@@ -12,6 +12,7 @@ import sys
 import pytest
 
 # Each adapter is imported once here, not in every forked child.
+import publish.networks.bluesky
 import publish.networks.mastodon
 import publish.networks.x  # noqa: F401
 from publish import crashpoints
