@@ -81,6 +81,8 @@ SITEMAP = {"format": "xml", "exclude": [r"^404\.html$"]}
 FORMATTED_FIELDS = []
 CAMPAIGN_SITE_URL = PRODUCTION_SITEURL
 CAMPAIGN_PLAN_PATH = str(ROOT / "state" / "plan.json")
+# The brand answers on all three; a post without Social_Networks goes to every one of them.
+CAMPAIGN_NETWORKS = ["x", "mastodon", "bluesky"]
 # `Image:` is the social_cards plugin's key: the article's own share image (docs/social-cards.md).
 CAMPAIGN_EXTRA_KEYS = ["Image"]
 

@@ -1,19 +1,22 @@
 """A copy of this project as a fresh clone has it, a deploy target folder served by a loopback
 web site (the "production site" the link check asks), and `make publish` run against the
-loopback fake X."""
+loopback fakes of X, Mastodon and Bluesky."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
+from tests.fakes import FAKES
 from tests.loopback_site import Site, serving
 
 REPO = Path(__file__).resolve().parents[2]
@@ -52,11 +55,36 @@ def site(www: Path) -> Iterator[Site]:
         yield live
 
 
-def environment(fake, site: Site, **extra: str) -> dict[str, str]:
-    """A clean environment: the fake X's credentials, pages checked on the loopback site."""
-    return {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"),
-            "LANG": "C.UTF-8", **fake.env(PUBLISH_HTTP_TIMEOUT="2,2"),
-            "PUBLISH_LINK_CHECK_BASE": site.url, **extra}
+@contextlib.contextmanager
+def running_fakes(now: datetime) -> Iterator[dict]:
+    """Every network's fake (tests/fakes.py), by network name, their clocks at `now`."""
+    with contextlib.ExitStack() as stack:
+        fakes = {name: stack.enter_context(f.running(now=now)) for name, f in FAKES.items()}
+        yield fakes
+
+
+def set_clocks(fakes: dict, now: datetime) -> None:
+    for fake in fakes.values():
+        fake.now = now
+
+
+def environment(fakes: dict, site: Site, **extra: str) -> dict[str, str]:
+    """A clean environment: every fake's credentials, pages checked on the loopback site."""
+    env = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"),
+           "LANG": "C.UTF-8"}
+    for fake in fakes.values():
+        env.update(fake.env(PUBLISH_HTTP_TIMEOUT="2,2"))
+    return {**env, "PUBLISH_LINK_CHECK_BASE": site.url, **extra}
+
+
+def created(fakes: dict) -> dict[str, int]:
+    """How many posts each fake ever created."""
+    return {name: fake.posts_created for name, fake in fakes.items()}
+
+
+def on_networks(ids: set[str], networks=tuple(FAKES)) -> set[str]:
+    """`…/x` item ids as they are on each network."""
+    return {i.rsplit("/", 1)[0] + f"/{n}" for i in ids for n in networks}
 
 
 def make_publish(root: Path, env: dict[str, str], now: str,
