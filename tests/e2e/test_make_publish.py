@@ -85,7 +85,9 @@ def test_make_publish_deploys_then_posts_once_and_brings_numbers_back(project, w
         # Bluesky's own text, with the link as a facet and the page's card as an embed.
         bluesky = next(p for p in fakes["bluesky"].posts.values()
                        if p.text.startswith("Every mention answered within the hour"))
-        assert bluesky.record["embed"]["external"]["title"] == "Answering customers on Twitter"
+        card = bluesky.record["embed"]["external"]
+        assert card["title"] == "Answering customers on Twitter"
+        assert card["thumb"]["mimeType"] == "image/png"    # the page's social card, uploaded
         assert bluesky.record["facets"][0]["features"][0]["uri"].startswith(
             "https://blog.listening-brands.example/2026/answering-customers-on-twitter/")
         untouched = (project / ARTICLE).read_bytes()

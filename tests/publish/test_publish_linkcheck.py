@@ -19,6 +19,7 @@ from publish.linkcheck import (
     on_base,
     page_url,
     same_site,
+    share_image,
 )
 from tests.loopback_site import serving
 from tests.publish.conftest import ANSWERING, ICELANDIC, NOW, SITE, link
@@ -104,7 +105,35 @@ def test_check_page_decides_from_the_answers():
     assert not check_page("https://a.example/forbidden/", fetch).live   # S3's "no such key"
 
 
+def test_a_live_page_names_its_share_image_as_a_link_card_reads_it():
+    page = "https://a.example/2026/post/"
+    both = ('<meta property="og:image" content="/og.png">'
+            '<meta name="twitter:image" content="/images/cards/post.png">')
+    assert share_image(both, page) == "https://a.example/images/cards/post.png"
+    assert share_image('<meta property="og:image" content="card.png">', page) == \
+        "https://a.example/2026/post/card.png"
+    for head in ("", '<meta property="og:image" content="javascript:alert(1)">',
+                 '<meta property="og:image" content="data:image/png;base64,AAAA">',
+                 '<meta property="og:image" content="">'):
+        assert share_image(head, page) is None, head
+    fetch, _ = table({page: Answer(200, "OK", head=both)})
+    assert check_page(page, fetch).image == "https://a.example/images/cards/post.png"
+
+
 # --- real HTTP on loopback --------------------------------------------------------------
+
+def test_the_share_image_is_read_from_the_live_page_and_fetched_from_the_base(www):
+    page = www / ANSWERING_PAGE.strip("/") / "index.html"
+    page.write_text(
+        "<!doctype html><head><title>a post</title>"
+        f'<meta name="twitter:image" content="{SITE}/images/cards/answering.png">'
+        "</head><body>" + "x" * 600_000 + "</body>", encoding="utf-8")
+    with serving(www) as site:
+        check = LinkChecker(SITE, http_fetch((2.0, 2.0)), base=site.url)
+        status = check(link(ANSWERING))
+    assert status.live
+    # An image on the production site is fetched where the pages are checked.
+    assert status.image == f"{site.url}/images/cards/answering.png"
 
 def test_over_http_a_missing_page_is_404_and_a_folder_redirect_is_followed(www):
     with serving(www) as site:
