@@ -114,8 +114,8 @@ def main(argv: list[str] | None = None) -> int:
         if not args.skip_cycle:
             from bench.cycle import measure_cycle, print_cycle
 
-            print(f"publish cycle at {200 if args.quick else 1000} posts…", flush=True)
-            report["cycle"] = measure_cycle(Path(tmp) / "cycle", 200 if args.quick else 1000,
+            print(f"publish cycle at {100 if args.quick else 1000} posts…", flush=True)
+            report["cycle"] = measure_cycle(Path(tmp) / "cycle", 100 if args.quick else 1000,
                                             args.runs)
             print_cycle(report["cycle"])
     report["targets"] = check_targets(report)
