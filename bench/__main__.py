@@ -35,6 +35,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--sizes", type=int, nargs="+", help="post counts (default 1000 5000)")
     parser.add_argument("--runs", type=int, help="builds of each kind per size (default 3)")
     parser.add_argument("--skip-publisher", action="store_true", help="build figures only")
+    parser.add_argument("--skip-cycle", action="store_true", help="no publish cycle figures")
     parser.add_argument("--json", type=Path, default=DEFAULT_JSON, help="where to write figures")
     args = parser.parse_args(argv)
     args.sizes = args.sizes or ([200] if args.quick else [1000, 5000])
@@ -110,7 +111,18 @@ def main(argv: list[str] | None = None) -> int:
 
             report["publisher"] = measure_publisher(Path(tmp) / "publisher")
             print_publisher(report["publisher"])
+        if not args.skip_cycle:
+            from bench.cycle import measure_cycle, print_cycle
+
+            print(f"publish cycle at {100 if args.quick else 1000} posts…", flush=True)
+            report["cycle"] = measure_cycle(Path(tmp) / "cycle", 100 if args.quick else 1000,
+                                            args.runs)
+            print_cycle(report["cycle"])
     report["targets"] = check_targets(report)
+    if "cycle" in report:
+        from bench.cycle import cycle_targets
+
+        report["targets"] += cycle_targets(report["cycle"])
     for target in report["targets"]:
         print(f"{'met ' if target['met'] else 'MISS'}  {target['name']}: {target['figure']}")
     args.json.parent.mkdir(parents=True, exist_ok=True)

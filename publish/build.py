@@ -122,6 +122,14 @@ def build(settings: Path, *, output: Path | None = None, content: Path | None = 
             staged.unlink()
 
 
+def output_of(settings: Path, content: Path | None, extra_settings: Mapping[str, object],
+              env: Mapping[str, str]) -> Path:
+    """The output folder a build with these settings would replace (the settings' OUTPUT_PATH,
+    read as build() reads it). Raises BuildError as build() would."""
+    return _resolve(Path(settings), None, content, dict(extra_settings),
+                    build_env(env)).output
+
+
 def build_env(env: Mapping[str, str]) -> dict[str, str]:
     """`env` without what the build has no business seeing: the posting and deploy
     credentials (SECRET_VARS, any X_*, MASTODON_*, BLUESKY_* or AWS_* variable) and

@@ -41,6 +41,7 @@ from publish.output import Output
 from publish.pins import FileReport
 from publish.plan import Plan, PlanError, load_plan
 from publish.runner import DEFAULT_MAX_LATENESS, RunOptions, RunReport, run_once
+from publish.skipping import SkippingBuilder, force_requested
 from publish.status import (
     STATES,
     TABLES,
@@ -138,8 +139,11 @@ examples:
     "cycle": """\
 steps, one `cycle: STEP: …` line each:
   build     production build into a fresh folder (--settings), swapped in on success;
+            skipped when no input changed and no item, offer or post fell due since the
+            last build (output.stamp.json; --force-build or FORCE_BUILD=1 builds anyway);
             failed: nothing deployed or posted, exit 2
-  deploy    to --target / DEPLOY_TARGET (skipped when unset); failed: nothing posted, exit 1
+  deploy    to --target / DEPLOY_TARGET (skipped when unset, or when the build was and
+            this site's last deploy there succeeded); failed: nothing posted, exit 1
   post      what is due, each item only once its page answers (the link check)
   metrics   engagement numbers into the headers (also after posting failures)
   rebuild   only when a header changed: build and deploy again
@@ -324,6 +328,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="output folder (default: the settings' OUTPUT_PATH)")
     g.add_argument("--target", metavar="TARGET",
                    help="where to deploy (default: $DEPLOY_TARGET; unset: no deploy)")
+    g.add_argument("--force-build", action="store_true",
+                   help="build (and deploy) even when nothing changed since the last build "
+                        "(also FORCE_BUILD=1)")
     g.add_argument("pelican_args", nargs="*", metavar="-- PELICAN_OPTION",
                    help="further pelican options after --, e.g. -- -D")
     p.add_argument("--report", type=Path, metavar="DIR",
@@ -724,6 +731,10 @@ class CycleIO:
             extra["CAMPAIGN_NOW"] = format_time(ctx.now)
         self.extra = extra
         self.output: Path | None = args.output
+        self.builder = SkippingBuilder(settings=args.settings, output=args.output,
+                                       content=args.content, plan=args.plan, extra=extra,
+                                       pelican_args=args.pelican_args, env=ctx.env)
+        self.force = force_requested(args.force_build, ctx.env)
 
     def steps(self) -> Steps:
         return Steps(build=self.build, check=self.check, post=self.post,
@@ -732,17 +743,13 @@ class CycleIO:
                      report=self.report if self.ctx.args.report else None)
 
     def build(self) -> StepResult:
-        args = self.ctx.args
+        """Skipped when the last build's site is still right (publish/skipping.py)."""
         try:
-            result = site_build.build(args.settings, output=args.output, content=args.content,
-                                      extra_settings=self.extra,
-                                      pelican_args=args.pelican_args,
-                                      env=self.ctx.env)
+            built = self.builder.run(self.ctx.now, force=self.force)
         except site_build.BuildError as exc:
             return StepResult(EXIT_CONFIG, f"{exc}; nothing was changed")
-        self.output = result.output
-        line = site_build.describe(result).removeprefix("build: ")
-        return StepResult(EXIT_OK if result.ok else EXIT_CONFIG, line)
+        self.output = self.builder.output
+        return StepResult(EXIT_OK if built.ok else EXIT_CONFIG, built.line)
 
     def check(self) -> StepResult:
         """The new plan, and the posting credentials for its networks."""
@@ -756,11 +763,18 @@ class CycleIO:
         return StepResult(EXIT_OK)
 
     def deploy(self) -> StepResult:
+        """Skipped when the build was and the last deploy of that site to this target
+        succeeded; every deploy's outcome is recorded in the build stamp."""
+        target = str(self.target)
+        if (skipped := self.builder.deploy_skip_line(target)) is not None:
+            return StepResult(EXIT_OK, skipped)
         try:
             report = site_deploy.deploy(self.output, self.target, self.ctx.out,
                                         env=self.ctx.env)
         except site_deploy.DeployConfigError as exc:
+            self.builder.record_deploy(target, False, self.ctx.now)
             return StepResult(EXIT_CONFIG, "; ".join(exc.problems) + ": nothing deployed")
+        self.builder.record_deploy(target, report.ok, self.ctx.now)
         return StepResult(EXIT_OK if report.ok else EXIT_FAILED,
                           report.summary().removeprefix("deploy "))
 

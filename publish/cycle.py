@@ -17,6 +17,10 @@ publisher lock around the whole cycle. Rules:
 - the private report (`--report`) is written last, only by a cycle that got to posting; its
   failure is its own `cycle: report: …` line and never hides an earlier step's code;
 - the exit code is the first failing step's.
+
+The build step may keep the last build's site instead (publish/skipping.py: nothing changed,
+no time boundary passed), and the deploy step then skips a deploy that already succeeded;
+both still print their line, and the later steps run as usual.
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ from pelican.generators import (
     PelicanTemplateNotFound,
 )
 
-from . import identity, reader, scheduling
+from . import changes, identity, reader, scheduling
 from . import settings as campaign_settings
 from .items import ArticleInfo, article_items
 from .links import article_url, site_path
@@ -46,6 +46,8 @@ logger = logging.getLogger(__name__)
 OFFERS_TEMPLATE = "offers"
 # Plans waiting for the end of a successful run, by id of the run's settings dict.
 _PENDING_PLANS: dict[int, tuple[str | None, dict]] = {}
+# The same for the next-change file (CAMPAIGN_NEXT_CHANGE_PATH, docs/contract.md §1.1).
+_PENDING_CHANGES: dict[int, tuple[str, dict]] = {}
 
 
 class CampaignBuildFailed(SystemExit):
@@ -78,6 +80,7 @@ def fail_on(problems: list[str]) -> None:
 def initialized(pelican) -> None:
     campaign_settings.apply_defaults(pelican.settings)
     _PENDING_PLANS.pop(id(pelican.settings), None)
+    _PENDING_CHANGES.pop(id(pelican.settings), None)
     fail_on(campaign_settings.validate(pelican.settings))
 
 
@@ -277,6 +280,23 @@ def all_generators_finalized(generators) -> None:
     # only once the site is written, so the text is not held through the whole build.
     _PENDING_PLANS[id(articles.settings)] = (
         config.plan_path, plan_document(config.site_url, items, config.tz.key, planned_coupons))
+    changes_path = articles.settings.get("CAMPAIGN_NEXT_CHANGE_PATH")
+    if changes_path:
+        _PENDING_CHANGES[id(articles.settings)] = (
+            changes_path, next_change_document(articles.settings, config.now, results))
+
+
+def next_change_document(settings, now, results) -> dict:
+    """When this site changes by time alone (plugins/campaign/changes.py): every article's
+    date (drafts and hidden ones too: over-counting costs a build, never a stale page) and
+    every coupon's window."""
+    candidates = []
+    for article, meta, _, _ in results:
+        dated = _has_real_date(article, reader.problems_of(article))
+        candidates += changes.instants(relative_source(article),
+                                       article.date if dated else None, meta.coupon)
+    sources = [settings["PATH"], settings["THEME"], *settings.get("PLUGIN_PATHS", [])]
+    return changes.document(now, changes.next_change(now, candidates), sources)
 
 
 def finalized(pelican) -> None:
@@ -284,6 +304,9 @@ def finalized(pelican) -> None:
     path, plan = _PENDING_PLANS.pop(id(pelican.settings), (None, None))
     if path and plan is not None:
         write_plan(path, plan)
+    pending = _PENDING_CHANGES.pop(id(pelican.settings), None)
+    if pending is not None:
+        changes.write(*pending)
 
 
 # --- offers page ----------------------------------------------------------------------

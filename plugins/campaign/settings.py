@@ -26,6 +26,9 @@ DEFAULTS = {
         "utm_medium": "social",
         "utm_campaign": "{campaign}",
     },
+    # Where the build writes when its site next changes by time alone (docs/contract.md
+    # §1.1); None: not written. `publish cycle` sets it for every build it runs.
+    "CAMPAIGN_NEXT_CHANGE_PATH": None,
     # Build time for coupon states (ISO 8601); None reads the clock once per build.
     "CAMPAIGN_NOW": None,
     # Most hashtags (from Tags) in a post the plugin writes itself.
@@ -148,6 +151,9 @@ def validate(settings: dict) -> list[str]:
     plan = settings.get("CAMPAIGN_PLAN_PATH")
     if plan is not None and (not isinstance(plan, str) or not plan):
         problems.append("CAMPAIGN_PLAN_PATH: must be a file path or None")
+    changes = settings.get("CAMPAIGN_NEXT_CHANGE_PATH")
+    if changes is not None and (not isinstance(changes, str) or not changes):
+        problems.append("CAMPAIGN_NEXT_CHANGE_PATH: must be a file path or None")
     nets = settings.get("CAMPAIGN_NETWORKS")
     if not isinstance(nets, list | tuple) or not nets or not all(n in NETWORKS for n in nets):
         problems.append(
