@@ -384,9 +384,18 @@ class Ctx:
 
 
 def _networks(ctx: Ctx, plan: Plan) -> dict[str, Network]:
-    """Adapters for the plan's networks we know; NetworkError(CONFIG) when misconfigured."""
+    """Adapters for the plan's networks we know, each made at its first request (a cycle
+    with nothing due imports no network library); NetworkError(CONFIG) when misconfigured."""
     names = sorted({item.network for item in plan.items if registry.known(item.network)})
-    return {name: registry.factory(name)(ctx.env, sleep=ctx.sleep) for name in names}
+    adapters, problems = {}, []
+    for name in names:                 # every network's problems at once
+        try:
+            adapters[name] = registry.LazyNetwork(name, ctx.env, sleep=ctx.sleep)
+        except NetworkError as exc:
+            problems.append(exc.message)
+    if problems:
+        raise NetworkError(ErrorKind.CONFIG, "\n".join(problems))
+    return adapters
 
 
 def _credentials_required(ctx: Ctx) -> bool:

@@ -217,3 +217,45 @@ def post_id_rule(network: str) -> Capabilities:
 def factory(name: str) -> Callable[..., Network]:
     module, attr, _ = REGISTRY[name]
     return getattr(importlib.import_module(module), attr)
+
+
+class LazyNetwork:
+    """A network's adapter, made at its first request. Making one imports the network's
+    client library (atproto alone takes a second or more), which a cycle with nothing to do
+    never needs. The environment is checked at once (its capabilities module's
+    `config_problems`: every problem, naming variables), and until the first request
+    `can_post`/`can_read` answer from which credential variables are set."""
+
+    def __init__(self, name: str, env: Mapping[str, str], *,
+                 sleep: Callable[[float], None]):
+        module = importlib.import_module(REGISTRY[name][2])
+        if problems := module.config_problems(env):
+            raise NetworkError(ErrorKind.CONFIG, "\n".join(problems))
+        self.capabilities: Capabilities = module.CAPABILITIES
+        self._name, self._env, self._sleep = name, env, sleep
+        self._adapter: Network | None = None
+
+    @property
+    def adapter(self) -> Network:
+        if self._adapter is None:
+            self._adapter = factory(self._name)(self._env, sleep=self._sleep)
+        return self._adapter
+
+    def _has(self, names: Sequence[str]) -> bool:
+        return all(self._env.get(name) for name in names)
+
+    def can_post(self) -> bool:
+        return self._has(self.capabilities.post_credentials)
+
+    def can_read(self) -> bool:
+        return any(self._has(group) for group in self.capabilities.read_credentials)
+
+    def post(self, draft: Draft) -> PostResult:
+        return self.adapter.post(draft)
+
+    def find_recent_posts(self, link: str, since: datetime | None, key: str | None = None,
+                          due: datetime | None = None) -> SearchResult:
+        return self.adapter.find_recent_posts(link, since, key=key, due=due)
+
+    def fetch_metrics(self, post_ids: Sequence[str]) -> MetricsResult:
+        return self.adapter.fetch_metrics(post_ids)

@@ -50,7 +50,15 @@ from publish.networks import (
     SearchResult,
     common,
 )
-from publish.networks.bluesky_capabilities import CAPABILITIES, COLLECTION, DID, POST_CREDENTIALS
+from publish.networks.bluesky_capabilities import (
+    CAPABILITIES,
+    COLLECTION,
+    DEFAULT_SERVICE,
+    DID,
+    POST_CREDENTIALS,
+    config_problems,
+    service_problem,
+)
 from publish.networks.common import one_line, parse_timeout
 
 # --- the record key of an item (pure) ----------------------------------------------------
@@ -86,8 +94,6 @@ def tid_parts(tid: str) -> tuple[int, int]:
 
 # --- other pure helpers --------------------------------------------------------------------
 
-DEFAULT_SERVICE = "https://bsky.social"
-LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 READ_BACKOFF = (1.0, 4.0)          # seconds before the 2nd and 3rd attempt of a read
 RETRYABLE_READ = frozenset({ErrorKind.NETWORK, ErrorKind.SERVER, ErrorKind.MALFORMED})
 PAGE_SIZE = 100                    # getAuthorFeed limit
@@ -97,8 +103,6 @@ IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "image/gif"})
 UNAUTHORIZED_NAMES = frozenset({"AuthMissing", "AuthRequired", "AuthenticationRequired",
                                 "InvalidToken", "ExpiredToken", "AccountTakedown",
                                 "AccountDeactivated", "InvalidIdentifier"})
-_HANDLE = re.compile(r"(?=.{3,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+"
-                     r"[a-zA-Z]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?")
 # An http(s) URL in a post's text, as the Bluesky app links it: up to white space, without a
 # trailing punctuation mark or an unbalanced closing parenthesis.
 _URL = re.compile(r"https?://[^\s]+")
@@ -110,27 +114,6 @@ def post_url(post_id: str) -> str:
 
 def post_uri(did: str, rkey: str) -> str:
     return f"at://{did}/{COLLECTION}/{rkey}"
-
-
-def service_problem(url: str) -> str | None:
-    """None for a usable BLUESKY_SERVICE_URL (https; http only on the loopback), else what is
-    wrong with it (naming the variable, not the value: it could hold a password)."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if (any(c.isspace() for c in url) or not host or parts.query or parts.fragment
-            or parts.username or parts.password
-            or not (parts.scheme == "https" or (parts.scheme == "http" and host in LOOPBACK))):
-        return ("BLUESKY_SERVICE_URL: not an https URL of a PDS (e.g. https://bsky.social; "
-                "http only for 127.0.0.1 or localhost)")
-    return None
-
-
-def handle_problem(value: str) -> str | None:
-    if value.startswith("@"):
-        return "BLUESKY_HANDLE: starts with @ (leave it out: name.bsky.social)"
-    if _HANDLE.fullmatch(value) or re.fullmatch(DID, value):
-        return None
-    return "BLUESKY_HANDLE: not a handle (name.bsky.social) or DID"
 
 
 def link_facets(text: str) -> list[dict]:
@@ -636,25 +619,12 @@ def from_env(env: Mapping[str, str], *, sleep: Callable[[float], None] = time.sl
     """Build the adapter from environment variables. Raises NetworkError(CONFIG) naming
     (never showing) every variable that is wrong. Without any credentials: an adapter that
     can neither post nor read."""
-    problems = common.credential_problems(env, POST_CREDENTIALS)
-    present = [name for name in POST_CREDENTIALS if env.get(name)]
-    if present and len(present) != len(POST_CREDENTIALS):
-        absent = [name for name in POST_CREDENTIALS if name not in present]
-        problems.append("incomplete Bluesky credentials: " + ", ".join(absent)
-                        + " missing (BLUESKY_HANDLE and BLUESKY_APP_PASSWORD are both needed)")
-    handle = env.get("BLUESKY_HANDLE") or ""
-    if (handle and not common.credential_problems(env, ["BLUESKY_HANDLE"])
-            and (problem := handle_problem(handle))):
-        problems.append(problem)
-    service = (env.get("BLUESKY_SERVICE_URL") or DEFAULT_SERVICE).rstrip("/")
-    if problem := service_problem(service):
-        problems.append(problem)
-    try:
-        timeout = parse_timeout(env.get("PUBLISH_HTTP_TIMEOUT"))
-    except ValueError as exc:
-        problems.append(str(exc))
-    if problems:
+    if problems := config_problems(env):
         raise NetworkError(ErrorKind.CONFIG, "\n".join(problems))
+    present = [name for name in POST_CREDENTIALS if env.get(name)]
+    handle = env.get("BLUESKY_HANDLE") or ""
+    service = (env.get("BLUESKY_SERVICE_URL") or DEFAULT_SERVICE).rstrip("/")
+    timeout = parse_timeout(env.get("PUBLISH_HTTP_TIMEOUT"))
     if not present:
         return BlueskyNetwork(service=service, timeout=timeout, sleep=sleep, clock=clock)
     return BlueskyNetwork(handle=handle, password=env["BLUESKY_APP_PASSWORD"], service=service,

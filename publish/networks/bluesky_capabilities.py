@@ -1,4 +1,5 @@
-"""What the publisher knows about Bluesky as plain data (no network library imported here).
+"""What the publisher knows about Bluesky as plain data, and the checks of its environment
+variables (no network library imported here).
 
 A post is a record in the account's repository; its id is the record's AT URI,
 at://<did>/app.bsky.feed.post/<rkey>, where the record key is a TID (13 characters of the
@@ -7,7 +8,11 @@ base32-sortable alphabet). Both forms are tight: the id and the link become an h
 
 from __future__ import annotations
 
-from publish.networks import Capabilities
+import re
+from collections.abc import Mapping
+from urllib.parse import urlsplit
+
+from publish.networks import Capabilities, common
 
 POST_CREDENTIALS = ("BLUESKY_HANDLE", "BLUESKY_APP_PASSWORD")
 # A DID of the two methods Bluesky accounts use: did:plc (24 base32 characters) or did:web
@@ -28,3 +33,48 @@ CAPABILITIES = Capabilities(
     post_id_pattern=rf"at://(?P<did>{DID})/app\.bsky\.feed\.post/(?P<rkey>{TID})",
     post_id_form="an AT URI at://did:plc:…/app.bsky.feed.post/ and a 13-character record key",
 )
+
+DEFAULT_SERVICE = "https://bsky.social"
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+_HANDLE = re.compile(r"(?=.{3,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+"
+                     r"[a-zA-Z]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?")
+
+
+def service_problem(url: str) -> str | None:
+    """None for a usable BLUESKY_SERVICE_URL (https; http only on the loopback), else what is
+    wrong with it (naming the variable, not the value: it could hold a password)."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if (any(c.isspace() for c in url) or not host or parts.query or parts.fragment
+            or parts.username or parts.password
+            or not (parts.scheme == "https" or (parts.scheme == "http" and host in LOOPBACK))):
+        return ("BLUESKY_SERVICE_URL: not an https URL of a PDS (e.g. https://bsky.social; "
+                "http only for 127.0.0.1 or localhost)")
+    return None
+
+
+def handle_problem(value: str) -> str | None:
+    if value.startswith("@"):
+        return "BLUESKY_HANDLE: starts with @ (leave it out: name.bsky.social)"
+    if _HANDLE.fullmatch(value) or re.fullmatch(DID, value):
+        return None
+    return "BLUESKY_HANDLE: not a handle (name.bsky.social) or DID"
+
+
+def config_problems(env: Mapping[str, str]) -> list[str]:
+    """Everything wrong with the BLUESKY_* variables (and the timeout), naming each
+    variable, never its value."""
+    problems = common.credential_problems(env, POST_CREDENTIALS)
+    present = [name for name in POST_CREDENTIALS if env.get(name)]
+    if present and len(present) != len(POST_CREDENTIALS):
+        absent = [name for name in POST_CREDENTIALS if name not in present]
+        problems.append("incomplete Bluesky credentials: " + ", ".join(absent)
+                        + " missing (BLUESKY_HANDLE and BLUESKY_APP_PASSWORD are both needed)")
+    handle = env.get("BLUESKY_HANDLE") or ""
+    if (handle and not common.credential_problems(env, ["BLUESKY_HANDLE"])
+            and (problem := handle_problem(handle))):
+        problems.append(problem)
+    service = (env.get("BLUESKY_SERVICE_URL") or DEFAULT_SERVICE).rstrip("/")
+    if problem := service_problem(service):
+        problems.append(problem)
+    return problems + common.timeout_problems(env)

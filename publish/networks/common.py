@@ -26,6 +26,14 @@ def parse_timeout(text: str | None) -> tuple[float, float]:
     return parts[0], parts[1]
 
 
+def timeout_problems(env: Mapping[str, str]) -> list[str]:
+    try:
+        parse_timeout(env.get("PUBLISH_HTTP_TIMEOUT"))
+    except ValueError as exc:
+        return [str(exc)]
+    return []
+
+
 def credential_problems(env: Mapping[str, str], names: Iterable[str]) -> list[str]:
     """What is wrong with the credential variables among `names` that are set, naming each
     variable and never its value: a pasted line end or space is the usual mistake."""

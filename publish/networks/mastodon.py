@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from typing import Any
-from urllib.parse import urlsplit
 
 import requests
 from mastodon import Mastodon
@@ -43,17 +42,19 @@ from publish.networks import (
     NetworkError,
     PostResult,
     SearchResult,
-    common,
 )
 from publish.networks.common import one_line, parse_timeout
-from publish.networks.mastodon_capabilities import CAPABILITIES, POST_CREDENTIALS
+from publish.networks.mastodon_capabilities import (
+    CAPABILITIES,
+    POST_CREDENTIALS,
+    config_problems,
+)
 
 READ_BACKOFF = (1.0, 4.0)          # seconds before the 2nd and 3rd attempt of a read
 RETRYABLE_READ = frozenset({ErrorKind.NETWORK, ErrorKind.SERVER, ErrorKind.MALFORMED})
 PAGE_SIZE = 40                     # the most GET /api/v1/accounts/:id/statuses answers
 MAX_PAGES = 25                     # reconcile looks at most 1,000 recent statuses
 IDEMPOTENCY_PREFIX = "publish/mastodon/v1:"
-LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 USER_AGENT = "publish (campaign publisher; Mastodon.py)"
 
 
@@ -63,33 +64,6 @@ def idempotency_key(draft_key: str) -> str:
     """The Idempotency-Key for a plan item: stable across runs and processes, and says
     nothing about the item (a hash)."""
     return hashlib.sha256((IDEMPOTENCY_PREFIX + draft_key).encode("utf-8")).hexdigest()
-
-
-def base_url_problem(url: str) -> str | None:
-    """None for a usable MASTODON_BASE_URL, else what is wrong with it (never the value: a URL
-    can carry a user and password)."""
-    what = "MASTODON_BASE_URL: must be the server's https address alone, " \
-           "like https://mastodon.social"
-    if any(c.isspace() or not c.isprintable() for c in url):
-        return f"{what} (it contains a space or control character)"
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
-    except ValueError:
-        return f"{what} (it is not a URL with a valid host and port)"
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return f"{what} (it is not an https URL)"
-    if parts.scheme == "http" and parts.hostname not in LOOPBACK_HOSTS:
-        return f"{what} (http is only allowed for a loopback test server)"
-    if parts.username is not None or parts.password is not None:
-        return f"{what} (it contains a user name or password)"
-    if parts.path not in ("", "/") or parts.query or parts.fragment or url.endswith(("?", "#")):
-        return f"{what} (it has a path, query or fragment)"
-    return None
-
-
-def credential_problems(env: Mapping[str, str]) -> list[str]:
-    return common.credential_problems(env, POST_CREDENTIALS)
 
 
 def rate_limit_reset(headers: Mapping[str, str]) -> datetime | None:
@@ -456,22 +430,11 @@ def from_env(env: Mapping[str, str], *, sleep: Callable[[float], None] = time.sl
     """Build the adapter from environment variables. Raises NetworkError(CONFIG) with the
     names (never the values) of everything that is wrong. Without any MASTODON_* variable the
     adapter can neither post nor read (the CLI then does a dry run for Mastodon)."""
-    problems = credential_problems(env)
-    present = [name for name in POST_CREDENTIALS if env.get(name)]
-    if present and len(present) != len(POST_CREDENTIALS):
-        absent = [name for name in POST_CREDENTIALS if name not in present]
-        problems.append("incomplete Mastodon credentials: " + ", ".join(absent)
-                        + " missing (" + " and ".join(POST_CREDENTIALS) + " are both needed)")
-    base = env.get("MASTODON_BASE_URL") or ""
-    base_named = any(p.startswith("MASTODON_BASE_URL:") for p in problems)
-    if base and not base_named and (problem := base_url_problem(base)):
-        problems.append(problem)
-    try:
-        timeout = parse_timeout(env.get("PUBLISH_HTTP_TIMEOUT"))
-    except ValueError as exc:
-        problems.append(str(exc))
-    if problems:
+    if problems := config_problems(env):
         raise NetworkError(ErrorKind.CONFIG, "\n".join(problems))
+    present = [name for name in POST_CREDENTIALS if env.get(name)]
+    base = env.get("MASTODON_BASE_URL") or ""
+    timeout = parse_timeout(env.get("PUBLISH_HTTP_TIMEOUT"))
     if not present:
         return MastodonNetwork(None, sleep=sleep, max_pages=max_pages)
     session = requests.Session()

@@ -7,7 +7,10 @@ answers with, after checking it against `link_pattern` in full.
 
 from __future__ import annotations
 
-from publish.networks import Capabilities
+from collections.abc import Mapping
+from urllib.parse import urlsplit
+
+from publish.networks import Capabilities, common
 
 POST_CREDENTIALS = ("MASTODON_BASE_URL", "MASTODON_ACCESS_TOKEN")
 
@@ -34,3 +37,48 @@ CAPABILITIES = Capabilities(
     post_id_pattern=POST_ID_PATTERN,
     post_id_form="1-20 digits",
 )
+
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def base_url_problem(url: str) -> str | None:
+    """None for a usable MASTODON_BASE_URL, else what is wrong with it (never the value: a URL
+    can carry a user and password)."""
+    what = "MASTODON_BASE_URL: must be the server's https address alone, " \
+           "like https://mastodon.social"
+    if any(c.isspace() or not c.isprintable() for c in url):
+        return f"{what} (it contains a space or control character)"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        return f"{what} (it is not a URL with a valid host and port)"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return f"{what} (it is not an https URL)"
+    if parts.scheme == "http" and parts.hostname not in LOOPBACK_HOSTS:
+        return f"{what} (http is only allowed for a loopback test server)"
+    if parts.username is not None or parts.password is not None:
+        return f"{what} (it contains a user name or password)"
+    if parts.path not in ("", "/") or parts.query or parts.fragment or url.endswith(("?", "#")):
+        return f"{what} (it has a path, query or fragment)"
+    return None
+
+
+def credential_problems(env: Mapping[str, str]) -> list[str]:
+    return common.credential_problems(env, POST_CREDENTIALS)
+
+
+def config_problems(env: Mapping[str, str]) -> list[str]:
+    """Everything wrong with the MASTODON_* variables (and the timeout), naming each
+    variable, never its value."""
+    problems = credential_problems(env)
+    present = [name for name in POST_CREDENTIALS if env.get(name)]
+    if present and len(present) != len(POST_CREDENTIALS):
+        absent = [name for name in POST_CREDENTIALS if name not in present]
+        problems.append("incomplete Mastodon credentials: " + ", ".join(absent)
+                        + " missing (" + " and ".join(POST_CREDENTIALS) + " are both needed)")
+    base = env.get("MASTODON_BASE_URL") or ""
+    base_named = any(p.startswith("MASTODON_BASE_URL:") for p in problems)
+    if base and not base_named and (problem := base_url_problem(base)):
+        problems.append(problem)
+    return problems + common.timeout_problems(env)

@@ -14,7 +14,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 import requests
 from pytwitter import Api
@@ -29,13 +28,15 @@ from publish.networks import (
     NetworkError,
     PostResult,
     SearchResult,
-    common,
 )
 from publish.networks.common import one_line, parse_timeout
-from publish.networks.x_capabilities import CAPABILITIES, POST_CREDENTIALS
+from publish.networks.x_capabilities import (
+    CAPABILITIES,
+    DEFAULT_BASE_URL,
+    POST_CREDENTIALS,
+    config_problems,
+)
 
-DEFAULT_BASE_URL = "https://api.x.com/2"
-CREDENTIALS = (*POST_CREDENTIALS, "X_BEARER_TOKEN")
 READ_BACKOFF = (1.0, 4.0)          # seconds before the 2nd and 3rd attempt of a read
 RETRYABLE_READ = frozenset({ErrorKind.NETWORK, ErrorKind.SERVER, ErrorKind.MALFORMED})
 PAGE_SIZE = 100
@@ -47,20 +48,6 @@ def post_url(post_id: str) -> str:
 
 
 # --- pure helpers -----------------------------------------------------------------------
-
-def base_url_problem(url: str) -> str | None:
-    """None for a usable X_API_BASE_URL, else what is wrong with it."""
-    parts = urlsplit(url)
-    if (parts.scheme not in ("http", "https") or not parts.hostname or parts.query
-            or parts.fragment or any(c.isspace() for c in url) or not url.endswith("/2")):
-        return (f"X_API_BASE_URL: {url!r} is not an http(s) URL ending in /2 "
-                "(e.g. https://api.x.com/2)")
-    return None
-
-
-def credential_problems(env: Mapping[str, str]) -> list[str]:
-    return common.credential_problems(env, CREDENTIALS)
-
 
 def _epoch(value: Any) -> datetime | None:
     try:
@@ -344,21 +331,11 @@ def from_env(env: Mapping[str, str], *,
              sleep: Callable[[float], None] = time.sleep) -> XNetwork:
     """Build the adapter from environment variables. Raises NetworkError(CONFIG) with the
     names (never the values) of what is wrong."""
-    problems = credential_problems(env)
-    present = [name for name in POST_CREDENTIALS if env.get(name)]
-    if present and len(present) != len(POST_CREDENTIALS):
-        absent = [name for name in POST_CREDENTIALS if name not in present]
-        problems.append("incomplete X credentials: " + ", ".join(absent)
-                        + " missing (all four are needed to post)")
-    base = (env.get("X_API_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
-    if problem := base_url_problem(base):
-        problems.append(problem)
-    try:
-        timeout = parse_timeout(env.get("PUBLISH_HTTP_TIMEOUT"))
-    except ValueError as exc:
-        problems.append(str(exc))
-    if problems:
+    if problems := config_problems(env):
         raise NetworkError(ErrorKind.CONFIG, "\n".join(problems))
+    present = [name for name in POST_CREDENTIALS if env.get(name)]
+    base = (env.get("X_API_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
+    timeout = parse_timeout(env.get("PUBLISH_HTTP_TIMEOUT"))
     api = None
     can_post = bool(present)
     try:

@@ -1,8 +1,12 @@
-"""What the publisher knows about X as plain data (no network library imported here)."""
+"""What the publisher knows about X as plain data, and the checks of its environment
+variables (no network library imported here)."""
 
 from __future__ import annotations
 
-from publish.networks import Capabilities
+from collections.abc import Mapping
+from urllib.parse import urlsplit
+
+from publish.networks import Capabilities, common
 
 POST_CREDENTIALS = ("X_API_KEY", "X_API_SECRET", "X_ACCESS_TOKEN", "X_ACCESS_TOKEN_SECRET")
 CAPABILITIES = Capabilities(
@@ -15,3 +19,39 @@ CAPABILITIES = Capabilities(
     post_id_pattern=r"[0-9]{1,19}",      # a 64-bit snowflake id, in decimal
     post_id_form="1-19 digits",
 )
+
+CREDENTIALS = (*POST_CREDENTIALS, "X_BEARER_TOKEN")
+DEFAULT_BASE_URL = "https://api.x.com/2"
+
+
+def base_url_problem(url: str) -> str | None:
+    """None for a usable X_API_BASE_URL, else what is wrong with it."""
+    parts = urlsplit(url)
+    if (parts.scheme not in ("http", "https") or not parts.hostname or parts.query
+            or parts.fragment or any(c.isspace() for c in url) or not url.endswith("/2")):
+        return (f"X_API_BASE_URL: {url!r} is not an http(s) URL ending in /2 "
+                "(e.g. https://api.x.com/2)")
+    return None
+
+
+def credential_problems(env: Mapping[str, str]) -> list[str]:
+    return common.credential_problems(env, CREDENTIALS)
+
+
+def config_problems(env: Mapping[str, str]) -> list[str]:
+    """Everything wrong with the X_* variables (and the timeout), naming each variable,
+    never its value."""
+    problems = credential_problems(env)
+    present = [name for name in POST_CREDENTIALS if env.get(name)]
+    if present and len(present) != len(POST_CREDENTIALS):
+        absent = [name for name in POST_CREDENTIALS if name not in present]
+        problems.append("incomplete X credentials: " + ", ".join(absent)
+                        + " missing (all four are needed to post)")
+    token = env.get("X_ACCESS_TOKEN") or ""
+    if token and not problems and token.count("-") != 1:     # pytwitter splits it there
+        problems.append("X_ACCESS_TOKEN must have the form <numeric user id>-<token> "
+                        "(exactly one '-')")
+    base = (env.get("X_API_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
+    if problem := base_url_problem(base):
+        problems.append(problem)
+    return problems + common.timeout_problems(env)

@@ -108,3 +108,37 @@ def test_status_and_metrics_use_each_networks_own_numbers(three, fakes):
     assert "Engagement_Bluesky: likes 4, reposts 0, replies 0, quotes 2\n" in header
     assert "Engagement_X: likes 8, reposts 0, replies 0, quotes 0, bookmarks 0, " \
         "impressions 180\n" in header
+
+
+def test_nothing_due_loads_no_network_library(three, fakes):
+    """A run with nothing due (the cycle every 15 minutes, most of the day) never imports a
+    network's client: atproto alone costs a second or more. Checked in a fresh process."""
+    assert three.cli("run", env=env_of(fakes, *NETWORKS)).code == 0   # all due now sent
+    probe = (
+        "import sys\n"
+        "from publish.cli import main\n"
+        "code = main(sys.argv[1:])\n"
+        "heavy = [m for m in ('atproto_client', 'mastodon', 'pytwitter') if m in sys.modules]\n"
+        "print('loaded:', ','.join(heavy) or 'none')\n"
+        "sys.exit(code)\n")
+    import subprocess
+    import sys
+
+    from tests.publish.conftest import NOW, REPO
+    done = subprocess.run(
+        [sys.executable, "-c", probe, "run", *three.paths(), "--now", NOW],
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO), **three.env,
+             **env_of(fakes, *NETWORKS)}, cwd=three.root, capture_output=True, text=True,
+        timeout=60)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "run: 0 sent" in done.stdout and "loaded: none" in done.stdout
+
+
+def test_a_misconfigured_network_is_refused_before_anything_is_asked(three, fakes):
+    env = {**env_of(fakes, *NETWORKS), "MASTODON_BASE_URL": "ftp://mastodon.example",
+           "BLUESKY_HANDLE": "@brand.bsky.social"}
+    result = three.cli("run", env=env)
+    assert result.code == 2
+    assert "MASTODON_BASE_URL: must be the server's https address alone" in result.err
+    assert "BLUESKY_HANDLE: starts with @" in result.err
+    assert sum(f.posts_created for f in fakes.values()) == 0
