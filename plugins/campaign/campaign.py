@@ -291,10 +291,11 @@ def next_change_document(settings, now, results) -> dict:
     date (drafts and hidden ones too: over-counting costs a build, never a stale page) and
     every coupon's window."""
     candidates = []
-    for article, meta, _, _ in results:
+    for result in results:
+        article = result.article
         dated = _has_real_date(article, reader.problems_of(article))
         candidates += changes.instants(relative_source(article),
-                                       article.date if dated else None, meta.coupon)
+                                       article.date if dated else None, result.meta.coupon)
     sources = [settings["PATH"], settings["THEME"], *settings.get("PLUGIN_PATHS", [])]
     return changes.document(now, changes.next_change(now, candidates), sources)
 
