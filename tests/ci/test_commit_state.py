@@ -1,9 +1,10 @@
 """.ci/commit-state, the publish workflow's commit step, against a local bare origin.
 
 A copy of the committed project is pushed to a bare `origin.git`; clone `ci` runs the real
-`make publish` against the loopback fake X (10:00: the 3 due launch posts go out; 12:00: their
-numbers come back and two posts get engagement lines). Each test copies that state, lets a
-marketer's clone push first where the story needs it, then runs the script in `ci`.
+`make publish` against the loopback fakes of the three networks (10:00: the 3 due launch
+posts go out on each; 12:00: their numbers come back and two posts get engagement lines).
+Each test copies that state, lets a marketer's clone push first where the story needs it,
+then runs the script in `ci`.
 """
 
 import json
@@ -16,19 +17,20 @@ from types import SimpleNamespace
 
 import pytest
 
+from tests.e2e.conftest import created, running_fakes, sent_ids, set_clocks, tracked_files
 from tests.e2e.conftest import make_publish as make_publish_with
-from tests.e2e.conftest import sent_ids, tracked_files
-from tests.e2e.test_make_publish import ARTICLE, DUE_FIRST, FIRST
-from tests.fake_x import running_fake
+from tests.e2e.test_make_publish import ARTICLE, DUE_FIRST, EACH, FIRST
 
 REPO = Path(__file__).resolve().parents[2]
 
 
-def make_publish(root: Path, fake, now: str):
-    """`make publish` against the fake X. What is checked here is git, not the site: no
-    deploy target, and no link check (tests/e2e covers both)."""
+def make_publish(root: Path, fakes: dict, now: str):
+    """`make publish` against the networks' fakes. What is checked here is git, not the
+    site: no deploy target, and no link check (tests/e2e covers both)."""
     env = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"),
-           "LANG": "C.UTF-8", **fake.env(PUBLISH_HTTP_TIMEOUT="2,2")}
+           "LANG": "C.UTF-8"}
+    for fake in fakes.values():
+        env.update(fake.env(PUBLISH_HTTP_TIMEOUT="2,2"))
     return make_publish_with(root, env, now, "--no-link-check")
 
 
@@ -95,19 +97,19 @@ def published(tmp_path_factory):
     git(root, "clone", "--quiet", "--bare", str(seed), "origin.git")
     git(root, "clone", "--quiet", "origin.git", "ci")
     ci = root / "ci"
-    with running_fake(now=datetime(2026, 11, 20, 10, 0, tzinfo=UTC)) as fake:
-        first = make_publish(ci, fake, FIRST)
+    with running_fakes(datetime(2026, 11, 20, 10, 0, tzinfo=UTC)) as fakes:
+        first = make_publish(ci, fakes, FIRST)
         assert first.returncode == 0, first.stdout + first.stderr
-        for number, post_id in enumerate(sorted(fake.posts), start=1):
-            fake.set_metrics(post_id, likes=10 * number, reposts=number, impressions=900)
-        fake.now = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
-        second = make_publish(ci, fake, LATER)
+        for number, post_id in enumerate(sorted(fakes["x"].posts), start=1):
+            fakes["x"].set_metrics(post_id, likes=10 * number, reposts=number, impressions=900)
+        set_clocks(fakes, datetime(2026, 11, 20, 12, 0, tzinfo=UTC))
+        second = make_publish(ci, fakes, LATER)
         assert second.returncode == 0, second.stdout + second.stderr
-        assert sent_ids(ci) == DUE_FIRST and fake.posts_created == len(DUE_FIRST)
+        assert sent_ids(ci) == DUE_FIRST and created(fakes) == EACH
         changed = git(ci, "status", "--porcelain", "--untracked-files=no").split("\n")
         assert sorted(line[3:] for line in changed if line) == sorted(
             [ARTICLE, TRANSLATION, "state/history.jsonl", "state/ledger.json"])
-        yield SimpleNamespace(root=root, fake=fake)
+        yield SimpleNamespace(root=root, fakes=fakes)
 
 
 @pytest.fixture
@@ -119,7 +121,7 @@ def world(published, tmp_path):
     git(tmp_path / "ci", "remote", "set-url", "origin", str(tmp_path / "origin.git"))
     git(tmp_path, "clone", "--quiet", "origin.git", "marketer")
     return SimpleNamespace(origin=tmp_path / "origin.git", ci=tmp_path / "ci",
-                           marketer=tmp_path / "marketer", fake=published.fake,
+                           marketer=tmp_path / "marketer", fakes=published.fakes,
                            tmp=tmp_path)
 
 
@@ -173,10 +175,10 @@ def test_conflicting_post_keeps_the_marketers_version_and_the_ledger_reaches_ori
     # engagement lines come back into the marketer's version of the post.
     git(world.tmp, "clone", "--quiet", "origin.git", "next")
     next_run = world.tmp / "next"
-    before = world.fake.posts_created
-    rerun = make_publish(next_run, world.fake, "2026-11-20T12:15:00Z")
+    before = created(world.fakes)
+    rerun = make_publish(next_run, world.fakes, "2026-11-20T12:15:00Z")
     assert rerun.returncode == 0, rerun.stdout + rerun.stderr
-    assert world.fake.posts_created == before == len(DUE_FIRST)
+    assert created(world.fakes) == before == EACH
     assert "cycle: post: 0 sent" in rerun.stdout
     assert sent_ids(next_run) == DUE_FIRST
     header = (next_run / ARTICLE).read_text(encoding="utf-8").split("\n\n", 1)[0]

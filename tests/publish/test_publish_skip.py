@@ -177,7 +177,7 @@ def test_each_time_boundary_rebuilds_and_the_kept_site_equals_a_clean_build(site
     assert site.cycle()[0] == 0
     for boundary, why in ((COUPON_STARTS, "offer SAVE10 starts"),
                           (LATER_LIVE, "posts/later.md reaches its date"),
-                          (REMINDER_DUE, "en/answering-every-mention/social-2/x is due"),
+                          (REMINDER_DUE, "en/answering-every-mention/social-2/bluesky is due"),
                           (COUPON_ENDS, "offer SAVE10 ends")):
         before = boundary.replace(":00:00Z", ":00:00Z").replace("T09:", "T08:")
         code, text = site.cycle(before)

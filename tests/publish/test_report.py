@@ -90,7 +90,7 @@ def test_report_writes_the_pages_and_says_what_it_wrote(paths, tmp_path):
     out = tmp_path / "report"
     code, said, err = run(paths, "report", "--out", str(out))
     assert code == 0, err
-    assert said.strip() == f"report: 9 pages, 5 items, 4 snapshots → {out}/"
+    assert said.strip() == f"report: 11 pages, 5 items, 4 snapshots → {out}/"
     for name in [*PAGES, "style.css", "calendar.ics"]:
         assert (out / name).is_file(), name
     assert not list(tmp_path.glob("report.*-*"))      # no temp folder left behind
@@ -171,7 +171,7 @@ def test_report_refuses_a_folder_that_is_not_a_report(paths, tmp_path):
 def test_report_dry_run_writes_nothing(paths, tmp_path):
     out = tmp_path / "report"
     code, said, _ = run(paths, "report", "--out", str(out), "--dry-run")
-    assert code == 0 and said.startswith("report: dry run: would write 9 pages")
+    assert code == 0 and said.startswith("report: dry run: would write 11 pages")
     assert not out.exists()
 
 

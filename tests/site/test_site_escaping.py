@@ -354,8 +354,10 @@ def test_feed_titles_are_the_titles_exactly(hostile_prod):
 
 
 def test_auto_written_social_post_keeps_the_title_as_written(hostile_prod):
-    (item,) = json.loads(hostile_prod.plan.read_text(encoding="utf-8"))["items"]
-    assert item["text"].startswith('Why "fast" beats <perfect> & more: A summary with ')
+    items = json.loads(hostile_prod.plan.read_text(encoding="utf-8"))["items"]
+    assert sorted(item["network"] for item in items) == ["bluesky", "mastodon", "x"]
+    for item in items:           # each network's own post, fitted to its own limit
+        assert item["text"].startswith('Why "fast" beats <perfect> & more: A summary with ')
 
 
 # --- the templates --------------------------------------------------------------------------

@@ -76,11 +76,13 @@ def test_future_post_is_not_live_in_production_build(prod_site):
     # Its social posts are planned, due at and after its date, linking to its address.
     items = plan_items(prod_site, SLUG)
     assert {key: item["due"] for key, item in items.items()} == {
-        f"en/{SLUG}/social-1/x": "2026-12-14T09:00:00Z",
-        f"en/{SLUG}/social-2/x": "2026-12-16T09:00:00Z",
-    }
+        f"en/{SLUG}/{slot}/{network}": due
+        for slot, due in (("social-1", "2026-12-14T09:00:00Z"),
+                          ("social-2", "2026-12-16T09:00:00Z"))
+        for network in ("x", "mastodon", "bluesky")}
     for item in items.values():
-        assert item["link"].startswith(f"{PRODUCTION_URL}/2026/{SLUG}/?utm_source=x")
+        assert item["link"].startswith(
+            f"{PRODUCTION_URL}/2026/{SLUG}/?utm_source={item['network']}")
 
 
 def test_scheduled_post_is_live_everywhere_from_its_date(prod_on_its_date, prod_site):
