@@ -59,7 +59,7 @@ from publish.networks.bluesky_capabilities import (
     config_problems,
     service_problem,
 )
-from publish.networks.common import one_line, parse_timeout
+from publish.networks.common import one_line, parse_timeout, read_with_retries
 
 # --- the record key of an item (pure) ----------------------------------------------------
 
@@ -94,8 +94,6 @@ def tid_parts(tid: str) -> tuple[int, int]:
 
 # --- other pure helpers --------------------------------------------------------------------
 
-READ_BACKOFF = (1.0, 4.0)          # seconds before the 2nd and 3rd attempt of a read
-RETRYABLE_READ = frozenset({ErrorKind.NETWORK, ErrorKind.SERVER, ErrorKind.MALFORMED})
 PAGE_SIZE = 100                    # getAuthorFeed limit
 MAX_PAGES = 10                     # reconcile looks at most 1,000 recent posts
 MAX_IMAGE_BYTES = 1_000_000        # app.bsky.embed.external thumb maxSize
@@ -385,14 +383,7 @@ class BlueskyNetwork:
         return self._once(fn)
 
     def _read(self, fn: Callable[[], Any]) -> Any:
-        for attempt in range(len(READ_BACKOFF) + 1):
-            try:
-                return self._call(fn)
-            except NetworkError as exc:
-                if exc.kind not in RETRYABLE_READ or attempt == len(READ_BACKOFF):
-                    raise
-                self._sleep(READ_BACKOFF[attempt])
-        raise AssertionError("unreachable")  # pragma: no cover
+        return read_with_retries(lambda: self._call(fn), self._sleep)
 
     @staticmethod
     def _json(response: Any, what: str) -> dict:

@@ -5,9 +5,28 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from publish.networks import ErrorKind, NetworkError
 
 DEFAULT_TIMEOUT = (5.0, 30.0)
+READ_BACKOFF = (1.0, 4.0)          # seconds before the 2nd and 3rd attempt of a read
+RETRYABLE_READ = frozenset({ErrorKind.NETWORK, ErrorKind.SERVER, ErrorKind.MALFORMED})
+
+
+def read_with_retries(call: Callable[[], Any], sleep: Callable[[float], None]) -> Any:
+    """A read request (never a create): tried again after READ_BACKOFF on a network error,
+    a 5xx or an unreadable answer, through the injected `sleep`; any other failure, or the
+    last one, is raised."""
+    for attempt in range(len(READ_BACKOFF) + 1):
+        try:
+            return call()
+        except NetworkError as exc:
+            if exc.kind not in RETRYABLE_READ or attempt == len(READ_BACKOFF):
+                raise
+            sleep(READ_BACKOFF[attempt])
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def parse_timeout(text: str | None) -> tuple[float, float]:

@@ -43,15 +43,13 @@ from publish.networks import (
     PostResult,
     SearchResult,
 )
-from publish.networks.common import one_line, parse_timeout
+from publish.networks.common import one_line, parse_timeout, read_with_retries
 from publish.networks.mastodon_capabilities import (
     CAPABILITIES,
     POST_CREDENTIALS,
     config_problems,
 )
 
-READ_BACKOFF = (1.0, 4.0)          # seconds before the 2nd and 3rd attempt of a read
-RETRYABLE_READ = frozenset({ErrorKind.NETWORK, ErrorKind.SERVER, ErrorKind.MALFORMED})
 PAGE_SIZE = 40                     # the most GET /api/v1/accounts/:id/statuses answers
 MAX_PAGES = 25                     # reconcile looks at most 1,000 recent statuses
 IDEMPOTENCY_PREFIX = "publish/mastodon/v1:"
@@ -299,14 +297,7 @@ class MastodonNetwork:
                                status=last.status if last else None) from None
 
     def _read(self, fn: Callable[[], Any]) -> Any:
-        for attempt in range(len(READ_BACKOFF) + 1):
-            try:
-                return self._call(fn)
-            except NetworkError as exc:
-                if exc.kind not in RETRYABLE_READ or attempt == len(READ_BACKOFF):
-                    raise
-                self._sleep(READ_BACKOFF[attempt])
-        raise AssertionError("unreachable")  # pragma: no cover
+        return read_with_retries(lambda: self._call(fn), self._sleep)
 
     def post(self, draft: Draft) -> PostResult:
         """Create a public status. A repeat of the same item within Mastodon's idempotency

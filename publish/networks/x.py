@@ -29,7 +29,7 @@ from publish.networks import (
     PostResult,
     SearchResult,
 )
-from publish.networks.common import one_line, parse_timeout
+from publish.networks.common import one_line, parse_timeout, read_with_retries
 from publish.networks.x_capabilities import (
     CAPABILITIES,
     DEFAULT_BASE_URL,
@@ -37,8 +37,6 @@ from publish.networks.x_capabilities import (
     config_problems,
 )
 
-READ_BACKOFF = (1.0, 4.0)          # seconds before the 2nd and 3rd attempt of a read
-RETRYABLE_READ = frozenset({ErrorKind.NETWORK, ErrorKind.SERVER, ErrorKind.MALFORMED})
 PAGE_SIZE = 100
 MAX_PAGES = 10                     # reconcile looks at most 1,000 recent posts
 
@@ -232,14 +230,7 @@ class XNetwork:
                                status=status) from None
 
     def _read(self, fn: Callable[[], Any]) -> Any:
-        for attempt in range(len(READ_BACKOFF) + 1):
-            try:
-                return self._call(fn)
-            except NetworkError as exc:
-                if exc.kind not in RETRYABLE_READ or attempt == len(READ_BACKOFF):
-                    raise
-                self._sleep(READ_BACKOFF[attempt])
-        raise AssertionError("unreachable")  # pragma: no cover
+        return read_with_retries(lambda: self._call(fn), self._sleep)
 
     def post(self, draft: Draft) -> PostResult:
         """X has no idempotency key: `draft.key` is unused (reconcile settles doubt)."""
