@@ -58,6 +58,8 @@ from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
+from tests.loopback_fake import serving
+
 HANDLE = "listeningbrands.bsky.social"
 DID = "did:plc:listeningbrandsfakeaaaaa"
 APP_PASSWORD = "abcd-efgh-ijkl-mnop"
@@ -302,7 +304,7 @@ def _uris(record: dict) -> list[str]:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    server: _Server
+    server: ThreadingHTTPServer
 
     def log_message(self, format, *args):
         return
@@ -611,25 +613,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(200, answer)
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    fake: FakeBluesky
-
-
 @contextlib.contextmanager
 def running_fake(**kwargs) -> Iterator[FakeBluesky]:
-    fake = FakeBluesky(**kwargs)
-    server = _Server(("127.0.0.1", 0), _Handler)
-    server.fake = fake
-    fake.server = server
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), name="fake-bluesky",
-                              daemon=True)
-    thread.start()
-    try:
+    with serving(FakeBluesky(**kwargs), _Handler, "fake-bluesky") as fake:
         yield fake
-    finally:
-        fake.release.set()
-        fake.hold_release.set()
-        server.shutdown()
-        server.server_close()
-        thread.join(5)

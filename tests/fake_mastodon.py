@@ -52,6 +52,8 @@ from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+from tests.loopback_fake import serving
+
 ACCOUNT_ID = "109348215366745061"
 USERNAME = "brand"
 TOKEN = "fake-mastodon-access-token-5f2c"
@@ -243,7 +245,7 @@ class FakeMastodon:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    server: _Server
+    server: ThreadingHTTPServer
 
     def log_message(self, format, *args):
         return
@@ -467,25 +469,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(200, [fake.status_json(p) for p in page], headers=headers)
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    fake: FakeMastodon
-
-
 @contextlib.contextmanager
 def running_fake(**kwargs) -> Iterator[FakeMastodon]:
-    fake = FakeMastodon(**kwargs)
-    server = _Server(("127.0.0.1", 0), _Handler)
-    server.fake = fake
-    fake.server = server
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), name="fake-mastodon",
-                              daemon=True)
-    thread.start()
-    try:
+    with serving(FakeMastodon(**kwargs), _Handler, "fake-mastodon") as fake:
         yield fake
-    finally:
-        fake.release.set()
-        fake.hold_release.set()
-        server.shutdown()
-        server.server_close()
-        thread.join(5)

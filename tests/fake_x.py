@@ -39,6 +39,8 @@ from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
+from tests.loopback_fake import serving
+
 USER_ID = "1234567890"
 USERNAME = "listeningbrands"
 CREDENTIALS = {
@@ -214,7 +216,7 @@ class FakeX:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    server: _Server
+    server: ThreadingHTTPServer
 
     def log_message(self, format, *args):
         return
@@ -452,24 +454,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(200, answer)
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    fake: FakeX
-
-
 @contextlib.contextmanager
 def running_fake(**kwargs) -> Iterator[FakeX]:
-    fake = FakeX(**kwargs)
-    server = _Server(("127.0.0.1", 0), _Handler)
-    server.fake = fake
-    fake.server = server
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), name="fake-x", daemon=True)
-    thread.start()
-    try:
+    with serving(FakeX(**kwargs), _Handler, "fake-x") as fake:
         yield fake
-    finally:
-        fake.release.set()
-        fake.hold_release.set()
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
