@@ -1,5 +1,6 @@
 """The social networks the plugin knows: label, length limit, how text is weighed."""
 
+import contextlib
 import functools
 import importlib
 import re
@@ -10,11 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
-def _import_twitter_text():
+@contextlib.contextmanager
+def _pkg_resources_stand_in():
     """twitter-text-parser reads its emoji list with pkg_resources.resource_string, once, at
     import. pkg_resources is slow and large to import (and gone from setuptools 82), so a
     stand-in serves that one call, as pkg_resources does: the file beside the named module.
-    It is in sys.modules only during this import."""
+    It is in sys.modules only while twitter-text's modules are imported."""
     stand_in = types.ModuleType("pkg_resources")
     stand_in.resource_string = lambda module, name: (
         Path(sys.modules[module].__file__).with_name(name).read_bytes()
@@ -22,10 +24,7 @@ def _import_twitter_text():
     previous = sys.modules.get("pkg_resources")
     sys.modules["pkg_resources"] = stand_in
     try:
-        from twitter_text import parse_tweet
-
-        # The module, not the function of the same name that the package re-exports.
-        return parse_tweet, importlib.import_module("twitter_text.parse_tweet")
+        yield
     finally:
         if previous is None:
             del sys.modules["pkg_resources"]
@@ -33,18 +32,57 @@ def _import_twitter_text():
             sys.modules["pkg_resources"] = previous
 
 
+# twitter-text builds its emoji pattern at import from a list of 4,000 emoji: 4 MB and about
+# 150 ms a build, for a pattern that only text holding an emoji character needs (below). Until
+# then a stand-in module holds the place of twitter_text.regexp.emoji, its `emoji` a proxy
+# that imports the real module the first time it is used.
+_EMOJI_MODULE = "twitter_text.regexp.emoji"
+
+
+@functools.cache
+def emoji_pattern() -> re.Pattern:
+    """twitter-text's own emoji pattern (imported on first use)."""
+    waiting = sys.modules.pop(_EMOJI_MODULE, None)
+    try:
+        with _pkg_resources_stand_in():
+            return importlib.import_module(_EMOJI_MODULE).emoji
+    except BaseException:
+        if waiting is not None:
+            sys.modules[_EMOJI_MODULE] = waiting
+        raise
+
+
+class _EmojiPatternOnFirstUse:
+    def __getattr__(self, name):
+        return getattr(emoji_pattern(), name)
+
+
+def _import_twitter_text():
+    if "twitter_text" not in sys.modules:  # else the real emoji module is there already
+        waiting = types.ModuleType(_EMOJI_MODULE)
+        waiting.emoji = _EmojiPatternOnFirstUse()
+        sys.modules[_EMOJI_MODULE] = waiting
+    with _pkg_resources_stand_in():
+        from twitter_text import parse_tweet
+
+        # The module, not the function of the same name that the package re-exports.
+        return parse_tweet, importlib.import_module("twitter_text.parse_tweet")
+
+
 parse_tweet, _twitter_text = _import_twitter_text()
 
 # twitter-text-parser runs its emoji pattern over every text, about 1.2 ms each, even when the
-# text cannot hold an emoji: most of a build's campaign time. No emoji starts below U+00A9 (©)
-# (tests/plugin/test_units.py pins this against the library's own pattern), so for such text
-# the extraction is empty by construction and is skipped; any other text goes to the library.
-EMOJI_FLOOR = "\u00a9"
+# text cannot hold an emoji. Every emoji it knows holds a character of this class (© ®, the
+# symbols from U+203C, where the keycap mark U+20E3 is, to U+3299, and the emoji planes;
+# tests/plugin/test_weighted_length.py pins this against the library's own list), so for
+# text without one (English, Icelandic, CJK…) the extraction is empty by construction and is
+# skipped; any other text goes to the library.
+EMOJI_CHARACTERS = re.compile("[\u00a9\u00ae\u203c-\u3299\U0001f000-\U0001faff]")
 _extract_emojis = _twitter_text.extract_emojis_with_indices
 
 
 def _extract_emojis_when_possible(text: str) -> list[dict]:
-    return _extract_emojis(text) if text and max(text) >= EMOJI_FLOOR else []
+    return _extract_emojis(text) if EMOJI_CHARACTERS.search(text) else []
 
 
 _twitter_text.extract_emojis_with_indices = _extract_emojis_when_possible

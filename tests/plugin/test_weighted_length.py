@@ -3,15 +3,18 @@ a time): their premises, and that they change no length against twitter-text its
 
 import importlib
 import random
+import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from campaign import networks
-from campaign.networks import EMOJI_FLOOR, tweet_weight, weighted_length
-from twitter_text.regexp.emoji import emoji
+from campaign.networks import EMOJI_CHARACTERS, emoji_pattern, tweet_weight, weighted_length
 
+ROOT = Path(__file__).resolve().parents[2]
 library = importlib.import_module("twitter_text.parse_tweet")
-BELOW_FLOOR = "".join(chr(c) for c in range(ord(EMOJI_FLOOR)))
+emoji = emoji_pattern()
+emoji_module = sys.modules["twitter_text.regexp.emoji"]
 TEXTS = [
     "We answer every mention within an hour: https://example.com/a?utm_source=x #CustomerCare",
     "Keycaps need U+20E3: #1 *2 3 and 10/10, (c) (r) tm",
@@ -22,13 +25,33 @@ TEXTS = [
 ]
 
 
-def test_no_emoji_is_made_only_of_code_points_below_the_floor():
-    # One text holding every ordered pair (and so every single character) below the floor;
-    # keycaps, the only emoji that start below it, need U+20E3 above it.
-    every_pair = "".join(a + b for a in BELOW_FLOOR for b in BELOW_FLOOR)
+def test_every_emoji_the_library_knows_holds_an_emoji_character():
+    # The pattern is the list's multi-code-point emoji, then a class of single code points.
+    for entry in emoji_module.emoji_list:
+        text = "".join(chr(int(code, 16)) for code in entry.codepoint.split())
+        assert EMOJI_CHARACTERS.search(text), entry
+    for low, high in emoji_module.single_codepoint_emoji_ranges:
+        assert all(EMOJI_CHARACTERS.match(chr(code)) for code in range(low, high + 1))
+
+
+def test_text_without_an_emoji_character_holds_no_emoji():
+    below = "".join(chr(c) for c in range(0xA9))
+    every_pair = "".join(a + b for a in below for b in below)
     assert emoji.search(every_pair) is None
-    assert emoji.search("#1*20") is None and emoji.search("1\ufe0f\u20e3")
-    assert emoji.fullmatch(EMOJI_FLOOR)  # (c) itself is one: the floor is tight
+    assert emoji.search("Við svörum: þú, æ, ð. 日本語 \u201cquoted\u201d \u2013 …") is None
+    assert emoji.search("1\u20e3") and emoji.fullmatch("\u00a9")  # keycap: U+20E3 is in
+
+
+def test_the_emoji_module_loads_only_for_text_that_may_hold_an_emoji():
+    script = ("import sys; sys.path[:0] = ['plugins']\n"
+              "from campaign.networks import weighted_length\n"
+              "weighted_length('Við svörum öllum: https://example.com/þ 日本 …')\n"
+              "print(hasattr(sys.modules['twitter_text.regexp.emoji'], '__file__'))\n"
+              "assert weighted_length('Takk 🙏🏽') == 7\n"
+              "print(hasattr(sys.modules['twitter_text.regexp.emoji'], '__file__'))\n")
+    answer = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
+                            text=True, check=True)
+    assert answer.stdout.split() == ["False", "True"]
 
 
 def library_length(text: str) -> int:
