@@ -74,6 +74,11 @@ _ATTRIBUTES = rf'(?: [a-z][a-z0-9-]*+="{_VALUE}")*+'
 # (No capturing group inside a possessive repeat: Python 3.11's re rejects the match.)
 _PLAIN_MARKUP = re.compile(
     rf"(?:{_TEXT}|{_ENTITY}|<(?:{_NAMES}){_ATTRIBUTES}>|</(?:{_NAMES})>)*+")
+# The same for ASCII text (most posts), with only the reported code points below U+0080 in its
+# character classes: several times as fast as the full classes.
+_ASCII_REPORTED = "".join(re.escape(chr(code)) for code in range(0x80)
+                          if re.match(f"[{_REPORTED}]", chr(code)))
+_PLAIN_ASCII_MARKUP = re.compile(_PLAIN_MARKUP.pattern.replace(_REPORTED, _ASCII_REPORTED))
 _PLAIN_START_TAG = re.compile(rf"<({_NAMES})({_ATTRIBUTES})>")
 _PLAIN_ATTRIBUTE = re.compile(rf' ([a-z][a-z0-9-]*+)="({_VALUE})"')
 _DOCTYPE = tokenTypes["Doctype"]
@@ -187,7 +192,7 @@ def _parting(scanned: list, read: list) -> str | None:
 def plainly_clean(html: str) -> bool:
     """True when `html` is plain markup (above) whose every tag passes the tag checks: then
     both readings find nothing, and the parsers need not run. False says nothing."""
-    if not _PLAIN_MARKUP.fullmatch(html):
+    if not (_PLAIN_ASCII_MARKUP if html.isascii() else _PLAIN_MARKUP).fullmatch(html):
         return False
     for tag in _PLAIN_START_TAG.finditer(html):
         attrs = [(name, html_text.unescape(value))
