@@ -22,6 +22,7 @@ from pelican import signals
 from pelican.readers import BaseReader, HTMLReader, MarkdownReader, RstReader
 from pelican.utils import SafeDatetime, slugify
 
+from . import prerender
 from .fields import check_fields
 from .header import Header, Problem, decode, parse
 from .keys import display_key
@@ -136,9 +137,11 @@ class CampaignMarkdownReader(MarkdownReader):
         metadata = {key: self._pelican_value(key, value) for key, value in values.items()}
         self._fill_in(metadata, problems, source_path)
         found = [(problem.label, problem.reason) for problem in problems]
-        content = self._render(header.body)
+        early = prerender.take(self.settings, source_path, header.body)  # CAMPAIGN_READ_WORKERS
+        content = early[0] if early else self._render(header.body)
         if not self.settings.get("CAMPAIGN_ALLOW_RAW_HTML", False):
-            found += [("body", reason) for reason in active_content(content)]
+            found += [("body", reason)
+                      for reason in (early[1] if early else active_content(content))]
         if found:
             metadata[PROBLEMS] = tuple(found)
         attempted = sorted({problem.attempted for problem in problems if problem.attempted})
