@@ -2,8 +2,11 @@
 byte for byte, as the reader rendering them itself; a body the workers did not render (or
 rendered from other text) is rendered by the reader."""
 
+import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,7 +14,6 @@ from campaign import prerender
 from campaign.rawhtml import active_content
 from campaign.reader import CampaignMarkdownReader
 from campaign.settings import validate
-from pelican import Pelican
 from pelican.settings import read_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,16 +34,48 @@ def site_content(folder: Path) -> Path:
     return folder
 
 
-def build(content: Path, work: Path, workers: int) -> Path:
+# Each build runs in its own process, as `make` runs Pelican: the production plugins stay out
+# of this one (Pelican's signals are process-wide). Every other file waits for its worker
+# (else the reader may claim it first), so both ways a body reaches the page are in the
+# build whatever the machine's speed; the driver prints which bodies came from a worker.
+DRIVER = """
+import json, os, sys
+from pelican import Pelican
+from pelican.settings import read_settings
+from campaign import prerender
+
+taken, take = [], prerender.Prerendered.take
+
+def waiting_take(self, path, body):
+    index, answer = self.pending.get(os.path.abspath(path), (0, None))
+    if answer is not None and index % 2 == 0:
+        answer.wait()
+    result = take(self, path, body)
+    taken.append(result is not None)
+    return result
+
+prerender.Prerendered.take = waiting_take
+Pelican(read_settings(sys.argv[1], override=json.loads(sys.argv[2]))).run()
+assert prerender._BUILDS == {}, "the workers are gone"
+print("TAKEN", json.dumps(taken))
+"""
+
+
+def build(content: Path, work: Path, workers: int) -> tuple[Path, list[bool]]:
     output = work / f"output-{workers}"
-    settings = read_settings(str(ROOT / "publishconf.py"), override={
+    overrides = {
         "PATH": str(content), "OUTPUT_PATH": str(output), "CAMPAIGN_NOW": NOW,
         "CAMPAIGN_PLAN_PATH": str(work / f"plan-{workers}.json"),
         "SOCIAL_CARDS_CACHE_PATH": str(work / "cards"),  # filled once, shared by both
         "CAMPAIGN_READ_WORKERS": workers,
-    })
-    Pelican(settings).run()
-    return output
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", DRIVER, str(ROOT / "publishconf.py"), json.dumps(overrides)],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "plugins")])})
+    assert done.returncode == 0, done.stderr[-3000:]
+    taken = json.loads(done.stdout.split("TAKEN ", 1)[1])
+    return output, taken
 
 
 def files(folder: Path) -> dict[str, bytes]:
@@ -55,30 +89,15 @@ def files(folder: Path) -> dict[str, bytes]:
     return found
 
 
-def test_workers_build_the_same_site_byte_for_byte(tmp_path, monkeypatch):
+def test_workers_build_the_same_site_byte_for_byte(tmp_path):
     content = site_content(tmp_path / "content")
-    serial = build(content, tmp_path, 0)
-    taken = []
-    original = prerender.Prerendered.take
-
-    def take(self, path, body):
-        # Every other file: wait for its worker (else the reader may claim it first), so
-        # both ways a body reaches the page are in this build whatever the machine's speed.
-        index, answer = self.pending.get(os.path.abspath(path), (0, None))
-        if answer is not None and index % 2 == 0:
-            answer.wait()
-        result = original(self, path, body)
-        taken.append(result is not None)
-        return result
-
-    monkeypatch.setattr(prerender.Prerendered, "take", take)
-    parallel = build(content, tmp_path, 2)
+    serial, _ = build(content, tmp_path, 0)
+    parallel, taken = build(content, tmp_path, 2)
     sources = list(content.glob("p*s/*.md"))  # posts/ and pages/
     assert len(taken) == len(sources) > 50
     assert sum(taken) >= len(sources) // 2  # from the workers, at least those waited for
     assert files(serial) == files(parallel)
     assert (tmp_path / "plan-0.json").read_bytes() == (tmp_path / "plan-2.json").read_bytes()
-    assert prerender._BUILDS == {}  # the workers are gone
 
 
 def ready(build: prerender.Prerendered) -> prerender.Prerendered:
