@@ -55,6 +55,9 @@ def build_row(figures: BuildFigures) -> dict:
         **asdict(figures),
         "time_ratio": round(figures.time_ratio, 3),
         "memory_ratio": round(figures.memory_ratio, 3),
+        "cpu_ratio": round(figures.cpu_ratio, 3),
+        "default_theme_time_ratio": round(figures.default_theme_time_ratio, 3),
+        "ours_against_default_theme": round(figures.ours_against_default_theme, 3),
         "cached_cards_ratio": round(figures.cached_cards_ratio, 3),
         "cold_ms_per_card": round(figures.cold_ms_per_card, 1),
     }
@@ -62,12 +65,22 @@ def build_row(figures: BuildFigures) -> dict:
 
 def print_builds(rows: list[dict]) -> None:
     print(f"{'posts':>6} {'runs':>4} {'plain s':>8} {'ours s':>8} {'ratio':>6} "
-          f"{'plain MB':>9} {'ours MB':>8} {'ratio':>6} {'files':>6}")
+          f"{'plain MB':>9} {'ours MB':>8} {'ratio':>6} {'files':>6} {'cpu ratio':>9}")
     for row in rows:
         plain, ours = row["plain"], row["ours"]
         print(f"{row['posts']:>6} {row['runs']:>4} {plain['seconds']:>8.2f} "
               f"{ours['seconds']:>8.2f} {row['time_ratio']:>6.3f} {plain['peak_rss_mb']:>9.1f} "
-              f"{ours['peak_rss_mb']:>8.1f} {row['memory_ratio']:>6.3f} {row['output_files']:>6}")
+              f"{ours['peak_rss_mb']:>8.1f} {row['memory_ratio']:>6.3f} {row['output_files']:>6} "
+              f"{row['cpu_ratio']:>9.3f}")
+    print(f"\n{'posts':>6} {'notmyidea+sitemap s':>19} {'/plain':>6} {'MB':>6} {'/plain':>6} "
+          f"{'ours/it':>7}   (the default theme with the sitemap plugin)")
+    for row in rows:
+        default = row["default_theme"]
+        if default:
+            print(f"{row['posts']:>6} {default['seconds']:>19.2f} "
+                  f"{row['default_theme_time_ratio']:>6.3f} {default['peak_rss_mb']:>6.1f} "
+                  f"{default['peak_rss_mb'] / row['plain']['peak_rss_mb']:>6.3f} "
+                  f"{row['ours_against_default_theme']:>7.3f}")
     print(f"\n{'posts':>6} {'cards':>6} {'no cards s':>10} {'cached s':>9} {'ratio':>6} "
           f"{'cold s':>8} {'cold ms/card':>12}")
     for row in rows:

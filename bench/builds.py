@@ -4,8 +4,9 @@ Plain: Pelican's built-in `simple` theme, no plugins, otherwise the production s
 (same URLs, pagination, feeds). Ours: our theme, the campaign and sitemap plugins,
 publishconf.py as `make publish` uses it, with its social cards already in the cache (the
 usual case: only new or retitled articles render one). Besides: ours with an empty card cache
-(every card rendered: the cold cost per card) and ours without the social_cards plugin (what
-the cached cards cost).
+(every card rendered: the cold cost per card), ours without the social_cards plugin (what
+the cached cards cost), and what a user would pick instead of ours: Pelican's default theme
+(`notmyidea`) with the sitemap plugin, otherwise the same settings as plain.
 """
 
 import json
@@ -35,6 +36,11 @@ def plain_overrides() -> dict:
     }
 
 
+def default_theme_overrides() -> dict:
+    """Pelican's default theme with pelican-sitemap (publishconf's SITEMAP settings)."""
+    return {**plain_overrides(), "THEME": "notmyidea", "PLUGINS": ["sitemap"]}
+
+
 def our_overrides(work: Path) -> dict:
     # The card cache lives in the work folder: the bench never fills the project's cache/.
     return {"CAMPAIGN_PLAN_PATH": str(work / "plan.json"), "CAMPAIGN_NOW": BUILD_NOW,
@@ -58,6 +64,7 @@ class BuildFigures:
     cards: int  # cards written by ours
     ours_cold_cards: Sample  # ours, every card rendered (empty cache), one run
     ours_without_cards: Sample  # ours without the social_cards plugin
+    default_theme: Sample | None = None  # notmyidea + sitemap: the usual alternative to ours
 
     @property
     def time_ratio(self) -> float:
@@ -66,6 +73,20 @@ class BuildFigures:
     @property
     def memory_ratio(self) -> float:
         return self.ours.peak_rss_mb / self.plain.peak_rss_mb
+
+    @property
+    def cpu_ratio(self) -> float:
+        return self.ours.cpu_seconds / self.plain.cpu_seconds if self.plain.cpu_seconds else 0.0
+
+    @property
+    def default_theme_time_ratio(self) -> float:
+        """notmyidea + sitemap against plain."""
+        return self.default_theme.seconds / self.plain.seconds if self.default_theme else 0.0
+
+    @property
+    def ours_against_default_theme(self) -> float:
+        """Ours against notmyidea + sitemap: what our site costs over the usual choice."""
+        return self.ours.seconds / self.default_theme.seconds if self.default_theme else 0.0
 
     @property
     def cached_cards_ratio(self) -> float:
@@ -78,17 +99,19 @@ class BuildFigures:
 
 
 def measure_builds(content: Path, work: Path, posts: int, runs: int) -> BuildFigures:
-    """Alternate plain, ours and ours without cards so that drift in the machine's speed hits
-    all alike. The first build of ours, with an empty card cache, fills it and is the cold
-    figure; every later one reads the cards from the cache."""
+    """Alternate plain, ours, ours without cards and notmyidea + sitemap so that drift in the
+    machine's speed hits all alike. The first build of ours, with an empty card cache, fills
+    it and is the cold figure; every later one reads the cards from the cache."""
     cold = run_once(pelican_argv(content, work / "ours", our_overrides(work)))
-    plain, ours, without = [], [], []
+    plain, ours, without, default = [], [], [], []
     for _ in range(runs):
         plain.append(run_once(pelican_argv(content, work / "plain", plain_overrides())))
         ours.append(run_once(pelican_argv(content, work / "ours", our_overrides(work))))
         without.append(run_once(pelican_argv(content, work / "no-cards",
                                              without_cards_overrides(work))))
+        default.append(run_once(pelican_argv(content, work / "default-theme",
+                                             default_theme_overrides())))
     files = sum(1 for path in (work / "ours").rglob("*") if path.is_file())
     cards = sum(1 for _ in (work / "ours" / "images" / "cards").glob("*.png"))
     return BuildFigures(posts, runs, median_of(plain), median_of(ours), files, cards, cold,
-                        median_of(without))
+                        median_of(without), median_of(default))

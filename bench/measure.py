@@ -11,6 +11,9 @@ from dataclasses import dataclass
 class Sample:
     seconds: float
     peak_rss_mb: float
+    # The child's user + system CPU time: steadier than wall time when other work shares
+    # the cores (it still moves with the machine's clock and caches).
+    cpu_seconds: float = 0.0
 
 
 class CommandFailed(RuntimeError):
@@ -29,11 +32,13 @@ def run_once(argv: list[str], env: dict[str, str] | None = None) -> Sample:
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         raise CommandFailed(f"{' '.join(argv[:3])}… exited {proc.returncode}:\n{stderr[-3000:]}")
-    return Sample(seconds=elapsed, peak_rss_mb=usage.ru_maxrss / 1024)  # Linux: KiB
+    return Sample(seconds=elapsed, peak_rss_mb=usage.ru_maxrss / 1024,  # Linux: KiB
+                  cpu_seconds=usage.ru_utime + usage.ru_stime)
 
 
 def median_of(samples: list[Sample]) -> Sample:
     return Sample(
         seconds=statistics.median(s.seconds for s in samples),
         peak_rss_mb=statistics.median(s.peak_rss_mb for s in samples),
+        cpu_seconds=statistics.median(s.cpu_seconds for s in samples),
     )

@@ -22,7 +22,7 @@ from pelican.generators import (
     PelicanTemplateNotFound,
 )
 
-from . import changes, identity, reader, scheduling
+from . import changes, identity, prerender, reader, scheduling
 from . import settings as campaign_settings
 from .items import ArticleInfo, article_items
 from .links import article_url, site_path
@@ -350,6 +350,9 @@ class OffersGenerator(Generator):
 def register() -> None:
     reader.register()
     signals.initialized.connect(initialized)
+    signals.initialized.connect(prerender.start)  # after the settings are checked
+    signals.all_generators_finalized.connect(prerender.reading_done)  # before the checks
+    signals.finalized.connect(prerender.stop)
     signals.get_generators.connect(get_generators)
     signals.article_generator_pretaxonomy.connect(article_generator_pretaxonomy)
     signals.article_generator_finalized.connect(article_generator_finalized)

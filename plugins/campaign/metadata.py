@@ -85,6 +85,8 @@ class CampaignMeta:
 def mentions_code(text: str, code: str) -> bool:
     if "{code}" in text:
         return True
+    if text.isascii() and code.lower() not in text.lower():
+        return False  # (only ASCII: case-insensitive re also matches e.g. the Kelvin sign K)
     pattern = rf"(?<![A-Za-z0-9-]){re.escape(code)}(?![A-Za-z0-9-])"
     return re.search(pattern, text, re.IGNORECASE) is not None
 

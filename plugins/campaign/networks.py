@@ -5,10 +5,13 @@ The publisher declares the same facts for itself (publish/networks/*_capabilitie
 tests/publish/test_publish_units.py ties the two.
 """
 
+import contextlib
 import functools
 import importlib
+import re
 import sys
 import types
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,11 +19,12 @@ from pathlib import Path
 import regex
 
 
-def _import_twitter_text():
+@contextlib.contextmanager
+def _pkg_resources_stand_in():
     """twitter-text-parser reads its emoji list with pkg_resources.resource_string, once, at
     import. pkg_resources is slow and large to import (and gone from setuptools 82), so a
     stand-in serves that one call, as pkg_resources does: the file beside the named module.
-    It is in sys.modules only during this import."""
+    It is in sys.modules only while twitter-text's modules are imported."""
     stand_in = types.ModuleType("pkg_resources")
     stand_in.resource_string = lambda module, name: (
         Path(sys.modules[module].__file__).with_name(name).read_bytes()
@@ -28,10 +32,7 @@ def _import_twitter_text():
     previous = sys.modules.get("pkg_resources")
     sys.modules["pkg_resources"] = stand_in
     try:
-        from twitter_text import parse_tweet
-
-        # The module, not the function of the same name that the package re-exports.
-        return parse_tweet, importlib.import_module("twitter_text.parse_tweet")
+        yield
     finally:
         if previous is None:
             del sys.modules["pkg_resources"]
@@ -39,18 +40,57 @@ def _import_twitter_text():
             sys.modules["pkg_resources"] = previous
 
 
+# twitter-text builds its emoji pattern at import from a list of 4,000 emoji: 4 MB and about
+# 150 ms a build, for a pattern that only text holding an emoji character needs (below). Until
+# then a stand-in module holds the place of twitter_text.regexp.emoji, its `emoji` a proxy
+# that imports the real module the first time it is used.
+_EMOJI_MODULE = "twitter_text.regexp.emoji"
+
+
+@functools.cache
+def emoji_pattern() -> re.Pattern:
+    """twitter-text's own emoji pattern (imported on first use)."""
+    waiting = sys.modules.pop(_EMOJI_MODULE, None)
+    try:
+        with _pkg_resources_stand_in():
+            return importlib.import_module(_EMOJI_MODULE).emoji
+    except BaseException:
+        if waiting is not None:
+            sys.modules[_EMOJI_MODULE] = waiting
+        raise
+
+
+class _EmojiPatternOnFirstUse:
+    def __getattr__(self, name):
+        return getattr(emoji_pattern(), name)
+
+
+def _import_twitter_text():
+    if "twitter_text" not in sys.modules:  # else the real emoji module is there already
+        waiting = types.ModuleType(_EMOJI_MODULE)
+        waiting.emoji = _EmojiPatternOnFirstUse()
+        sys.modules[_EMOJI_MODULE] = waiting
+    with _pkg_resources_stand_in():
+        from twitter_text import parse_tweet
+
+        # The module, not the function of the same name that the package re-exports.
+        return parse_tweet, importlib.import_module("twitter_text.parse_tweet")
+
+
 parse_tweet, _twitter_text = _import_twitter_text()
 
 # twitter-text-parser runs its emoji pattern over every text, about 1.2 ms each, even when the
-# text cannot hold an emoji: most of a build's campaign time. No emoji starts below U+00A9 (©)
-# (tests/plugin/test_units.py pins this against the library's own pattern), so for such text
-# the extraction is empty by construction and is skipped; any other text goes to the library.
-EMOJI_FLOOR = "\u00a9"
+# text cannot hold an emoji. Every emoji it knows holds a character of this class (© ®, the
+# symbols from U+203C, where the keycap mark U+20E3 is, to U+3299, and the emoji planes;
+# tests/plugin/test_weighted_length.py pins this against the library's own list), so for
+# text without one (English, Icelandic, CJK…) the extraction is empty by construction and is
+# skipped; any other text goes to the library.
+EMOJI_CHARACTERS = re.compile("[\u00a9\u00ae\u203c-\u3299\U0001f000-\U0001faff]")
 _extract_emojis = _twitter_text.extract_emojis_with_indices
 
 
 def _extract_emojis_when_possible(text: str) -> list[dict]:
-    return _extract_emojis(text) if text and max(text) >= EMOJI_FLOOR else []
+    return _extract_emojis(text) if EMOJI_CHARACTERS.search(text) else []
 
 
 _twitter_text.extract_emojis_with_indices = _extract_emojis_when_possible
@@ -65,7 +105,7 @@ def weighted_length(text: str, links: tuple[str, ...] = ()) -> int:
     link, even on a domain twitter-text does not recognise (e.g. a `.example` test TLD)."""
     for link in links:
         text = text.replace(link, _LINK_STAND_IN)
-    return parse_tweet(text).weightedLength
+    return tweet_weight(text)
 
 
 # --- Mastodon and Bluesky: what a reader sees is what counts (grapheme clusters) ----------
@@ -168,3 +208,63 @@ NETWORKS = {
         link_form="https://bsky.app/profile/<did>/post/<record key>",
     ),
 }
+
+
+# parse_tweet's weighted length without its loop over every character (about 0.25 ms a text,
+# most of a build's campaign time): the same normalisation, the library's own URLs and emoji,
+# and the characters between them weighed a run at a time, with the library's default
+# configuration. tests/plugin/test_weighted_length.py compares the two on thousands of texts.
+_OPTIONS = _twitter_text.config["defaults"]
+
+
+def _weight_classes(options: dict) -> tuple[tuple[int, re.Pattern], ...]:
+    """(extra weight over the default, pattern of the characters in the ranges of that
+    weight); twitter-text takes the first range holding a character, so ranges that overlap
+    are cut to what earlier ones leave."""
+    taken: list[tuple[int, int]] = []
+    by_weight: dict[int, list[str]] = {}
+    for entry in options["ranges"]:
+        start, end = entry["start"], entry["end"]
+        for low, high in taken:  # only needed when ranges overlap; none do today
+            if low <= start <= high:
+                start = high + 1
+            if low <= end <= high:
+                end = low - 1
+        if start <= end and entry["weight"] != options["default_weight"]:
+            by_weight.setdefault(entry["weight"], []).append(
+                f"{re.escape(chr(start))}-{re.escape(chr(end))}")
+        taken.append((entry["start"], entry["end"]))
+    return tuple((weight - options["default_weight"], re.compile(f"[{''.join(parts)}]"))
+                 for weight, parts in by_weight.items())
+
+
+_WEIGHT_CLASSES = _weight_classes(_OPTIONS)
+
+
+def _run_weight(run: str) -> int:
+    """The summed weights (in the library's scaled units) of characters outside any entity."""
+    total = len(run) * _OPTIONS["default_weight"]
+    for extra, pattern in _WEIGHT_CLASSES:
+        total += extra * (len(run) - len(pattern.sub("", run)))
+    return total
+
+
+def tweet_weight(text: str) -> int:
+    """parse_tweet(text).weightedLength, for the library's default configuration."""
+    text = _twitter_text.convert_line_ending(unicodedata.normalize("NFC", text))
+    entities = {}  # start index: (length, weight); a URL wins over an emoji at one index
+    if _OPTIONS["emoji_parsing_enabled"]:
+        for emoji in _extract_emojis_when_possible(text):
+            entities[emoji["indices"][0]] = (len(emoji["emoji"]), _OPTIONS["default_weight"])
+    url_weight = _OPTIONS["transformed_url_length"] * _OPTIONS["scale"]
+    for url in _twitter_text.extract_urls_with_indices(text):
+        entities[url["indices"][0]] = (len(url["url"]), url_weight)
+    total, position = 0, 0
+    for start in sorted(entities):
+        if start < position:  # inside the entity before: the library skips it too
+            continue
+        length, weight = entities[start]
+        total += _run_weight(text[position:start]) + weight
+        position = start + length
+    total += _run_weight(text[position:])
+    return int(total / _OPTIONS["scale"])

@@ -14,9 +14,11 @@ attribute values, so `JaVa&#x73;cript:` is seen as the browser sees it. The rule
   one of them is not reading the HTML as a browser does.
 """
 
+import html as html_text
 import re
 from html.parser import HTMLParser
 
+from html5lib._inputstream import invalid_unicode_no_surrogate
 from html5lib._tokenizer import HTMLTokenizer
 from html5lib.constants import tokenTypes
 from html5lib.html5parser import HTMLParser as HTML5Parser
@@ -49,6 +51,36 @@ _MARKUP_ERRORS = frozenset({
 _SCHEME_RE = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 _UNFINISHED_TAG_RE = re.compile(r"<[A-Za-z][^>]*\Z")
 _START_TAG = tokenTypes["StartTag"]
+
+# Plain markup, what Markdown writes for ordinary posts: text, the five entities it writes,
+# and start and end tags of ordinary elements with lowercase names and double-quoted
+# attributes. Both readings see such HTML alike, tag for tag: no comment or other <!…>, <?…>
+# or </ …> markup, no raw-text or foreign element that switches the HTML5 tokenizer (script,
+# style, textarea, title, xmp, noembed, noframes, noscript, plaintext, iframe, svg, math),
+# no bare & and no code point the tokenizer reports. Such HTML needs only the tag checks
+# (tests/plugin/test_rawhtml_fast_path.py compares this with both readings on random HTML).
+_ORDINARY_ELEMENTS = (
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "h1",
+    "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "li", "ol", "p", "pre", "span",
+    "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
+)
+_ENTITY = "&(?:amp|lt|gt|quot|#39);"
+# html5lib's own list of the code points its input stream reports, NUL and surrogates.
+_REPORTED = invalid_unicode_no_surrogate.strip("[]") + "\x00\ud800-\udfff"
+_TEXT = rf"[^<&{_REPORTED}]++"
+_VALUE = rf'(?:[^"<>&{_REPORTED}]++|{_ENTITY})*+'
+_NAMES = "|".join(sorted(_ORDINARY_ELEMENTS, key=len, reverse=True))
+_ATTRIBUTES = rf'(?: [a-z][a-z0-9-]*+="{_VALUE}")*+'
+# (No capturing group inside a possessive repeat: Python 3.11's re rejects the match.)
+_PLAIN_MARKUP = re.compile(
+    rf"(?:{_TEXT}|{_ENTITY}|<(?:{_NAMES}){_ATTRIBUTES}>|</(?:{_NAMES})>)*+")
+# The same for ASCII text (most posts), with only the reported code points below U+0080 in its
+# character classes: several times as fast as the full classes.
+_ASCII_REPORTED = "".join(re.escape(chr(code)) for code in range(0x80)
+                          if re.match(f"[{_REPORTED}]", chr(code)))
+_PLAIN_ASCII_MARKUP = re.compile(_PLAIN_MARKUP.pattern.replace(_REPORTED, _ASCII_REPORTED))
+_PLAIN_START_TAG = re.compile(rf"<({_NAMES})({_ATTRIBUTES})>")
+_PLAIN_ATTRIBUTE = re.compile(rf' ([a-z][a-z0-9-]*+)="({_VALUE})"')
 _DOCTYPE = tokenTypes["Doctype"]
 _PARSE_ERROR = tokenTypes["ParseError"]
 
@@ -157,8 +189,26 @@ def _parting(scanned: list, read: list) -> str | None:
             f"well-formed HTML ({ALLOW_HINT})")
 
 
+def plainly_clean(html: str) -> bool:
+    """True when `html` is plain markup (above) whose every tag passes the tag checks: then
+    both readings find nothing, and the parsers need not run. False says nothing."""
+    if not (_PLAIN_ASCII_MARKUP if html.isascii() else _PLAIN_MARKUP).fullmatch(html):
+        return False
+    for tag in _PLAIN_START_TAG.finditer(html):
+        attrs = [(name, html_text.unescape(value))
+                 for name, value in _PLAIN_ATTRIBUTE.findall(tag.group(2))]
+        if len({name for name, _ in attrs}) < len(attrs) or _tag_reasons(tag.group(1), attrs):
+            return False  # a repeated attribute is a parse error; a bad one, a reason
+    return True
+
+
 def active_content(html: str) -> list[str]:
     """Why `html` may not be published as it is (each reason once), or []."""
+    return [] if plainly_clean(html) else both_readings(html)
+
+
+def both_readings(html: str) -> list[str]:
+    """active_content without the short cut: html.parser's and html5lib's readings."""
     scanner = _Scanner()
     reasons = []
     try:

@@ -45,6 +45,9 @@ DEFAULTS = {
     "CAMPAIGN_ALLOW_RAW_HTML": False,
     # How many articles the "Most shared" list shows (0: no list).
     "CAMPAIGN_MOST_SHARED": 5,
+    # Worker processes that render Markdown bodies while the build reads (prerender.py);
+    # 0: every body is rendered by the reader, in the build's own process.
+    "CAMPAIGN_READ_WORKERS": 0,
 }
 
 FUTURE_POSTS = ("show", "hide")
@@ -165,7 +168,7 @@ def validate(settings: dict) -> list[str]:
     now = settings.get("CAMPAIGN_NOW")
     if now is not None and not _is_date_time(now):
         problems.append("CAMPAIGN_NOW: must be an ISO 8601 date-time string or None")
-    for key in ("CAMPAIGN_MAX_HASHTAGS", "CAMPAIGN_MOST_SHARED"):
+    for key in ("CAMPAIGN_MAX_HASHTAGS", "CAMPAIGN_MOST_SHARED", "CAMPAIGN_READ_WORKERS"):
         number = settings.get(key)
         if not isinstance(number, int) or isinstance(number, bool) or number < 0:
             problems.append(f"{key}: must be a whole number, 0 or more")

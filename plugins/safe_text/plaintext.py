@@ -1,5 +1,6 @@
 """HTML fragment → plain text. Pure: no Pelican, no Jinja."""
 
+from functools import lru_cache
 from html.parser import HTMLParser
 
 ELLIPSIS = "…"
@@ -57,8 +58,15 @@ def plaintext(html, length: int | None = None, end: str = ELLIPSIS) -> str:
     """The text of an HTML fragment: tags dropped (and what is inside script and style),
     entities decoded once, whitespace collapsed to single spaces; cut at a word boundary
     with `end` when `length` is given. None or an undefined value gives ""."""
+    return _plaintext(str(html) if html else "", length, end)
+
+
+# The same summary is read on every listing its article is in (home, tags, category, author):
+# each HTML fragment is parsed once. Pure, so a cached answer is the answer.
+@lru_cache(maxsize=1024)
+def _plaintext(html: str, length: int | None, end: str) -> str:
     parser = _Text()
-    parser.feed(str(html) if html else "")
+    parser.feed(html)
     parser.close()
     text = " ".join("".join(parser.parts).split())
     return cut(text, length, end) if length else text

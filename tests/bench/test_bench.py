@@ -87,3 +87,17 @@ def test_the_report_bench_state_matches_the_plan(tmp_path):
     assert shots == items * len(CADENCE)
     assert len(LedgerStore(tmp_path / "state" / "ledger.json").load().items) == items
     assert len(read(tmp_path / "state" / "history.jsonl").records) == shots
+
+
+def test_the_default_theme_figures_sit_beside_plain_and_ours():
+    from bench.builds import default_theme_overrides, plain_overrides
+
+    figures = BuildFigures(posts=100, runs=1, plain=Sample(4.0, 50, 3.0), ours=Sample(5.0, 60, 4.5),
+                           output_files=300, cards=100, ours_cold_cards=Sample(11.0, 61),
+                           ours_without_cards=Sample(4.0, 58), default_theme=Sample(4.4, 51))
+    assert figures.default_theme_time_ratio == 1.1
+    assert round(figures.ours_against_default_theme, 3) == 1.136
+    assert figures.cpu_ratio == 1.5
+    overrides = default_theme_overrides()
+    assert overrides["THEME"] == "notmyidea" and overrides["PLUGINS"] == ["sitemap"]
+    assert overrides["DIRECT_TEMPLATES"] == plain_overrides()["DIRECT_TEMPLATES"]
