@@ -122,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.skip_publisher:
             from bench.publisher import measure_publisher, print_publisher
 
-            report["publisher"] = measure_publisher(Path(tmp) / "publisher")
+            report["publisher"] = measure_publisher(Path(tmp) / "publisher", args.quick)
             print_publisher(report["publisher"])
         if not args.skip_cycle:
             from bench.cycle import measure_cycle, print_cycle
