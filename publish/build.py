@@ -75,6 +75,7 @@ class BuildResult:
 class _Paths:
     output: Path
     plan: Path | None
+    content: Path | None = None
 
 
 def build(settings: Path, *, output: Path | None = None, content: Path | None = None,
@@ -128,6 +129,14 @@ def output_of(settings: Path, content: Path | None, extra_settings: Mapping[str,
     read as build() reads it). Raises BuildError as build() would."""
     return _resolve(Path(settings), None, content, dict(extra_settings),
                     build_env(env)).output
+
+
+def content_of(settings: Path, content: Path | None, extra_settings: Mapping[str, object],
+               env: Mapping[str, str]) -> Path:
+    """The content folder a build with these settings reads (`content`, else the settings'
+    PATH). Raises BuildError as build() would."""
+    return _resolve(Path(settings), None, content, dict(extra_settings),
+                    build_env(env)).content
 
 
 def build_env(env: Mapping[str, str]) -> dict[str, str]:
@@ -209,7 +218,7 @@ def _resolve(settings: Path, output: Path | None, content: Path | None,
                         "every build, so it must be a folder of its own")
     if problems:
         raise BuildError("; ".join(problems))
-    return _Paths(output, plan)
+    return _Paths(output, plan, source)
 
 
 def _recover_leftovers(paths: _Paths) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import publish
 from publish import build as site_build
-from publish import fingerprint
+from publish import contentcache, fingerprint
 from publish import stamp as stamps
 from publish.clock import parse_time
 
@@ -79,16 +79,34 @@ class SkippingBuilder:
                 return Built(True, 0, decision.reason)
             reason = decision.reason
         self.skipped = False
-        return self._build(path, current, reason)
+        # The content cache is trusted only when the stamp was: its key then covers every
+        # folder the last build reported reading (a theme or plugins outside the fixed set).
+        return self._build(path, current, reason, load_cache=stamp is not None and not force)
 
-    def _build(self, path: Path, current: dict[str, str], reason: str) -> Built:
+    def content_cache(self, current: Mapping[str, str], *, load: bool
+                      ) -> tuple[Path, dict[str, object]]:
+        """The content cache's folder for these inputs (publish/contentcache.py), made ready
+        for a build, and the settings that turn it on."""
+        content = self.content if self.content is not None else site_build.content_of(
+            self.settings, None, self.extra, self.env)
+        folder = contentcache.folder_for(self.settings,
+                                         contentcache.key(current, [content]))
+        kept = contentcache.prepare(folder)
+        return folder, contentcache.settings(folder, load=load and kept)
+
+    def _build(self, path: Path, current: dict[str, str], reason: str, *,
+               load_cache: bool) -> Built:
+        cache, cache_settings = self.content_cache(current, load=load_cache)
         with tempfile.TemporaryDirectory(prefix="publish-next-change-") as folder:
             changes = Path(folder) / "next-change.json"
             result = site_build.build(
                 self.settings, output=self.output, content=self.content,
-                extra_settings={**self.extra, "CAMPAIGN_NEXT_CHANGE_PATH": str(changes)},
+                extra_settings={**self.extra, **cache_settings,
+                                "CAMPAIGN_NEXT_CHANGE_PATH": str(changes)},
                 pelican_args=self.pelican_args, env=self.env)
             line = site_build.describe(result).removeprefix("build: ")
+            if result.returncode in (0, 1):     # ran to its end (not killed)
+                contentcache.finish(cache, prune=result.ok)
             if not result.ok:       # output/ and the plan as they were: so is the stamp
                 return Built(False, result.returncode, line)
             self.stamp = None

@@ -22,7 +22,7 @@ from pelican.generators import (
     PelicanTemplateNotFound,
 )
 
-from . import changes, identity, prerender, reader, scheduling
+from . import changes, identity, lengths, prerender, reader, scheduling
 from . import settings as campaign_settings
 from .items import ArticleInfo, article_items
 from .links import article_url, site_path
@@ -79,6 +79,7 @@ def fail_on(problems: list[str]) -> None:
 
 def initialized(pelican) -> None:
     campaign_settings.apply_defaults(pelican.settings)
+    lengths.start(pelican.settings)
     _PENDING_PLANS.pop(id(pelican.settings), None)
     _PENDING_CHANGES.pop(id(pelican.settings), None)
     fail_on(campaign_settings.validate(pelican.settings))
@@ -308,6 +309,7 @@ def finalized(pelican) -> None:
     pending = _PENDING_CHANGES.pop(id(pelican.settings), None)
     if pending is not None:
         changes.write(*pending)
+    lengths.finish()
 
 
 # --- offers page ----------------------------------------------------------------------

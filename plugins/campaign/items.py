@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from . import lengths
 from .identity import identity
 from .links import shared_link
 from .metadata import CampaignMeta, mentions_code
@@ -57,7 +58,7 @@ def _item(info, meta, *, kind, slot, network, due, text, link, warnings, coupon_
         "due": utc_iso(due),
         "text": text,
         "link": link,
-        "weighted_length": net.length(text, (link,)),
+        "weighted_length": lengths.of(net)(text, (link,)),
         "max_length": net.max_length,
         "source": info.source,
         "slug": info.slug,
@@ -77,7 +78,7 @@ def _link(info, meta, config, network) -> str:
 
 def _length_problem(text: str, link: str, network: str) -> str | None:
     net = NETWORKS[network]
-    length = net.length(text, (link,))
+    length = lengths.of(net)(text, (link,))
     if length > net.max_length:
         return (
             f"{length} {net.length_unit} on {net.label}, the limit is {net.max_length} "
@@ -97,7 +98,8 @@ def _post_items(info, meta, config, problems):
             if template is None:
                 net = NETWORKS[network]
                 tags = hashtags(info.tags, config.max_hashtags)
-                text = compose(info.title, info.summary, tags, link, net.max_length, net.length)
+                text = compose(info.title, info.summary, tags, link, net.max_length,
+                               lengths.of(net))
                 if text is None:
                     problems.append((key, "no room for a matching post; write Social"))
                     continue

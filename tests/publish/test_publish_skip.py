@@ -1,19 +1,24 @@
 """`publish cycle` skips the build when nothing changed and no time boundary passed
-(publish/stamp.py, publish/skipping.py): real builds of a small site made with the project's
+(publish/stamp.py, publish/skipping.py), and builds with Pelican's content cache when
+something did (publish/contentcache.py): real builds of a small site made with the project's
 own settings, theme and plugins, an injected clock (--now), the loopback fake X where posting
-is involved. Every kept site is compared with a clean build, file by file, byte for byte."""
+is involved. Every kept or cached site is compared with a clean build (no cache), file by
+file, byte for byte."""
 
 from __future__ import annotations
 
 import filecmp
+import hashlib
 import io
 import json
+import pickle
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from publish import contentcache
 from publish.cli import main
 from publish.stamp import stamp_path
 from tests.fake_x import running_fake
@@ -110,6 +115,18 @@ class Site:
                               now=None, state=False)
         assert code == 0, text
         return into
+
+
+    def cache_folders(self) -> list[Path]:
+        """The content cache's folders (one per key) beside the settings."""
+        root = self.root / "cache" / "pelican"
+        return sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
+
+    def cached_articles(self) -> dict:
+        """Pelican's reader cache of the articles: {path: (file stamp, (html, metadata))}."""
+        (folder,) = self.cache_folders()
+        with open(folder / "ArticlesGenerator-Readers", "rb") as handle:
+            return pickle.load(handle)
 
 
 def build_line(text: str) -> str:
@@ -252,6 +269,7 @@ def test_the_kept_site_is_byte_identical_to_a_clean_build_after_every_edit(site,
     moments = iter(["2026-11-22T10:00:00Z", "2026-11-22T10:15:00Z", "2026-11-22T10:30:00Z",
                     "2026-11-22T10:45:00Z", "2026-11-22T11:00:00Z", "2026-11-22T11:15:00Z",
                     COUPON_STARTS])
+    folders = []
     for name, edit in steps:
         edit()
         now = next(moments)
@@ -262,6 +280,80 @@ def test_the_kept_site_is_byte_identical_to_a_clean_build_after_every_edit(site,
         assert skipped(again), (name, again)
         clean = site.clean_build(now, tmp_path / f"clean-{name}" / "output")
         assert same_tree(site.output, clean) == [], name
+        # Every build after the first read the unchanged posts from the content cache; its
+        # folder is keyed by everything but the content: a setting changes it.
+        (folder,) = site.cache_folders()
+        assert contentcache.usable(folder), name
+        folders.append(folder)
+        cached = {Path(path).name for path in site.cached_articles()}
+        assert {p.name for p in (site.root / "content" / "posts").iterdir()} <= cached, name
+    assert folders[0] == folders[4] != folders[5] == folders[6]
+
+
+def test_a_cached_build_reads_unchanged_posts_from_the_cache_and_a_forced_one_does_not(site):
+    """Proof that the cache is read: a cached entry changed behind Pelican's back shows in
+    the next build (only this test ever does that); --force-build reads every file."""
+    assert site.cycle()[0] == 0
+    (folder,) = site.cache_folders()
+    entries = site.cached_articles()
+    live = str(site.post("live.md"))
+    file_stamp, (html, metadata) = entries[live]
+    entries[live] = (file_stamp, (html.replace("within the hour", "POISONED"), metadata))
+    with open(folder / "ArticlesGenerator-Readers", "wb") as handle:
+        pickle.dump(entries, handle)
+    contentcache.finish(folder, prune=False)        # as if a build had written it
+    page = site.output / "2026" / "answering-every-mention" / "index.html"
+    site.write("later.md", LATER.replace("more people", "many more people"))
+    code, text = site.cycle("2026-11-22T10:15:00Z")
+    assert code == 0 and not skipped(text), text
+    assert "POISONED" in page.read_text(encoding="utf-8")
+    code, text = site.cycle("2026-11-22T10:30:00Z", "--force-build")
+    assert code == 0, text
+    assert "POISONED" not in page.read_text(encoding="utf-8")
+    site.write("later.md", LATER)                   # the forced build refilled the cache
+    assert site.cycle("2026-11-22T10:45:00Z")[0] == 0
+    assert "POISONED" not in page.read_text(encoding="utf-8")
+
+
+def test_a_header_mistake_in_a_cached_file_still_fails_the_build(site, capfd):
+    """Pelican's own messages go to the process's stderr (capfd), not to the CLI's."""
+    assert site.cycle()[0] == 0
+    site.write("bad.md", LATER.replace("Date: 2026-11-24 09:00", "Date: 2026-11-31 09:00"))
+    code, first = site.cycle("2026-11-22T10:15:00Z")
+    assert code == 2, first
+    assert "posts/bad.md: Date: not a valid date-time" in "".join(capfd.readouterr())
+    # The failed build kept what it read; the next one reads bad.md from the cache (same
+    # bytes), problems and all, and fails the same way.
+    (folder,) = site.cache_folders()
+    assert contentcache.usable(folder)
+    file_stamp, (_, metadata) = site.cached_articles()[str(site.post("bad.md"))]
+    assert file_stamp == hashlib.sha256(site.post("bad.md").read_bytes()).digest()
+    assert any(label == "Date" for label, _ in metadata["campaign_problems"])
+    code, second = site.cycle("2026-11-22T10:30:00Z")
+    assert code == 2 and "pelican failed" in build_line(second), second
+    assert "posts/bad.md: Date: not a valid date-time" in "".join(capfd.readouterr())
+    site.post("bad.md").unlink()
+    assert site.cycle("2026-11-22T10:45:00Z")[0] == 0
+
+
+@pytest.mark.parametrize("damage", [
+    lambda f: (f / "ArticlesGenerator-Readers").write_bytes(
+        (f / "ArticlesGenerator-Readers").read_bytes()[:1000]),     # a build killed mid-write
+    lambda f: (f / contentcache.MANIFEST).unlink(),                 # killed before finishing
+    lambda f: (f / "ArticlesGenerator-Readers").write_bytes(b"not a pickle."),
+])
+def test_a_damaged_content_cache_is_emptied_and_the_build_equals_a_clean_one(
+        site, tmp_path, damage):
+    assert site.cycle()[0] == 0
+    (folder,) = site.cache_folders()
+    damage(folder)
+    site.write("live.md", LIVE.replace("the hour", "one hour"))
+    now = "2026-11-22T10:15:00Z"
+    code, text = site.cycle(now)
+    assert code == 0 and not skipped(text), text
+    assert contentcache.usable(folder)
+    clean = site.clean_build(now, tmp_path / "clean" / "output")
+    assert same_tree(site.output, clean) == []
 
 
 def test_a_kept_site_still_posts_and_pulls_metrics_then_rebuilds_for_the_new_header(
