@@ -83,7 +83,9 @@ def idle_run(root: Path, fake, count: int = IDLE_ITEMS) -> dict:
 
 
 def due_run(root: Path, fake, count: int = DUE_ITEMS) -> dict:
-    items = [plan_item(i, 1, NOW - timedelta(minutes=i)) for i in range(count)]
+    """Every item due: posted, and each post's pins written into its file, as in a run."""
+    write_posts(root / "content", count)
+    items = [plan_item(i, 1, NOW - timedelta(minutes=i)) for i in range(1, count + 1)]
     write_plan(root / "plan.json", items)
     assert cli(root, fake.env(), "init")[0] == 0
     before = len(fake.requests)

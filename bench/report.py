@@ -9,6 +9,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bench.measure import Sample, median_of, run_once
+from publish.networks import capabilities
+
+TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
+BLUESKY_DID = "did:plc:" + "benchbrand" + "a" * 14
 
 DAYS = 30
 CADENCE = (timedelta(hours=1), timedelta(days=1), timedelta(days=7), timedelta(days=30))
@@ -19,6 +23,18 @@ def _time(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def sent_as(network: str, number: int) -> tuple[str, str]:
+    """(post id, link) of the `number`-th post on `network`, in that network's forms."""
+    if network == "bluesky":
+        rkey = "3" + "".join(TID_ALPHABET[(number >> (5 * i)) & 31] for i in range(11, -1, -1))
+        post_id = f"at://{BLUESKY_DID}/app.bsky.feed.post/{rkey}"
+        return post_id, capabilities(network).url_for(post_id)
+    post_id = str(1849200000000000000 + number)
+    if network == "mastodon":
+        return post_id, f"https://mastodon.example/@listeningbrands/{post_id}"
+    return post_id, capabilities(network).url_for(post_id)
+
+
 def write_state(plan_path: Path, state: Path) -> tuple[int, int]:
     """A ledger with every item of the plan sent, and its fetches in time order, as the
     history holds them: (items, shots)."""
@@ -26,18 +42,19 @@ def write_state(plan_path: Path, state: Path) -> tuple[int, int]:
     state.mkdir(parents=True, exist_ok=True)
     ledger, lines = {}, []
     for number, item in enumerate(items, start=1):
-        post_id = str(1849200000000000000 + number)
+        post_id, url = sent_as(item["network"], number)
         ledger[item["id"]] = {
             "state": "sent", "network": item["network"], "post_id": post_id,
-            "url": f"https://x.com/i/web/status/{post_id}", "sent_at": _time(START),
+            "url": url, "sent_at": _time(START),
             "text": item["text"], "link": item["link"], "source": item["source"]}
         for step, after in enumerate(CADENCE):
             likes = number % 17 + 5 * step
+            numbers = dict(zip(capabilities(item["network"]).metric_names,
+                               (likes, likes // 3, likes // 5, likes // 9, likes // 7,
+                                40 * likes + 100), strict=False))
             lines.append(json.dumps({
                 "id": item["id"], "network": item["network"], "post_id": post_id,
-                "fetched_at": _time(START + after), "likes": likes,
-                "reposts": likes // 3, "replies": likes // 5, "quotes": likes // 9,
-                "bookmarks": likes // 7, "impressions": 40 * likes + 100}, sort_keys=True))
+                "fetched_at": _time(START + after), **numbers}, sort_keys=True))
     (state / "ledger.json").write_text(json.dumps({"schema": "publish-ledger/1",
                                                    "items": ledger}), encoding="utf-8")
     lines.sort(key=lambda line: json.loads(line)["fetched_at"])
