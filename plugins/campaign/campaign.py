@@ -22,7 +22,7 @@ from pelican.generators import (
     PelicanTemplateNotFound,
 )
 
-from . import changes, identity, lengths, prerender, reader, scheduling
+from . import changes, identity, lengths, networks, prerender, reader, scheduling
 from . import settings as campaign_settings
 from .items import ArticleInfo, article_items
 from .links import article_url, site_path
@@ -255,6 +255,7 @@ def all_generators_finalized(generators) -> None:
         return
     config = campaign_settings.for_build(articles)  # the one clock read of the build
     problems, results, items, planned_coupons = analyse(articles, config)
+    networks.forget_texts()
     pages = next((g for g in generators if isinstance(g, PagesGenerator)), None)
     moved = redirects(results, written=articles.articles + articles.translations
                       + articles.hidden_articles + articles.hidden_translations)

@@ -268,3 +268,10 @@ def tweet_weight(text: str) -> int:
         position = start + length
     total += _run_weight(text[position:])
     return int(total / _OPTIONS["scale"])
+
+
+def forget_texts() -> None:
+    """Drop the texts the length caches hold (every candidate a matching post tried): they
+    serve one campaign pass, and would otherwise stay through the writing of every page."""
+    for cached in (weighted_length, graphemes, mastodon_length):
+        cached.cache_clear()

@@ -80,7 +80,14 @@ def coupon_entry(coupon, source: str, title: str, lang: str, slug: str) -> dict:
             "expires": utc_iso(coupon.expires) if coupon.expires else None}
 
 
-JSON_FORMAT = {"indent": 2, "ensure_ascii": False, "sort_keys": True}
+def _as_json(value):
+    """Plan items are slotted records (items.PlanItem): one dict each, only while written."""
+    if hasattr(value, "as_json"):
+        return value.as_json()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+JSON_FORMAT = {"indent": 2, "ensure_ascii": False, "sort_keys": True, "default": _as_json}
 
 
 def dumps(document) -> str:
