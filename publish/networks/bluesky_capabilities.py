@@ -65,11 +65,8 @@ def config_problems(env: Mapping[str, str]) -> list[str]:
     """Everything wrong with the BLUESKY_* variables (and the timeout), naming each
     variable, never its value."""
     problems = common.credential_problems(env, POST_CREDENTIALS)
-    present = [name for name in POST_CREDENTIALS if env.get(name)]
-    if present and len(present) != len(POST_CREDENTIALS):
-        absent = [name for name in POST_CREDENTIALS if name not in present]
-        problems.append("incomplete Bluesky credentials: " + ", ".join(absent)
-                        + " missing (BLUESKY_HANDLE and BLUESKY_APP_PASSWORD are both needed)")
+    problems += common.incomplete_credentials(
+        env, POST_CREDENTIALS, "Bluesky", "BLUESKY_HANDLE and BLUESKY_APP_PASSWORD are both needed")
     handle = env.get("BLUESKY_HANDLE") or ""
     if (handle and not common.credential_problems(env, ["BLUESKY_HANDLE"])
             and (problem := handle_problem(handle))):

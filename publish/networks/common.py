@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from publish.networks import ErrorKind, NetworkError
@@ -69,6 +69,16 @@ def credential_problems(env: Mapping[str, str], names: Iterable[str]) -> list[st
         elif any(c.isspace() or not c.isprintable() for c in value):
             problems.append(f"{name}: contains a space, line break or control character")
     return problems
+
+
+def incomplete_credentials(env: Mapping[str, str], names: Sequence[str], label: str,
+                           why: str) -> list[str]:
+    """One problem when some but not all of `names` are set: which are missing, and `why`
+    all of them are needed (e.g. "all four are needed to post")."""
+    absent = [name for name in names if not env.get(name)]
+    if not absent or len(absent) == len(names):
+        return []
+    return [f"incomplete {label} credentials: {', '.join(absent)} missing ({why})"]
 
 
 # Control characters and bidi overrides: an error text from the network is printed on a

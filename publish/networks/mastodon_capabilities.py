@@ -72,11 +72,8 @@ def config_problems(env: Mapping[str, str]) -> list[str]:
     """Everything wrong with the MASTODON_* variables (and the timeout), naming each
     variable, never its value."""
     problems = credential_problems(env)
-    present = [name for name in POST_CREDENTIALS if env.get(name)]
-    if present and len(present) != len(POST_CREDENTIALS):
-        absent = [name for name in POST_CREDENTIALS if name not in present]
-        problems.append("incomplete Mastodon credentials: " + ", ".join(absent)
-                        + " missing (" + " and ".join(POST_CREDENTIALS) + " are both needed)")
+    problems += common.incomplete_credentials(
+        env, POST_CREDENTIALS, "Mastodon", " and ".join(POST_CREDENTIALS) + " are both needed")
     base = env.get("MASTODON_BASE_URL") or ""
     base_named = any(p.startswith("MASTODON_BASE_URL:") for p in problems)
     if base and not base_named and (problem := base_url_problem(base)):

@@ -42,11 +42,8 @@ def config_problems(env: Mapping[str, str]) -> list[str]:
     """Everything wrong with the X_* variables (and the timeout), naming each variable,
     never its value."""
     problems = credential_problems(env)
-    present = [name for name in POST_CREDENTIALS if env.get(name)]
-    if present and len(present) != len(POST_CREDENTIALS):
-        absent = [name for name in POST_CREDENTIALS if name not in present]
-        problems.append("incomplete X credentials: " + ", ".join(absent)
-                        + " missing (all four are needed to post)")
+    problems += common.incomplete_credentials(env, POST_CREDENTIALS, "X",
+                                              "all four are needed to post")
     token = env.get("X_ACCESS_TOKEN") or ""
     if token and not problems and token.count("-") != 1:     # pytwitter splits it there
         problems.append("X_ACCESS_TOKEN must have the form <numeric user id>-<token> "
