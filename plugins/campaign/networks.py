@@ -130,7 +130,7 @@ def mastodon_length(text: str, links: tuple[str, ...] = ()) -> int:
     for link in links:
         text = text.replace(link, "x" * MASTODON_LINK_LENGTH)
     pieces, end = [], 0
-    for found in _extract_urls(text, False):
+    for found in _twitter_text.extract_urls_with_indices(text, False):
         start, stop = found["indices"]
         pieces += [text[end:start], "x" * MASTODON_LINK_LENGTH]
         end = stop
@@ -141,12 +141,6 @@ def mastodon_length(text: str, links: tuple[str, ...] = ()) -> int:
 def bluesky_length(text: str, links: tuple[str, ...] = ()) -> int:
     """Bluesky's count: graphemes of the text as posted, links in full."""
     return graphemes(text)
-
-
-def _extract_urls(text: str, without_protocol: bool) -> list[dict]:
-    from twitter_text.extract_urls import extract_urls_with_indices
-
-    return extract_urls_with_indices(text, without_protocol)
 
 
 @dataclass(frozen=True)
