@@ -184,8 +184,6 @@ class Network:
     # The same pattern as the publisher's capabilities link_pattern.
     link_pattern: str
     link_form: str     # link_pattern in words, for messages
-    # What readers see of a text (Bluesky shortens links); the plan and previews show it.
-    displayed: Callable[[str], str] = str
     problems: Callable[[str], list[str]] = no_problems   # limits besides the length
     warnings: Callable[[str], list[str]] = no_problems   # per-text warnings for the plan
 
@@ -232,7 +230,6 @@ NETWORKS = {
                       r"(?:[a-z0-9.-]{0,251}[a-z0-9])?))/post/(?P<rkey>[234567abcdefghij]"
                       r"[234567abcdefghijklmnopqrstuvwxyz]{12})"),
         link_form="https://bsky.app/profile/<did>/post/<record key>",
-        displayed=bluesky_text.display_text,
         problems=bluesky_problems,
         warnings=bluesky_warnings,
     ),

@@ -36,6 +36,7 @@ CAPABILITIES = Capabilities(
     read_credentials=(POST_CREDENTIALS,),
     post_id_pattern=POST_ID_PATTERN,
     post_id_form="1-20 digits",
+    length_rule="Mastodon's count: characters as a reader sees them, a link counts 23",
 )
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
