@@ -408,8 +408,8 @@ class _Handler(BaseHTTPRequestHandler):
         """Answer with a plain fault; False when `kind` needs the endpoint's own logic."""
         fake = self.fake
         if kind == "400":
-            self._error(400, "InvalidRequest", "Input/record/text must not be longer than "
-                        "3000 graphemes")
+            self._error(400, "InvalidRequest", "Invalid app.bsky.feed.post record: grapheme "
+                        "too big (maximum 300, got 301) at $.text")
         elif kind == "401":
             self._error(401, "AuthenticationRequired", "Authentication Required")
         elif kind == "403":
