@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from .metadata import Coupon
+from .networks import NETWORKS
 from .schedule import utc_iso
 
 SCHEMA = "campaign-plan/1"
@@ -73,13 +74,21 @@ def coupon_conflicts(uses: list[CouponUse], default_lang: str | None = None) -> 
 
 
 def duplicate_ids(items) -> list[str]:
-    seen, problems = {}, []
+    """Items of two files with one id: said once per pair of files, the ids without their
+    network (every network's item of a slot clashes alike) and the networks at the end."""
+    seen, clashes = {}, {}
     for item in items:
         first = seen.setdefault(item["id"], item["source"])
         if first != item["source"]:
-            problems.append(
-                f"{item['source']}: Slug: plan id {item['id']} is also produced by {first}"
-            )
+            slot_id, network = item["id"].rsplit("/", 1)
+            ids, networks = clashes.setdefault((item["source"], first), ({}, {}))
+            ids[slot_id] = networks[network] = None
+    problems = []
+    for (source, first), (ids, networks) in clashes.items():
+        many = "s" if len(ids) > 1 else ""
+        listed = ", ".join(n for n in NETWORKS if n in networks)
+        problems.append(f"{source}: Slug: plan id{many} {', '.join(ids)} "
+                        f"{'are' if many else 'is'} also produced by {first} ({listed})")
     return problems
 
 

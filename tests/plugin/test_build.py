@@ -375,9 +375,22 @@ def test_two_posts_with_one_slug_are_refused(tmp_path):
         "b.md": HEAD + "Social: Two {url}\n\nx\n",
     })
     assert_refused(content, tmp_path, [
-        "posts/b.md: Slug: plan id en/a-post/social-1/x is also produced by posts/a.md",
+        "posts/b.md: Slug: plan id en/a-post/social-1 is also produced by posts/a.md (x)",
         "posts/b.md: Slug: writes 2026/a-post/index.html, which posts/a.md also writes",
     ])
+
+
+def test_one_slug_in_two_posts_is_one_problem_on_three_networks(tmp_path):
+    # Was one line per clashing item: six here (two slots on three networks).
+    content = write_posts(tmp_path / "content", {
+        "a.md": HEAD + "Social: One {url}\nSocial_2: Later {url}\n\nx\n",
+        "b.md": HEAD + "Social: Two {url}\nSocial_2: Later {url}\n\nx\n",
+    })
+    assert_refused(content, tmp_path, [
+        "posts/b.md: Slug: plan ids en/a-post/social-1, en/a-post/social-2 are also produced "
+        "by posts/a.md (x, mastodon, bluesky)",
+        "posts/b.md: Slug: writes 2026/a-post/index.html, which posts/a.md also writes",
+    ], **THREE)
 
 
 def test_a_theme_offers_template_wins_and_can_extend_the_bundled_one(data_copy, tmp_path):
