@@ -86,6 +86,11 @@ def test_the_corpus_builds_every_item_on_every_network(tmp_path, without):
     if LONG_BLUESKY_POST in posts:
         reminder = "en/answering-customers-at-the-speed-of-the-feed/social-2/mastodon"
         assert by_id[reminder]["text"].startswith("Two days after we shared")  # Social_2_Mastodon
+    sorry = by_id["en/sorry-in-the-replies-where-everyone-can-see-it/social-1/x"]
+    assert sorry["description"] == (   # its Summary goes on on a tab-indented line
+        "A public apology is read by far more people than the complaint it answers. What we "
+        "learnt from saying sorry on three networks at once, after a delivery week that went "
+        "badly wrong.")
     coupon_x = by_id["en/coupons-traded-for-attention/coupon/x"]["text"]
     assert coupon_x.startswith("15% off until the end of February with WINTER-LISTEN-15 🎟️")
     german = (build.output / "de/2027/coupons-traded-for-attention/index.html").read_text(
