@@ -111,6 +111,9 @@ def test_the_corpus_publishes_once_per_network_and_its_numbers_come_back(
             for page in (project / "output" / page_of(article), www / page_of(article)):
                 html = page.read_text(encoding="utf-8")
                 assert 'class="engagement"' in html, page
+                for network, count in per_network(mine).items():
+                    for metric, value in METRICS[network].items():
+                        assert f"<dt>{metric}</dt><dd>{value * count:,}</dd>" in html, page
                 for item_id in mine:
                     assert f'href="{entries[item_id]["url"]}"' in html, (page, item_id)
 
