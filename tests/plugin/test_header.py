@@ -171,6 +171,7 @@ def test_a_continuation_that_reads_as_a_key_is_refused(indent):
 
 @pytest.mark.parametrize("line", ["Update: we now answer on Bluesky too.",
                                   "Note: prices in EUR.", "https://example.com/a-link",
+                                  "Spoiler: it worked.", "Share: yes, please.",
                                   "Og_Image: card.png"])
 def test_prose_that_happens_to_hold_a_colon_still_continues_a_value(line):
     extra = ["Og_Image"] if line.startswith("Og") else []
