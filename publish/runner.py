@@ -423,9 +423,8 @@ class _Run:
                 elif not adapter.can_post():     # a dry run for this network alone
                     self.would_post(item)
                     self.report.no_credentials += 1
-                elif look and not self.look_first(item, adapter):
-                    pass
-                elif (page := self.page(item)).live:
+                elif (not look or self.look_first(item, adapter)) and \
+                        (page := self.page(item)).live:
                     self.post(item, adapter, page)
                 bar.advance()
         for network, reason in self.blocked.items():
