@@ -169,3 +169,44 @@ def test_a_search_that_fails_posts_nothing_and_is_tried_again(project):
         assert project.ledger_items() == {}
         retry = project.cli("run", env=fake.env(), now="2026-11-25T15:05:00Z")
         assert fake.posts_created == 1 and "1 found already posted" in retry.out
+
+
+# --- the pure parts ------------------------------------------------------------------------
+
+def test_header_lines_reads_pins_and_post_lines_only_from_the_header():
+    from publish.writeback import header_lines
+
+    text = ("\ufeffTitle: A\r\nShared_Id: en/a\r\nEngagement_X_Posts: "
+            "https://x.com/i/web/status/1,\r\n  https://x.com/i/web/status/2\r\n\r\n"
+            "Engagement_Mastodon_Posts: in the body\r\n")
+    keys = ["Shared_Id", "Engagement_X_Posts", "Engagement_Mastodon_Posts"]
+    assert header_lines(text, keys) == {
+        "shared_id": "en/a",
+        "engagement_x_posts": "https://x.com/i/web/status/1, https://x.com/i/web/status/2"}
+    assert header_lines("Title: A\nShared_Id: a\nShared_Id: b\n", keys) == {}
+    assert header_lines("No header here.\n", keys) == {}
+
+
+def test_unrecorded_shares_names_only_what_the_header_knows_and_the_ledger_lacks():
+    from publish.ledger import Ledger
+    from publish.pins import unrecorded_shares
+    from publish.plan import parse_plan
+    from tests.publish.conftest import plan_doc
+
+    plan = parse_plan(plan_doc([*plan_on("x", ITEM["due"]),
+                                *plan_on("mastodon", ITEM["due"])]))
+    x_item = next(i for i in plan.items if i.network == "x")
+    labels = {"x": "X", "mastodon": "Mastodon"}
+    source = ITEM["source"]
+    sent = {"state": "sent", "network": "x", "post_id": "1", "source": source,
+            "url": "https://x.com/i/web/status/1", "sent_at": "2026-11-22T09:00:00Z"}
+    empty, knows_x = Ledger({}), Ledger({x_item.id: sent})
+    pinned = {source: {"shared_id": "en/answering-customers-on-twitter"}}
+    assert unrecorded_shares(plan, empty, pinned, labels) == {(source, "x"),
+                                                               (source, "mastodon")}
+    assert unrecorded_shares(plan, knows_x, pinned, labels) == set()
+    listed = {source: {"shared_id": "en/a",
+                       "engagement_x_posts": "https://x.com/i/web/status/1",
+                       "engagement_mastodon_posts": "https://m.example/@brand/7"}}
+    assert unrecorded_shares(plan, knows_x, listed, labels) == {(source, "mastodon")}
+    assert unrecorded_shares(plan, empty, {}, labels) == set()
