@@ -93,6 +93,24 @@ def _managed(lines: Sequence[str], start: int, end: int,
     return found
 
 
+def header_lines(text: str, keys: Sequence[str]) -> dict[str, str]:
+    """The values of `keys` in the text's header (lowercased key → value, continuation lines
+    joined with a space); an absent key is left out, and a header naming one twice (a build
+    error) gives nothing."""
+    lines = split_lines(text.removeprefix("\ufeff"))
+    start, end = header_span(lines)
+    try:
+        found = _managed(lines, start, end, {key.lower(): key for key in keys})
+    except HeaderError:
+        return {}
+    values = {}
+    for key, indexes in found.items():
+        first = _body(lines[indexes[0]]).split(":", 1)[1]
+        rest = [_body(lines[i]) for i in indexes[1:]]
+        values[key] = " ".join(part.strip() for part in (first, *rest) if part.strip())
+    return values
+
+
 def set_header_lines(text: str, values: Sequence[tuple[str, str]]) -> str:
     """Set the header keys in `values`: the managed lines present (with their continuation
     lines) are taken out, and the new lines, in the order of `values`, go where the first of

@@ -210,11 +210,18 @@ NETWORKS = {
         length_help="as a reader sees them; every link counts 23",
         link_warning=None,
         metrics=("favourites", "boosts", "replies"),
+        # Every server's own status link (Mastodon `/@user/ID`, `/users/user/statuses/ID`;
+        # GoToSocial `/@user/statuses/ID`; Takahē `/@user/posts/ID/`,
+        # `/@user@domain/posts/ID/`; Akkoma/Pleroma `/notice/ID`), ids of letters, digits,
+        # `_` and `-` (snowflakes, ULIDs, FlakeIds).
         link_pattern=(r"(?:https://[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?"
                       r"|http://(?:127\.0\.0\.1|localhost))(?::[0-9]{1,5})?"
-                      r"/@(?P<username>[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,28}[A-Za-z0-9_])?)"
-                      r"/(?P<post_id>[0-9]{1,20})"),
-        link_form="https://<server>/@<account>/<1 to 20 digits>",
+                      r"/(?:@[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,28}[A-Za-z0-9_])?"
+                      r"(?:@[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?)?"
+                      r"/(?:statuses/|posts/)?"
+                      r"|users/[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,28}[A-Za-z0-9_])?/statuses/"
+                      r"|notice/)(?P<post_id>[A-Za-z0-9_-]{1,64})/?"),
+        link_form="https://<server>/<the server's status path>/<status id>",
     ),
     "bluesky": Network(
         key="bluesky",
