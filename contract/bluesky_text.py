@@ -79,17 +79,10 @@ class Span:
     feature: dict
 
 
-def detect(text: str) -> list[Span]:
-    """detectFacets: mentions (the handle as written, in `did`, resolved later), links, tags
-    and cashtags, sorted by where they start (the reference's facetSort, stable)."""
+def _links(text: str) -> list[Span]:
+    """detectFacets' links: http(s) URLs, and bare domains of a known TLD (as https)."""
     spans = []
-    for match in _MENTION.finditer(text):
-        handle = match.group(3)
-        if not is_valid_domain(handle) and not handle.endswith(".test"):
-            continue                                   # probably not a handle
-        start = match.start(2)
-        spans.append(Span(start, start + 1 + len(handle), {"$type": MENTION, "did": handle}))
-    for match in _URL.finditer(text):
+    for match in _URL.finditer(text) if "." in text else ():
         uri = match.group(2)
         if not uri.startswith("http"):
             domain = match.group("domain")
@@ -102,16 +95,34 @@ def detect(text: str) -> list[Span]:
         if uri.endswith(")") and "(" not in uri:
             uri, end = uri[:-1], end - 1
         spans.append(Span(start, end, {"$type": LINK, "uri": uri}))
-    for match in _TAG.finditer(text):
+    return spans
+
+
+def detect(text: str) -> list[Span]:
+    """detectFacets: mentions (the handle as written, in `did`, resolved later), links, tags
+    and cashtags, sorted by where they start (the reference's facetSort, stable)."""
+    spans = []
+    # Each pattern needs a character of its own ("@", a dot, "#", "$"): texts without one are
+    # not scanned for it (a build measures thousands of texts).
+    for match in _MENTION.finditer(text) if "@" in text else ():
+        handle = match.group(3)
+        if not is_valid_domain(handle) and not handle.endswith(".test"):
+            continue                                   # probably not a handle
+        start = match.start(2)
+        spans.append(Span(start, start + 1 + len(handle), {"$type": MENTION, "did": handle}))
+    spans += _links(text)
+    for match in _TAG.finditer(text) if "#" in text or "\uff03" in text else ():
         tag = match.group(2)
         if not tag:
             continue
         tag = _TRAILING_PUNCTUATION.sub("", tag.strip())
-        if not tag or graphemes(tag) > MAX_TAG_GRAPHEMES:
+        # Its UTF-16 length is never below its graphemes: counted only when it may be over.
+        if not tag or (len(tag.encode("utf-16-le")) // 2 > MAX_TAG_GRAPHEMES
+                       and graphemes(tag) > MAX_TAG_GRAPHEMES):
             continue
         start = match.start() + len(match.group(1))
         spans.append(Span(start, start + 1 + len(tag), {"$type": TAG, "tag": tag}))
-    for match in _CASHTAG.finditer(text):
+    for match in _CASHTAG.finditer(text) if "$" in text else ():
         start = match.start() + len(match.group(1))
         ticker = match.group(2)
         spans.append(Span(start, start + 1 + len(ticker),
@@ -132,25 +143,35 @@ _QUERY_SAFE = "".join(chr(c) for c in range(0x21, 0x7f) if chr(c) not in "\"#<>'
 _FRAGMENT_SAFE = "".join(chr(c) for c in range(0x21, 0x7f) if chr(c) not in '"<>`')
 
 
+def _encoded(part: str, safe: str) -> str:
+    return part if part.isascii() and part.isprintable() and not (set(part) - _SAFE[safe]) \
+        else quote(part, safe=safe)
+
+
+_SAFE = {safe: frozenset(safe) for safe in (_PATH_SAFE, _QUERY_SAFE, _FRAGMENT_SAFE)}
+
+
 def short_url(url: str) -> str:
     """toShortUrl: host and path, the path (with query and fragment) cut to 13 characters
     and "..." when longer than 15; anything that is not an http(s) URL as it is."""
     try:
         parts = urlsplit(url)
         port = parts.port
-        host = (parts.hostname or "").encode("idna").decode("ascii").lower()
+        host = (parts.hostname or "").lower()
+        if not host.isascii():
+            host = host.encode("idna").decode("ascii").lower()
     except (ValueError, UnicodeError):
         return url
     if parts.scheme.lower() not in ("http", "https") or not host:
         return url
     if port is not None and port != {"http": 80, "https": 443}[parts.scheme.lower()]:
         host += f":{port}"
-    path = quote(parts.path, safe=_PATH_SAFE) or "/"
+    path = _encoded(parts.path, _PATH_SAFE) or "/"
     path = "" if path == "/" else path
     if parts.query:
-        path += "?" + quote(parts.query, safe=_QUERY_SAFE)
+        path += "?" + _encoded(parts.query, _QUERY_SAFE)
     if parts.fragment:
-        path += "#" + quote(parts.fragment, safe=_FRAGMENT_SAFE)
+        path += "#" + _encoded(parts.fragment, _FRAGMENT_SAFE)
     return host + path[:13] + "..." if len(path) > 15 else host + path
 
 
@@ -195,5 +216,11 @@ def rich_text(text: str, dids: Mapping[str, str] | None = None) -> RichText:
 
 
 def display_text(text: str) -> str:
-    """What a reader sees of a post written as `text` (links shortened)."""
-    return rich_text(text).text
+    """What a reader sees of a post written as `text` (links shortened): `rich_text(text)
+    .text`, without the facets (only links change the text; links never overlap)."""
+    text = text.rstrip(_TRIM)
+    pieces, position = [], 0
+    for span in _links(text):
+        pieces += [text[position:span.start], short_url(text[span.start:span.end])]
+        position = span.end
+    return "".join(pieces) + text[position:]

@@ -107,3 +107,13 @@ def test_what_readers_see_is_what_bluesky_limits():
     assert utf8_length(display_text(text)) == 450 + 1 + len(SHOWN)
     family = "👨‍👩‍👧‍👦"
     assert graphemes(family * 120) == 120 and utf8_length(family * 120) == 3000 == MAX_BYTES
+
+
+@pytest.mark.parametrize("text", [
+    f"Read it: {TRACKED}. #CX (see https://example.com/thing_(cool)) @anna.bsky.social",
+    f"{TRACKED} {TRACKED}\n",
+    "Við svörum öllum: bókasafn.is/ný-bók og https://bókasafn.is/ný-bók 👨‍👩‍👧‍👦 $BRND",
+    "no links, no tags",
+])
+def test_display_text_is_rich_texts_text(text):
+    assert display_text(text) == rich_text(text, {"anna.bsky.social": "did:plc:x"}).text
