@@ -166,7 +166,7 @@ def bluesky_warnings(text: str) -> list[str]:
             "(else it stays plain text)" for handle in bluesky_text.handles(text)]
 
 
-def no_problems(text: str) -> list[str]:
+def nothing_to_say(text: str) -> list[str]:
     return []
 
 
@@ -184,8 +184,8 @@ class Network:
     # The same pattern as the publisher's capabilities link_pattern.
     link_pattern: str
     link_form: str     # link_pattern in words, for messages
-    problems: Callable[[str], list[str]] = no_problems   # limits besides the length
-    warnings: Callable[[str], list[str]] = no_problems   # per-text warnings for the plan
+    problems: Callable[[str], list[str]] = nothing_to_say  # limits besides the length
+    warnings: Callable[[str], list[str]] = nothing_to_say  # per-text warnings for the plan
 
 
 NETWORKS = {
