@@ -26,7 +26,7 @@ from publish.clock import TimeFormatError, format_time, parse_time
 from publish.ledger import Ledger
 from publish.plan import Plan, PlanCoupon, PlanItem
 from publish.previews import LinkCard, read_card
-from publish.status import STATES, UPCOMING, Row, local_time
+from publish.status import STATES, UPCOMING, Row, local_time, shown_text
 
 METRIC_NAMES = registry.all_metric_names()
 EXPORT_COLUMNS = ("fetched_at", "id", "network", "post_id", "post_url", "title",
@@ -295,7 +295,7 @@ def ics_calendar(plan: Plan, rows: Sequence[Row], now: datetime) -> bytes:
         event.add("dtstart", item.due.astimezone(UTC))
         event.add("summary", f"{network_label(item.network)}: {item.title}")
         # The text holds the link already (it is the post exactly); URL carries it alone.
-        event.add("description", f"{item.text}\n\nstate: {row.state}"
+        event.add("description", f"{shown_text(item)}\n\nstate: {row.state}"
                   + (f"\npost: {row.post_url}" if row.post_url else ""))
         event.add("url", item.link)
         event.add("categories", [item.kind, row.state])
@@ -389,7 +389,9 @@ def render_pages(data: ReportInput) -> dict[str, bytes]:
     plan, now, tz = data.plan, data.now, data.plan.tz
     env = _environment()
     env.filters["site_time"] = lambda value: local_time(value, tz)
-    env.globals.update(network_label=network_label, metrics=METRIC_NAMES,
+    env.globals.update(network_label=network_label, shown_text=shown_text,
+                       length_rule=lambda name: registry.post_id_rule(name).length_rule,
+                       metrics=METRIC_NAMES,
                        generated=local_time(now, tz), timezone=plan.timezone,
                        states=STATES)
     nav = [("index.html", "Calendar"), ("previews.html", "Previews"),

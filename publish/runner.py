@@ -207,16 +207,27 @@ class _Run:
         self.report.blocked_until[network] = exc.reset_at
 
     # --- settle an attempt whose outcome is unknown ----------------------------------
-    def reconcile(self, item: PlanItem, entry: Entry, *, why: Doubt) -> None:
+    def park(self, item: PlanItem, entry: Entry, reason: str) -> None:
+        """Leave the item to a person: `unknown`, with what to run."""
+        reason += (f"; settle with `python -m publish resolve {item.id} --posted POST_ID` "
+                   "or `--not-posted`")
+        self.put(item.id, L.mark_unknown(entry, reason=reason, now=self.now))
+        self.out.item("unknown", item.id, reason)
+        self.report.unknown += 1
+
+    def reconcile(self, item: PlanItem, entry: Entry, *, why: Doubt) -> bool:
+        """Settle the attempt: sent (its post found), parked for a person, or left for the
+        next run. True when the network proved it was not posted (a network whose
+        capabilities say `proves_absence`): it is recorded failed, to be posted now."""
         adapter = self.networks.get(item.network)
         if self.options.dry_run or adapter is None:
             self.out.item("check", item.id, f"would look for the post on {item.network} ({why})")
             self.report.unsettled += 1
-            return
+            return False
         if item.network in self.blocked:
             self.out.item("unsure", item.id, "not checked: " + self.blocked[item.network])
             self.report.unsettled += 1
-            return
+            return False
         since = parse_time(entry["attempted_at"]) if entry.get("attempted_at") else None
         # A duplicate may be older than this attempt: search without a time bound.
         search_since = None if why is Doubt.DUPLICATE else since
@@ -225,12 +236,16 @@ class _Run:
                                               search_since - CLOCK_SKEW if search_since
                                               else None, key=item.id, due=item.due)
         except NetworkError as exc:
+            if exc.kind is ErrorKind.MISMATCH:
+                self.park(item, entry, f"outcome unknown after {why}: {item.network} "
+                          f"answered with another post ({exc})")
+                return False
             self.out.item("unsure", item.id, f"could not check {item.network} ({exc}); "
                           "checked again on the next run")
             self.report.unsettled += 1
             if exc.kind in STOP_NETWORK:
                 self.block(item.network, exc)
-            return
+            return False
         rule = adapter.capabilities
 
         def problem(post: FoundPost) -> str | None:    # its id and link are stored: checked
@@ -248,15 +263,18 @@ class _Run:
             self.out.item("sent", item.id, f"→ {post.url} (found on {item.network} "
                           f"after {why})")
             self.report.sent += 1
-            return
+            return False
+        if why is Doubt.INTERRUPTED and rule.proves_absence and found.absent:
+            message = (f"not posted: {item.network} has no post of this item (checked after "
+                       f"{why})")
+            self.put(item.id, L.mark_failed(entry, kind="not_posted", message=message,
+                                            now=self.now))
+            self.out.item("checked", item.id, message)
+            return True
         scope = "recent posts since the attempt" if found.covered else \
             "the most recent posts (search did not reach back to the attempt)"
-        reason = (f"outcome unknown after {why}: no matching post among {scope}; "
-                  f"settle with `python -m publish resolve {item.id} --posted POST_ID` "
-                  "or `--not-posted`")
-        self.put(item.id, L.mark_unknown(entry, reason=reason, now=self.now))
-        self.out.item("unknown", item.id, reason)
-        self.report.unknown += 1
+        self.park(item, entry, f"outcome unknown after {why}: no matching post among {scope}")
+        return False
 
     # --- a due item the ledger may not know to be out ---------------------------------
     def unrecorded(self, due: Sequence[PlanItem]) -> set[tuple[str, str]]:
@@ -278,6 +296,13 @@ class _Run:
         try:
             found = adapter.find_recent_posts(item.link, None, key=item.id, due=item.due)
         except NetworkError as exc:
+            if exc.kind is ErrorKind.MISMATCH:
+                entry = L.mark_posting(self.ledger.get(item.id), network=item.network,
+                                       text=item.text, link=item.link, now=self.now,
+                                       source=item.source)
+                self.park(item, entry, f"not posted: the header names {why}, and "
+                          f"{item.network} answered with another post ({exc})")
+                return False
             self.out.item("unsure", item.id, f"not posted: the header names a share the "
                           f"ledger does not hold, and {item.network} could not be searched "
                           f"({exc}); tried again on the next run")
@@ -361,6 +386,10 @@ class _Run:
         if exc.kind is ErrorKind.DUPLICATE:
             self.reconcile(item, entry, why=Doubt.DUPLICATE)
             return
+        if exc.kind is ErrorKind.MISMATCH:
+            self.park(item, entry, f"outcome unknown: {item.network} answered the post with "
+                      f"another post ({exc})")
+            return
         if exc.kind is ErrorKind.RATE_LIMITED:
             self.put(item.id, old)      # certainly not posted: back to how it was
             until = f" until {format_time(exc.reset_at)}" if exc.reset_at else ""
@@ -399,10 +428,13 @@ class _Run:
             supported = item.network in self.networks
             action = decide(item, self.ledger.get(item.id), self.now, self.options, supported)
             work.append((item, action))
-        # Unknown outcomes first: settle them before posting anything new.
-        for item, action in work:
-            if action is Action.RECONCILE:
-                self.reconcile(item, self.ledger.get(item.id), why=Doubt.INTERRUPTED)
+        # Unknown outcomes first: settle them before posting anything new. One the network
+        # proved was not posted is judged afresh (and posted, when it is still in time).
+        for index, (item, action) in enumerate(work):
+            if action is Action.RECONCILE and self.reconcile(
+                    item, self.ledger.get(item.id), why=Doubt.INTERRUPTED):
+                work[index] = (item, decide(item, self.ledger.get(item.id), self.now,
+                                            self.options, item.network in self.networks))
         due = [(i, a) for i, a in work if a is Action.POST]
         shared, plan_ids = shared_by_source(self.plan, self.ledger), set(self.plan.by_id())
         unrecorded = self.unrecorded([i for i, _ in due])

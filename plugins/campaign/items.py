@@ -97,7 +97,8 @@ def _item(info, meta, *, kind, slot, network, due, text, link, warnings, coupon_
         description=_description(info.summary),
         campaign=meta.campaign or info.slug,
         coupon=coupon_code,
-        warnings=tuple(([net.link_warning] if net.link_warning else []) + warnings),
+        warnings=tuple(([net.link_warning] if net.link_warning else []) + warnings
+                       + net.warnings(text)),
     )
 
 
@@ -119,7 +120,7 @@ def _length_problem(text: str, link: str, network: str) -> str | None:
             f"{length} {net.length_unit} on {net.label}, the limit is {net.max_length} "
             f"({net.length_help})"
         )
-    return None
+    return next(iter(net.problems(text)), None)
 
 
 def _post_items(info, meta, config, problems):
@@ -138,6 +139,9 @@ def _post_items(info, meta, config, problems):
                 if text is None:
                     problems.append((key, "no room for a matching post; write Social",
                                      network))
+                    continue
+                if reason := next(iter(net.problems(text)), None):
+                    problems.append((key, reason))
                     continue
             else:
                 text = fill(template, link, coupon.code if coupon else None)

@@ -6,9 +6,17 @@ first call that needs it, and reuses the session for every later call (post, sea
 the SDK refreshes an access token that is about to expire, and an answer that the token has
 expired (400 ExpiredToken) is refreshed here and the request sent once more.
 
-A post is created with an explicit record key derived from the plan item (`record_key`): the
-same item always gets the same key, and a repository refuses to create a record under a key
-it holds, so a retried create cannot make a second post. The reference PDS answers that
+A post is written as Bluesky's own app writes it (contract/bluesky_text.py, shared with the
+build): each link shown shortened with the full URL in its link facet, tags as tag facets, and
+each @handle that `com.atproto.identity.resolveHandle` resolves as a mention facet (one that
+does not stays plain text). Its limits (300 graphemes, 3,000 UTF-8 bytes of the text as
+shown) are checked before anything is sent.
+
+A post is created with an explicit record key derived from the plan item's id alone
+(`record_key`): the same item always gets the same key, whenever it is due, and a repository
+refuses to create a record under a key it holds, so neither a retried create nor a re-dated
+item can make a second post. Posts made before under the older key, made from the id and the
+due time (`due_record_key`), are still found by the reconcile. The reference PDS answers that
 refusal with a bare 500 InternalServerError (bluesky-social/atproto issue #3718; the MST's
 "There is already a value at key"), the same answer as any server fault, so after a 500 the
 adapter asks for the record under the item's key: when it is there, the answer is DUPLICATE.
@@ -39,6 +47,7 @@ from atproto_client.models.common import XrpcError
 from atproto_client.request import Request
 from atproto_core.exceptions import AtProtocolError
 
+from contract import bluesky_text
 from publish.clock import TimeFormatError, parse_time
 from publish.networks import (
     Draft,
@@ -66,22 +75,40 @@ from publish.networks.common import one_line, parse_timeout, read_with_retries
 TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"   # base32-sortable
 
 
-def record_key(key: str, due: datetime | None) -> str:
-    """The record key (a TID) of a plan item: 53 bits of microseconds since the epoch — the
-    item's due time in whole seconds plus a hash of its key mod 1,000,000 — then 10 bits of
-    clock id taken from further bits of that hash. Stable for an item (unless it is re-dated),
-    time-ordered like every TID, and distinct for distinct items due the same second.
-    An item without a due time gets the hash alone (1970): still stable."""
-    digest = int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest(), "big")
-    seconds = math.floor(due.timestamp()) if due is not None else 0
-    micros = (seconds * 1_000_000 + digest % 1_000_000) & ((1 << 53) - 1)
-    clock_id = (digest >> 64) & 0x3FF
+KEY_TIME_BITS = 50   # a record key's time: 2**50 µs after 1970 is 2005, never the future
+
+
+def _tid(micros: int, clock_id: int) -> str:
     value = (micros << 10) | clock_id             # 63 bits: the top bit of 64 stays 0
     chars = []
     for _ in range(13):
         chars.append(TID_ALPHABET[value & 31])
         value >>= 5
     return "".join(reversed(chars))
+
+
+def _digest(key: str) -> int:
+    return int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest(), "big")
+
+
+def record_key(key: str) -> str:
+    """The record key of a plan item, from its id alone: a TID (13 base32-sortable
+    characters, the top bit zero, as the PDS requires of an app.bsky.feed.post key) whose 50
+    bits of time and 10 bits of clock id are 60 bits of a SHA-256 of the id. The same for an
+    item whenever it is due, so a re-dated item cannot be posted twice; its time lies before
+    2006, never in the future."""
+    digest = _digest(key)
+    return _tid(digest & ((1 << KEY_TIME_BITS) - 1), (digest >> 64) & 0x3FF)
+
+
+def due_record_key(key: str, due: datetime | None) -> str:
+    """The older record key (until issue 17), still read by the reconcile: the item's due
+    time in whole seconds plus its id's hash mod 1,000,000 as microseconds, and 10 bits of
+    clock id from further bits of that hash. It changed when the item was re-dated."""
+    digest = _digest(key)
+    seconds = math.floor(due.timestamp()) if due is not None else 0
+    micros = (seconds * 1_000_000 + digest % 1_000_000) & ((1 << 53) - 1)
+    return _tid(micros, (digest >> 64) & 0x3FF)
 
 
 def tid_parts(tid: str) -> tuple[int, int]:
@@ -101,11 +128,6 @@ IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "image/gif"})
 UNAUTHORIZED_NAMES = frozenset({"AuthMissing", "AuthRequired", "AuthenticationRequired",
                                 "InvalidToken", "ExpiredToken", "AccountTakedown",
                                 "AccountDeactivated", "InvalidIdentifier"})
-# An http(s) URL in a post's text, as the Bluesky app links it: up to white space, without a
-# trailing punctuation mark or an unbalanced closing parenthesis.
-_URL = re.compile(r"https?://[^\s]+")
-
-
 def post_url(post_id: str) -> str:
     return CAPABILITIES.url_for(post_id)
 
@@ -114,24 +136,41 @@ def post_uri(did: str, rkey: str) -> str:
     return f"at://{did}/{COLLECTION}/{rkey}"
 
 
-def link_facets(text: str) -> list[dict]:
-    """An app.bsky.richtext.facet #link for every http(s) URL in `text`, its byte range
-    counted in UTF-8 (as the network counts it), not in characters."""
-    facets = []
-    for match in _URL.finditer(text):
-        uri, start, end = match.group(0), match.start(), match.end()
-        if uri[-1] in ".,;:!?\"'":
-            uri, end = uri[:-1], end - 1
-        if uri.endswith(")") and "(" not in uri:
-            uri, end = uri[:-1], end - 1
-        if len(uri) <= len("https://"):
+def full_text(text: str, facets: Any) -> str:
+    """A post's text with each link facet's span replaced by its full URI: the text as the
+    plan wrote it (the Bluesky app shows links shortened), so a found post compares with
+    the text the ledger holds. Facets that do not fit the text are ignored."""
+    data = text.encode("utf-8")
+    spans = []
+    for facet in _list(facets):
+        index = facet.get("index") if isinstance(facet, dict) else None
+        uris = [f["uri"] for f in _list(facet.get("features") if isinstance(facet, dict)
+                                        else None)
+                if isinstance(f, dict) and isinstance(f.get("uri"), str)]
+        if not isinstance(index, dict) or not uris:
             continue
-        facets.append({
-            "index": {"byteStart": len(text[:start].encode("utf-8")),
-                      "byteEnd": len(text[:end].encode("utf-8"))},
-            "features": [{"$type": "app.bsky.richtext.facet#link", "uri": uri}],
-        })
-    return facets
+        start, end = index.get("byteStart"), index.get("byteEnd")
+        if (isinstance(start, int) and isinstance(end, int) and not isinstance(start, bool)
+                and not isinstance(end, bool) and 0 <= start <= end <= len(data)):
+            spans.append((start, end, uris[0]))
+    pieces, position = [], 0
+    for start, end, uri in sorted(spans):
+        if start < position:
+            continue
+        pieces += [data[position:start], uri.encode("utf-8")]
+        position = end
+    return b"".join([*pieces, data[position:]]).decode("utf-8", errors="replace")
+
+
+def limit_problem(shown: str) -> str | None:
+    """What is over Bluesky's limits in the text readers will see, or None."""
+    size, length = bluesky_text.utf8_length(shown), bluesky_text.graphemes(shown)
+    if size > bluesky_text.MAX_BYTES:
+        return f"the text is {size} bytes, Bluesky's limit is {bluesky_text.MAX_BYTES}"
+    if length > bluesky_text.MAX_GRAPHEMES:
+        return (f"the text is {length} characters, Bluesky's limit is "
+                f"{bluesky_text.MAX_GRAPHEMES}")
+    return None
 
 
 def iso_z(value: datetime) -> str:
@@ -241,6 +280,7 @@ def found_post(uri: Any, record: Any, indexed_at: Any = None) -> FoundPost | Non
     text = record.get("text")
     if not isinstance(text, str):
         return None
+    text = full_text(text, record.get("facets"))
     created = None
     for value in (record.get("createdAt"), indexed_at):
         if isinstance(value, str):
@@ -299,7 +339,6 @@ class BlueskyNetwork:
         self._did: str | None = None
         self._session_did: str | None = None
         self._tokens: tuple[str, str] = ("", "")
-        self._rkeys: dict[str, str] = {}      # item key → record key, of drafts posted here
         self._client: Client | None = None
         self._images: httpx.Client | None = None   # made at the first card image
         if handle and password:
@@ -444,14 +483,31 @@ class BlueskyNetwork:
         return {"$type": "blob", "ref": {"$link": ref["$link"]}, "mimeType": blob["mimeType"],
                 "size": blob["size"]}
 
-    def _record(self, draft: Draft) -> dict:
-        record: dict[str, Any] = {"$type": COLLECTION, "text": draft.text,
+    def _resolve(self, handle: str) -> str | None:
+        """The DID a handle resolves to (com.atproto.identity.resolveHandle), or None: as in
+        the Bluesky app, a handle that does not resolve, for whatever reason, stays text."""
+        params = models.ComAtprotoIdentityResolveHandle.Params(handle=handle)
+        try:
+            did = self._query("com.atproto.identity.resolveHandle", params).get("did")
+        except (NetworkError, ValueError):
+            return None
+        return did if isinstance(did, str) and re.fullmatch(DID, did) else None
+
+    def _rich_text(self, text: str) -> bluesky_text.RichText:
+        """The text as Bluesky's app posts it, its mentions resolved now."""
+        dids = {}
+        for handle in bluesky_text.handles(text):
+            if did := self._resolve(handle):
+                dids[handle] = did
+        return bluesky_text.rich_text(text, dids)
+
+    def _record(self, draft: Draft, rich: bluesky_text.RichText) -> dict:
+        record: dict[str, Any] = {"$type": COLLECTION, "text": rich.text,
                                   "createdAt": iso_z(self._clock())}
         if draft.lang:
             record["langs"] = [draft.lang]          # a BCP 47 tag, as the article's Lang
-        facets = link_facets(draft.text)
-        if facets:
-            record["facets"] = facets
+        if rich.facets:
+            record["facets"] = [dict(facet) for facet in rich.facets]
         if draft.link:
             external: dict[str, Any] = {"uri": draft.link, "title": draft.title or "",
                                         "description": draft.description or ""}
@@ -462,7 +518,9 @@ class BlueskyNetwork:
         return record
 
     def _existing_record(self, did: str, rkey: str) -> dict | None:
-        """The post record under `rkey`, or None when the repository has none."""
+        """The post record under `rkey`, or None when the repository has none (a getRecord
+        answered RecordNotFound). A record shown at another URI than the one asked for is a
+        MISMATCH: the server's answer cannot be matched to the item, a person must look."""
         params = models.ComAtprotoRepoGetRecord.Params(repo=did, collection=COLLECTION,
                                                       rkey=rkey)
         try:
@@ -472,9 +530,12 @@ class BlueskyNetwork:
                 return None
             raise
         value = answer.get("value")
-        if answer.get("uri") != post_uri(did, rkey) or not isinstance(value, dict):
-            raise NetworkError(ErrorKind.MALFORMED, "the getRecord answer is not the record "
-                               "asked for")
+        if not isinstance(value, dict):
+            raise NetworkError(ErrorKind.MALFORMED, "the getRecord answer has no record")
+        if answer.get("uri") != post_uri(did, rkey):
+            shown = one_line(repr(answer.get("uri")), 120)
+            raise NetworkError(ErrorKind.MISMATCH, f"asked for {post_uri(did, rkey)}, the "
+                               f"server answered with a record at {shown}")
         return value
 
     def _create_failed(self, exc: NetworkError, did: str, rkey: str) -> NetworkError:
@@ -494,12 +555,15 @@ class BlueskyNetwork:
         """Create the item's post under its own record key (see `record_key`)."""
         if not self.can_post():
             raise NetworkError(ErrorKind.CONFIG, "posting needs " + ", ".join(POST_CREDENTIALS))
-        rkey = record_key(draft.key, draft.due)
-        self._rkeys[draft.key] = rkey
+        rkey = record_key(draft.key)
         try:
             did = self._login()
+            rich = self._rich_text(draft.text)
+            if problem := limit_problem(rich.text):
+                raise NetworkError(ErrorKind.INVALID, f"{problem} (the text as readers see "
+                                   "it, links shortened)")
             data = models.ComAtprotoRepoCreateRecord.Data(
-                repo=did, collection=COLLECTION, rkey=rkey, record=self._record(draft))
+                repo=did, collection=COLLECTION, rkey=rkey, record=self._record(draft, rich))
         except NetworkError as exc:
             # Nothing was sent to create the post: certain that there is none.
             raise NetworkError(exc.kind, exc.message, status=exc.status, reset_at=exc.reset_at,
@@ -516,31 +580,46 @@ class BlueskyNetwork:
         uri = content.get("uri") if isinstance(content, dict) else None
         expected = post_uri(did, rkey)
         if uri != expected:
-            # The post may well exist: ambiguous, settled by the next run's reconcile.
+            # The post may well exist: ambiguous. An unreadable answer is settled by the next
+            # run's reconcile; one naming another record cannot be, by us (a person looks).
             problem = CAPABILITIES.post_id_problem(uri)
-            what = ("has no post id" if uri is None else f"is unusable: {problem}" if problem
-                    else "names another record")
+            status = getattr(response, "status_code", None)
+            if uri is not None and not problem:
+                raise NetworkError(ErrorKind.MISMATCH, f"asked for {expected}, the create "
+                                   f"answer names {uri}", status=status, certain_no_post=False)
+            what = "has no post id" if uri is None else f"is unusable: {problem}"
             raise NetworkError(ErrorKind.MALFORMED, f"the create answer {what}",
-                               status=getattr(response, "status_code", None),
-                               certain_no_post=False)
+                               status=status, certain_no_post=False)
         return PostResult(post_id=uri, url=post_url(uri), text=draft.text)
 
     # --- reading ----------------------------------------------------------------------
     def find_recent_posts(self, link: str, since: datetime | None, key: str | None = None,
                           due: datetime | None = None) -> SearchResult:
         """Own posts containing `link`. The item's record is first looked up under its
-        record key (made from `key` and `due`, or remembered from a post made here); when
-        it is not there (the item was re-dated since, say), the account's feed is read
-        newest first, back past `since` (at most `max_pages` pages)."""
+        record key (`record_key`), then under the older key made from `key` and `due`
+        (`due_record_key`: posts made before issue 17); when it is under neither, the
+        account's feed is read newest first, back past `since` (at most `max_pages` pages).
+        `absent` is set when the repository answered RecordNotFound for every key and the
+        feed was read back past `since`: unless one of the posts found is the item's (the
+        runner compares their texts), proof that it was not posted (`proves_absence`)."""
         did = self._login()
-        rkey = self._rkeys.get(key) if key is not None else None
-        if rkey is None and key is not None and due is not None:
-            rkey = record_key(key, due)
-        if rkey is not None:
+        keys = [record_key(key)] if key is not None else []
+        if key is not None and due is not None:
+            keys.append(due_record_key(key, due))
+        absent = bool(keys)
+        for rkey in dict.fromkeys(keys):
             record = self._existing_record(did, rkey)
+            absent = absent and record is None
             post = found_post(post_uri(did, rkey), record) if record else None
             if post is not None and contains_link(post, link):
                 return SearchResult((post,), covered=True)
+        found, covered = self._feed_posts(did, link, since)
+        return SearchResult(tuple(found), covered=covered, absent=absent and covered)
+
+    def _feed_posts(self, did: str, link: str,
+                    since: datetime | None) -> tuple[list[FoundPost], bool]:
+        """Own posts with `link` in the account's feed, newest first back past `since`, and
+        whether the read got there."""
         found: list[FoundPost] = []
         cursor = None
         for _ in range(self._max_pages):
@@ -567,10 +646,10 @@ class BlueskyNetwork:
             cursor = page.get("cursor")
             oldest = min((t for t in times if t), default=None)
             if since is not None and oldest is not None and oldest < since:
-                return SearchResult(tuple(found), covered=True)
+                return found, True
             if not isinstance(cursor, str) or not cursor or not feed:
-                return SearchResult(tuple(found), covered=True)
-        return SearchResult(tuple(found), covered=False)
+                return found, True
+        return found, False
 
     def fetch_metrics(self, post_ids: Sequence[str]) -> MetricsResult:
         numbers: dict[str, dict[str, int]] = {}

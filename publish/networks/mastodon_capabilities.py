@@ -46,6 +46,7 @@ CAPABILITIES = Capabilities(
     read_credentials=(POST_CREDENTIALS,),
     post_id_pattern=POST_ID_PATTERN,
     post_id_form="1-64 letters, digits, _ or -",
+    length_rule="Mastodon's count: characters as a reader sees them, a link counts 23",
 )
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
