@@ -99,12 +99,27 @@ def export_rows(plan: Plan, ledger: Ledger, shots: Sequence[Snapshot],
     return rows
 
 
+# A cell a spreadsheet would read as a formula (OWASP, "CSV Injection"): '=HYPERLINK(…)'.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> object:
+    """A value as an export cell: empty for None; text that starts like a formula gets a
+    leading `'`, so a spreadsheet shows it as text instead of running it."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def export_csv(rows: Sequence[Mapping]) -> str:
+    """RFC 4180 rows (CRLF line ends: the csv module then quotes a cell holding a CR too)."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=EXPORT_COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=EXPORT_COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
+        writer.writerow({k: csv_cell(v) for k, v in row.items()})
     return buffer.getvalue()
 
 
