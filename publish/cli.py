@@ -40,6 +40,7 @@ from publish.networks import ErrorKind, Network, NetworkError
 from publish.output import Output
 from publish.pins import FileReport
 from publish.plan import Plan, PlanError, load_plan
+from publish.redaction import secret_values
 from publish.runner import DEFAULT_MAX_LATENESS, RunOptions, RunReport, run_once
 from publish.skipping import SkippingBuilder, force_requested
 from publish.status import (
@@ -56,7 +57,7 @@ from publish.status import (
 from publish.status import rows as status_rows
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_UNKNOWN, EXIT_LOCKED = 0, 1, 2, 3, 4
-SECRET_VARS = site_build.SECRET_VARS  # one list: redacted here, kept out of every build
+SECRET_VARS = site_build.SECRET_VARS  # one list: redacted everywhere, kept out of every build
 
 
 class UsageError(Exception):
@@ -366,7 +367,7 @@ class Ctx:
 
     @property
     def store(self) -> LedgerStore:
-        return LedgerStore(self.args.ledger)
+        return LedgerStore(self.args.ledger, secrets=self.out.secrets)
 
     @property
     def lock_path(self) -> Path:
@@ -902,7 +903,7 @@ def _write_report(ctx: Ctx, out: Path, site: Path | None) -> str:
     written = R.Written(out, R.pages_count(files), len(rows), len(data.shots))
     if ctx.args.dry_run:
         return "report: dry run: would write " + written.summary().removeprefix("report: ")
-    R.write_report(out, files)
+    R.write_report(out, files, ctx.out.secrets)
     return written.summary()
 
 
@@ -936,8 +937,7 @@ def main(argv: Sequence[str] | None = None, *, env: Mapping[str, str] | None = N
          stdout: TextIO | None = None, stderr: TextIO | None = None,
          sleep: Callable[[float], None] = time.sleep, tty: bool | None = None) -> int:
     env = os.environ if env is None else env
-    secrets = [env.get(name, "") for name in SECRET_VARS]
-    secrets += [secret.strip() for secret in secrets]     # a pasted line end or space
+    secrets = secret_values(env)       # redacted from everything printed or stored
     out = Output(stdout or sys.stdout, stderr or sys.stderr, secrets=secrets, tty=tty)
     parser = build_parser()
     try:

@@ -27,7 +27,8 @@ GET /img/NAME serves the card images in `fake.images` (card.jpg, big.jpg over 1,
 bytes, page.html which is not an image); `fake.image_url(name)`.
 
 Faults (`fail(endpoint, kind, times=N)`) answer the next N requests to that endpoint with:
-"400" (InvalidRequest), "401", "403", "404", "429" (ratelimit-remaining 0 and -reset),
+"400" (InvalidRequest), "400-echo" (its message repeats the Authorization header), "401",
+"403", "404", "429" (ratelimit-remaining 0 and -reset),
 "500", "502", "503-html" (not JSON), "expired" (400 ExpiredToken), "malformed" (2xx with a
 broken body), "hang" (no answer until the client has timed out), "hold" (wait until
 `release_hold()`, then answer normally; `holding` is set meanwhile), "drop-after-create"
@@ -350,6 +351,9 @@ class _Handler(BaseHTTPRequestHandler):
         if kind == "400":
             self._error(400, "InvalidRequest", "Input/record/text must not be longer than "
                         "3000 graphemes")
+        elif kind == "400-echo":   # a server (or proxy) repeating the request's credentials
+            self._error(400, "InvalidRequest", "bad request with Authorization: "
+                        + self.headers.get("Authorization", ""))
         elif kind == "401":
             self._error(401, "AuthenticationRequired", "Authentication Required")
         elif kind == "403":

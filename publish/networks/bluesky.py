@@ -60,6 +60,7 @@ from publish.networks.bluesky_capabilities import (
     service_problem,
 )
 from publish.networks.common import one_line, parse_timeout, read_with_retries
+from publish.redaction import redact, secret_values
 
 # --- the record key of an item (pure) ----------------------------------------------------
 
@@ -288,8 +289,10 @@ class BlueskyNetwork:
                  service: str = DEFAULT_SERVICE,
                  timeout: tuple[float, float] = common.DEFAULT_TIMEOUT,
                  sleep: Callable[[float], None] = time.sleep,
-                 clock: Callable[[], datetime] = _wall_clock, max_pages: int = MAX_PAGES):
+                 clock: Callable[[], datetime] = _wall_clock, max_pages: int = MAX_PAGES,
+                 secrets: Sequence[str] = ()):
         self._handle = handle
+        self._secrets = tuple(secrets)      # redacted from an answer before it is read
         self._password = password
         self._service = service
         self._timeout = httpx.Timeout(timeout[1], connect=timeout[0])
@@ -322,10 +325,8 @@ class BlueskyNetwork:
             self._client.update_base_url(self._service)
 
     def _redact(self, text: str) -> str:
-        for secret in (self._password, *self._tokens):
-            if secret:
-                text = text.replace(secret, "[redacted]")
-        return text
+        """`text` without the password, the session's tokens or any other credential."""
+        return redact(text, (*self._tokens, self._password or "", *self._secrets))
 
     def _login(self) -> str:
         """Log in once (createSession), at the first call that needs it; the DID."""
@@ -360,8 +361,11 @@ class BlueskyNetwork:
         except RequestErrorBase as exc:
             if exc.response is None:
                 raise _transport_error(exc) from None
-            error = classify(exc.response.status_code, exc.response.content,
-                             exc.response.headers)
+            content = exc.response.content
+            name, detail = _error_parts(content)
+            if name or detail:       # redacted before classify cuts it (a secret cut is kept)
+                content = {"error": self._redact(name), "message": self._redact(detail)}
+            error = classify(exc.response.status_code, content, exc.response.headers)
             error.message = self._redact(error.message)
             raise error from None
         except httpx.HTTPError as exc:       # e.g. a dropped connection: not wrapped by the SDK
@@ -619,4 +623,5 @@ def from_env(env: Mapping[str, str], *, sleep: Callable[[float], None] = time.sl
     if not present:
         return BlueskyNetwork(service=service, timeout=timeout, sleep=sleep, clock=clock)
     return BlueskyNetwork(handle=handle, password=env["BLUESKY_APP_PASSWORD"], service=service,
-                          timeout=timeout, sleep=sleep, clock=clock)
+                          timeout=timeout, sleep=sleep, clock=clock,
+                          secrets=secret_values(env))
