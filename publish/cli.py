@@ -88,7 +88,7 @@ environment:
   X_API_KEY, X_API_SECRET, X_ACCESS_TOKEN, X_ACCESS_TOKEN_SECRET   post (OAuth 1.0a user)
   X_BEARER_TOKEN            enough to read metrics
   X_API_BASE_URL            API root, default https://api.x.com/2 (keep the /2)
-  PUBLISH_HTTP_TIMEOUT      seconds, 'CONNECT,READ' (default 5,30)
+  PUBLISH_HTTP_TIMEOUT      seconds, 'CONNECT,READ,TOTAL' (default 5,30,60)
   PUBLISH_LINK_CHECK_BASE   check pages on this base URL instead of the production site
   CI                        'true': posting credentials are required (as --require-credentials)
   DEPLOY_TARGET             cycle: where to deploy (see `publish deploy --help`)
@@ -435,14 +435,16 @@ def _link_checker(ctx: Ctx, plan: Plan) -> linkcheck.LinkChecker | None:
     A new one per run: each page is requested once per run, and again on the next."""
     if ctx.args.no_link_check:
         return None
-    from publish.networks.common import parse_timeout
+    from publish.networks.common import parse_deadline, parse_timeout
 
     try:
         base = linkcheck.base_from(ctx.args.link_check_base, ctx.env)
         timeout = parse_timeout(ctx.env.get("PUBLISH_HTTP_TIMEOUT"))
+        total = parse_deadline(ctx.env.get("PUBLISH_HTTP_TIMEOUT"))
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    return linkcheck.LinkChecker(plan.site_url, linkcheck.http_fetch(timeout), base=base)
+    return linkcheck.LinkChecker(plan.site_url, linkcheck.http_fetch(timeout, total),
+                                 base=base)
 
 
 def _exit_for_run(report: RunReport) -> int:

@@ -24,7 +24,8 @@ its `exp`) → 400 ExpiredToken "Token has expired", as the reference PDS answer
 `exp` is in wall-clock time (the SDK refreshes early by it); `access_ttl` sets it. Every answer
 carries ratelimit-limit/-remaining/-reset/-policy. `fake.now` sets indexedAt and reset times.
 GET /img/NAME serves the card images in `fake.images` (card.jpg, big.jpg over 1,000,000
-bytes, page.html which is not an image); `fake.image_url(name)`.
+bytes, page.html which is not an image); `fake.image_url(name)`; a NAME in
+`fake.image_redirects` answers 302 to its value.
 
 Faults (`fail(endpoint, kind, times=N)`) answer the next N requests to that endpoint with:
 "400" (InvalidRequest), "400-echo" (its message repeats the Authorization header), "401",
@@ -149,6 +150,7 @@ class FakeBluesky:
             "big.jpg": (b"\xff\xd8" + b"\x00" * 1_000_000, "image/jpeg"),
             "page.html": (b"<html><body>not an image</body></html>", "text/html"),
         }
+        self.image_redirects: dict[str, str] = {}     # name → Location of a 302
         self.requests: list[tuple[str, str]] = []
         self.faults: dict[str, list[str]] = {}
         self.access_ttl = 7200               # seconds, wall clock (the JWTs' exp)
@@ -450,6 +452,12 @@ class _Handler(BaseHTTPRequestHandler):
     def _image(self, endpoint: str, name: str) -> None:
         kind = self._fault(endpoint)
         if kind and self._answer_fault(kind):
+            return
+        if name in self.fake.image_redirects:
+            self.send_response(302)
+            self.send_header("Location", self.fake.image_redirects[name])
+            self.send_header("Content-Length", "0")
+            self.end_headers()
             return
         image = self.fake.images.get(name)
         if image is None:

@@ -47,7 +47,13 @@ from publish.networks import (
     PostResult,
     SearchResult,
 )
-from publish.networks.common import one_line, parse_timeout, read_with_retries
+from publish.networks.common import (
+    one_line,
+    parse_deadline,
+    parse_timeout,
+    read_with_retries,
+    requests_session,
+)
 from publish.networks.mastodon_capabilities import (
     CAPABILITIES,
     POST_CREDENTIALS,
@@ -479,7 +485,7 @@ def from_env(env: Mapping[str, str], *, sleep: Callable[[float], None] = time.sl
     timeout = parse_timeout(env.get("PUBLISH_HTTP_TIMEOUT"))
     if not present:
         return MastodonNetwork(None, sleep=sleep, max_pages=max_pages, base_url=base)
-    session = requests.Session()
+    session = requests_session(parse_deadline(env.get("PUBLISH_HTTP_TIMEOUT")))
     try:
         api = Mastodon(api_base_url=base.rstrip("/"), ratelimit_method="throw",
                        version_check_mode="none", request_timeout=timeout, session=session,

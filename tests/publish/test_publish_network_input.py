@@ -80,7 +80,7 @@ def test_bad_timeout_names_variable(project, fake_x, value):
         result = project.cli(command, env=fake_x.env(PUBLISH_HTTP_TIMEOUT=value))
         assert result.code == 2, result.text
         assert result.err == (f"publish: configuration: PUBLISH_HTTP_TIMEOUT: {value!r} is not "
-                              "a number of seconds (expected 5 or 5,30)\n")
+                              "a number of seconds (expected 5, 5,30 or 5,30,60)\n")
     assert fake_x.requests == []
 
 
