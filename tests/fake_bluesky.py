@@ -31,7 +31,8 @@ Faults (`fail(endpoint, kind, times=N)`) answer the next N requests to that endp
 "400" (InvalidRequest), "400-echo" (its message repeats the Authorization header), "401",
 "403", "404", "429" (ratelimit-remaining 0 and -reset),
 "500", "502", "503-html" (not JSON), "expired" (400 ExpiredToken), "malformed" (2xx with a
-broken body), "hang" (no answer until the client has timed out), "hold" (wait until
+broken body), "hang" (no answer until the client has timed out), "drip" (a 200 whose body
+comes a byte every 0.2 s and never ends: `fake.dripped` counts the bytes), "hold" (wait until
 `release_hold()`, then answer normally; `holding` is set meanwhile), "drop-after-create"
 (create the record, then close the connection without answering), "malformed-after-create",
 "hang-after-create". An image route takes "hang", "500" and "malformed" too.
@@ -151,6 +152,7 @@ class FakeBluesky:
             "page.html": (b"<html><body>not an image</body></html>", "text/html"),
         }
         self.image_redirects: dict[str, str] = {}     # name → Location of a 302
+        self.dripped = 0                              # bytes sent by "drip" faults
         self.requests: list[tuple[str, str]] = []
         self.faults: dict[str, list[str]] = {}
         self.access_ttl = 7200               # seconds, wall clock (the JWTs' exp)
@@ -342,6 +344,24 @@ class _Handler(BaseHTTPRequestHandler):
         self.fake.release.wait(self.fake.hang_seconds)
         self._drop()
 
+    def _drip(self) -> None:
+        """A 200 whose body comes a byte every 0.2 s, never whole (each read in time)."""
+        self.send_response(200)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", "100000")
+        self.end_headers()
+        for _ in range(600):
+            if self.fake.release.wait(0.2):
+                break
+            try:
+                self.wfile.write(b" ")
+                self.wfile.flush()
+            except OSError:
+                break
+            with self.fake._lock:
+                self.fake.dripped += 1
+        self._drop()
+
     def _fault(self, endpoint: str) -> str | None:
         with self.fake._lock:
             queue = self.fake.faults.get(endpoint)
@@ -378,6 +398,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, None, raw=b'{"uri": "at://')
         elif kind == "hang":
             self._hang()
+        elif kind == "drip":
+            self._drip()
         else:
             return False
         return True

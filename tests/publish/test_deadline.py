@@ -106,3 +106,20 @@ def test_a_bluesky_card_image_that_drips_is_left_out_in_time():
     with dripping("body") as drip:
         assert network._fetch_image(drip.url + "/card.png") is None
         assert drip.sent <= MOST_BYTES
+
+
+def test_a_bluesky_create_cut_off_is_unknown_and_a_read_cut_off_is_a_failure():
+    from publish.networks import bluesky
+    from tests.fake_bluesky import CREATE, running_fake
+    with running_fake() as fake:
+        network = bluesky.from_env({**fake.env(), **ENV}, sleep=lambda s: None)
+        fake.fail(CREATE, "drip")
+        with pytest.raises(NetworkError) as created:
+            network.post(Draft(key="en/a/social-1/bluesky", text=DRAFT.text, link=DRAFT.link))
+        assert fake.dripped <= MOST_BYTES
+        fake.fail("GET /xrpc/app.bsky.feed.getPosts", "drip", times=3)
+        with pytest.raises(NetworkError) as read:
+            network.fetch_metrics([f"at://{fake.did}/app.bsky.feed.post/3lbd2k7abcdef"])
+        assert fake.dripped <= 4 * MOST_BYTES
+    assert created.value.kind is ErrorKind.NETWORK and created.value.certain_no_post is False
+    assert read.value.kind is ErrorKind.NETWORK
