@@ -27,7 +27,7 @@ from typing import Any
 from publish import networks as registry
 from publish.atomic import create_exclusive, write_atomic
 from publish.clock import TimeFormatError, format_time, parse_time
-from publish.redaction import redact_all
+from publish.redaction import mentions_any, redact_all
 
 SCHEMA = "publish-ledger/1"
 DEFAULT_PATH = Path("state/ledger.json")
@@ -147,8 +147,14 @@ def record_metrics(old: Entry, *, numbers: dict[str, int] | None, now: datetime,
 def dumps(ledger: Ledger, secrets: Sequence[str] = ()) -> bytes:
     """The ledger file's bytes; every credential value in `secrets` redacted (an error text
     that repeats a request's credentials is stored, and CI commits the file)."""
-    doc = {"schema": SCHEMA, "items": redact_all(ledger.items, secrets)}
-    return (json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+    def text(items: dict) -> str:
+        doc = {"schema": SCHEMA, "items": items}
+        return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+    plain = text(ledger.items)
+    if mentions_any(plain, secrets):       # rare: walk the entries only then
+        plain = text(redact_all(ledger.items, secrets))
+    return plain.encode()
 
 
 # --- validation -------------------------------------------------------------------------

@@ -11,6 +11,7 @@ repeats the request's `Authorization` in its error text puts no credential anywh
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from html import escape
 from typing import Any
@@ -72,6 +73,16 @@ def redact_all(value: Any, secrets: Iterable[str]) -> Any:
     if isinstance(value, list | tuple):
         return [redact_all(v, secrets) for v in value]
     return value
+
+
+def mentions_any(serialized: str, secrets: Iterable[str]) -> bool:
+    """Whether JSON text may hold one of `secrets` (as it is, or escaped as JSON escapes
+    it): a quick look before `redact_all` walks a large document."""
+    for secret in secrets:
+        if len(secret) >= SHORTEST and (secret in serialized
+                                         or json.dumps(secret)[1:-1] in serialized):
+            return True
+    return False
 
 
 def redact_bytes(data: bytes, secrets: Iterable[str]) -> bytes:
