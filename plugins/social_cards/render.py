@@ -45,9 +45,10 @@ TITLE_TOP = 190
 TITLE_SIZES = range(76, 39, -4)  # largest first; the last one wraps with an ellipsis
 LINE_SPACING = 1.22
 ELLIPSIS = "…"
-# The narrowest advance any drawn character has, as a share of the size (DejaVu's narrowest
-# is the apostrophe, 0.31 em): how many characters a line can hold, at most.
-NARROWEST = 0.25
+# Less than the narrowest advance a drawn character has, as a share of the size (DejaVu's
+# narrowest is the fraction slash, 0.17 em; marks joined to a letter take none, and are cut
+# like any character): how many characters a line can hold, at most.
+NARROWEST = 0.15
 # The gap a character no font has leaves, as a share of the size: never zero.
 MISSING_WIDTH = 0.5
 

@@ -136,7 +136,8 @@ class MeasureBudget:
 
 
 @pytest.mark.parametrize("title", ["漢" * 10_000, "漢字 " * 3_000, "x" * 10_000,
-                                   "a\u200d" * 10_000, "word " * 5_000])
+                                   "a\u200d" * 10_000, "word " * 5_000,
+                                   "x" + "\u0301\u0316" * 5_000])     # marks: no width
 def test_the_work_of_a_card_is_bounded_by_the_card_not_the_title(monkeypatch, title):
     """A 10,000-character CJK title (no font has it) once cost 223 s: each of its characters
     took no width, so one line held them all and was measured again per character."""
