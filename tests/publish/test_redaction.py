@@ -5,6 +5,7 @@ neither the ledger (CI commits it), the history, the report nor what is printed.
 from __future__ import annotations
 
 import contextlib
+import io
 import re
 
 import pytest
@@ -90,3 +91,23 @@ def test_every_store_redacts_what_it_writes_whoever_made_the_text(tmp_path):
                                        "calendar.ics": b"tok%2F123456"}, secrets)
     assert (tmp_path / "report" / "index.html").read_bytes() == b"<p>[redacted]</p>"
     assert b"123456" not in (tmp_path / "report" / "calendar.ics").read_bytes()
+
+
+def test_header_lines_written_back_are_redacted(tmp_path):
+    from types import SimpleNamespace
+
+    from publish.output import Output
+    from publish.writeback import update_header
+
+    content = tmp_path / "content"
+    (content / "posts").mkdir(parents=True)
+    post = content / "posts" / "a.md"
+    post.write_text("Title: A\n\nBody.\n", encoding="utf-8")
+    secrets = secret_values({"X_BEARER_TOKEN": "bearer-secret-1"})
+    out = Output(io.StringIO(), io.StringIO(), secrets=secrets, tty=False)
+    report = SimpleNamespace(file_errors=[], changed_files=[])
+    update_header(content, "posts/a.md", [("Shared_Urls", "https://x.example/bearer-secret-1")],
+                  owner="en/a/social-1/x", dry_run=False, out=out, report=report)
+    assert report.file_errors == []
+    assert post.read_text(encoding="utf-8") == (
+        "Title: A\nShared_Urls: https://x.example/[redacted]\n\nBody.\n")
