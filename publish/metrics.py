@@ -153,7 +153,7 @@ def refresh(plan: Plan, store: LedgerStore, networks: Mapping[str, Network | Non
                          f"({reason}); last numbers kept")
         store.save(ledger)
         try:
-            history.append(history_path, records)
+            history.append(history_path, records, out.secrets)
         except OSError as exc:        # a full disk: the numbers are safe in the ledger
             report.errors.append(f"history: {exc.strerror}")
             out.error(f"publish: cannot append to {history_path}: {exc.strerror}; these "

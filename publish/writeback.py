@@ -15,6 +15,7 @@ from pathlib import Path
 
 from publish.atomic import write_atomic
 from publish.output import Output
+from publish.redaction import redact
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 # Indented lines continue the value above, even when they look like "key: …".
@@ -184,8 +185,10 @@ def update_header(content: Path, source: str, values: Sequence[tuple[str, str]],
     """`update_file` on the plan `source` (only inside the content folder) for the commands:
     a changed file is said (as `what`, default: the keys) and added to
     `report.changed_files`; a problem goes to `report.file_errors`. `owner`: an item id of
-    that file, for messages."""
+    that file, for messages. Every credential value the output redacts is redacted from
+    the values written too."""
     path = Path(content) / source
+    values = [(key, redact(value, out.secrets)) for key, value in values]
     shown = what or ", ".join(key for key, _ in values)
     try:
         target = content_file(content, source)

@@ -29,12 +29,15 @@ its `exp`) → 400 ExpiredToken "Token has expired", as the reference PDS answer
 `exp` is in wall-clock time (the SDK refreshes early by it); `access_ttl` sets it. Every answer
 carries ratelimit-limit/-remaining/-reset/-policy. `fake.now` sets indexedAt and reset times.
 GET /img/NAME serves the card images in `fake.images` (card.jpg, big.jpg over 1,000,000
-bytes, page.html which is not an image); `fake.image_url(name)`.
+bytes, page.html which is not an image); `fake.image_url(name)`; a NAME in
+`fake.image_redirects` answers 302 to its value.
 
 Faults (`fail(endpoint, kind, times=N)`) answer the next N requests to that endpoint with:
-"400" (InvalidRequest), "401", "403", "404", "429" (ratelimit-remaining 0 and -reset),
+"400" (InvalidRequest), "400-echo" (its message repeats the Authorization header), "401",
+"403", "404", "429" (ratelimit-remaining 0 and -reset),
 "500", "502", "503-html" (not JSON), "expired" (400 ExpiredToken), "malformed" (2xx with a
-broken body), "hang" (no answer until the client has timed out), "hold" (wait until
+broken body), "hang" (no answer until the client has timed out), "drip" (a 200 whose body
+comes a byte every 0.2 s and never ends: `fake.dripped` counts the bytes), "hold" (wait until
 `release_hold()`, then answer normally; `holding` is set meanwhile), "drop-after-create"
 (create the record, then close the connection without answering), "malformed-after-create",
 "hang-after-create". An image route takes "hang", "500" and "malformed" too.
@@ -207,6 +210,8 @@ class FakeBluesky:
             "big.jpg": (b"\xff\xd8" + b"\x00" * 1_000_000, "image/jpeg"),
             "page.html": (b"<html><body>not an image</body></html>", "text/html"),
         }
+        self.image_redirects: dict[str, str] = {}     # name → Location of a 302
+        self.dripped = 0                              # bytes sent by "drip" faults
         self.requests: list[tuple[str, str]] = []
         self.faults: dict[str, list[str]] = {}
         self.access_ttl = 7200               # seconds, wall clock (the JWTs' exp)
@@ -399,6 +404,24 @@ class _Handler(BaseHTTPRequestHandler):
         self.fake.release.wait(self.fake.hang_seconds)
         self._drop()
 
+    def _drip(self) -> None:
+        """A 200 whose body comes a byte every 0.2 s, never whole (each read in time)."""
+        self.send_response(200)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", "100000")
+        self.end_headers()
+        for _ in range(600):
+            if self.fake.release.wait(0.2):
+                break
+            try:
+                self.wfile.write(b" ")
+                self.wfile.flush()
+            except OSError:
+                break
+            with self.fake._lock:
+                self.fake.dripped += 1
+        self._drop()
+
     def _fault(self, endpoint: str) -> str | None:
         with self.fake._lock:
             queue = self.fake.faults.get(endpoint)
@@ -410,6 +433,9 @@ class _Handler(BaseHTTPRequestHandler):
         if kind == "400":
             self._error(400, "InvalidRequest", "Invalid app.bsky.feed.post record: grapheme "
                         "too big (maximum 300, got 301) at $.text")
+        elif kind == "400-echo":   # a server (or proxy) repeating the request's credentials
+            self._error(400, "InvalidRequest", "bad request with Authorization: "
+                        + self.headers.get("Authorization", ""))
         elif kind == "401":
             self._error(401, "AuthenticationRequired", "Authentication Required")
         elif kind == "403":
@@ -432,6 +458,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, None, raw=b'{"uri": "at://')
         elif kind == "hang":
             self._hang()
+        elif kind == "drip":
+            self._drip()
         else:
             return False
         return True
@@ -506,6 +534,12 @@ class _Handler(BaseHTTPRequestHandler):
     def _image(self, endpoint: str, name: str) -> None:
         kind = self._fault(endpoint)
         if kind and self._answer_fault(kind):
+            return
+        if name in self.fake.image_redirects:
+            self.send_response(302)
+            self.send_header("Location", self.fake.image_redirects[name])
+            self.send_header("Content-Length", "0")
+            self.end_headers()
             return
         image = self.fake.images.get(name)
         if image is None:

@@ -28,7 +28,8 @@ Statuses look like Mastodon renders them: `content` is HTML (paragraphs, <br />,
 Faults (`fail(endpoint, kind, times=N)`; endpoint like "POST /api/v1/statuses",
 "GET /api/v1/statuses", "GET /api/v1/statuses/:id", "GET /api/v1/accounts/verify_credentials",
 "GET /api/v1/accounts/:id/statuses") answer the next N requests to that endpoint with:
-"401", "403", "404", "422", "429" (X-RateLimit-Remaining 0 and a reset time), "500",
+"400-echo" (its error text repeats the Authorization header), "401", "403", "404", "422",
+"429" (X-RateLimit-Remaining 0 and a reset time), "500",
 "503-html" (not JSON), "malformed" (2xx with a broken body), "hang" (no answer until the
 client has timed out), "hold" (wait until `release_hold()`, then answer normally; `holding`
 is set meanwhile), "drop-after-create" (create the post, then close the connection without
@@ -418,6 +419,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._error(403, "This action is not allowed")
         elif kind == "404":
             self._error(404, "Record not found")
+        elif kind == "400-echo":   # a server (or proxy) repeating the request's credentials
+            self._error(400, "bad request with Authorization: "
+                        + self.headers.get("Authorization", ""))
         elif kind == "422":
             self._error(422, "Validation failed: Text character limit of 500 exceeded")
         elif kind == "429":

@@ -36,7 +36,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 from atproto_client import Client, models
@@ -49,6 +49,7 @@ from atproto_core.exceptions import AtProtocolError
 
 from contract import bluesky_text
 from publish.clock import TimeFormatError, parse_time
+from publish.linkcheck import REDIRECTS, same_site
 from publish.networks import (
     Draft,
     ErrorKind,
@@ -69,6 +70,7 @@ from publish.networks.bluesky_capabilities import (
     service_problem,
 )
 from publish.networks.common import one_line, parse_timeout, read_with_retries
+from publish.redaction import redact, secret_values
 
 # --- the record key of an item (pure) ----------------------------------------------------
 
@@ -124,6 +126,7 @@ def tid_parts(tid: str) -> tuple[int, int]:
 PAGE_SIZE = 100                    # getAuthorFeed limit
 MAX_PAGES = 10                     # reconcile looks at most 1,000 recent posts
 MAX_IMAGE_BYTES = 1_000_000        # app.bsky.embed.external thumb maxSize
+MAX_IMAGE_REDIRECTS = 3
 IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "image/gif"})
 UNAUTHORIZED_NAMES = frozenset({"AuthMissing", "AuthRequired", "AuthenticationRequired",
                                 "InvalidToken", "ExpiredToken", "AccountTakedown",
@@ -197,6 +200,22 @@ class BlueskyError(NetworkError):
     def __init__(self, kind: ErrorKind, message: str, *, name: str = "", **kwargs: Any):
         super().__init__(kind, message, **kwargs)
         self.name = name
+
+
+def _image_body(answer: httpx.Response) -> tuple[bytes, str] | None:
+    """A 200 image answer's bytes (at most MAX_IMAGE_BYTES) and type, else None."""
+    kind = answer.headers.get("content-type", "").split(";")[0].strip().lower()
+    if answer.status_code != 200 or kind not in IMAGE_TYPES:
+        return None
+    length = answer.headers.get("content-length", "")
+    if length.isdigit() and int(length) > MAX_IMAGE_BYTES:
+        return None
+    body = bytearray()
+    for chunk in answer.iter_bytes():
+        body += chunk
+        if len(body) > MAX_IMAGE_BYTES:
+            return None
+    return (bytes(body), kind) if body else None
 
 
 def _epoch(value: Any) -> datetime | None:
@@ -328,8 +347,11 @@ class BlueskyNetwork:
                  service: str = DEFAULT_SERVICE,
                  timeout: tuple[float, float] = common.DEFAULT_TIMEOUT,
                  sleep: Callable[[float], None] = time.sleep,
-                 clock: Callable[[], datetime] = _wall_clock, max_pages: int = MAX_PAGES):
+                 clock: Callable[[], datetime] = _wall_clock, max_pages: int = MAX_PAGES,
+                 secrets: Sequence[str] = (), deadline: float = common.DEFAULT_DEADLINE):
         self._handle = handle
+        self._deadline = deadline          # seconds a whole request may take
+        self._secrets = tuple(secrets)      # redacted from an answer before it is read
         self._password = password
         self._service = service
         self._timeout = httpx.Timeout(timeout[1], connect=timeout[0])
@@ -342,7 +364,8 @@ class BlueskyNetwork:
         self._client: Client | None = None
         self._images: httpx.Client | None = None   # made at the first card image
         if handle and password:
-            self._client = Client(base_url=service, request=Request(timeout=self._timeout))
+            self._client = Client(base_url=service, request=Request(
+                timeout=self._timeout, transport=common.httpx_transport(deadline)))
             self._client.on_session_change(self._session_changed)
 
     def can_post(self) -> bool:
@@ -361,10 +384,8 @@ class BlueskyNetwork:
             self._client.update_base_url(self._service)
 
     def _redact(self, text: str) -> str:
-        for secret in (self._password, *self._tokens):
-            if secret:
-                text = text.replace(secret, "[redacted]")
-        return text
+        """`text` without the password, the session's tokens or any other credential."""
+        return redact(text, (*self._tokens, self._password or "", *self._secrets))
 
     def _login(self) -> str:
         """Log in once (createSession), at the first call that needs it; the DID."""
@@ -399,8 +420,11 @@ class BlueskyNetwork:
         except RequestErrorBase as exc:
             if exc.response is None:
                 raise _transport_error(exc) from None
-            error = classify(exc.response.status_code, exc.response.content,
-                             exc.response.headers)
+            content = exc.response.content
+            name, detail = _error_parts(content)
+            if name or detail:       # redacted before classify cuts it (a secret cut is kept)
+                content = {"error": self._redact(name), "message": self._redact(detail)}
+            error = classify(exc.response.status_code, content, exc.response.headers)
             error.message = self._redact(error.message)
             raise error from None
         except httpx.HTTPError as exc:       # e.g. a dropped connection: not wrapped by the SDK
@@ -438,28 +462,30 @@ class BlueskyNetwork:
 
     # --- posting ----------------------------------------------------------------------
     def _fetch_image(self, url: str) -> tuple[bytes, str] | None:
-        """The card image's bytes and type, or None (not fetched, too big, not an image)."""
+        """The card image's bytes and type, or None (not fetched, too big, not an image, a
+        redirect off the image's own site, or no whole answer within the deadline). The link
+        check keeps only an image on the page's own site (linkcheck.LinkChecker); a redirect
+        is followed only on that site (linkcheck.same_site), as the link check does."""
         if urlsplit(url).scheme not in ("http", "https"):
             return None
         if self._images is None:
-            self._images = httpx.Client(timeout=self._timeout, follow_redirects=True,
-                                        max_redirects=3)
+            self._images = httpx.Client(timeout=self._timeout, follow_redirects=False,
+                                        transport=common.httpx_transport(self._deadline))
+        current = url
         try:
-            with self._images.stream("GET", url, headers={"Accept": "image/*"}) as answer:
-                kind = answer.headers.get("content-type", "").split(";")[0].strip().lower()
-                if answer.status_code != 200 or kind not in IMAGE_TYPES:
-                    return None
-                length = answer.headers.get("content-length", "")
-                if length.isdigit() and int(length) > MAX_IMAGE_BYTES:
-                    return None
-                body = bytearray()
-                for chunk in answer.iter_bytes():
-                    body += chunk
-                    if len(body) > MAX_IMAGE_BYTES:
-                        return None
-                return (bytes(body), kind) if body else None
+            for _ in range(MAX_IMAGE_REDIRECTS + 1):
+                with self._images.stream("GET", current,
+                                         headers={"Accept": "image/*"}) as answer:
+                    if answer.status_code in REDIRECTS and "location" in answer.headers:
+                        target = urljoin(current, answer.headers["location"])
+                        if not same_site(url, target):
+                            return None
+                        current = target
+                        continue
+                    return _image_body(answer)
         except (httpx.HTTPError, OSError, ValueError):
             return None
+        return None
 
     def _thumb(self, image_url: str | None) -> dict | None:
         """The card image uploaded as a blob; None when that fails (the card goes without)."""
@@ -695,7 +721,10 @@ def from_env(env: Mapping[str, str], *, sleep: Callable[[float], None] = time.sl
     handle = env.get("BLUESKY_HANDLE") or ""
     service = (env.get("BLUESKY_SERVICE_URL") or DEFAULT_SERVICE).rstrip("/")
     timeout = parse_timeout(env.get("PUBLISH_HTTP_TIMEOUT"))
+    total = common.parse_deadline(env.get("PUBLISH_HTTP_TIMEOUT"))
     if not present:
-        return BlueskyNetwork(service=service, timeout=timeout, sleep=sleep, clock=clock)
+        return BlueskyNetwork(service=service, timeout=timeout, sleep=sleep, clock=clock,
+                              deadline=total)
     return BlueskyNetwork(handle=handle, password=env["BLUESKY_APP_PASSWORD"], service=service,
-                          timeout=timeout, sleep=sleep, clock=clock)
+                          timeout=timeout, sleep=sleep, clock=clock,
+                          secrets=secret_values(env), deadline=total)

@@ -47,13 +47,20 @@ from publish.networks import (
     PostResult,
     SearchResult,
 )
-from publish.networks.common import one_line, parse_timeout, read_with_retries
+from publish.networks.common import (
+    one_line,
+    parse_deadline,
+    parse_timeout,
+    read_with_retries,
+    requests_session,
+)
 from publish.networks.mastodon_capabilities import (
     CAPABILITIES,
     POST_CREDENTIALS,
     config_problems,
     link_host_problem,
 )
+from publish.redaction import redact, secret_values
 
 PAGE_SIZE = 40                     # the most GET /api/v1/accounts/:id/statuses answers
 MAX_PAGES = 25                     # reconcile looks at most 1,000 recent statuses
@@ -267,9 +274,11 @@ class MastodonNetwork:
     capabilities = CAPABILITIES
 
     def __init__(self, api: Mastodon | None, *, sleep: Callable[[float], None] = time.sleep,
-                 max_pages: int = MAX_PAGES, base_url: str = ""):
+                 max_pages: int = MAX_PAGES, base_url: str = "",
+                 secrets: Sequence[str] = ()):
         self._api = api
         self._base_url = base_url
+        self._secrets = tuple(secrets)      # redacted from an answer before it is read
         self._sleep = sleep
         self._max_pages = max_pages
         self._last: _Answer | None = None
@@ -319,6 +328,7 @@ class MastodonNetwork:
                 else None
             if not message and len(exc.args) > 2 and isinstance(exc.args[2], str):
                 message = exc.args[2]       # no JSON error text (Takahē): the HTTP reason
+            message = redact(message, self._secrets) if message else message
             raise classify(status, message, last.headers if last else None,
                            credentials=credentials) from None
         except (MastodonError, ValueError, KeyError, TypeError, AttributeError) as exc:
@@ -475,7 +485,7 @@ def from_env(env: Mapping[str, str], *, sleep: Callable[[float], None] = time.sl
     timeout = parse_timeout(env.get("PUBLISH_HTTP_TIMEOUT"))
     if not present:
         return MastodonNetwork(None, sleep=sleep, max_pages=max_pages, base_url=base)
-    session = requests.Session()
+    session = requests_session(parse_deadline(env.get("PUBLISH_HTTP_TIMEOUT")))
     try:
         api = Mastodon(api_base_url=base.rstrip("/"), ratelimit_method="throw",
                        version_check_mode="none", request_timeout=timeout, session=session,
@@ -485,4 +495,5 @@ def from_env(env: Mapping[str, str], *, sleep: Callable[[float], None] = time.sl
     # Set after construction: given to the constructor, a token that happens to name an
     # existing file would be read from that file.
     api.access_token = env["MASTODON_ACCESS_TOKEN"]
-    return MastodonNetwork(api, sleep=sleep, max_pages=max_pages, base_url=base)
+    return MastodonNetwork(api, sleep=sleep, max_pages=max_pages, base_url=base,
+                           secrets=secret_values(env))

@@ -227,6 +227,21 @@ def test_a_card_image_that_cannot_be_used_posts_the_card_without_a_thumb(fake, i
     assert fake.count("POST", UPLOAD_BLOB) == (1 if image == "upload-500" else 0)
 
 
+@pytest.mark.parametrize("where", ["another host", "another port", "same site"])
+def test_a_card_image_redirect_is_followed_only_on_the_images_own_site(fake, where):
+    network, _ = adapter(fake)
+    port = fake.url.rsplit(":", 1)[1]
+    fake.image_redirects["moved.jpg"] = {
+        "another host": f"http://localhost:{port}/img/card.jpg",
+        "another port": f"http://127.0.0.1:{closed_port()}/img/card.jpg",
+        "same site": "/img/card.jpg"}[where]
+    result = network.post(draft(fake, image="moved.jpg"))
+    external = fake.posts[result.post_id].record["embed"]["external"]
+    assert ("thumb" in external) is (where == "same site")
+    followed = [path for method, path in fake.requests if path == "/img/card.jpg"]
+    assert len(followed) == (1 if where == "same site" else 0)
+
+
 def test_posting_the_same_item_again_is_refused_as_a_duplicate_and_then_found(fake):
     network, _ = adapter(fake)
     first = network.post(draft(fake))

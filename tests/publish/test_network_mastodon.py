@@ -390,8 +390,8 @@ def test_every_problem_is_listed_at_once_and_no_secret_is_printed(fake_mastodon)
         "configuration: MASTODON_ACCESS_TOKEN: ends with a newline (pasted with the line end?)",
         "configuration: MASTODON_BASE_URL: must be the server's https address alone, like "
         "https://mastodon.social (it contains a user name or password)",
-        "configuration: PUBLISH_HTTP_TIMEOUT: 'soon' is not a number of seconds (expected 5 "
-        "or 5,30)",
+        "configuration: PUBLISH_HTTP_TIMEOUT: 'soon' is not a number of seconds (expected 5, "
+        "5,30 or 5,30,60)",
     ]
     assert secret not in text and "hunter2" not in text
     assert fake_mastodon.requests == []
