@@ -65,7 +65,7 @@ def missing() -> list[str]:
     problems = []
     if not NODE.exists():
         problems.append(f"Node 22 is not installed at {NODE.relative_to(HERE.parent.parent)}")
-    if not (MODULES / ".package-lock.json").exists():
+    if not (MODULES / ".installed").exists():             # tests/setup/ensure-tools' stamp
         problems.append(f"the npm packages are not installed in "
                         f"{MODULES.relative_to(HERE.parent.parent)}")
     if postgres_bin() is None:
