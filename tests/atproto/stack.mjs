@@ -6,6 +6,7 @@
 //
 // prints one JSON line {"plc", "pds", "appview", "bsync", "appviewDid"} once every server
 // answers, then runs until its stdin closes or it gets SIGTERM, and closes them all.
+import http from 'node:http'
 import net from 'node:net'
 import fs from 'node:fs/promises'
 import os from 'node:os'
@@ -176,6 +177,20 @@ closers.unshift(() => pds.destroy())
 // Handles under .test resolve at the PDS itself (no DNS), and the PDS's public address
 // is where it listens: as dev-env's mockNetworkUtilities.
 const pdsLocal = local(pdsPort)
+// The PDS's /.well-known/atproto-did for `handle` (fetch would not send our Host header).
+const wellKnownDid = (handle) =>
+  new Promise((resolve) => {
+    const req = http.get(
+      { host: '127.0.0.1', port: pdsPort, path: '/.well-known/atproto-did', headers: { host: handle } },
+      (res) => {
+        let body = ''
+        res.setEncoding('utf8')
+        res.on('data', (chunk) => (body += chunk))
+        res.on('end', () => resolve(res.statusCode === 200 ? body.trim() : undefined))
+      },
+    )
+    req.on('error', () => resolve(undefined))
+  })
 const mockResolvers = (idResolver) => {
   const resolveNoCache = idResolver.did.resolveNoCache
   idResolver.did.resolveNoCache = async (did) => {
@@ -189,12 +204,7 @@ const mockResolvers = (idResolver) => {
   const resolveDns = idResolver.handle.resolveDns
   idResolver.handle.resolve = async (handle) => {
     if (!handle.endsWith('.test')) return resolveDns.call(idResolver.handle, handle)
-    try {
-      const res = await fetch(new URL('/.well-known/atproto-did', pdsLocal), { headers: { host: handle } })
-      return res.ok ? (await res.text()).trim() : undefined
-    } catch {
-      return undefined
-    }
+    return wellKnownDid(handle)
   }
 }
 mockResolvers(pds.ctx.idResolver)

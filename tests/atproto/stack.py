@@ -16,6 +16,7 @@ refuses to run as root, so as root its server runs as the user `nobody`.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import json
 import os
 import pwd
@@ -39,6 +40,7 @@ MODULES = HERE / "node_modules"
 LAUNCHER = HERE / "stack.mjs"
 START_TIMEOUT = 180.0          # seconds for PostgreSQL and every server to answer
 STOP_TIMEOUT = 20.0
+PR_SET_PDEATHSIG = 1           # linux/prctl.h
 LOG_TAIL = 4000                # characters of a log shown when something does not come up
 
 
@@ -108,11 +110,11 @@ def wait_for(check: Callable[[], Any], timeout: float, what: str,
         time.sleep(0.1)
 
 
-def stop(process: subprocess.Popen) -> None:
-    """SIGTERM, then SIGKILL after STOP_TIMEOUT."""
+def stop(process: subprocess.Popen, how: int = signal.SIGTERM) -> None:
+    """Signal `how`, then SIGKILL after STOP_TIMEOUT."""
     if process.poll() is not None:
         return
-    process.send_signal(signal.SIGTERM)
+    process.send_signal(how)
     try:
         process.wait(STOP_TIMEOUT)
     except subprocess.TimeoutExpired:
@@ -121,6 +123,12 @@ def stop(process: subprocess.Popen) -> None:
 
 
 # --- PostgreSQL ------------------------------------------------------------------------
+
+def _stop_with_parent() -> None:
+    """In the child, before exec: SIGINT when the test process dies (even by SIGKILL), so no
+    PostgreSQL outlives its tests. (stack.mjs exits when its stdin closes.)"""
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGINT)
+
 
 def _as_unprivileged(folder: Path) -> dict:
     """Popen arguments that run PostgreSQL as `nobody` when we are root, owning `folder`."""
@@ -141,7 +149,7 @@ def postgres(logs: Path) -> Iterator[str]:
     folder = Path(tempfile.mkdtemp(prefix="bsky-stack-pg-"))
     log = logs / "postgres.log"
     try:
-        who = _as_unprivileged(folder)
+        who = {**_as_unprivileged(folder), "preexec_fn": _stop_with_parent}
         env = {"PATH": os.environ.get("PATH", ""), "LC_ALL": "C"}
         with log.open("wb") as out:
             made = subprocess.run([programs / "initdb", "-D", folder / "data", "-U", "postgres",
@@ -163,7 +171,7 @@ def postgres(logs: Path) -> Iterator[str]:
                      alive=lambda: server.poll() is None, logs=(log,))
             yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
         finally:
-            stop(server)
+            stop(server, signal.SIGINT)          # PostgreSQL's "fast" shutdown
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

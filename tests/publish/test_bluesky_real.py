@@ -101,8 +101,10 @@ def test_facets_at_their_utf8_byte_offsets(bluesky_accounts):
     stored = record_of(brand, posted.post_id)["value"]
     assert stored["text"] == FACET_TEXT
     assert facet_spans(stored) == EXPECTED_FACETS
-    # The AppView indexed the same record, facets and all.
-    assert indexed(brand, posted.post_id)["record"]["facets"] == stored["facets"]
+    # The AppView indexed the same record, facets and all, under the brand's handle.
+    view = indexed(brand, posted.post_id)
+    assert view["record"]["facets"] == stored["facets"]
+    assert view["author"]["handle"] == brand.handle
 
 
 def test_link_facets_match_the_official_client(atproto_node):
