@@ -211,18 +211,20 @@ def running_stack(folder: Path, timeout: float = START_TIMEOUT) -> Iterator[Stac
             launcher = subprocess.Popen([NODE, LAUNCHER], cwd=HERE, env=env,
                                         stdin=subprocess.PIPE, stdout=stdout, stderr=stderr)
         logs = (err, out, folder / "postgres.log")
+        started = False
         try:
             urls = wait_for(lambda: _started(out), timeout, "the Bluesky stack did not start",
                             alive=lambda: launcher.poll() is None, logs=logs)
+            started = True
             yield Stack(plc=urls["plc"], pds=urls["pds"], appview=urls["appview"],
                         bsync=urls["bsync"], appview_did=urls["appviewDid"], logs=logs)
         finally:
             if launcher.stdin:
                 launcher.stdin.close()          # stack.mjs closes its servers and exits
             try:
-                launcher.wait(STOP_TIMEOUT)
+                launcher.wait(STOP_TIMEOUT if started else 0)
             except subprocess.TimeoutExpired:
-                stop(launcher)
+                stop(launcher)                  # half started, or not closing: SIGTERM
 
 
 # --- accounts --------------------------------------------------------------------------
