@@ -8,6 +8,7 @@
 // answers, then runs until its stdin closes or it gets SIGTERM, and closes them all.
 import http from 'node:http'
 import net from 'node:net'
+import { rmSync } from 'node:fs'
 import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -53,6 +54,9 @@ if (!dbUrl) {
 }
 const dataRoot = await fs.mkdtemp(path.join(os.tmpdir(), 'bsky-stack-'))
 const closers = []
+// However the launcher ends (closed, or a server failed to start: its error on stderr, for
+// stack.py to show), its temporary folder goes with it.
+process.on('exit', () => rmSync(dataRoot, { recursive: true, force: true }))
 
 // PLC: the DID directory, in memory.
 const plcPort = await freePort()
@@ -222,7 +226,6 @@ const close = async (code) => {
       console.error(`stack.mjs: while closing: ${err}`)
     }
   }
-  await fs.rm(dataRoot, { recursive: true, force: true })
   process.exit(code)
 }
 process.on('SIGTERM', () => close(0))
