@@ -65,7 +65,8 @@ help:
 	@echo '   make status          every planned item: scheduled/due/waiting/sent/failed/unknown/missed'
 	@echo '   make report          private report in $(REPORTDIR)/: calendar (+ calendar.ics), previews, performance'
 	@echo '                        (never deployed; `make publish` refreshes it too)'
-	@echo '   make test            run every test (site, plugin, publisher, browser)'
+	@echo '   make test            install what the tests drive (chromium, rsync, PostgreSQL, Node 22,'
+	@echo '                        the Bluesky servers) when missing, then run every test and ruff'
 	@echo '   make lint            ruff check'
 	@echo '   make bench           benchmarks against plain Pelican (QUICK=1 for a smoke run)'
 	@echo '   make clean           remove output/ (and leftovers of killed builds) and cache/'
@@ -157,7 +158,13 @@ github: DEPLOY_TARGET = github:$(GITHUB_PAGES_BRANCH)
 rsync_upload s3_upload github: deploy
 
 # --- quality -----------------------------------------------------------------------
-test: venv-dev
+# What the tests drive beyond Python, installed when missing (quick when all is there):
+# Debian's chromium, rsync, postgresql, npm, g++ and make (apt-get, as root), Node 22 and the
+# reference Bluesky servers (npm ci into tests/atproto). See docs/testing.md.
+test-tools:
+	tests/setup/ensure-tools
+
+test: venv-dev test-tools
 	$(PYTHON) -m pytest
 	$(VENV)/bin/ruff check .
 
@@ -168,4 +175,4 @@ bench: venv-dev
 	$(PYTHON) -m bench $(if $(QUICK),--quick,)
 
 .PHONY: help venv venv-dev lock html clean regenerate serve devserver plan status report publish \
-	deploy rsync_upload s3_upload github test lint bench
+	deploy rsync_upload s3_upload github test test-tools lint bench
