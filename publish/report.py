@@ -295,7 +295,7 @@ def ics_calendar(plan: Plan, rows: Sequence[Row], now: datetime) -> bytes:
         event.add("dtstart", item.due.astimezone(UTC))
         event.add("summary", f"{network_label(item.network)}: {item.title}")
         # The text holds the link already (it is the post exactly); URL carries it alone.
-        event.add("description", f"{item.text}\n\nstate: {row.state}"
+        event.add("description", f"{row.text}\n\nstate: {row.state}"
                   + (f"\npost: {row.post_url}" if row.post_url else ""))
         event.add("url", item.link)
         event.add("categories", [item.kind, row.state])

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from publish import networks as registry
 from publish.clock import TimeFormatError, format_time, parse_time
 from publish.ledger import Entry, Ledger
 from publish.output import shorten_links
-from publish.pins import rename_notes
+from publish.pins import MAY_BE_OUT, rename_notes
 from publish.plan import Plan, PlanItem
 from publish.runner import Action, RunOptions, decide
 
@@ -104,6 +104,21 @@ class Row:
     metrics_at: str | None = None
     note: str = ""
     renamed: str = ""   # the article moved after sharing (publish/pins.py)
+    posted_text: str | None = None   # the ledger's copy of what was (maybe) posted
+
+    @property
+    def text(self) -> str:
+        """What went out (or may have) once it was attempted, else what the plan will post:
+        the post does not change when its header is edited afterwards."""
+        return self.item.text if self.posted_text is None else self.posted_text
+
+    @property
+    def text_changed(self) -> bool:
+        """The header's text was edited after the post went out (or was attempted)."""
+        return self.posted_text is not None and self.posted_text != self.item.text
+
+
+TEXT_CHANGED = "text changed since posting (shown: the text posted)"
 
 
 def rows(plan: Plan, ledger: Ledger, now: datetime, max_lateness: timedelta) -> list[Row]:
@@ -116,15 +131,18 @@ def rows(plan: Plan, ledger: Ledger, now: datetime, max_lateness: timedelta) -> 
         state = item_state(item, entry, now, max_lateness)
         entry = entry or {}
         post_id, metrics = entry.get("post_id"), entry.get("metrics")
-        result.append(Row(
+        posted = entry.get("text") if entry.get("state") in MAY_BE_OUT else None
+        row = Row(
             item=item, state=state,
             post_id=str(post_id) if post_id else None,
             post_url=entry.get("url") or None,
             metrics=metrics if isinstance(metrics, dict) else None,
             metrics_at=entry.get("metrics_at"),
-            note="; ".join(n for n in (note_text(entry, state, plan.tz),
-                                       renamed.get(item.id)) if n),
-            renamed=renamed.get(item.id, "")))
+            renamed=renamed.get(item.id, ""),
+            posted_text=posted if isinstance(posted, str) else None)
+        notes = (TEXT_CHANGED if row.text_changed else "", note_text(entry, state, plan.tz),
+                 row.renamed)
+        result.append(replace(row, note="; ".join(n for n in notes if n)))
     return result
 
 
@@ -198,14 +216,14 @@ def plan_table(plan: Plan, shown: Sequence[Row], now: datetime) -> Table:
     """when, network, length, state, id, text (links short); a warning every row carries
     goes under the table, once."""
     tz = plan.tz
-    common, own = split_warnings([[*r.item.warnings, *filter(None, [r.renamed])]
-                                  for r in shown])
+    common, own = split_warnings([[*r.item.warnings, *filter(None, [
+        r.renamed, TEXT_CHANGED if r.text_changed else ""])] for r in shown])
     return Table(
         title=f"plan at {local_time(now, tz)}",
         headers=[f"when ({plan.timezone})", "network", "length", "state", "id", "text"],
         cells=[[local_time(r.item.due, tz), r.item.network,
                 f"{r.item.weighted_length}/{r.item.max_length}", r.state, r.item.id,
-                shorten_links(" ".join(r.item.text.split()))] for r in shown],
+                shorten_links(" ".join(r.text.split()))] for r in shown],
         notes=own, footer=[f"all {len(shown)} items: {warning}" for warning in common])
 
 
@@ -255,7 +273,9 @@ def json_document(command: str, plan: Plan, shown: Sequence[Row], total: int,
         "counts": counts(shown),
         "items": [{
             "id": r.item.id, "kind": r.item.kind, "network": r.item.network,
-            "due": format_time(r.item.due), "state": r.state, "text": r.item.text,
+            "due": format_time(r.item.due), "state": r.state, "text": r.text,
+            "text_changed": r.text_changed,
+            "planned_text": r.item.text if r.text_changed else None,
             "link": r.item.link, "weighted_length": r.item.weighted_length,
             "max_length": r.item.max_length, "warnings": list(r.item.warnings),
             "source": r.item.source, "title": r.item.title, "lang": r.item.lang,
