@@ -22,8 +22,9 @@ from publish.runner import Action, RunOptions, decide
 STATES: dict[str, str] = {
     "scheduled": "not yet due",
     "due": "would be posted by a run now",
-    "waiting": "due, but its page was not live at the last check (the link check): "
-               "checked again on each run, missed once beyond --max-lateness",
+    "waiting": "due, but not posted by the last run: its page was not live (the link "
+               "check) or its network had no posting credentials (the note says which); "
+               "tried again on each run, missed once beyond --max-lateness",
     "sent": "posted; the post and its link are known",
     "failed": "the network refused it; a run tries again while within --max-lateness",
     "unknown": "the outcome of an attempt is not settled yet, or it is parked for a person "
@@ -84,6 +85,10 @@ def note_text(entry: Entry | None, state: str, tz: tzinfo = UTC) -> str:
     if state in ("failed", "unknown") and isinstance(entry.get("error"), dict):
         return entry["error"].get("message", "")
     if state in ("waiting", "missed") and entry.get("waiting_reason"):
+        if entry.get("waiting_for") == "credentials":
+            label = registry.post_id_rule(str(entry.get("network"))).label
+            return (f"no credentials for {label} at the time it was due (from "
+                    f"{when('waiting_since')}): {entry['waiting_reason']}")
         return (f"page not live (waiting since {when('waiting_since')}): "
                 f"{entry['waiting_reason']}")
     if entry.get("metrics_missing"):

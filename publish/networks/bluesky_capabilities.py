@@ -21,6 +21,7 @@ DID = r"did:(?:plc:[a-z2-7]{24}|web:[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?)"
 # A TID: 64 bits (top bit 0) in base32-sortable, so the first character is one of 16.
 TID = r"[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}"
 COLLECTION = "app.bsky.feed.post"
+DEFAULT_SERVICE = "https://bsky.social"
 
 CAPABILITIES = Capabilities(
     name="bluesky", label="Bluesky", metrics_batch=25,       # app.bsky.feed.getPosts limit
@@ -32,9 +33,9 @@ CAPABILITIES = Capabilities(
     read_credentials=(POST_CREDENTIALS,),
     post_id_pattern=rf"at://(?P<did>{DID})/app\.bsky\.feed\.post/(?P<rkey>{TID})",
     post_id_form="an AT URI at://did:plc:…/app.bsky.feed.post/ and a 13-character record key",
+    settings=(("BLUESKY_SERVICE_URL", f"the account's server (PDS), default {DEFAULT_SERVICE}"),),
 )
 
-DEFAULT_SERVICE = "https://bsky.social"
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 _HANDLE = re.compile(r"(?=.{3,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+"
                      r"[a-zA-Z]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?")
