@@ -402,9 +402,9 @@ def _networks(ctx: Ctx, plan: Plan) -> dict[str, Network]:
         try:
             adapters[name] = registry.LazyNetwork(name, ctx.env, sleep=ctx.sleep)
         except NetworkError as exc:
-            problems.append(exc.message)
-    if problems:
-        raise NetworkError(ErrorKind.CONFIG, "\n".join(problems))
+            problems += exc.message.splitlines()
+    if problems:        # a setting all networks share (PUBLISH_HTTP_TIMEOUT) is named once
+        raise NetworkError(ErrorKind.CONFIG, "\n".join(dict.fromkeys(problems)))
     return adapters
 
 

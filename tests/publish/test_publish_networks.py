@@ -174,3 +174,9 @@ def test_help_lists_every_networks_variables(command, capsys):
         for name in (*caps.post_credentials, *(n for g in caps.read_credentials for n in g),
                      *(name for name, _ in caps.settings)):
             assert name in text, (command, name)
+
+
+def test_a_setting_every_network_reads_is_named_once(three):
+    result = three.cli("run", env={"PUBLISH_HTTP_TIMEOUT": "soon"})
+    assert result.code == 2
+    assert result.err.count("PUBLISH_HTTP_TIMEOUT: 'soon' is not a number of seconds") == 1
