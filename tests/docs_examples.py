@@ -12,9 +12,10 @@ The fixture is fixed, so the output is too: a copy of the sample site (content/,
 plugins/, the settings) with its plan built once, a ledger and a metrics history made up
 from that plan (`fixture_ledger`, `fixture_history`: posts sent on all three networks, one
 missed for want of credentials, one failed, numbers fetched over two months), and no
-credentials. COMMAND runs in bash in that folder, `python` being this interpreter; the
-moment is always given (`--now`), so nothing depends on the clock. The folder's path never
-shows: it is replaced by `.` in the output.
+credentials; `mistakes/` holds posts with mistakes (tests/docs_mistakes) for the examples of
+build errors, which copy them into content/posts/. COMMAND runs in bash in a fresh copy of
+that folder, `python` being this interpreter; the moment is always given (`--now`), so
+nothing depends on the clock. The folder's path never shows: it is `.` in the output.
 """
 
 from __future__ import annotations
@@ -176,6 +177,7 @@ def make_fixture(root: Path) -> Path:
             shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy2(source, root / name)
+    shutil.copytree(REPO / "tests/docs_mistakes", root / "mistakes")
     state = root / "state"
     state.mkdir()
     built = subprocess.run(
