@@ -291,3 +291,16 @@ def test_a_card_image_outside_the_site_is_not_copied(paths, tmp_path):
     assert run(paths, "report", "--out", str(out), "--site", str(site))[0] == 0
     assert not (out / "cards").exists()
     assert "No image on the page" in (out / "previews.html").read_text(encoding="utf-8")
+
+
+def test_the_calendar_shows_what_was_posted_when_the_header_changed_since(paths, tmp_path):
+    plan = json.loads(paths["plan"].read_text(encoding="utf-8"))
+    posted = plan["items"][0]["text"]                   # ANSWER: sent, per the ledger
+    plan["items"][0]["text"] = posted.replace("within an hour", "within a day")
+    paths["plan"].write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "report"
+    assert run(paths, "report", "--out", str(out))[0] == 0
+    html = (out / "index.html").read_text(encoding="utf-8")
+    assert "We answer within an hour" in html and "within a day" not in html
+    assert "text changed since posting" in html
+    assert "We answer within an hour" in (out / "calendar.ics").read_text(encoding="utf-8")
