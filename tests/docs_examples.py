@@ -234,7 +234,34 @@ def rewrite(text: str, doc: str, outputs: dict[str, str]) -> str:
     return "".join([*parts, text[last:]])
 
 
+def with_fakes(argv: list[str]) -> int:
+    """`python -m tests.docs_examples with-fakes [--fail NETWORK:KIND] COMMAND…`: COMMAND
+    with every network's loopback fake (tests/fakes.py: their credentials and addresses in
+    its environment) and a loopback site answering every page (the link check), for the
+    examples that post. `--fail x:drop-after-create`: the network's next create request
+    fails so (the fakes' fault kinds)."""
+    from tests.fakes import FAKES
+    from tests.loopback_site import serving
+
+    faults = []
+    while argv[:1] == ["--fail"]:
+        faults.append(argv[1].split(":", 1))
+        argv = argv[2:]
+    with contextlib.ExitStack() as stack:
+        env = dict(os.environ)
+        for name, network in FAKES.items():
+            fake = stack.enter_context(network.serve())
+            for kind in (k for n, k in faults if n == name):
+                fake.fail(network.create, kind)
+            env.update(fake.env())
+        env["PUBLISH_LINK_CHECK_BASE"] = stack.enter_context(serving()).url
+        return subprocess.run(argv, env=env, check=False).returncode
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["with-fakes"]:
+        return with_fakes(argv[1:])
     parser = argparse.ArgumentParser(
         prog="python -m tests.docs_examples",
         description="Check (or with --write rewrite) every `<!-- example: COMMAND -->` block "
