@@ -15,7 +15,8 @@ missed for want of credentials, one failed, numbers fetched over two months), an
 credentials; `mistakes/` holds posts with mistakes (tests/docs_mistakes) for the examples of
 build errors, which copy them into content/posts/. COMMAND runs in bash in a fresh copy of
 that folder, `python` being this interpreter; the moment is always given (`--now`), so
-nothing depends on the clock. The folder's path never shows: it is `.` in the output.
+nothing depends on the clock. The folder's path never shows: it is `.` in the output, and
+a loopback port (of a fake, see `with_fakes`) is `PORT`.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ MARKER = re.compile(r"^<!-- example: (?P<command>.+?) -->\n(?P<fence>```[a-z]*)\
                     r"(?P<body>.*?)^```$", re.MULTILINE | re.DOTALL)
 SITE_FILES = ("content", "theme", "plugins", "pelicanconf.py", "publishconf.py")
 CAMPAIGN_NOW = "2026-11-22T16:00:00Z"    # the build's moment (live offers, future posts)
+LOOPBACK_PORT = re.compile(r"127\.0\.0\.1:[0-9]+")    # a fake's or the site's: PORT
 
 
 @dataclass(frozen=True)
@@ -205,7 +207,8 @@ class Fixture:
     def run(self, command: str) -> str:
         """What `command` prints in a fresh copy of the fixture (a command may change files:
         the next one never sees it), that folder's path shown as `.`, without trailing
-        blanks. Any exit status is fine (an example may show an error); a traceback is not."""
+        blanks, a loopback port shown as `PORT`. Any exit status is fine (an example may show
+        an error); a traceback is not."""
         with tempfile.TemporaryDirectory(prefix="docs-example-") as folder:
             here = Path(folder) / "site"
             shutil.copytree(self.root, here, symlinks=True)
@@ -213,7 +216,7 @@ class Fixture:
                                   capture_output=True, text=True, timeout=600)
         if "Traceback" in done.stdout + done.stderr:
             raise RuntimeError(f"{command}: exit {done.returncode}\n{done.stdout}{done.stderr}")
-        text = done.stdout.replace(str(here), ".")
+        text = LOOPBACK_PORT.sub("127.0.0.1:PORT", done.stdout.replace(str(here), "."))
         return "\n".join(line.rstrip() for line in text.rstrip("\n").split("\n"))
 
 
@@ -235,17 +238,21 @@ def rewrite(text: str, doc: str, outputs: dict[str, str]) -> str:
 
 
 def with_fakes(argv: list[str]) -> int:
-    """`python -m tests.docs_examples with-fakes [--fail NETWORK:KIND] COMMAND…`: COMMAND
-    with every network's loopback fake (tests/fakes.py: their credentials and addresses in
-    its environment) and a loopback site answering every page (the link check), for the
-    examples that post. `--fail x:drop-after-create`: the network's next create request
-    fails so (the fakes' fault kinds)."""
+    """`python -m tests.docs_examples with-fakes [--fail NETWORK:KIND] [--site DIR] COMMAND…`:
+    COMMAND with every network's loopback fake (tests/fakes.py: their credentials and
+    addresses in its environment) and a loopback site for the link check, for the examples
+    that post. `--fail x:drop-after-create`: the network's next create request fails so (the
+    fakes' fault kinds). The site answers every page, or with `--site DIR` serves DIR (a page
+    not there answers 404)."""
     from tests.fakes import FAKES
     from tests.loopback_site import serving
 
-    faults = []
-    while argv[:1] == ["--fail"]:
-        faults.append(argv[1].split(":", 1))
+    faults, folder = [], None
+    while argv[:1] in (["--fail"], ["--site"]):
+        if argv[0] == "--fail":
+            faults.append(argv[1].split(":", 1))
+        else:
+            folder = Path(argv[1]).resolve()
         argv = argv[2:]
     with contextlib.ExitStack() as stack:
         env = dict(os.environ)
@@ -254,7 +261,7 @@ def with_fakes(argv: list[str]) -> int:
             for kind in (k for n, k in faults if n == name):
                 fake.fail(network.create, kind)
             env.update(fake.env())
-        env["PUBLISH_LINK_CHECK_BASE"] = stack.enter_context(serving()).url
+        env["PUBLISH_LINK_CHECK_BASE"] = stack.enter_context(serving(folder)).url
         return subprocess.run(argv, env=env, check=False).returncode
 
 
