@@ -217,6 +217,13 @@ class Table:
     footer: list[str]           # lines under the table
 
 
+def shown_text(item: PlanItem, text: str | None = None) -> str:
+    """The item's text (or `text`, another of its texts: what was posted, Row.text) as its
+    network's readers will see it (Bluesky: links shortened as its app shows them); the
+    plan and --json keep the full links."""
+    return registry.post_id_rule(item.network).shown_text(item.text if text is None else text)
+
+
 def plan_table(plan: Plan, shown: Sequence[Row], now: datetime) -> Table:
     """when, network, length, state, id, text (links short); a warning every row carries
     goes under the table, once."""
@@ -228,7 +235,7 @@ def plan_table(plan: Plan, shown: Sequence[Row], now: datetime) -> Table:
         headers=[f"when ({plan.timezone})", "network", "length", "state", "id", "text"],
         cells=[[local_time(r.item.due, tz), r.item.network,
                 f"{r.item.weighted_length}/{r.item.max_length}", r.state, r.item.id,
-                shorten_links(" ".join(r.text.split()))] for r in shown],
+                shorten_links(" ".join(shown_text(r.item, r.text).split()))] for r in shown],
         notes=own, footer=[f"all {len(shown)} items: {warning}" for warning in common])
 
 

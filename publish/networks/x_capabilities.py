@@ -19,6 +19,7 @@ CAPABILITIES = Capabilities(
     read_credentials=(("X_BEARER_TOKEN",), POST_CREDENTIALS),
     post_id_pattern=r"[0-9]{1,19}",      # a 64-bit snowflake id, in decimal
     post_id_form="1-19 digits",
+    length_rule="X's weighted count: a link counts 23, emoji and CJK 2",
     settings=(("X_API_BASE_URL", f"API root, default {DEFAULT_BASE_URL} (keep the /2)"),),
 )
 
