@@ -39,7 +39,7 @@ REPO = Path(__file__).resolve().parents[1]
 DOCS = ("README.md", *sorted(p.relative_to(REPO).as_posix() for p in (REPO / "docs").glob("*.md")))
 MARKER = re.compile(r"^<!-- example: (?P<command>.+?) -->\n(?P<fence>```[a-z]*)\n"
                     r"(?P<body>.*?)^```$", re.MULTILINE | re.DOTALL)
-SITE_FILES = ("content", "theme", "plugins", "pelicanconf.py", "publishconf.py")
+SITE_FILES = ("content", "theme", "plugins", "contract", "pelicanconf.py", "publishconf.py")
 CAMPAIGN_NOW = "2026-11-22T16:00:00Z"    # the build's moment (live offers, future posts)
 LOOPBACK_PORT = re.compile(r"127\.0\.0\.1:[0-9]+")    # a fake's or the site's: PORT
 

@@ -32,7 +32,7 @@ def project(tmp_path: Path, monkeypatch) -> Path:
     """The site's sources in a throwaway folder, which is also the current folder."""
     root = tmp_path / "project"
     root.mkdir()
-    for name in ("content", "theme", "plugins"):
+    for name in ("content", "theme", "plugins", "contract"):
         shutil.copytree(REPO / name, root / name,
                         ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("pelicanconf.py", "publishconf.py"):
