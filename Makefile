@@ -68,6 +68,7 @@ help:
 	@echo '   make test            install what the tests drive (chromium, rsync, PostgreSQL, Node 22,'
 	@echo '                        the Bluesky servers) when missing, then run every test and ruff'
 	@echo '   make lint            ruff check'
+	@echo '   make docs            rewrite the program output shown in README.md and docs/ (examples)'
 	@echo '   make bench           benchmarks against plain Pelican (QUICK=1 for a smoke run)'
 	@echo '   make clean           remove output/ (and leftovers of killed builds) and cache/'
 	@echo '   make rsync_upload    make deploy to rsync:$$(SSH_USER)@$$(SSH_HOST):$$(SSH_TARGET_DIR) (ssh port $$(SSH_PORT))'
@@ -171,8 +172,13 @@ test: venv-dev test-tools
 lint: venv-dev
 	$(VENV)/bin/ruff check .
 
+# Rewrite every `<!-- example: COMMAND -->` block in README.md and docs/ with what COMMAND
+# prints in the docs fixture (tests/docs_examples.py); tests/publish/test_docs_examples.py checks them.
+docs: venv
+	$(PYTHON) -m tests.docs_examples --write
+
 bench: venv-dev
 	$(PYTHON) -m bench $(if $(QUICK),--quick,)
 
 .PHONY: help venv venv-dev lock html clean regenerate serve devserver plan status report publish \
-	deploy rsync_upload s3_upload github test test-tools lint bench
+	deploy rsync_upload s3_upload github test test-tools lint bench docs

@@ -32,6 +32,17 @@ from publish.redaction import SECRET_URL_VARS, SECRET_VARS
 # The campaign plugin's default for CAMPAIGN_PLAN_PATH (docs/settings.md), used when the
 # settings file does not set it. Relative paths are relative to the current folder.
 DEFAULT_PLAN_PATH = "state/plan.json"
+# Pelican's command line with one unwrapped line per warning and error (publish/pelican_lines.py),
+# loaded from its file: the subprocess's import path stays Pelican's own (the current folder
+# first, where a settings file finds the module it imports).
+PELICAN = """\
+import importlib.util, sys
+spec = importlib.util.spec_from_file_location("pelican_lines", sys.argv.pop(1))
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+module.main(sys.argv[1:])
+"""
+PELICAN_LINES = Path(__file__).with_name("pelican_lines.py")
 # Writes its answer to the file named by argv[2], not to stdout: a settings file may print.
 SETTINGS_PROBE = """\
 import json, sys
@@ -97,7 +108,7 @@ def build(settings: Path, *, output: Path | None = None, content: Path | None = 
     fresh = fresh_folder(paths.output)
     staged = _staged_plan(paths.plan)
     overrides = {**extra, **({"CAMPAIGN_PLAN_PATH": str(staged)} if staged else {})}
-    command = [sys.executable, "-m", "pelican"]
+    command = [sys.executable, "-c", PELICAN, str(PELICAN_LINES)]
     if content is not None:
         command.append(str(content))
     command += ["-o", str(fresh), "-s", str(settings), "--fatal", "errors", *pelican_args]
