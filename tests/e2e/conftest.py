@@ -56,10 +56,12 @@ def site(www: Path) -> Iterator[Site]:
 
 
 @contextlib.contextmanager
-def running_fakes(now: datetime) -> Iterator[dict]:
-    """Every network's fake (tests/fakes.py), by network name, their clocks at `now`."""
+def running_fakes(now: datetime, networks=tuple(FAKES)) -> Iterator[dict]:
+    """The fakes (tests/fakes.py) of `networks` (every network's by default), by network
+    name, their clocks at `now`."""
     with contextlib.ExitStack() as stack:
-        fakes = {name: stack.enter_context(f.running(now=now)) for name, f in FAKES.items()}
+        fakes = {name: stack.enter_context(FAKES[name].running(now=now))
+                 for name in networks}
         yield fakes
 
 
