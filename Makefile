@@ -106,7 +106,8 @@ html: venv
 	$(call site_build,$(CONFFILE))
 
 clean:
-	rm -rf $(OUTPUTDIR) $(OUTPUTDIR).new-* $(OUTPUTDIR).old-* $(OUTPUTDIR).stamp.json $(BASEDIR)/cache
+	rm -rf $(OUTPUTDIR) $(OUTPUTDIR).new-* $(OUTPUTDIR).old-* $(OUTPUTDIR).stamp.json \
+		$(OUTPUTDIR).manifest.json $(BASEDIR)/cache
 
 # Pelican's rebuild loop (`--fatal errors`: a broken plugin or template fails the build),
 # except that a failed build is one line and the next change builds again (`pelican -r`

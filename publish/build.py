@@ -25,7 +25,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from publish import buildmanifest
 from publish.atomic import fresh_folder, fsync_dir, recover_folder, swap_folder
+from publish.lock import build_lock, lock_timeout
 
 # The campaign plugin's default for CAMPAIGN_PLAN_PATH (docs/settings.md), used when the
 # settings file does not set it. Relative paths are relative to the current folder.
@@ -55,6 +57,11 @@ REFUSED_OPTIONS = {
 }
 
 
+# The exit status of a build whose folder lost files Pelican wrote (something else removed
+# them while it ran): not swapped in, like a failed Pelican run.
+LOST = 3
+
+
 class BuildError(Exception):
     """A usage or settings mistake found before Pelican runs (nothing was changed)."""
 
@@ -65,6 +72,7 @@ class BuildResult:
     output: Path  # the output folder (replaced only when ok)
     plan: Path | None  # where the plan lives (replaced only when ok and the plugin wrote one)
     files: int = 0  # files in the new output folder (0 when the build failed)
+    lost: tuple[str, ...] = ()  # files Pelican wrote that vanished before the swap
 
     @property
     def ok(self) -> bool:
@@ -81,23 +89,44 @@ class _Paths:
 def build(settings: Path, *, output: Path | None = None, content: Path | None = None,
           extra_settings: Mapping[str, object] | None = None,
           pelican_args: Sequence[str] = (), env: Mapping[str, str] | None = None,
-          stdout=None, stderr=None) -> BuildResult:
+          stdout=None, stderr=None, say=None) -> BuildResult:
     """Run Pelican with `settings` into a fresh folder and swap it in over `output` (default:
-    the settings' OUTPUT_PATH) only when Pelican exits 0. Pelican's messages go to `stdout`
-    / `stderr` (default: inherited). Raises BuildError before touching anything when the
-    request itself is wrong. A `--` in `pelican_args` (what separates them on a command
-    line) is dropped. Pelican (and the settings file) see `env` (default: this process's)
-    without its credentials (build_env)."""
-    env = build_env(os.environ if env is None else env)
+    the settings' OUTPUT_PATH) only when Pelican exits 0 and the folder holds every file
+    Pelican wrote (publish/buildmanifest.py). Pelican's messages go to `stdout` / `stderr`
+    (default: inherited). Raises BuildError before touching anything when the request itself
+    is wrong, LockHeld when PUBLISH_LOCK_TIMEOUT passed while another build or cycle held the
+    output's lock (`say` gets the line saying whom it waits for; default: stderr). A `--` in
+    `pelican_args` (what separates them on a command line) is dropped. Pelican (and the
+    settings file) see `env` (default: this process's) without its credentials
+    (build_env)."""
+    full_env = os.environ if env is None else env
+    env = build_env(full_env)
     extra = dict(extra_settings or {})
     pelican_args = [arg for arg in pelican_args if arg != "--"]
     _refuse_options(pelican_args)
     paths = _resolve(Path(settings), output, content, extra, env)
-    _recover_leftovers(paths)
+    try:
+        timeout = lock_timeout(full_env)
+    except ValueError as exc:
+        raise BuildError(str(exc)) from None
+    with build_lock(paths.output, "build", timeout=timeout, say=say or _say_on_stderr):
+        return _build_locked(Path(settings), paths, content, extra, pelican_args, env,
+                             stdout, stderr)
+
+
+def _say_on_stderr(line: str) -> None:
+    print(f"build: {line}", file=sys.stderr, flush=True)
+
+
+def _build_locked(settings: Path, paths: _Paths, content: Path | None,
+                  extra: dict[str, object], pelican_args: list[str], env: dict[str, str],
+                  stdout, stderr) -> BuildResult:
+    _recover_leftovers(paths)       # under the lock: no other build is running
     fresh = fresh_folder(paths.output)
     staged = _staged_plan(paths.plan)
+    written = fresh.parent / f".{fresh.name}.written.json"
     overrides = {**extra, **({"CAMPAIGN_PLAN_PATH": str(staged)} if staged else {})}
-    command = [sys.executable, "-m", "pelican"]
+    command = [sys.executable, "-c", buildmanifest.LAUNCHER, str(written), str(fresh)]
     if content is not None:
         command.append(str(content))
     command += ["-o", str(fresh), "-s", str(settings), "--fatal", "errors", *pelican_args]
@@ -107,20 +136,30 @@ def build(settings: Path, *, output: Path | None = None, content: Path | None = 
     try:
         done = subprocess.run(command, env=env, stdout=stdout, stderr=stderr, check=False)
         code = done.returncode if done.returncode >= 0 else 128 - done.returncode
-        if code == 0:
-            files = sum(len(names) for _, _, names in os.walk(fresh))
-            swap_folder(fresh, paths.output)
-            swapped = True
-            if staged is not None and staged.exists():
-                os.replace(staged, paths.plan)
-                fsync_dir(paths.plan.parent)
-            return BuildResult(0, paths.output, paths.plan, files)
-        return BuildResult(code, paths.output, paths.plan)
+        if code != 0:
+            return BuildResult(code, paths.output, paths.plan)
+        try:
+            names = buildmanifest.read_written(written)
+        except buildmanifest.ManifestError as exc:
+            return BuildResult(LOST, paths.output, paths.plan, lost=(str(exc),))
+        if (lost := buildmanifest.missing(fresh, names)) or not fresh.is_dir():
+            return BuildResult(LOST, paths.output, paths.plan,
+                               lost=tuple(lost) or (fresh.name,))
+        files = buildmanifest.record(fresh, names)
+        buildmanifest.manifest_path(paths.output).unlink(missing_ok=True)
+        swap_folder(fresh, paths.output)
+        swapped = True
+        buildmanifest.write(paths.output, files, settings.absolute())
+        if staged is not None and staged.exists():
+            os.replace(staged, paths.plan)
+            fsync_dir(paths.plan.parent)
+        return BuildResult(0, paths.output, paths.plan, len(files))
     finally:
         if not swapped:
             shutil.rmtree(fresh, ignore_errors=True)
         if staged is not None and staged.exists():
             staged.unlink()
+        written.unlink(missing_ok=True)
 
 
 def output_of(settings: Path, content: Path | None, extra_settings: Mapping[str, object],
@@ -156,6 +195,12 @@ def describe(result: BuildResult, cwd: Path | None = None) -> str:
         tail = f"; plan written to {plan}" if plan and result.plan.exists() else ""
         return f"build: {output}/ now holds the new site ({result.files} files){tail}"
     kept = f"{output}/ and {plan}" if plan else f"{output}/"
+    if result.lost:
+        shown = ", ".join(result.lost[:3]) + (f" and {len(result.lost) - 3} more"
+                                              if len(result.lost) > 3 else "")
+        return (f"build: the new site lost {len(result.lost)} file(s) Pelican wrote ({shown}): "
+                f"something removed them while it ran; not swapped in: {kept} were left "
+                "exactly as they were")
     return (f"build: pelican failed (exit {result.returncode}); {kept} were left exactly as "
             "they were")
 
@@ -224,6 +269,8 @@ def _resolve(settings: Path, output: Path | None, content: Path | None,
 def _recover_leftovers(paths: _Paths) -> None:
     """Undo what a build killed halfway left behind (see the module docstring)."""
     recover_folder(paths.output)
+    for written in paths.output.parent.glob(f".{paths.output.name}.new-*.written.json*"):
+        written.unlink(missing_ok=True)
     if paths.plan is not None:
         for staged in paths.plan.parent.glob(f".{paths.plan.name}.new-*"):
             staged.unlink(missing_ok=True)

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from publish import build as site_build
+from publish.lock import build_lock, lock_timeout
 from publish.output import Output
 from publish.plan import PlanError
 
@@ -82,7 +83,15 @@ def _rebuild(root: Path, content: Path, plan: Path, env: Mapping[str, str],
     was, whichever step failed. build() keeps the credentials out of its environment."""
     before = _identity(plan)
     started = time.monotonic()
-    with (tempfile.TemporaryDirectory(prefix="publish-build-") as folder,
+    try:        # the plan is what the builds of the settings' output write: take its lock
+        guarded = site_build.output_of(root / SETTINGS, content.resolve(), {}, env)
+        timeout = lock_timeout(env)
+    except (site_build.BuildError, ValueError) as exc:
+        raise BuildFailed(f"the build cannot run, so the plan was not rebuilt: {exc}") \
+            from None
+    with (build_lock(guarded, "plan rebuild", timeout=timeout,
+                     say=lambda line: out.notice(f"publish: {line}")),
+          tempfile.TemporaryDirectory(prefix="publish-build-") as folder,
           tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as stdout,
           tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as stderr):
         try:

@@ -58,10 +58,15 @@ class SkippingBuilder:
                 "extra": {k: v for k, v in sorted(self.extra.items()) if k not in NOT_INPUTS},
                 "pelican_args": self.pelican_args}
 
-    def run(self, now: datetime, *, force: bool = False) -> Built:
+    def resolve_output(self) -> Path:
+        """The output folder (the settings' OUTPUT_PATH unless given). Raises BuildError."""
         if self.output is None:
             self.output = site_build.output_of(self.settings, self.content, self.extra,
                                                self.env)
+        return self.output
+
+    def run(self, now: datetime, *, force: bool = False) -> Built:
+        self.resolve_output()
         path = stamps.stamp_path(self.output)
         stamp, note = stamps.read(path)
         reason = note.removesuffix("; building") if note else stamps.time_and_place(

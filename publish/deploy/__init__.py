@@ -22,18 +22,28 @@ __all__ = ["DeployConfigError", "DeployReport", "GitHubTarget", "RsyncTarget", "
 def deploy(site: Path, target: Target, out, *,
            env: Mapping[str, str] | None = None) -> DeployReport:
     """Make the target hold exactly the files of `site`. Raises DeployConfigError before
-    changing anything when the site or a prerequisite is missing; any later failure is in
-    the report (`report.ok` is False) with what was done before it."""
+    changing anything when the site or a prerequisite is missing, or the site is not what
+    its build wrote (its manifest); any later failure is in the report (`report.ok` is
+    False) with what was done before it. Holds the site's build lock while it reads the
+    site (publish/lock.py), so no build swaps it halfway; LockHeld when
+    PUBLISH_LOCK_TIMEOUT passed first."""
     from publish.deploy import github, rsync, s3
+    from publish.lock import build_lock, lock_timeout
 
     env = os.environ if env is None else env
     site = Path(site)
-    check_site(site)
-    if isinstance(target, S3Target):
-        return s3.deploy(site, target, out, env)
-    if isinstance(target, GitHubTarget):
-        return github.deploy(site, target, out, env)
-    return rsync.deploy(site, target, out, env)
+    try:
+        timeout = lock_timeout(env)
+    except ValueError as exc:
+        raise DeployConfigError(str(exc)) from None
+    with build_lock(site, "deploy", timeout=timeout,
+                    say=lambda line: out.error(f"deploy: {line}")):
+        check_site(site)
+        if isinstance(target, S3Target):
+            return s3.deploy(site, target, out, env)
+        if isinstance(target, GitHubTarget):
+            return github.deploy(site, target, out, env)
+        return rsync.deploy(site, target, out, env)
 
 
 # --- command line --------------------------------------------------------------------
