@@ -774,8 +774,8 @@ class CycleIO:
     def deploy(self) -> StepResult:
         """Skipped when the build was and the last deploy of that site to this target
         succeeded; every deploy's outcome is recorded in the build stamp."""
-        target = str(self.target)
-        if (skipped := self.builder.deploy_skip_line(target)) is not None:
+        target = site_deploy.identity(self.target, self.ctx.env)
+        if (skipped := self.builder.deploy_skip_line(target, str(self.target))) is not None:
             return StepResult(EXIT_OK, skipped)
         try:
             report = site_deploy.deploy(self.output, self.target, self.ctx.out,

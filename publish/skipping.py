@@ -147,11 +147,12 @@ class SkippingBuilder:
 
     # --- deploy --------------------------------------------------------------------------
 
-    def deploy_skip_line(self, target: str) -> str | None:
+    def deploy_skip_line(self, target: str, shown: str | None = None) -> str | None:
         """The deploy step's line when this cycle kept the site and the last deploy of it to
-        `target` succeeded; None: deploy."""
+        `target` (publish.deploy.identity: everything that decides where the files go)
+        succeeded; None: deploy. `shown`: the target as people read it."""
         if self.skipped and self.stamp is not None and self.stamp.deployed_to(target):
-            return f"skipped ({target} already holds this site, deployed " \
+            return f"skipped ({shown or target} already holds this site, deployed " \
                    f"{self.stamp.deploy.get('at')})"
         return None
 
