@@ -757,6 +757,8 @@ class CycleIO:
             built = self.builder.run(self.ctx.now, force=self.force)
         except site_build.BuildError as exc:
             return StepResult(EXIT_CONFIG, f"{exc}; nothing was changed")
+        for note in built.notes:        # refused state (publish/skipping.py), rebuilt
+            self.ctx.out.notice(f"cycle: note: {note}")
         self.output = self.builder.output
         return StepResult(EXIT_OK if built.ok else EXIT_CONFIG, built.line)
 

@@ -49,7 +49,17 @@ def source_times(root: Path, content: Path) -> Iterator[tuple[str, float]]:
         if top.is_file():
             yield str(top), top.stat().st_mtime
             continue
-        for folder, dirs, files in os.walk(top):
+        seen: set[tuple[int, int]] = set()
+        # Symlinked folders are followed, as Pelican follows them; each real folder once.
+        for folder, dirs, files in os.walk(top, followlinks=True):
+            try:
+                info = os.stat(folder)
+            except OSError:
+                continue
+            if (info.st_dev, info.st_ino) in seen:
+                dirs[:] = []
+                continue
+            seen.add((info.st_dev, info.st_ino))
             dirs[:] = [d for d in dirs if not _skipped(d)]
             for name in files:
                 if not _skipped(name):
