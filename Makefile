@@ -54,7 +54,8 @@ help:
 	@echo ''
 	@echo 'Usage:'
 	@echo '   make html            (re)build the dev site into output/ (creates .venv first)'
-	@echo '   make serve           preview output/ at http://$(SERVER):$(PORT)/'
+	@echo '   make serve           preview the dev site at http://$(SERVER):$(PORT)/ (built first if'
+	@echo '                        output/ holds another build, e.g. make publish'"'"'s)'
 	@echo '   make devserver       rebuild on change and serve at http://$(SERVER):$(PORT)/'
 	@echo '   make plan            build, then print every scheduled social post and offer'
 	@echo '   make publish         one cycle: production build, deploy (if $$DEPLOY_TARGET), post what'
@@ -117,7 +118,14 @@ DEVSERVER = $(PYTHON) -m publish.devserver $(INPUTDIR) -o $(OUTPUTDIR) --fatal e
 regenerate: venv
 	$(DEVSERVER) -r -s $(CONFFILE)
 
+# Serves the development site: output/ is kept when the last build there was `make html`'s
+# (same settings and options, untouched since), and built first otherwise (after
+# `make publish` or `make deploy` it holds the production site, whose absolute URLs leave
+# localhost).
 serve: venv
+	$(PYTHON) -m publish build --settings $(CONFFILE) --content $(INPUTDIR) \
+		--output $(OUTPUTDIR) --reuse -- $(PELICANOPTS)
+	@echo 'serve: the development site ($(notdir $(CONFFILE))) in $(notdir $(OUTPUTDIR))/ at http://$(SERVER):$(PORT)/'
 	$(PELICAN) -l $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) -p $(PORT) -b $(SERVER)
 
 devserver: venv

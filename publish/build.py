@@ -73,6 +73,7 @@ class BuildResult:
     plan: Path | None  # where the plan lives (replaced only when ok and the plugin wrote one)
     files: int = 0  # files in the new output folder (0 when the build failed)
     lost: tuple[str, ...] = ()  # files Pelican wrote that vanished before the swap
+    kept: bool = False  # `reuse`: output/ already held what this build would make
 
     @property
     def ok(self) -> bool:
@@ -89,7 +90,7 @@ class _Paths:
 def build(settings: Path, *, output: Path | None = None, content: Path | None = None,
           extra_settings: Mapping[str, object] | None = None,
           pelican_args: Sequence[str] = (), env: Mapping[str, str] | None = None,
-          stdout=None, stderr=None, say=None) -> BuildResult:
+          stdout=None, stderr=None, say=None, reuse: bool = False) -> BuildResult:
     """Run Pelican with `settings` into a fresh folder and swap it in over `output` (default:
     the settings' OUTPUT_PATH) only when Pelican exits 0 and the folder holds every file
     Pelican wrote (publish/buildmanifest.py). Pelican's messages go to `stdout` / `stderr`
@@ -98,7 +99,10 @@ def build(settings: Path, *, output: Path | None = None, content: Path | None = 
     output's lock (`say` gets the line saying whom it waits for; default: stderr). A `--` in
     `pelican_args` (what separates them on a command line) is dropped. Pelican (and the
     settings file) see `env` (default: this process's) without its credentials
-    (build_env)."""
+    (build_env). With `reuse`, an output folder that its manifest says was built with the
+    same settings file, content folder, -e overrides and Pelican options, and that still
+    matches the manifest, is kept as it is (`make serve`: serve the development site, and
+    build it only when output/ holds another build, such as `make publish`'s)."""
     full_env = os.environ if env is None else env
     env = build_env(full_env)
     extra = dict(extra_settings or {})
@@ -109,9 +113,32 @@ def build(settings: Path, *, output: Path | None = None, content: Path | None = 
         timeout = lock_timeout(full_env)
     except ValueError as exc:
         raise BuildError(str(exc)) from None
+    request = _request(Path(settings), paths, extra, pelican_args)
     with build_lock(paths.output, "build", timeout=timeout, say=say or _say_on_stderr):
+        if reuse and (files := _reusable(paths.output, request)) is not None:
+            return BuildResult(0, paths.output, paths.plan, files, kept=True)
         return _build_locked(Path(settings), paths, content, extra, pelican_args, env,
-                             stdout, stderr)
+                             stdout, stderr, request)
+
+
+def _request(settings: Path, paths: _Paths, extra: Mapping[str, object],
+             pelican_args: Sequence[str]) -> dict[str, object]:
+    """What a build was asked for, as its manifest records it (compared by `reuse`)."""
+    return {"settings": str(settings.absolute()), "content": str(paths.content),
+            "extra": json.loads(json.dumps(dict(sorted(extra.items())), default=str)),
+            "pelican_args": list(pelican_args)}
+
+
+def _reusable(output: Path, request: Mapping[str, object]) -> int | None:
+    """The number of files when `output` holds exactly what a build of `request` wrote."""
+    try:
+        manifest = buildmanifest.read(output)
+    except buildmanifest.ManifestError:
+        return None
+    if (manifest is None or manifest.get("request") != request
+            or buildmanifest.difference(output, manifest["files"])):
+        return None
+    return len(manifest["files"])
 
 
 def _say_on_stderr(line: str) -> None:
@@ -120,7 +147,7 @@ def _say_on_stderr(line: str) -> None:
 
 def _build_locked(settings: Path, paths: _Paths, content: Path | None,
                   extra: dict[str, object], pelican_args: list[str], env: dict[str, str],
-                  stdout, stderr) -> BuildResult:
+                  stdout, stderr, request: Mapping[str, object]) -> BuildResult:
     _recover_leftovers(paths)       # under the lock: no other build is running
     fresh = fresh_folder(paths.output)
     staged = _staged_plan(paths.plan)
@@ -149,7 +176,7 @@ def _build_locked(settings: Path, paths: _Paths, content: Path | None,
         buildmanifest.manifest_path(paths.output).unlink(missing_ok=True)
         swap_folder(fresh, paths.output)
         swapped = True
-        buildmanifest.write(paths.output, files, settings.absolute())
+        buildmanifest.write(paths.output, files, request)
         if staged is not None and staged.exists():
             os.replace(staged, paths.plan)
             fsync_dir(paths.plan.parent)
@@ -191,6 +218,9 @@ def describe(result: BuildResult, cwd: Path | None = None) -> str:
     """One line saying truthfully what happened to the output folder and the plan."""
     output = _show(result.output, cwd)
     plan = _show(result.plan, cwd) if result.plan else None
+    if result.kept:
+        return (f"build: {output}/ already holds the site of these settings ({result.files} "
+                "files, unchanged since that build); kept as it is")
     if result.ok:
         tail = f"; plan written to {plan}" if plan and result.plan.exists() else ""
         return f"build: {output}/ now holds the new site ({result.files} files){tail}"
@@ -316,6 +346,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-e", "--extra-setting", action="append", default=[],
                         metavar="KEY=JSON", dest="extra_settings",
                         help="override one setting, the value in JSON (repeatable)")
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep the output folder when it holds exactly what a build with "
+                             "these settings and options wrote (`make serve`)")
     parser.add_argument("pelican_args", nargs="*", metavar="-- PELICAN_OPTION",
                         help="further pelican options after --, e.g. -- -D --relative-urls")
 
@@ -341,7 +374,7 @@ def command(args: argparse.Namespace, out) -> int:
     try:
         result = build(args.settings, output=args.output, content=args.content,
                        extra_settings=parse_extra_settings(args.extra_settings),
-                       pelican_args=args.pelican_args)
+                       pelican_args=args.pelican_args, reuse=args.reuse)
     except BuildError as exc:
         out.error(f"build: {exc}; nothing was changed")
         return 2

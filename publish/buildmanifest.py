@@ -101,14 +101,17 @@ def record(folder: Path, written: list[str]) -> dict[str, list]:
             for name in written}
 
 
-def write(output: Path, files: Mapping[str, list], settings: Path) -> None:
-    document = {"schema": SCHEMA, "settings": str(settings), "files": dict(files)}
+def write(output: Path, files: Mapping[str, list], request: Mapping[str, object]) -> None:
+    """`request`: what the build was asked for (settings file, content folder, overrides,
+    Pelican options), so `build --reuse` and people can tell a production build from a
+    development one."""
+    document = {"schema": SCHEMA, "request": dict(request), "files": dict(files)}
     write_atomic(manifest_path(output), (json.dumps(document, indent=1, sort_keys=True)
                                          + "\n").encode("utf-8"))
 
 
 def read(output: Path) -> dict | None:
-    """The manifest beside `output`: {"settings", "files"}; None when there is none.
+    """The manifest beside `output`: {"request", "files"}; None when there is none.
     Raises ManifestError when it is there but unusable."""
     path = manifest_path(output)
     if not path.exists():
@@ -120,7 +123,8 @@ def read(output: Path) -> dict | None:
             and isinstance(entry[0], int) and isinstance(entry[1], str)
             for name, entry in files.items()):
         raise ManifestError(f"{path}: files: want {{path: [size, sha256]}}")
-    return {"settings": str(data.get("settings", "")), "files": files}
+    request = data.get("request")
+    return {"request": request if isinstance(request, dict) else None, "files": files}
 
 
 def difference(site: Path, files: Mapping[str, list]) -> list[str]:
