@@ -106,9 +106,17 @@ lock: venv-dev
 html: venv
 	$(call site_build,$(CONFFILE))
 
+# Under the build lock (util-linux flock, where there is one): never while a build, deploy or
+# `make publish` uses output/, whose output.new-* folder this would remove.
+CLEAN = rm -rf $(OUTPUTDIR) $(OUTPUTDIR).new-* $(OUTPUTDIR).old-* $(OUTPUTDIR).stamp.json \
+	$(OUTPUTDIR).manifest.json $(BASEDIR)/cache
 clean:
-	rm -rf $(OUTPUTDIR) $(OUTPUTDIR).new-* $(OUTPUTDIR).old-* $(OUTPUTDIR).stamp.json \
-		$(OUTPUTDIR).manifest.json $(BASEDIR)/cache
+	@if command -v flock >/dev/null 2>&1; then \
+		flock -n -E 75 $(OUTPUTDIR).lock $(CLEAN) || { code=$$?; \
+		if [ $$code -eq 75 ]; then echo "clean: $(OUTPUTDIR).lock is held by" \
+			"$$(cat $(OUTPUTDIR).lock 2>/dev/null) (a build, deploy or make publish);" \
+			"nothing removed: try again when it has finished" >&2; fi; exit $$code; }; \
+	else $(CLEAN); fi
 
 # Pelican's rebuild loop (`--fatal errors`: a broken plugin or template fails the build),
 # except that a failed build is one line and the next change builds again (`pelican -r`

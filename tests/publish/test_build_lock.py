@@ -213,3 +213,24 @@ def test_the_cycle_holds_the_build_lock_from_its_build_to_its_deploy(project, tm
     code, text = waiting.finish()
     assert code == 0, text
     assert leftovers(project) == []
+
+
+def test_make_clean_removes_nothing_while_a_build_holds_the_lock(project):
+    if shutil.which("flock") is None:
+        pytest.skip("no flock(1) here: make clean runs without the lock")
+    shutil.copy2(REPO / "Makefile", project / "Makefile")
+    first = Lines(start(project, *build_args(), gate=True))
+    first.until("GATE entered")
+    (fresh,) = project.glob("output.new-*")
+    venv = Path(sys.executable).parent.parent
+    clean = subprocess.run(["make", "-s", "clean", f"VENV={venv}"], cwd=project, env=env(),
+                           capture_output=True, text=True, timeout=WAIT_SECONDS)
+    assert clean.returncode != 0
+    assert f"clean: {project}/output.lock is held by pid {first.process.pid} build since " \
+        in clean.stderr
+    assert "nothing removed" in clean.stderr and fresh.is_dir()
+    assert release(first)[0] == 0
+    done = subprocess.run(["make", "-s", "clean", f"VENV={venv}"], cwd=project, env=env(),
+                          capture_output=True, text=True, timeout=WAIT_SECONDS)
+    assert done.returncode == 0, done.stderr
+    assert not (project / "output").exists() and not (project / "cache").exists()
