@@ -234,3 +234,13 @@ def test_make_clean_removes_nothing_while_a_build_holds_the_lock(project):
                           capture_output=True, text=True, timeout=WAIT_SECONDS)
     assert done.returncode == 0, done.stderr
     assert not (project / "output").exists() and not (project / "cache").exists()
+
+
+def test_a_bad_lock_timeout_is_named_and_nothing_is_built(project):
+    done = subprocess.run([sys.executable, "-m", "publish", *build_args()], cwd=project,
+                          env=env(PUBLISH_LOCK_TIMEOUT="soon"), capture_output=True,
+                          text=True, timeout=WAIT_SECONDS)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert ("build: PUBLISH_LOCK_TIMEOUT: want a number of seconds (0 or more), not 'soon'; "
+            "nothing was changed") in done.stderr
+    assert not (project / "output").exists()
