@@ -27,7 +27,9 @@ from pathlib import Path
 
 from publish import buildmanifest
 from publish.atomic import fresh_folder, fsync_dir, recover_folder, swap_folder
+from publish.contained import outside_problems
 from publish.lock import build_lock, lock_timeout
+from publish.redaction import SECRET_URL_VARS, SECRET_VARS
 
 # The campaign plugin's default for CAMPAIGN_PLAN_PATH (docs/settings.md), used when the
 # settings file does not set it. Relative paths are relative to the current folder.
@@ -37,17 +39,14 @@ SETTINGS_PROBE = """\
 import json, sys
 from pelican.settings import get_settings_from_file
 values = get_settings_from_file(sys.argv[1])
-keys = ("OUTPUT_PATH", "PATH", "CAMPAIGN_PLAN_PATH")
+keys = ("OUTPUT_PATH", "PATH", "CAMPAIGN_PLAN_PATH", "THEME")
 with open(sys.argv[2], "w", encoding="utf-8") as answer:
     json.dump({k: values[k] for k in keys if k in values}, answer, default=str)
 """
-# Credentials: redacted from every message (cli) and, with every other X_*/AWS_* variable
-# and a push URL that may carry a token, kept out of the build's environment (build_env).
-SECRET_VARS = ("X_API_KEY", "X_API_SECRET", "X_ACCESS_TOKEN", "X_ACCESS_TOKEN_SECRET",
-               "X_BEARER_TOKEN", "MASTODON_ACCESS_TOKEN", "BLUESKY_APP_PASSWORD",
-               "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
+# SECRET_VARS (publish.redaction), every other X_*/AWS_* variable and a push URL that may
+# carry a token are kept out of the build's environment (build_env).
 KEPT_FROM_BUILD_PREFIXES = ("X_", "MASTODON_", "BLUESKY_", "AWS_")
-KEPT_FROM_BUILD = (*SECRET_VARS, "DEPLOY_GITHUB_REMOTE")
+KEPT_FROM_BUILD = (*SECRET_VARS, *SECRET_URL_VARS)
 # Pelican options that would defeat the swap (its own output, settings, overrides, loops).
 REFUSED_OPTIONS = {
     "-o": "--output", "--output": "--output", "-s": "--settings", "--settings": "--settings",
@@ -85,6 +84,7 @@ class _Paths:
     output: Path
     plan: Path | None
     content: Path | None = None
+    theme: Path | None = None      # the project's theme folder (None: one of Pelican's own)
 
 
 def build(settings: Path, *, output: Path | None = None, content: Path | None = None,
@@ -291,9 +291,14 @@ def _resolve(settings: Path, output: Path | None, content: Path | None,
     if held:
         problems.append(f"--output: {output} holds {' and '.join(held)}; it is replaced on "
                         "every build, so it must be a folder of its own")
+    theme_value = values.get("THEME")
+    theme = here / theme_value if isinstance(theme_value, str) and theme_value else None
+    problems += outside_problems(source, shown="the content folder")
+    if theme is not None and theme.is_dir():
+        problems += outside_problems(theme / "static", theme, shown="the theme")
     if problems:
         raise BuildError("; ".join(problems))
-    return _Paths(output, plan, source)
+    return _Paths(output, plan, source, theme if theme is not None and theme.is_dir() else None)
 
 
 def _recover_leftovers(paths: _Paths) -> None:

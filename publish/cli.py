@@ -40,6 +40,7 @@ from publish.networks import ErrorKind, Network, NetworkError
 from publish.output import Output
 from publish.pins import FileReport
 from publish.plan import Plan, PlanError, load_plan
+from publish.redaction import secret_values
 from publish.runner import DEFAULT_MAX_LATENESS, RunOptions, RunReport, run_once
 from publish.skipping import SkippingBuilder, force_requested
 from publish.status import (
@@ -56,7 +57,7 @@ from publish.status import (
 from publish.status import rows as status_rows
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_UNKNOWN, EXIT_LOCKED = 0, 1, 2, 3, 4
-SECRET_VARS = site_build.SECRET_VARS  # one list: redacted here, kept out of every build
+SECRET_VARS = site_build.SECRET_VARS  # one list: redacted everywhere, kept out of every build
 
 
 class UsageError(Exception):
@@ -87,7 +88,7 @@ environment:
   X_API_KEY, X_API_SECRET, X_ACCESS_TOKEN, X_ACCESS_TOKEN_SECRET   post (OAuth 1.0a user)
   X_BEARER_TOKEN            enough to read metrics
   X_API_BASE_URL            API root, default https://api.x.com/2 (keep the /2)
-  PUBLISH_HTTP_TIMEOUT      seconds, 'CONNECT,READ' (default 5,30)
+  PUBLISH_HTTP_TIMEOUT      seconds, 'CONNECT,READ,TOTAL' (default 5,30,60)
   PUBLISH_LINK_CHECK_BASE   check pages on this base URL instead of the production site
   CI                        'true': posting credentials are required (as --require-credentials)
   DEPLOY_TARGET             cycle: where to deploy (see `publish deploy --help`)
@@ -366,7 +367,7 @@ class Ctx:
 
     @property
     def store(self) -> LedgerStore:
-        return LedgerStore(self.args.ledger)
+        return LedgerStore(self.args.ledger, secrets=self.out.secrets)
 
     @property
     def lock_path(self) -> Path:
@@ -434,14 +435,16 @@ def _link_checker(ctx: Ctx, plan: Plan) -> linkcheck.LinkChecker | None:
     A new one per run: each page is requested once per run, and again on the next."""
     if ctx.args.no_link_check:
         return None
-    from publish.networks.common import parse_timeout
+    from publish.networks.common import parse_deadline, parse_timeout
 
     try:
         base = linkcheck.base_from(ctx.args.link_check_base, ctx.env)
         timeout = parse_timeout(ctx.env.get("PUBLISH_HTTP_TIMEOUT"))
+        total = parse_deadline(ctx.env.get("PUBLISH_HTTP_TIMEOUT"))
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    return linkcheck.LinkChecker(plan.site_url, linkcheck.http_fetch(timeout), base=base)
+    return linkcheck.LinkChecker(plan.site_url, linkcheck.http_fetch(timeout, total),
+                                 base=base)
 
 
 def _exit_for_run(report: RunReport) -> int:
@@ -917,7 +920,7 @@ def _write_report(ctx: Ctx, out: Path, site: Path | None) -> str:
     written = R.Written(out, R.pages_count(files), len(rows), len(data.shots))
     if ctx.args.dry_run:
         return "report: dry run: would write " + written.summary().removeprefix("report: ")
-    R.write_report(out, files)
+    R.write_report(out, files, ctx.out.secrets)
     return written.summary()
 
 
@@ -951,8 +954,7 @@ def main(argv: Sequence[str] | None = None, *, env: Mapping[str, str] | None = N
          stdout: TextIO | None = None, stderr: TextIO | None = None,
          sleep: Callable[[float], None] = time.sleep, tty: bool | None = None) -> int:
     env = os.environ if env is None else env
-    secrets = [env.get(name, "") for name in SECRET_VARS]
-    secrets += [secret.strip() for secret in secrets]     # a pasted line end or space
+    secrets = secret_values(env)       # redacted from everything printed or stored
     out = Output(stdout or sys.stdout, stderr or sys.stderr, secrets=secrets, tty=tty)
     parser = build_parser()
     try:

@@ -21,7 +21,7 @@ from publish.plan import PlanError
 
 SETTINGS = "pelicanconf.py"
 # What the plan is built from, next to the content folder.
-SOURCES = ("theme", "plugins", SETTINGS, "publishconf.py")
+SOURCES = ("theme", "plugins", "contract", SETTINGS, "publishconf.py")
 
 
 class BuildFailed(PlanError):
@@ -43,8 +43,8 @@ def _skipped(name: str) -> bool:
 
 
 def source_times(root: Path, content: Path) -> Iterator[tuple[str, float]]:
-    """(path, mtime) of every source file: the content folder, theme/, plugins/ and the two
-    settings files (editor backups, dot files and byte code left out)."""
+    """(path, mtime) of every source file: the content folder, theme/, plugins/, contract/
+    and the two settings files (editor backups, dot files and byte code left out)."""
     for top in (content, *(root / name for name in SOURCES)):
         if top.is_file():
             yield str(top), top.stat().st_mtime

@@ -8,12 +8,13 @@ which one it was.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from publish.atomic import append_durable, create_exclusive
+from publish.redaction import redact_all
 
 
 def snapshot(item_id: str, network: str, post_id: str, fetched_at: str,
@@ -22,8 +23,10 @@ def snapshot(item_id: str, network: str, post_id: str, fetched_at: str,
             "fetched_at": fetched_at, **numbers}
 
 
-def encode(records: Iterable[Mapping[str, Any]]) -> bytes:
-    return "".join(json.dumps(r, sort_keys=True, ensure_ascii=False) + "\n"
+def encode(records: Iterable[Mapping[str, Any]], secrets: Sequence[str] = ()) -> bytes:
+    """JSON lines; every credential value in `secrets` redacted."""
+    return "".join(json.dumps(redact_all(dict(r), secrets), sort_keys=True,
+                              ensure_ascii=False) + "\n"
                    for r in records).encode("utf-8")
 
 
@@ -36,8 +39,9 @@ def create(path: Path) -> bool:
     return True
 
 
-def append(path: Path, records: Iterable[Mapping[str, Any]]) -> int:
-    data = encode(records)
+def append(path: Path, records: Iterable[Mapping[str, Any]],
+           secrets: Sequence[str] = ()) -> int:
+    data = encode(records, secrets)
     if data:
         append_durable(Path(path), data)
     return data.count(b"\n")

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -27,6 +27,7 @@ from typing import Any
 from publish import networks as registry
 from publish.atomic import create_exclusive, write_atomic
 from publish.clock import TimeFormatError, format_time, parse_time
+from publish.redaction import mentions_any, redact_all
 
 SCHEMA = "publish-ledger/1"
 DEFAULT_PATH = Path("state/ledger.json")
@@ -143,9 +144,17 @@ def record_metrics(old: Entry, *, numbers: dict[str, int] | None, now: datetime,
 
 # --- file I/O ---------------------------------------------------------------------------
 
-def dumps(ledger: Ledger) -> bytes:
-    doc = {"schema": SCHEMA, "items": ledger.items}
-    return (json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+def dumps(ledger: Ledger, secrets: Sequence[str] = ()) -> bytes:
+    """The ledger file's bytes; every credential value in `secrets` redacted (an error text
+    that repeats a request's credentials is stored, and CI commits the file)."""
+    def text(items: dict) -> str:
+        doc = {"schema": SCHEMA, "items": items}
+        return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+    plain = text(ledger.items)
+    if mentions_any(plain, secrets):       # rare: walk the entries only then
+        plain = text(redact_all(ledger.items, secrets))
+    return plain.encode()
 
 
 # --- validation -------------------------------------------------------------------------
@@ -278,6 +287,7 @@ def loads(raw: bytes, where: str = "ledger") -> Ledger:
 @dataclass(frozen=True)
 class LedgerStore:
     path: Path
+    secrets: tuple[str, ...] = ()     # redacted from every save (publish.redaction)
 
     def exists(self) -> bool:
         return Path(self.path).exists()
@@ -301,7 +311,7 @@ class LedgerStore:
                 f"one with {init_command(str(self.path))}")
 
     def save(self, ledger: Ledger) -> None:
-        write_atomic(Path(self.path), dumps(ledger))
+        write_atomic(Path(self.path), dumps(ledger, self.secrets))
 
     def create(self, *, dry_run: bool = False) -> None:
         """A new, empty ledger; LedgerError when a file (even an empty one) is there. A dry

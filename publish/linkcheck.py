@@ -8,7 +8,11 @@ seam (requests); `LinkChecker` asks once per distinct page per run.
 Live: a 2xx answer, following redirects only within the same site. Anything else is not
 live: 404, 410, 5xx, any other status, a redirect to another site, no answer, a timeout.
 A live page's share image (`twitter:image` / `og:image`, as publish.previews reads it) is
-kept: a network that shows a link card (Bluesky) uses the image the live page names.
+kept when it is on the page's own site (`same_site`): a network that shows a link card
+(Bluesky) fetches the image the live page names, following redirects only on that site.
+
+Every request ends within PUBLISH_HTTP_TIMEOUT's total (publish.networks.common.deadline):
+a server that drips its answer a byte at a time is not live.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
+from publish.networks.common import DEFAULT_DEADLINE, deadline, requests_session
 from publish.previews import card_fields, meta_tags
 
 BASE_ENV = "PUBLISH_LINK_CHECK_BASE"
@@ -135,36 +140,46 @@ def _why(exc: Exception) -> str:
     return found[-1].strip() if found else type(exc).__name__
 
 
-def http_fetch(timeout: tuple[float, float]) -> Fetch:
+def http_fetch(timeout: tuple[float, float], total: float = DEFAULT_DEADLINE) -> Fetch:
     """A `fetch` over requests: one GET, no redirects followed (check_page decides); of a
-    2xx HTML answer only the first MAX_PAGE_BYTES are read (the <head>)."""
+    2xx HTML answer only the first MAX_PAGE_BYTES are read (the <head>). `timeout` bounds
+    each read, `total` the whole request, its body included (PUBLISH_HTTP_TIMEOUT)."""
     import requests
 
-    session = requests.Session()
+    session = requests_session(total)
     session.headers["User-Agent"] = USER_AGENT
+    too_slow = (f"no answer within the timeout ({timeout[0]:g}s to connect, {timeout[1]:g}s "
+                f"to answer, {total:g}s in all; PUBLISH_HTTP_TIMEOUT)")
 
     def fetch(url: str) -> Answer:
-        try:
-            with session.get(url, allow_redirects=False, timeout=timeout,
-                             stream=True) as answer:
-                head = ""
-                html = "html" in answer.headers.get("Content-Type", "")
-                if 200 <= answer.status_code < 300 and html:
-                    raw = b""
-                    for chunk in answer.iter_content(64 * 1024):
-                        raw += chunk
-                        if len(raw) >= MAX_PAGE_BYTES:
-                            break
-                    head = raw[:MAX_PAGE_BYTES].decode(answer.encoding or "utf-8", "replace")
-                return Answer(answer.status_code, answer.reason or "",
-                              answer.headers.get("Location"), head)
-        except requests.Timeout:
-            raise LinkError(f"no answer within the timeout ({timeout[0]:g}s to connect, "
-                            f"{timeout[1]:g}s to answer; PUBLISH_HTTP_TIMEOUT)") from None
-        except requests.ConnectionError as exc:
-            raise LinkError(f"unreachable ({_why(exc)})") from None
-        except requests.RequestException as exc:
-            raise LinkError(f"cannot be requested ({type(exc).__name__})") from None
+        with deadline(total) as running:
+            try:
+                return _get(url, running)
+            except requests.Timeout:
+                raise LinkError(too_slow) from None
+            except requests.RequestException as exc:
+                if running.expired:
+                    raise LinkError(too_slow) from None
+                if isinstance(exc, requests.ConnectionError):
+                    raise LinkError(f"unreachable ({_why(exc)})") from None
+                raise LinkError(f"cannot be requested ({type(exc).__name__})") from None
+
+    def _get(url: str, running) -> Answer:
+        with session.get(url, allow_redirects=False, timeout=timeout,
+                         stream=True) as answer:
+            head = ""
+            html = "html" in answer.headers.get("Content-Type", "")
+            if 200 <= answer.status_code < 300 and html:
+                raw = b""
+                for chunk in answer.iter_content(64 * 1024):
+                    raw += chunk
+                    if len(raw) >= MAX_PAGE_BYTES:
+                        break
+                head = raw[:MAX_PAGE_BYTES].decode(answer.encoding or "utf-8", "replace")
+            if running.expired:           # cut off: what was read is not the page
+                raise requests.Timeout()
+            return Answer(answer.status_code, answer.reason or "",
+                          answer.headers.get("Location"), head)
 
     return fetch
 
@@ -183,7 +198,10 @@ class LinkChecker:
         if url not in self._seen:
             status = check_page(url, self.fetch)
             if status.image:    # an image of the production site: fetched from the base too
-                status = replace(status, image=on_base(status.image, self.site_url, self.base))
+                image = on_base(status.image, self.site_url, self.base)
+                # Only an image on the page's own site is ever fetched (never a loopback
+                # or internal address another site's page names).
+                status = replace(status, image=image if same_site(url, image) else None)
             self._seen[url] = status
         return self._seen[url]
 

@@ -18,7 +18,7 @@ from publish.clock import format_time, parse_time
 from publish.ledger import Entry, Ledger, LedgerStore
 from publish.networks import Capabilities, ErrorKind, Network, NetworkError
 from publish.output import Output
-from publish.pins import FileReport, sync_pins
+from publish.pins import FileReport, posts_key, sync_pins
 from publish.plan import Plan
 from publish.writeback import update_header
 
@@ -74,7 +74,7 @@ def header_values(label: str, engagement: Engagement) -> list[tuple[str, str]]:
     return [
         (f"Engagement_{label}", numbers),
         (f"Engagement_{label}_As_Of", format_time(engagement.as_of)),
-        (f"Engagement_{label}_Posts", ", ".join(engagement.posts)),
+        (posts_key(label), ", ".join(engagement.posts)),
     ]
 
 
@@ -153,7 +153,7 @@ def refresh(plan: Plan, store: LedgerStore, networks: Mapping[str, Network | Non
                          f"({reason}); last numbers kept")
         store.save(ledger)
         try:
-            history.append(history_path, records)
+            history.append(history_path, records, out.secrets)
         except OSError as exc:        # a full disk: the numbers are safe in the ledger
             report.errors.append(f"history: {exc.strerror}")
             out.error(f"publish: cannot append to {history_path}: {exc.strerror}; these "

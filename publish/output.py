@@ -12,29 +12,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, TextIO
 from urllib.parse import urlsplit
 
+from publish.redaction import redact, redact_all
+
+__all__ = ["Output", "redact", "redact_all"]
+
 VERB_WIDTH = 8
 SHORT_LINK_WIDTH = 80
 SHORT_CELL = 20     # a rich table never folds a column whose values are all this short
 _LINK = re.compile(r"https?://\S+")
-
-
-def redact(text: str, secrets: Iterable[str]) -> str:
-    for secret in secrets:
-        if secret and len(secret) >= 4:
-            text = text.replace(secret, "[redacted]")
-    return text
-
-
-def redact_all(value: Any, secrets: Iterable[str]) -> Any:
-    """`redact` on every string inside a JSON-like value (keys too)."""
-    secrets = tuple(secrets)
-    if isinstance(value, str):
-        return redact(value, secrets)
-    if isinstance(value, dict):
-        return {redact_all(k, secrets): redact_all(v, secrets) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [redact_all(v, secrets) for v in value]
-    return value
 
 
 def short_link(url: str, width: int = SHORT_LINK_WIDTH) -> str:

@@ -3,13 +3,15 @@ article's item ids and old addresses once one of its items went out.
 
 Pure part: which ledger entries belong to which article (`shared_by_source`), the lines they
 imply (`pin_values`), whether a plan item is one that already went out under an older id
-(`already_sent_as`) and the notes `status`/`plan` show (`rename_notes`). `sync_pins` writes
-the lines, re-derived from the ledger on every run, so a lost or stale line heals.
+(`already_sent_as`), which articles' headers name a share the ledger does not hold
+(`unrecorded_shares`: a ledger restored from an older commit) and the notes `status`/`plan`
+show (`rename_notes`). `sync_pins` writes the lines, re-derived from the ledger on every run,
+so a lost or stale line heals; `read_headers` reads them back.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -17,7 +19,7 @@ from urllib.parse import urlsplit
 from publish.ledger import Entry, Ledger
 from publish.output import Output
 from publish.plan import Plan, PlanItem
-from publish.writeback import update_header
+from publish.writeback import content_file, header_lines, update_header
 
 # A post may exist for an entry in these states: its link may be out.
 MAY_BE_OUT = frozenset({"posting", "sent", "unknown"})
@@ -94,6 +96,48 @@ def already_sent_as(item: PlanItem, plan_ids: set[str],
         if other != item.id and other not in plan_ids and id_tail(other) == id_tail(item.id):
             return other
     return None
+
+
+def posts_key(label: str) -> str:
+    """The header line listing an article's posts on a network (docs/contract.md §3)."""
+    return f"Engagement_{label}_Posts"
+
+
+def unrecorded_shares(plan: Plan, ledger: Ledger, headers: Mapping[str, Mapping[str, str]],
+                      labels: Mapping[str, str]) -> set[tuple[str, str]]:
+    """(article file, network) pairs whose header says a post went out that the ledger does
+    not hold: the file has a `Shared_Id` but the ledger no entry of it whose post may be out
+    (every network of the article), or its `Engagement_<Label>_Posts` names a link that no
+    ledger entry has. The ledger was restored from a commit older than the header, so a due
+    item there may be out already, even under another due time. `headers`: file → its
+    header lines (lowercased keys, `read_headers`); `labels`: network → label."""
+    groups = shared_by_source(plan, ledger)
+    known = {entry.get("url") for entry in ledger.items.values() if entry.get("url")}
+    doubted = set()
+    for item in plan.items:
+        header = headers.get(item.source) or {}
+        if ID_KEY.lower() in header and not groups.get(item.source):
+            doubted.add((item.source, item.network))
+        label = labels.get(item.network)
+        listed = header.get(posts_key(label).lower(), "") if label else ""
+        if any(link.strip() not in known for link in listed.split(",") if link.strip()):
+            doubted.add((item.source, item.network))
+    return doubted
+
+
+def read_headers(content: Path, sources: Iterable[str],
+                 labels: Iterable[str]) -> dict[str, dict[str, str]]:
+    """Each article file's pin and post lines (`header_lines`); a file that cannot be read
+    has none (the build reports it)."""
+    keys = [ID_KEY, *(posts_key(label) for label in labels)]
+    headers = {}
+    for source in dict.fromkeys(sources):
+        try:
+            text = content_file(content, source).read_text(encoding="utf-8")
+        except (OSError, ValueError):
+            continue
+        headers[source] = header_lines(text, keys)
+    return headers
 
 
 def rename_notes(plan: Plan, ledger: Ledger) -> dict[str, str]:

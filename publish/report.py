@@ -26,7 +26,8 @@ from publish.clock import TimeFormatError, format_time, parse_time
 from publish.ledger import Ledger
 from publish.plan import Plan, PlanCoupon, PlanItem
 from publish.previews import LinkCard, read_card
-from publish.status import STATES, UPCOMING, Row, local_time
+from publish.redaction import redact_bytes
+from publish.status import STATES, UPCOMING, Row, local_time, shown_text
 
 METRIC_NAMES = registry.all_metric_names()
 EXPORT_COLUMNS = ("fetched_at", "id", "network", "post_id", "post_url", "title",
@@ -35,6 +36,7 @@ EXPORT_SCHEMA = "publish-export/1"
 UID_DOMAIN = "listening-brands"
 MARKER = ".publish-report"          # a folder holding it is a report: it may be replaced
 TEMPLATES = Path(__file__).parent / "report_templates"
+TEXT_FILES = (".html", ".ics", ".css", ".svg", ".txt", MARKER)
 
 
 class ReportError(Exception):
@@ -99,12 +101,27 @@ def export_rows(plan: Plan, ledger: Ledger, shots: Sequence[Snapshot],
     return rows
 
 
+# A cell a spreadsheet would read as a formula (OWASP, "CSV Injection"): '=HYPERLINK(…)'.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> object:
+    """A value as an export cell: empty for None; text that starts like a formula gets a
+    leading `'`, so a spreadsheet shows it as text instead of running it."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def export_csv(rows: Sequence[Mapping]) -> str:
+    """RFC 4180 rows (CRLF line ends: the csv module then quotes a cell holding a CR too)."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=EXPORT_COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=EXPORT_COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
+        writer.writerow({k: csv_cell(v) for k, v in row.items()})
     return buffer.getvalue()
 
 
@@ -295,7 +312,7 @@ def ics_calendar(plan: Plan, rows: Sequence[Row], now: datetime) -> bytes:
         event.add("dtstart", item.due.astimezone(UTC))
         event.add("summary", f"{network_label(item.network)}: {item.title}")
         # The text holds the link already (it is the post exactly); URL carries it alone.
-        event.add("description", f"{item.text}\n\nstate: {row.state}"
+        event.add("description", f"{shown_text(item)}\n\nstate: {row.state}"
                   + (f"\npost: {row.post_url}" if row.post_url else ""))
         event.add("url", item.link)
         event.add("categories", [item.kind, row.state])
@@ -389,7 +406,9 @@ def render_pages(data: ReportInput) -> dict[str, bytes]:
     plan, now, tz = data.plan, data.now, data.plan.tz
     env = _environment()
     env.filters["site_time"] = lambda value: local_time(value, tz)
-    env.globals.update(network_label=network_label, metrics=METRIC_NAMES,
+    env.globals.update(network_label=network_label, shown_text=shown_text,
+                       length_rule=lambda name: registry.post_id_rule(name).length_rule,
+                       metrics=METRIC_NAMES,
                        generated=local_time(now, tz), timezone=plan.timezone,
                        states=STATES)
     nav = [("index.html", "Calendar"), ("previews.html", "Previews"),
@@ -434,9 +453,10 @@ def check_out(out: Path) -> None:
                           "it would be replaced: choose another folder")
 
 
-def write_report(out: Path, files: Mapping[str, bytes]) -> None:
+def write_report(out: Path, files: Mapping[str, bytes], secrets: Sequence[str] = ()) -> None:
     """Write `files` into a fresh folder next to `out`, then swap it in (old one aside,
-    new one in, old one removed): a reader sees the old report or the new one."""
+    new one in, old one removed): a reader sees the old report or the new one. Every
+    credential value in `secrets` is redacted from the text files (pages, calendar)."""
     out = Path(out)
     check_out(out)
     recover_folder(out)             # a run killed halfway
@@ -444,7 +464,8 @@ def write_report(out: Path, files: Mapping[str, bytes]) -> None:
     try:
         for name, data in files.items():
             (fresh / name).parent.mkdir(parents=True, exist_ok=True)
-            (fresh / name).write_bytes(data)
+            text = name.endswith(TEXT_FILES)
+            (fresh / name).write_bytes(redact_bytes(data, secrets) if text else data)
         swap_folder(fresh, out)
     except BaseException:
         shutil.rmtree(fresh, ignore_errors=True)

@@ -5,6 +5,9 @@ recent posts, if any, is the one an interrupted attempt created). The loop `run_
 I/O in this order for each item: link check (is its page live?) → ledger "posting" → POST →
 ledger "sent"/"failed". An item whose page is not live is recorded "waiting" and not posted.
 An item found in "posting" is reconciled against the network before anything else is posted.
+A due item of an article whose header names a share the ledger does not hold (a ledger
+restored from an older commit: `pins.unrecorded_shares`) is looked for on the network first,
+without a time bound, so a post made before, under any due time, is recorded, not repeated.
 """
 
 from __future__ import annotations
@@ -28,8 +31,10 @@ from publish.pins import (
     MAY_BE_OUT,
     FileReport,
     already_sent_as,
+    read_headers,
     shared_by_source,
     sync_pins,
+    unrecorded_shares,
 )
 from publish.plan import Plan, PlanItem
 
@@ -45,6 +50,7 @@ class Doubt(StrEnum):
     """Why an attempt's outcome is unknown: the reconcile that settles it says which."""
     INTERRUPTED = "an interrupted attempt"   # found in "posting" at the start of a run
     DUPLICATE = "duplicate"                  # the network refused the text as posted already
+    UNRECORDED = "a share the ledger does not hold"   # the header names it: looked for first
 
 
 class Action(StrEnum):
@@ -126,6 +132,7 @@ class RunReport(FileReport):
     waiting: int = 0       # due, but the page is not live yet: checked again next run
     not_due: int = 0
     renamed: int = 0       # due under a new id, but already sent under the old one
+    found: int = 0         # due, but found already posted (the ledger did not know it)
     no_credentials: int = 0  # due on a network without posting credentials: dry there
     blocked_until: dict[str, datetime | None] = field(default_factory=dict)
 
@@ -137,6 +144,8 @@ class RunReport(FileReport):
             text += f", {self.deferred} deferred"
         if self.renamed:
             text += f", {self.renamed} renamed (not posted again)"
+        if self.found:
+            text += f", {self.found} found already posted (not posted again)"
         if self.waiting:
             text += f", {self.waiting} waiting for their page"
         if self.no_credentials:
@@ -198,16 +207,27 @@ class _Run:
         self.report.blocked_until[network] = exc.reset_at
 
     # --- settle an attempt whose outcome is unknown ----------------------------------
-    def reconcile(self, item: PlanItem, entry: Entry, *, why: Doubt) -> None:
+    def park(self, item: PlanItem, entry: Entry, reason: str) -> None:
+        """Leave the item to a person: `unknown`, with what to run."""
+        reason += (f"; settle with `python -m publish resolve {item.id} --posted POST_ID` "
+                   "or `--not-posted`")
+        self.put(item.id, L.mark_unknown(entry, reason=reason, now=self.now))
+        self.out.item("unknown", item.id, reason)
+        self.report.unknown += 1
+
+    def reconcile(self, item: PlanItem, entry: Entry, *, why: Doubt) -> bool:
+        """Settle the attempt: sent (its post found), parked for a person, or left for the
+        next run. True when the network proved it was not posted (a network whose
+        capabilities say `proves_absence`): it is recorded failed, to be posted now."""
         adapter = self.networks.get(item.network)
         if self.options.dry_run or adapter is None:
             self.out.item("check", item.id, f"would look for the post on {item.network} ({why})")
             self.report.unsettled += 1
-            return
+            return False
         if item.network in self.blocked:
             self.out.item("unsure", item.id, "not checked: " + self.blocked[item.network])
             self.report.unsettled += 1
-            return
+            return False
         since = parse_time(entry["attempted_at"]) if entry.get("attempted_at") else None
         # A duplicate may be older than this attempt: search without a time bound.
         search_since = None if why is Doubt.DUPLICATE else since
@@ -216,12 +236,16 @@ class _Run:
                                               search_since - CLOCK_SKEW if search_since
                                               else None, key=item.id, due=item.due)
         except NetworkError as exc:
+            if exc.kind is ErrorKind.MISMATCH:
+                self.park(item, entry, f"outcome unknown after {why}: {item.network} "
+                          f"answered with another post ({exc})")
+                return False
             self.out.item("unsure", item.id, f"could not check {item.network} ({exc}); "
                           "checked again on the next run")
             self.report.unsettled += 1
             if exc.kind in STOP_NETWORK:
                 self.block(item.network, exc)
-            return
+            return False
         rule = adapter.capabilities
 
         def problem(post: FoundPost) -> str | None:    # its id and link are stored: checked
@@ -239,15 +263,79 @@ class _Run:
             self.out.item("sent", item.id, f"→ {post.url} (found on {item.network} "
                           f"after {why})")
             self.report.sent += 1
-            return
+            return False
+        if why is Doubt.INTERRUPTED and rule.proves_absence and found.absent:
+            message = (f"not posted: {item.network} has no post of this item (checked after "
+                       f"{why})")
+            self.put(item.id, L.mark_failed(entry, kind="not_posted", message=message,
+                                            now=self.now))
+            self.out.item("checked", item.id, message)
+            return True
         scope = "recent posts since the attempt" if found.covered else \
             "the most recent posts (search did not reach back to the attempt)"
-        reason = (f"outcome unknown after {why}: no matching post among {scope}; "
-                  f"settle with `python -m publish resolve {item.id} --posted POST_ID` "
-                  "or `--not-posted`")
+        self.park(item, entry, f"outcome unknown after {why}: no matching post among {scope}")
+        return False
+
+    # --- a due item the ledger may not know to be out ---------------------------------
+    def unrecorded(self, due: Sequence[PlanItem]) -> set[tuple[str, str]]:
+        """(file, network) of due items whose article's header names a share the ledger does
+        not hold (read only for the files of due items, and only with a content folder)."""
+        if self.content is None or not due:
+            return set()
+        labels = {name: adapter.capabilities.label
+                  for name, adapter in self.networks.items() if adapter is not None}
+        headers = read_headers(self.content, (i.source for i in due), labels.values())
+        return unrecorded_shares(self.plan, self.ledger, headers, labels)
+
+    def look_first(self, item: PlanItem, adapter: Network) -> bool:
+        """Look for the item's post on the network before posting it (no time bound: it may
+        have gone out under an older due time). True when it may be posted now: nothing
+        found on a search that covered the account's posts. Found: recorded as sent. Not
+        covered, or the network could not be asked: not posted in this run."""
+        why = Doubt.UNRECORDED
+        try:
+            found = adapter.find_recent_posts(item.link, None, key=item.id, due=item.due)
+        except NetworkError as exc:
+            if exc.kind is ErrorKind.MISMATCH:
+                entry = L.mark_posting(self.ledger.get(item.id), network=item.network,
+                                       text=item.text, link=item.link, now=self.now,
+                                       source=item.source)
+                self.park(item, entry, f"not posted: the header names {why}, and "
+                          f"{item.network} answered with another post ({exc})")
+                return False
+            self.out.item("unsure", item.id, f"not posted: the header names a share the "
+                          f"ledger does not hold, and {item.network} could not be searched "
+                          f"({exc}); tried again on the next run")
+            self.report.deferred += 1
+            if exc.kind in STOP_NETWORK:
+                self.block(item.network, exc)
+            return False
+        rule = adapter.capabilities
+        candidates = [p for p in found.posts if rule.post_id_problem(p.post_id) is None
+                      and rule.link_problem(p.url) is None]
+        claimed = self.ledger.claimed_post_ids(except_id=item.id)
+        post = match_post(item.text, None, candidates, claimed)
+        old = self.ledger.get(item.id)
+        if post is not None:
+            base = L.mark_posting(old, network=item.network, text=item.text, link=item.link,
+                                  now=self.now, source=item.source)
+            self.put(item.id, L.mark_sent(base, post_id=post.post_id, url=post.url,
+                                          now=self.now, how="found-before-posting"))
+            self.out.item("found", item.id, f"→ {post.url} (already on {item.network}: "
+                          f"{why}; not posted again)")
+            self.report.found += 1
+            return False
+        if found.covered:
+            return True
+        entry = L.mark_posting(old, network=item.network, text=item.text, link=item.link,
+                               now=self.now, source=item.source)
+        reason = (f"not posted: the header names {why}, and the search of {item.network} "
+                  "did not reach back far enough to rule this item out; settle with "
+                  f"`python -m publish resolve {item.id} --posted POST_ID` or `--not-posted`")
         self.put(item.id, L.mark_unknown(entry, reason=reason, now=self.now))
         self.out.item("unknown", item.id, reason)
         self.report.unknown += 1
+        return False
 
     # --- is the page live? -------------------------------------------------------------
     def page(self, item: PlanItem) -> PageStatus:
@@ -298,6 +386,10 @@ class _Run:
         if exc.kind is ErrorKind.DUPLICATE:
             self.reconcile(item, entry, why=Doubt.DUPLICATE)
             return
+        if exc.kind is ErrorKind.MISMATCH:
+            self.park(item, entry, f"outcome unknown: {item.network} answered the post with "
+                      f"another post ({exc})")
+            return
         if exc.kind is ErrorKind.RATE_LIMITED:
             self.put(item.id, old)      # certainly not posted: back to how it was
             until = f" until {format_time(exc.reset_at)}" if exc.reset_at else ""
@@ -336,26 +428,35 @@ class _Run:
             supported = item.network in self.networks
             action = decide(item, self.ledger.get(item.id), self.now, self.options, supported)
             work.append((item, action))
-        # Unknown outcomes first: settle them before posting anything new.
-        for item, action in work:
-            if action is Action.RECONCILE:
-                self.reconcile(item, self.ledger.get(item.id), why=Doubt.INTERRUPTED)
+        # Unknown outcomes first: settle them before posting anything new. One the network
+        # proved was not posted is judged afresh (and posted, when it is still in time).
+        for index, (item, action) in enumerate(work):
+            if action is Action.RECONCILE and self.reconcile(
+                    item, self.ledger.get(item.id), why=Doubt.INTERRUPTED):
+                work[index] = (item, decide(item, self.ledger.get(item.id), self.now,
+                                            self.options, item.network in self.networks))
         due = [(i, a) for i, a in work if a is Action.POST]
         shared, plan_ids = shared_by_source(self.plan, self.ledger), set(self.plan.by_id())
+        unrecorded = self.unrecorded([i for i, _ in due])
         with self.out.progress(len(due), "posting") as bar:
             for item, _ in due:
                 adapter = self.networks.get(item.network)
                 old_id = already_sent_as(item, plan_ids, shared)
+                look = (item.source, item.network) in unrecorded
                 if old_id is not None:
                     self.renamed(item, old_id)
                 elif self.options.dry_run:
+                    if look:
+                        self.out.item("check", item.id, f"would look for it on {item.network} "
+                                      f"first ({Doubt.UNRECORDED})")
                     self.would_post(item)
                 elif item.network in self.blocked or adapter is None:
                     self.report.deferred += 1
                 elif not adapter.can_post():     # a dry run for this network alone
                     self.would_post(item)
                     self.report.no_credentials += 1
-                elif (page := self.page(item)).live:
+                elif (not look or self.look_first(item, adapter)) and \
+                        (page := self.page(item)).live:
                     self.post(item, adapter, page)
                 bar.advance()
         for network, reason in self.blocked.items():

@@ -24,7 +24,7 @@ from publish.clock import parse_time
 # Set for every build the cycle runs; not inputs (they change from run to run).
 NOT_INPUTS = ("CAMPAIGN_NOW", "CAMPAIGN_NEXT_CHANGE_PATH")
 # Next to the settings file: read by every build besides the folders the build reports.
-BESIDE_SETTINGS = ("theme", "plugins", "requirements.txt")
+BESIDE_SETTINGS = ("theme", "plugins", "contract", "requirements.txt")
 
 
 @dataclass(frozen=True)

@@ -194,6 +194,12 @@ class Table:
     footer: list[str]           # lines under the table
 
 
+def shown_text(item: PlanItem) -> str:
+    """The item's text as its network's readers will see it (Bluesky: links shortened as
+    its app shows them); the plan and --json keep the full links."""
+    return registry.post_id_rule(item.network).shown_text(item.text)
+
+
 def plan_table(plan: Plan, shown: Sequence[Row], now: datetime) -> Table:
     """when, network, length, state, id, text (links short); a warning every row carries
     goes under the table, once."""
@@ -205,7 +211,7 @@ def plan_table(plan: Plan, shown: Sequence[Row], now: datetime) -> Table:
         headers=[f"when ({plan.timezone})", "network", "length", "state", "id", "text"],
         cells=[[local_time(r.item.due, tz), r.item.network,
                 f"{r.item.weighted_length}/{r.item.max_length}", r.state, r.item.id,
-                shorten_links(" ".join(r.item.text.split()))] for r in shown],
+                shorten_links(" ".join(shown_text(r.item).split()))] for r in shown],
         notes=own, footer=[f"all {len(shown)} items: {warning}" for warning in common])
 
 

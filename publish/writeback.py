@@ -15,6 +15,7 @@ from pathlib import Path
 
 from publish.atomic import write_atomic
 from publish.output import Output
+from publish.redaction import redact
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 # Indented lines continue the value above, even when they look like "key: …".
@@ -93,6 +94,24 @@ def _managed(lines: Sequence[str], start: int, end: int,
     return found
 
 
+def header_lines(text: str, keys: Sequence[str]) -> dict[str, str]:
+    """The values of `keys` in the text's header (lowercased key → value, continuation lines
+    joined with a space); an absent key is left out, and a header naming one twice (a build
+    error) gives nothing."""
+    lines = split_lines(text.removeprefix("\ufeff"))
+    start, end = header_span(lines)
+    try:
+        found = _managed(lines, start, end, {key.lower(): key for key in keys})
+    except HeaderError:
+        return {}
+    values = {}
+    for key, indexes in found.items():
+        first = _body(lines[indexes[0]]).split(":", 1)[1]
+        rest = [_body(lines[i]) for i in indexes[1:]]
+        values[key] = " ".join(part.strip() for part in (first, *rest) if part.strip())
+    return values
+
+
 def set_header_lines(text: str, values: Sequence[tuple[str, str]]) -> str:
     """Set the header keys in `values`: the managed lines present (with their continuation
     lines) are taken out, and the new lines, in the order of `values`, go where the first of
@@ -166,8 +185,10 @@ def update_header(content: Path, source: str, values: Sequence[tuple[str, str]],
     """`update_file` on the plan `source` (only inside the content folder) for the commands:
     a changed file is said (as `what`, default: the keys) and added to
     `report.changed_files`; a problem goes to `report.file_errors`. `owner`: an item id of
-    that file, for messages."""
+    that file, for messages. Every credential value the output redacts is redacted from
+    the values written too."""
     path = Path(content) / source
+    values = [(key, redact(value, out.secrets)) for key, value in values]
     shown = what or ", ".join(key for key, _ in values)
     try:
         target = content_file(content, source)

@@ -14,7 +14,12 @@ refreshJwt; 401 AuthenticationRequired "Invalid identifier or password"),
 POST com.atproto.server.refreshSession (Bearer refresh token; rotates both tokens),
 POST com.atproto.repo.createRecord ({repo, collection, rkey?, record}; an rkey the repo holds
 already is answered as the reference PDS does: 500 InternalServerError "Internal Server
-Error", see bluesky-social/atproto#3718), GET com.atproto.repo.getRecord (400 RecordNotFound),
+Error", see bluesky-social/atproto#3718; a text over 3,000 UTF-8 bytes or 300 graphemes, or a
+malformed facet, is refused as the PDS's lexicon check does: 400 InvalidRequest "Invalid
+app.bsky.feed.post record: string too big (maximum 3000, got 3008)"; facets are stored as
+sent), GET com.atproto.repo.getRecord (400 RecordNotFound), GET
+com.atproto.identity.resolveHandle (the handles in `fake.handles`, the account's own
+included; any other: 400 InvalidRequest "Unable to resolve handle"; no session needed),
 GET com.atproto.repo.listRecords, POST com.atproto.repo.uploadBlob (raw body, its
 Content-Type; a thumb in a record must name an uploaded blob), GET app.bsky.feed.getPosts
 (≤ 25 uris), GET app.bsky.feed.getAuthorFeed (newest first, cursor, limit ≤ 100).
@@ -24,12 +29,15 @@ its `exp`) → 400 ExpiredToken "Token has expired", as the reference PDS answer
 `exp` is in wall-clock time (the SDK refreshes early by it); `access_ttl` sets it. Every answer
 carries ratelimit-limit/-remaining/-reset/-policy. `fake.now` sets indexedAt and reset times.
 GET /img/NAME serves the card images in `fake.images` (card.jpg, big.jpg over 1,000,000
-bytes, page.html which is not an image); `fake.image_url(name)`.
+bytes, page.html which is not an image); `fake.image_url(name)`; a NAME in
+`fake.image_redirects` answers 302 to its value.
 
 Faults (`fail(endpoint, kind, times=N)`) answer the next N requests to that endpoint with:
-"400" (InvalidRequest), "401", "403", "404", "429" (ratelimit-remaining 0 and -reset),
+"400" (InvalidRequest), "400-echo" (its message repeats the Authorization header), "401",
+"403", "404", "429" (ratelimit-remaining 0 and -reset),
 "500", "502", "503-html" (not JSON), "expired" (400 ExpiredToken), "malformed" (2xx with a
-broken body), "hang" (no answer until the client has timed out), "hold" (wait until
+broken body), "hang" (no answer until the client has timed out), "drip" (a 200 whose body
+comes a byte every 0.2 s and never ends: `fake.dripped` counts the bytes), "hold" (wait until
 `release_hold()`, then answer normally; `holding` is set meanwhile), "drop-after-create"
 (create the record, then close the connection without answering), "malformed-after-create",
 "hang-after-create". An image route takes "hang", "500" and "malformed" too.
@@ -58,6 +66,8 @@ from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
+import regex
+
 from tests.loopback_fake import serving
 
 HANDLE = "listeningbrands.bsky.social"
@@ -72,6 +82,7 @@ METHODS = {
     "com.atproto.server.createSession": "POST",
     "com.atproto.server.refreshSession": "POST",
     "com.atproto.repo.createRecord": "POST",
+    "com.atproto.identity.resolveHandle": "GET",
     "com.atproto.repo.getRecord": "GET",
     "com.atproto.repo.listRecords": "GET",
     "com.atproto.repo.uploadBlob": "POST",
@@ -82,6 +93,7 @@ CREATE_SESSION = "POST /xrpc/com.atproto.server.createSession"
 REFRESH_SESSION = "POST /xrpc/com.atproto.server.refreshSession"
 CREATE = "POST /xrpc/com.atproto.repo.createRecord"
 GET_RECORD = "GET /xrpc/com.atproto.repo.getRecord"
+RESOLVE_HANDLE = "GET /xrpc/com.atproto.identity.resolveHandle"
 LIST_RECORDS = "GET /xrpc/com.atproto.repo.listRecords"
 UPLOAD_BLOB = "POST /xrpc/com.atproto.repo.uploadBlob"
 GET_POSTS = "GET /xrpc/app.bsky.feed.getPosts"
@@ -122,6 +134,42 @@ def xrpc_error(name: str, message: str | None = None) -> dict:
     return {"error": name, "message": message or name}
 
 
+MAX_TEXT_BYTES, MAX_TEXT_GRAPHEMES = 3000, 300      # app.bsky.feed.post text
+_DID_SYNTAX = re.compile(r"did:[a-z]+:[a-zA-Z0-9._:%-]*[a-zA-Z0-9._-]")
+FEATURES = {"app.bsky.richtext.facet#link": "uri", "app.bsky.richtext.facet#mention": "did",
+            "app.bsky.richtext.facet#tag": "tag"}
+
+
+def record_problem(record: dict) -> str | None:
+    """What the PDS's lexicon check refuses in a post record's text and facets (its words:
+    @atproto/lex-schema's IssueTooBig), or None."""
+    text = record["text"]
+    size = len(text.encode("utf-8"))
+    if size > MAX_TEXT_BYTES:
+        return f"string too big (maximum {MAX_TEXT_BYTES}, got {size}) at $.text"
+    graphemes = len(regex.findall(r"\X", text))
+    if graphemes > MAX_TEXT_GRAPHEMES:
+        return f"grapheme too big (maximum {MAX_TEXT_GRAPHEMES}, got {graphemes}) at $.text"
+    facets = record.get("facets", [])
+    if not isinstance(facets, list):
+        return "Expected an array at $.facets"
+    for n, facet in enumerate(facets):
+        index = facet.get("index") if isinstance(facet, dict) else None
+        features = facet.get("features") if isinstance(facet, dict) else None
+        if (not isinstance(index, dict) or not all(
+                type(index.get(k)) is int and index[k] >= 0 for k in ("byteStart", "byteEnd"))
+                or not isinstance(features, list) or not features):
+            return f"Invalid facet at $.facets[{n}]"
+        for feature in features:
+            field = FEATURES.get(feature.get("$type")) if isinstance(feature, dict) else None
+            value = feature.get(field) if field else None
+            if not isinstance(value, str) or not value or (
+                    field == "did" and not _DID_SYNTAX.fullmatch(value)) or (
+                    field == "tag" and len(regex.findall(r"\X", value)) > 64):
+                return f"Invalid facet feature at $.facets[{n}]"
+    return None
+
+
 @dataclass
 class Post:
     id: str                      # the AT URI
@@ -132,6 +180,20 @@ class Post:
     cid: str
     indexed_at: datetime
     metrics: dict = field(default_factory=dict)
+
+    @property
+    def written(self) -> str:
+        """The text with each link facet's span replaced by its URI: what the client wrote
+        before the Bluesky app's rule shortened the links it shows."""
+        raw, pieces, position = self.text.encode("utf-8"), [], 0
+        for facet in sorted(self.record.get("facets") or [],
+                            key=lambda f: f["index"]["byteStart"]):
+            uris = [f["uri"] for f in facet["features"] if "uri" in f]
+            start, end = facet["index"]["byteStart"], facet["index"]["byteEnd"]
+            if uris and start >= position:
+                pieces += [raw[position:start], uris[0].encode("utf-8")]
+                position = end
+        return b"".join([*pieces, raw[position:]]).decode("utf-8")
 
 
 class FakeBluesky:
@@ -148,6 +210,8 @@ class FakeBluesky:
             "big.jpg": (b"\xff\xd8" + b"\x00" * 1_000_000, "image/jpeg"),
             "page.html": (b"<html><body>not an image</body></html>", "text/html"),
         }
+        self.image_redirects: dict[str, str] = {}     # name → Location of a 302
+        self.dripped = 0                              # bytes sent by "drip" faults
         self.requests: list[tuple[str, str]] = []
         self.faults: dict[str, list[str]] = {}
         self.access_ttl = 7200               # seconds, wall clock (the JWTs' exp)
@@ -166,6 +230,7 @@ class FakeBluesky:
         self._hostile: list[str] = []
         self.shown_ids: dict[str, str] = {}  # real uri → the uri its answers show
         self.not_indexed: set[str] = set()   # uris the AppView has not seen yet (feeds)
+        self.handles: dict[str, str] = {HANDLE: DID}   # resolveHandle: handle → DID
 
     # --- test controls --------------------------------------------------------------
     @property
@@ -339,6 +404,24 @@ class _Handler(BaseHTTPRequestHandler):
         self.fake.release.wait(self.fake.hang_seconds)
         self._drop()
 
+    def _drip(self) -> None:
+        """A 200 whose body comes a byte every 0.2 s, never whole (each read in time)."""
+        self.send_response(200)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", "100000")
+        self.end_headers()
+        for _ in range(600):
+            if self.fake.release.wait(0.2):
+                break
+            try:
+                self.wfile.write(b" ")
+                self.wfile.flush()
+            except OSError:
+                break
+            with self.fake._lock:
+                self.fake.dripped += 1
+        self._drop()
+
     def _fault(self, endpoint: str) -> str | None:
         with self.fake._lock:
             queue = self.fake.faults.get(endpoint)
@@ -348,8 +431,11 @@ class _Handler(BaseHTTPRequestHandler):
         """Answer with a plain fault; False when `kind` needs the endpoint's own logic."""
         fake = self.fake
         if kind == "400":
-            self._error(400, "InvalidRequest", "Input/record/text must not be longer than "
-                        "3000 graphemes")
+            self._error(400, "InvalidRequest", "Invalid app.bsky.feed.post record: grapheme "
+                        "too big (maximum 300, got 301) at $.text")
+        elif kind == "400-echo":   # a server (or proxy) repeating the request's credentials
+            self._error(400, "InvalidRequest", "bad request with Authorization: "
+                        + self.headers.get("Authorization", ""))
         elif kind == "401":
             self._error(401, "AuthenticationRequired", "Authentication Required")
         elif kind == "403":
@@ -372,6 +458,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, None, raw=b'{"uri": "at://')
         elif kind == "hang":
             self._hang()
+        elif kind == "drip":
+            self._drip()
         else:
             return False
         return True
@@ -389,7 +477,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _check_auth(self, nsid: str) -> bool:
         """True when the request may go on; otherwise it has been answered."""
-        if nsid == "com.atproto.server.createSession":
+        if nsid in ("com.atproto.server.createSession", "com.atproto.identity.resolveHandle"):
             return True
         token = self._bearer()
         fake = self.fake
@@ -446,6 +534,12 @@ class _Handler(BaseHTTPRequestHandler):
     def _image(self, endpoint: str, name: str) -> None:
         kind = self._fault(endpoint)
         if kind and self._answer_fault(kind):
+            return
+        if name in self.fake.image_redirects:
+            self.send_response(302)
+            self.send_header("Location", self.fake.image_redirects[name])
+            self.send_header("Content-Length", "0")
+            self.end_headers()
             return
         image = self.fake.images.get(name)
         if image is None:
@@ -510,6 +604,9 @@ class _Handler(BaseHTTPRequestHandler):
         if rkey is not None and (not isinstance(rkey, str) or not _TID.fullmatch(rkey)):
             self._error(400, "InvalidRequest", "Invalid record key: must be a TID")
             return
+        if problem := record_problem(record):
+            self._error(400, "InvalidRequest", f"Invalid app.bsky.feed.post record: {problem}")
+            return
         thumb = ((record.get("embed") or {}).get("external") or {}).get("thumb")
         if thumb is not None:
             ref = (thumb.get("ref") or {}).get("$link") if isinstance(thumb, dict) else None
@@ -537,6 +634,14 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(200, {"uri": fake.wire_id(post), "cid": post.cid,
                          "commit": {"cid": fake_cid(post.cid.encode()), "rev": rkey},
                          "validationStatus": "valid"})
+
+    def _resolveHandle(self, query, body, kind):
+        handle = (self._one(query, "handle") or "").lower()
+        did = self.fake.handles.get(handle)
+        if did is None:
+            self._error(400, "InvalidRequest", "Unable to resolve handle")
+            return
+        self._send(200, {"did": did})
 
     def _getRecord(self, query, body, kind):
         fake = self.fake

@@ -28,15 +28,25 @@ Statuses look like Mastodon renders them: `content` is HTML (paragraphs, <br />,
 Faults (`fail(endpoint, kind, times=N)`; endpoint like "POST /api/v1/statuses",
 "GET /api/v1/statuses", "GET /api/v1/statuses/:id", "GET /api/v1/accounts/verify_credentials",
 "GET /api/v1/accounts/:id/statuses") answer the next N requests to that endpoint with:
-"401", "403", "404", "422", "429" (X-RateLimit-Remaining 0 and a reset time), "500",
+"400-echo" (its error text repeats the Authorization header), "401", "403", "404", "422",
+"429" (X-RateLimit-Remaining 0 and a reset time), "500",
 "503-html" (not JSON), "malformed" (2xx with a broken body), "hang" (no answer until the
 client has timed out), "hold" (wait until `release_hold()`, then answer normally; `holding`
 is set meanwhile), "drop-after-create" (create the post, then close the connection without
 answering), "malformed-after-create", "hang-after-create".
 
-Hostile answers (`hostile_ids("12a", …)`, `hostile_urls("javascript:alert(1)", …)`): the next
-posts created are shown with these ids/urls in every answer, as a compromised or buggy server
-might; the post itself exists under its real id.
+Hostile answers (`hostile_ids("1 2", …)`, `hostile_urls("javascript:alert(1)", …)`, where
+`{id}` stands for the status's id): the next posts created are shown with these ids/urls (as
+both `url` and `uri`) in every answer, as a
+compromised or buggy server might; the post itself exists under its real id.
+
+Servers (`running_fake(server="gotosocial")`, one of SERVERS; docs/publisher.md, "Mastodon-API
+servers", says where each fact comes from): each answers as that server does, with its status
+link shapes (`url`, `uri`), its id form (Mastodon snowflakes, GoToSocial ULIDs, Akkoma
+FlakeIds, Takahē snowflakes sent as JSON numbers), its answer to the batch endpoint
+`GET /api/v1/statuses?id[]=`, its answer to a bad token (also as the fault "bad-token"), its
+Idempotency-Key window (none on GoToSocial and Takahē), and whether it shows a link card and
+the status's language.
 """
 
 from __future__ import annotations
@@ -45,6 +55,7 @@ import contextlib
 import html
 import json
 import re
+import string
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -54,13 +65,91 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from tests.loopback_fake import serving
 
-ACCOUNT_ID = "109348215366745061"
 USERNAME = "brand"
 TOKEN = "fake-mastodon-access-token-5f2c"
 IDEMPOTENCY_WINDOW = timedelta(hours=1)
 BATCH_LIMIT = 20          # Api::BaseController::DEFAULT_STATUSES_LIMIT
 PAGE_DEFAULT, PAGE_MAX = 20, 40
 _URL = re.compile(r"https?://[^\s<>\"]+")
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    body: bytes
+    content_type: str = "application/json; charset=utf-8"
+
+
+def _json(status: int, error: str) -> Answer:
+    return Answer(status, json.dumps({"error": error}).encode())
+
+
+@dataclass(frozen=True)
+class Server:
+    """How one server of the Mastodon client API answers where servers differ."""
+    name: str
+    ids: str                       # "snowflake", "ulid", "flake", "takahe"
+    url: str                       # status link forms: {base}, {user}, {host}, {id}
+    uri: str
+    batch: Answer | None           # None: GET /api/v1/statuses?id[]= works (Mastodon ≥ 4.3)
+    bad_token: Answer
+    idempotency: timedelta | None  # how long a create's Idempotency-Key is remembered
+    cards: bool = True             # a link card on the status
+    language: bool = True          # the status's language as posted
+
+
+SERVERS = {
+    # app/controllers/api/v1/statuses_controller.rb; ActivityPub::TagManager#url_for, #uri_for
+    "mastodon": Server("mastodon", "snowflake", "{base}/@{user}/{id}",
+                       "{base}/users/{user}/statuses/{id}", None,
+                       _json(401, "The access token is invalid"), IDEMPOTENCY_WINDOW),
+    # Mastodon before 4.3: no GET /api/v1/statuses route
+    "mastodon-4.2": Server("mastodon-4.2", "snowflake", "{base}/@{user}/{id}",
+                           "{base}/users/{user}/statuses/{id}",
+                           _json(404, "Record not found"),
+                           _json(401, "The access token is invalid"), IDEMPOTENCY_WINDOW),
+    # internal/uris/uri.go GenerateURIsForAccount; internal/router/router.go
+    # (HandleMethodNotAllowed: gin's plain-text 405); no Idempotency-Key; Card: nil
+    "gotosocial": Server("gotosocial", "ulid", "{base}/@{user}/statuses/{id}",
+                         "{base}/users/{user}/statuses/{id}",
+                         Answer(405, b"405 method not allowed", "text/plain"),
+                         _json(401, "Unauthorized: token not supplied"), None, cards=False),
+    # StatusController#index wants ids[] (CastAndValidate: 400); IdempotencyPlug (6 hours);
+    # StatusView url /notice/ID, uri the object's /objects/UUID
+    "akkoma": Server("akkoma", "flake", "{base}/notice/{id}", "{base}/objects/{uuid}",
+                     Answer(400, json.dumps({"error": "Missing field: ids."}).encode()),
+                     _json(403, "Invalid credentials."), timedelta(hours=6)),
+    # api/middleware.py (400 text), api/urls.py (v1/statuses: POST only), Post.urls,
+    # Post.to_mastodon_json (id a number, card and language None)
+    "takahe": Server("takahe", "takahe", "{base}/@{user}/posts/{id}/",
+                     "{base}/@{user}@{host}/posts/{id}/",
+                     Answer(405, b"", "text/html; charset=utf-8"),
+                     Answer(400, b"Invalid Bearer token", "text/html; charset=utf-8"),
+                     None, cards=False, language=False),
+}
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_BASE62 = string.digits + string.ascii_uppercase + string.ascii_lowercase
+TAKAHE_EPOCH = 1641020400          # core/snowflake.py
+
+
+def _encode(number: int, alphabet: str, width: int) -> str:
+    out = []
+    for _ in range(width):
+        number, digit = divmod(number, len(alphabet))
+        out.append(alphabet[digit])
+    return "".join(reversed(out))
+
+
+def status_id(ids: str, created_at: datetime, seq: int) -> str:
+    """A new status id in the server's form, ordered by time then `seq`."""
+    millis = int(created_at.timestamp() * 1000)
+    if ids == "ulid":              # 48 bits of milliseconds, 80 more bits: 26 characters
+        return _encode((millis << 80) | (seq * 7919), _CROCKFORD, 26)
+    if ids == "flake":             # Pleroma's FlakeId: 64 bits time, 48 worker, 16 sequence
+        return _encode((millis << 64) | (0xA1B2C3 << 16) | (seq & 0xFFFF), _BASE62, 22)
+    if ids == "takahe":            # 41 bits time since 2022, 19 random, 3 type (post: 0)
+        return str(((millis - TAKAHE_EPOCH * 1000) << 22) | ((seq & 0x7FFFF) << 3))
+    return str((millis << 16) | (seq & 0xFFFF))
 
 
 def mastodon_time(value: datetime) -> str:
@@ -106,10 +195,17 @@ class Post:
     language: str | None = None
     visibility: str = "public"
     metrics: dict = field(default_factory=dict)
+    seq: int = 0
+
+    @property
+    def order(self) -> tuple[datetime, int]:
+        return (self.created_at, self.seq)
 
 
 class FakeMastodon:
-    def __init__(self, now: datetime | None = None):
+    def __init__(self, now: datetime | None = None, server: str = "mastodon"):
+        self.server_kind: Server = SERVERS[server]
+        self.account_id = status_id(self.server_kind.ids, datetime(2022, 11, 14, tzinfo=UTC), 1)
         self.now = now or datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
         self.token = TOKEN
         self.posts: dict[str, Post] = {}
@@ -117,8 +213,8 @@ class FakeMastodon:
         self.requests: list[tuple[str, str]] = []
         self.idempotency_keys_seen: list[str | None] = []
         self.faults: dict[str, list[str]] = {}
-        self.cards = True
-        self.batch_endpoint = True
+        self.cards = self.server_kind.cards
+        self.batch_endpoint = self.server_kind.batch is None
         self.rate_limit_window = 300
         self._idempotency: dict[tuple[str, str], tuple[str, datetime]] = {}
         self._seq = 0
@@ -175,15 +271,23 @@ class FakeMastodon:
         return sum(1 for m, p in self.requests if m == method and p == path)
 
     def status_url(self, post_id: str) -> str:
-        return f"{self.url}/@{USERNAME}/{post_id}"
+        """The status's `url`, in the server's form."""
+        return self._link(self.server_kind.url, post_id)
+
+    def status_uri(self, post_id: str) -> str:
+        return self._link(self.server_kind.uri, post_id)
+
+    def _link(self, form: str, post_id: str) -> str:
+        host = urlsplit(self.url).netloc
+        uuid = f"{abs(hash(post_id)) % 16**12:012x}-0000-4000-8000-000000000000"
+        return form.format(base=self.url, user=USERNAME, host=host, id=post_id, uuid=uuid)
 
     # --- the model ------------------------------------------------------------------------
     def _create(self, text: str, created_at: datetime, language: str | None = None,
                 visibility: str = "public") -> Post:
         self._seq += 1
-        millis = int(created_at.timestamp() * 1000)
-        post_id = str((millis << 16) | (self._seq & 0xFFFF))
-        post = Post(post_id, text, created_at, language, visibility)
+        post_id = status_id(self.server_kind.ids, created_at, self._seq)
+        post = Post(post_id, text, created_at, language, visibility, seq=self._seq)
         if self._hostile_ids:
             self.shown_ids[post_id] = self._hostile_ids.pop(0)
         if self._hostile_urls:
@@ -194,7 +298,7 @@ class FakeMastodon:
 
     def account_json(self) -> dict:
         return {
-            "id": ACCOUNT_ID, "username": USERNAME, "acct": USERNAME,
+            "id": self._wire_id(self.account_id), "username": USERNAME, "acct": USERNAME,
             "display_name": "Listening Brands", "locked": False, "bot": False,
             "discoverable": True, "group": False,
             "created_at": "2022-11-14T00:00:00.000Z", "note": "<p>We listen.</p>",
@@ -218,14 +322,15 @@ class FakeMastodon:
                     "height": 200, "image": None, "embed_url": "", "blurhash": None}
         counts = {"favourites_count": 0, "reblogs_count": 0, "replies_count": 0}
         counts.update(post.metrics)
+        language = (post.language or "en") if self.server_kind.language else None
         return {
-            "id": shown_id,
+            "id": self._wire_id(shown_id),
             "created_at": mastodon_time(post.created_at),
             "in_reply_to_id": None, "in_reply_to_account_id": None,
             "sensitive": False, "spoiler_text": "", "visibility": post.visibility,
-            "language": post.language or "en",
-            "uri": f"{self.url}/users/{USERNAME}/statuses/{post.id}",
-            "url": self.shown_urls.get(post.id, self.status_url(shown_id)),
+            "language": language,
+            "uri": self._shown_url(post.id, self.status_uri(shown_id)),
+            "url": self._shown_url(post.id, self.status_url(shown_id)),
             **counts,
             "edited_at": None, "favourited": False, "reblogged": False, "muted": False,
             "bookmarked": False, "pinned": False,
@@ -236,6 +341,21 @@ class FakeMastodon:
             "media_attachments": [], "mentions": [], "tags": [], "emojis": [],
             "card": card, "poll": None,
         }
+
+    def _shown_url(self, post_id: str, own: str) -> str | None:
+        """A hostile url (with `{id}` replaced by the status's id), else the server's own."""
+        if post_id not in self.shown_urls:
+            return own
+        shown = self.shown_urls[post_id]
+        return shown.replace("{id}", post_id) if isinstance(shown, str) else shown
+
+    def _wire_id(self, value: str) -> str | int:
+        """Takahē sends its ids as JSON numbers."""
+        return int(value) if self.server_kind.ids == "takahe" and value.isdigit() else value
+
+    def ordered(self) -> list[Post]:
+        """Newest first, as timelines are."""
+        return sorted(self.posts.values(), key=lambda p: p.order, reverse=True)
 
     def rate_headers(self, remaining: int = 299) -> dict[str, str]:
         reset = self.now + timedelta(seconds=self.rate_limit_window)
@@ -285,15 +405,23 @@ class _Handler(BaseHTTPRequestHandler):
             queue = self.fake.faults.get(endpoint)
             return queue.pop(0) if queue else None
 
+    def _answer(self, answer: Answer) -> None:
+        self._send(answer.status, None, raw=answer.body, content_type=answer.content_type)
+
     def _answer_fault(self, kind: str) -> bool:
         """Answer with a plain fault; False when `kind` needs the endpoint's own logic."""
         fake = self.fake
-        if kind == "401":
+        if kind == "bad-token":
+            self._answer(fake.server_kind.bad_token)
+        elif kind == "401":
             self._error(401, "The access token is invalid")
         elif kind == "403":
             self._error(403, "This action is not allowed")
         elif kind == "404":
             self._error(404, "Record not found")
+        elif kind == "400-echo":   # a server (or proxy) repeating the request's credentials
+            self._error(400, "bad request with Authorization: "
+                        + self.headers.get("Authorization", ""))
         elif kind == "422":
             self._error(422, "Validation failed: Text character limit of 500 exceeded")
         elif kind == "429":
@@ -319,16 +447,16 @@ class _Handler(BaseHTTPRequestHandler):
         fake = self.fake
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
-        if re.fullmatch(r"/api/v1/statuses/\d+", path):
+        if re.fullmatch(r"/api/v1/statuses/[A-Za-z0-9_-]+", path):
             endpoint = f"{method} /api/v1/statuses/:id"
-        elif re.fullmatch(r"/api/v1/accounts/\d+/statuses", path):
+        elif re.fullmatch(r"/api/v1/accounts/[A-Za-z0-9_-]+/statuses", path):
             endpoint = f"{method} /api/v1/accounts/:id/statuses"
         else:
             endpoint = f"{method} {path}"
         with fake._lock:
             fake.requests.append((method, endpoint.split(" ", 1)[1]))
         if not self._authorized():
-            self._error(401, "The access token is invalid")
+            self._answer(fake.server_kind.bad_token)
             return
         kind = self._fault(endpoint)
         if kind == "hold":
@@ -345,7 +473,10 @@ class _Handler(BaseHTTPRequestHandler):
             "GET /api/v1/accounts/verify_credentials": self._verify,
             "GET /api/v1/accounts/:id/statuses": self._timeline,
         }.get(endpoint)
-        if handler is None or (handler == self._batch and not fake.batch_endpoint):
+        if handler == self._batch and not fake.batch_endpoint:
+            self._answer(fake.server_kind.batch or _json(404, "Record not found"))
+            return
+        if handler is None:
             self._error(404, "Record not found")
             return
         handler(path, query, body, kind)
@@ -386,16 +517,17 @@ class _Handler(BaseHTTPRequestHandler):
         if visibility not in ("public", "unlisted", "private", "direct"):
             self._error(422, "Validation failed: Visibility is not included in the list")
             return
+        window = fake.server_kind.idempotency
         with fake._lock:
             post = None
-            if key:
-                seen = fake._idempotency.get((ACCOUNT_ID, key))
-                if seen and fake.now - seen[1] < IDEMPOTENCY_WINDOW:
+            if key and window:
+                seen = fake._idempotency.get((fake.account_id, key))
+                if seen and fake.now - seen[1] < window:
                     post = fake.posts.get(seen[0])
             if post is None:
                 post = fake._create(text, fake.now, form.get("language"), visibility)
-                if key:
-                    fake._idempotency[(ACCOUNT_ID, key)] = (post.id, fake.now)
+                if key and window:
+                    fake._idempotency[(fake.account_id, key)] = (post.id, fake.now)
         if kind == "drop-after-create":
             self._drop()
             return
@@ -442,27 +574,28 @@ class _Handler(BaseHTTPRequestHandler):
             limit = min(max(int(params.get("limit") or PAGE_DEFAULT), 1), PAGE_MAX)
         except ValueError:
             limit = PAGE_DEFAULT
-        posts = sorted(fake.posts.values(), key=lambda p: int(p.id), reverse=True)
-        if path.split("/")[4] != ACCOUNT_ID:
+        posts = fake.ordered()
+        if path.split("/")[4] != fake.account_id:
             self._error(404, "Record not found")
             return
 
-        def bound(name: str) -> int | None:
+        def bound(name: str) -> tuple | None:
             value = params.get(name)
-            return int(value) if value and value.isdigit() else None
+            post = fake.posts.get(value) if value else None
+            return post.order if post else None
 
         max_id, since_id, min_id = bound("max_id"), bound("since_id"), bound("min_id")
         if max_id is not None:
-            posts = [p for p in posts if int(p.id) < max_id]
+            posts = [p for p in posts if p.order < max_id]
         if since_id is not None:
-            posts = [p for p in posts if int(p.id) > since_id]
+            posts = [p for p in posts if p.order > since_id]
         if min_id is not None:
-            posts = sorted((p for p in posts if int(p.id) > min_id), key=lambda p: int(p.id))
-            posts = sorted(posts[:limit], key=lambda p: int(p.id), reverse=True)
+            posts = sorted((p for p in posts if p.order > min_id), key=lambda p: p.order)
+            posts = sorted(posts[:limit], key=lambda p: p.order, reverse=True)
         page = posts[:limit]
         headers = {}
         if page:
-            base = f"{fake.url}/api/v1/accounts/{ACCOUNT_ID}/statuses"
+            base = f"{fake.url}/api/v1/accounts/{fake.account_id}/statuses"
             older = urlencode({"limit": limit, "max_id": page[-1].id})
             newer = urlencode({"limit": limit, "min_id": page[0].id})
             headers["Link"] = f'<{base}?{older}>; rel="next", <{base}?{newer}>; rel="prev"'

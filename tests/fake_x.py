@@ -13,7 +13,9 @@ JSON otherwise). Every answer carries x-rate-limit-limit/-remaining/-reset. The 
 (`fake.now`) sets created_at and reset times.
 
 Faults (`fail(endpoint, kind, times=N)`) answer the next N requests to that endpoint with:
-"400", "401", "402", "403" (client forbidden), "403-duplicate", "429", "500",
+"400", "400-echo" (its detail repeats the Authorization header's key and token, or its
+bearer token), "401", "402",
+"403" (client forbidden), "403-duplicate", "429", "500",
 "503-html" (not JSON), "malformed" (2xx with a broken body), "hang" (no answer until the
 client has timed out), "hold" (wait until `release_hold()`, then answer normally),
 "drop-after-create" (create the post, then close the connection without answering),
@@ -294,6 +296,11 @@ class _Handler(BaseHTTPRequestHandler):
         elif kind == "403-duplicate":
             self._send(403, problem(403, "Forbidden", "You are not allowed to create a Tweet "
                                     "with duplicate content."))
+        elif kind == "400-echo":   # a server (or proxy) repeating the request's credentials
+            header = self.headers.get("Authorization", "")
+            keys = re.findall(r'oauth_(?:consumer_key|token)="[^"]*"', header)
+            self._send(400, problem(400, "Invalid Request", "Authorization: "
+                                    + (", ".join(keys) or header)))
         elif kind == "429":
             self._send(429, problem(429, "Too Many Requests", "Too Many Requests"),
                        headers=fake.rate_headers(remaining=0))

@@ -22,6 +22,8 @@ class FakeNetwork:
     running: Callable[..., contextlib.AbstractContextManager]
     create: str                                 # the create endpoint, as fail() names it
     link: Callable[[object, str], str]          # (fake, post id) → the post's link
+    # A fake's post → the text the publisher wrote (Bluesky shows links shortened).
+    written: Callable[[object], str] = lambda post: post.text
 
     @contextlib.contextmanager
     def serve(self) -> Iterator:
@@ -38,5 +40,5 @@ FAKES = {
     "mastodon": FakeNetwork("mastodon", fake_mastodon.running_fake, "POST /api/v1/statuses",
                             lambda fake, post_id: fake.status_url(post_id)),
     "bluesky": FakeNetwork("bluesky", fake_bluesky.running_fake, fake_bluesky.CREATE,
-                           _formed("bluesky")),
+                           _formed("bluesky"), lambda post: post.written),
 }

@@ -39,6 +39,7 @@ from .plan import (
     sort_items,
     write_plan,
 )
+from .problems import merged
 from .redirects import TEMPLATES, RedirectsGenerator
 
 logger = logging.getLogger(__name__)
@@ -217,10 +218,12 @@ def analyse(generator, config):
         if meta.shared_id or (own_items and id(article) in planned_ids):
             identities.append((source, identity.identity(article.lang, article.slug,
                                                          meta.shared_id), bool(meta.shared_id)))
-        article_problems = _not_attempted(article_problems, reader.attempted_of(article))
+        article_problems = _not_attempted(merged(article_problems),
+                                          reader.attempted_of(article))
         problems += [f"{source}: {key}: {reason}" for key, reason in article_problems]
         if meta.coupon:
-            coupons.append(CouponUse(source, article.slug, article.lang, meta.coupon))
+            coupons.append(CouponUse(source, article.slug, article.lang, meta.coupon,
+                                     "slug" in article.metadata))
         if id(article) not in planned_ids:
             own_items = []
         elif meta.coupon:
@@ -228,7 +231,7 @@ def analyse(generator, config):
                                                 article.lang, article.slug))
         items += own_items
         results.append(Analysed(article, meta, own_items, id(article) in published_ids))
-    problems += coupon_conflicts(coupons)
+    problems += coupon_conflicts(coupons, generator.settings.get("DEFAULT_LANG"))
     conflicts, involved = identity.identity_conflicts(identities)
     problems += conflicts  # the same clash again, item by item, would only add noise:
     problems += duplicate_ids([item for item in items if item["source"] not in involved])

@@ -3,6 +3,9 @@
 Known keys: Pelican's own (each value checked here), the campaign's (checked by
 metadata.py), the identity keys the publisher writes, and the site's CAMPAIGN_EXTRA_KEYS
 (passed through as text). Any other key is a problem, with the closest known key suggested.
+So is a continued value's line that reads as a key (`\tSocial: …` under `Summary:`): the
+indentation would make it part of the value above, and the post would go out with a literal
+`Social:` in it.
 """
 
 import re
@@ -12,8 +15,8 @@ from zoneinfo import ZoneInfo
 
 from .header import Field, Problem
 from .identity import KEYS as IDENTITY_KEYS
-from .keys import PELICAN_KEYS, unknown_key_reason
-from .metadata import classify, known_keys_like
+from .keys import PELICAN_KEYS, display_key, suggest, unknown_key_reason
+from .metadata import classify, in_own_namespace, known_keys_like
 from .schedule import parse_date
 
 STATUSES = ("published", "draft", "hidden")
@@ -110,6 +113,32 @@ def _empty_reason(key: str) -> str:
     return "empty (leave the key out instead)"
 
 
+# How alike a continued line's `Word:` must be to a campaign key to be its typo (`Socail`,
+# `Coupn`: 0.83, 0.91), stricter than an unknown key's suggestion: prose such as `Spoiler:`
+# (0.62 to Social) or `Share:` (0.71 to Shared_Id) continues the value.
+TYPO_CUTOFF = 0.8
+
+
+def _reads_as_key(word: str, extra: set[str]) -> bool:
+    """Whether `word` (lowercased, from `Word: …`) is a key the header knows, is shaped like
+    the campaign's keys (`Social…`, `Coupon…`, a word with `_`), or is a typo of one of
+    them. Prose such as `Update: …` or `Note: …` continues a value as written."""
+    if word in RULES or word in IDENTITY_KEYS or word in extra or classify(word) != "other":
+        return True
+    if in_own_namespace(word) or "_" in word:
+        return True
+    return suggest(word, known_keys_like(word), cutoff=TYPO_CUTOFF) is not None
+
+
+def indented_key_problems(field: Field, extra: set[str]) -> list[Problem]:
+    """A continuation line of `field` that reads as a key of its own."""
+    return [Problem(f"line {line} is indented, so it is read as part of "
+                    f"{display_key(field.key)} (line {field.line}); start "
+                    f"{display_key(word)}: at the beginning of the line", word, line,
+                    attempted=word)
+            for word, line in field.indented_keys if _reads_as_key(word, extra)]
+
+
 def check_fields(fields: Iterable[Field], tz: ZoneInfo, extra_keys: Iterable[str] = ()
                  ) -> tuple[dict[str, object], list[Problem]]:
     """Values by lowercased key (Pelican's parsed; the others as text) and the problems."""
@@ -118,6 +147,7 @@ def check_fields(fields: Iterable[Field], tz: ZoneInfo, extra_keys: Iterable[str
     problems: list[Problem] = []
     for field in fields:
         key = field.key
+        problems += indented_key_problems(field, extra)
         if key in RULES:
             if not field.value:
                 problems.append(Problem(_empty_reason(key), key, field.line))

@@ -3,7 +3,9 @@
 - The header is every line from the top of the file up to the first blank line. A `---`
   line may open it; then a `---` or `...` line closes it and the body starts after that line.
 - Each header line is `Key: value` (an ASCII key, the colon right after it) or a
-  continuation: an indented line whose text is added to the value after one space.
+  continuation: an indented line whose text is added to the value after one space. A
+  continuation that reads `Key: value` is noted on its field (`indented_keys`): whether that
+  key is one the header knows is fields.py's call.
 - Keys are case-insensitive and may appear once. Values hold no control characters and no
   bidi overrides or isolates.
 
@@ -12,7 +14,7 @@ Problems come back as values, never as exceptions; the caller adds the file name
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .keys import KEY_RE, display_key
 
@@ -37,6 +39,8 @@ class Field:
     key: str  # lowercased
     value: str  # stripped; continuation lines joined with one space
     line: int  # 1-based line of the key
+    # Continuation lines that read `Key: value` once unindented: (lowercased key, line).
+    indented_keys: tuple[tuple[str, int], ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -125,9 +129,10 @@ def parse(text: str) -> Header:
     index = 1 if fenced else 0
     if index >= len(lines) or _key_attempt(_content(lines[index])) is None:
         return Header((), text, (Problem(NO_HEADER),))
-    found: dict[str, tuple[int, list[str]]] = {}
+    found: dict[str, tuple[int, list[str], list[tuple[str, int]]]] = {}
     problems: list[Problem] = []
     parts: list[str] | None = None  # the value being continued
+    indented: list[tuple[str, int]] = []  # its continuations that read `Key: value`
     closed = not fenced
     while index < len(lines):
         line, number = _content(lines[index]), index + 1
@@ -144,6 +149,8 @@ def parse(text: str) -> Header:
         if line[0] in " \t":
             if parts is not None:
                 parts.append(line.strip())
+                if looks := _KEY_LINE_RE.fullmatch(line.strip()):
+                    indented.append((looks.group(1).lower(), number))
             continue
         match = _KEY_LINE_RE.fullmatch(line)
         parts = None
@@ -156,13 +163,13 @@ def parse(text: str) -> Header:
             problems.append(Problem(f"given more than once (lines {found[key][0]} and {number})",
                                     key=key, line=number))
             continue
-        parts = [match.group(2).strip()]
-        found[key] = (number, parts)
+        parts, indented = [match.group(2).strip()], []
+        found[key] = (number, parts, indented)
     if not closed:
         problems.append(Problem("the header that --- opened is never closed: end it with a "
                                 "--- line", line=1))
     fields = []
-    for key, (number, value_parts) in found.items():
+    for key, (number, value_parts, indented_keys) in found.items():
         value = " ".join(part for part in value_parts if part)
         bad = FORBIDDEN_RE.search(value)
         if bad:
@@ -170,6 +177,6 @@ def parse(text: str) -> Header:
                                     "characters are not allowed in the header", key=key,
                                     line=number))
             continue
-        fields.append(Field(key, value, number))
+        fields.append(Field(key, value, number, tuple(indented_keys)))
     problems.sort(key=lambda problem: problem.line or 0)
     return Header(tuple(fields), "".join(lines[index:]), tuple(problems))

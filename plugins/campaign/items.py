@@ -97,7 +97,8 @@ def _item(info, meta, *, kind, slot, network, due, text, link, warnings, coupon_
         description=_description(info.summary),
         campaign=meta.campaign or info.slug,
         coupon=coupon_code,
-        warnings=tuple(([net.link_warning] if net.link_warning else []) + warnings),
+        warnings=tuple(([net.link_warning] if net.link_warning else []) + warnings
+                       + net.warnings(text)),
     )
 
 
@@ -119,7 +120,7 @@ def _length_problem(text: str, link: str, network: str) -> str | None:
             f"{length} {net.length_unit} on {net.label}, the limit is {net.max_length} "
             f"({net.length_help})"
         )
-    return None
+    return next(iter(net.problems(text)), None)
 
 
 def _post_items(info, meta, config, problems):
@@ -136,7 +137,11 @@ def _post_items(info, meta, config, problems):
                 text = compose(info.title, info.summary, tags, link, net.max_length,
                                lengths.of(net))
                 if text is None:
-                    problems.append((key, "no room for a matching post; write Social"))
+                    problems.append((key, "no room for a matching post; write Social",
+                                     network))
+                    continue
+                if reason := next(iter(net.problems(text)), None):
+                    problems.append((key, reason))
                     continue
             else:
                 text = fill(template, link, coupon.code if coupon else None)
@@ -149,7 +154,8 @@ def _post_items(info, meta, config, problems):
                 code = coupon.code
                 outside = _window_problem(due, coupon, config.tz)
                 if outside:
-                    problems.append((key, f"mentions coupon {coupon.code} but {outside}"))
+                    problems.append((key, f"mentions coupon {coupon.code} but {outside}",
+                                     network))
                     continue
             slot_name = f"social-{slot.number}"
             items.append(
@@ -189,8 +195,9 @@ def _announcement_items(info, meta, config, problems):
 
 
 def article_items(info: ArticleInfo, meta: CampaignMeta, config: Config):
-    """(items, problems as (Key, reason)) for one article."""
-    problems: list[tuple[str, str]] = []
+    """(items, problems as (Key, reason) or, when found on one network, (Key, reason,
+    network): problems.merged() says each once)."""
+    problems: list[tuple] = []
     items = _post_items(info, meta, config, problems)
     items += _announcement_items(info, meta, config, problems)
     return items, problems

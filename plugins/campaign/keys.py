@@ -18,8 +18,8 @@ def display_key(key: str) -> str:
     return "_".join(part[:1].upper() + part[1:] for part in key.split("_"))
 
 
-def suggest(key: str, known: list[str]) -> str | None:
-    matches = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+def suggest(key: str, known: list[str], cutoff: float = 0.6) -> str | None:
+    matches = difflib.get_close_matches(key, known, n=1, cutoff=cutoff)
     return display_key(matches[0]) if matches else None
 
 

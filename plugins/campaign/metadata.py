@@ -303,10 +303,11 @@ def _parse_coupon(own: dict, tz: ZoneInfo, networks: tuple[str, ...],
 
 def parse_campaign_meta(
     meta: Mapping, tz: ZoneInfo, enabled: tuple[str, ...], article_date: datetime | None = None
-) -> tuple[CampaignMeta, list[tuple[str, str]]]:
-    """The article's campaign values and every problem found in its header. With the
-    article's date, relative times are checked to stay inside the supported years."""
-    problems: list[tuple[str, str]] = []
+) -> tuple[CampaignMeta, list[tuple]]:
+    """The article's campaign values and every problem found in its header, as (Key, reason)
+    or, when found on one network, (Key, reason, network) (problems.merged() says each
+    once). With the article's date, relative times are checked to stay inside the years."""
+    problems: list[tuple] = []
     own, engagement_lines = _split_keys(meta)
     networks = _parse_slot_networks(own, "social_networks", enabled, problems)
     slots, off = _parse_slots(own, tz, networks, problems, article_date)
@@ -315,8 +316,8 @@ def parse_campaign_meta(
         for slot in slots:
             for network in slot.networks:
                 key, text = slot.text_for(network)
-                if text and "{code}" in text and (key, "{code} needs a Coupon") not in problems:
-                    problems.append((key, "{code} needs a Coupon"))
+                if text and "{code}" in text:
+                    problems.append((key, "{code} needs a Coupon", network))
     campaign = None
     if "campaign" in own:
         campaign = own["campaign"].strip()

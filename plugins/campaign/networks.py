@@ -18,6 +18,13 @@ from pathlib import Path
 
 import regex
 
+# The Bluesky text rule is shared with the publisher: contract/bluesky_text.py at the
+# project's root, beside plugins/ (the plugin may be loaded from PLUGIN_PATHS alone).
+_PROJECT = str(Path(__file__).resolve().parents[2])
+if _PROJECT not in sys.path:
+    sys.path.append(_PROJECT)
+from contract import bluesky_text  # noqa: E402
+
 
 @contextlib.contextmanager
 def _pkg_resources_stand_in():
@@ -138,9 +145,29 @@ def mastodon_length(text: str, links: tuple[str, ...] = ()) -> int:
     return graphemes(_REMOTE_MENTION.sub(r"\1", text))
 
 
+@functools.lru_cache(maxsize=8192)
 def bluesky_length(text: str, links: tuple[str, ...] = ()) -> int:
-    """Bluesky's count: graphemes of the text as posted, links in full."""
-    return graphemes(text)
+    """Bluesky's count: graphemes of the text as its readers see it, every link shortened as
+    the Bluesky app shows it (contract/bluesky_text.py; the facet keeps the full URL)."""
+    return graphemes(bluesky_text.display_text(text))
+
+
+def bluesky_problems(text: str) -> list[str]:
+    """The record's other limit: 3,000 UTF-8 bytes of the text as posted."""
+    size = bluesky_text.utf8_length(bluesky_text.display_text(text))
+    if size > bluesky_text.MAX_BYTES:
+        return [f"{size} bytes on Bluesky, the limit is {bluesky_text.MAX_BYTES} "
+                "(UTF-8: emoji take 4 bytes, CJK 3; Bluesky refuses a longer post)"]
+    return []
+
+
+def bluesky_warnings(text: str) -> list[str]:
+    return [f"@{handle}: linked on Bluesky only if the handle resolves when it is posted "
+            "(else it stays plain text)" for handle in bluesky_text.handles(text)]
+
+
+def nothing_to_say(text: str) -> list[str]:
+    return []
 
 
 @dataclass(frozen=True)
@@ -157,6 +184,8 @@ class Network:
     # The same pattern as the publisher's capabilities link_pattern.
     link_pattern: str
     link_form: str     # link_pattern in words, for messages
+    problems: Callable[[str], list[str]] = nothing_to_say  # limits besides the length
+    warnings: Callable[[str], list[str]] = nothing_to_say  # per-text warnings for the plan
 
 
 NETWORKS = {
@@ -181,25 +210,35 @@ NETWORKS = {
         length_help="as a reader sees them; every link counts 23",
         link_warning=None,
         metrics=("favourites", "boosts", "replies"),
+        # Every server's own status link (Mastodon `/@user/ID`, `/users/user/statuses/ID`;
+        # GoToSocial `/@user/statuses/ID`; Takahē `/@user/posts/ID/`,
+        # `/@user@domain/posts/ID/`; Akkoma/Pleroma `/notice/ID`), ids of letters, digits,
+        # `_` and `-` (snowflakes, ULIDs, FlakeIds).
         link_pattern=(r"(?:https://[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?"
                       r"|http://(?:127\.0\.0\.1|localhost))(?::[0-9]{1,5})?"
-                      r"/@(?P<username>[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,28}[A-Za-z0-9_])?)"
-                      r"/(?P<post_id>[0-9]{1,20})"),
-        link_form="https://<server>/@<account>/<1 to 20 digits>",
+                      r"/(?:@[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,28}[A-Za-z0-9_])?"
+                      r"(?:@[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?)?"
+                      r"/(?:statuses/|posts/)?"
+                      r"|users/[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,28}[A-Za-z0-9_])?/statuses/"
+                      r"|notice/)(?P<post_id>[A-Za-z0-9_-]{1,64})/?"),
+        link_form="https://<server>/<the server's status path>/<status id>",
     ),
     "bluesky": Network(
         key="bluesky",
         label="Bluesky",
-        max_length=300,
+        max_length=bluesky_text.MAX_GRAPHEMES,
         length=bluesky_length,
         length_unit="characters",
-        length_help="as a reader sees them; links count in full",
+        length_help="as a reader sees them; a link counts as the app shows it, shortened to "
+                    "its domain and 13 more characters and ...",
         link_warning=None,
         metrics=("likes", "reposts", "replies", "quotes"),
         link_pattern=(r"https://bsky\.app/profile/(?P<did>did:(?:plc:[a-z2-7]{24}|web:[a-z0-9]"
                       r"(?:[a-z0-9.-]{0,251}[a-z0-9])?))/post/(?P<rkey>[234567abcdefghij]"
                       r"[234567abcdefghijklmnopqrstuvwxyz]{12})"),
         link_form="https://bsky.app/profile/<did>/post/<record key>",
+        problems=bluesky_problems,
+        warnings=bluesky_warnings,
     ),
 }
 
@@ -267,5 +306,5 @@ def tweet_weight(text: str) -> int:
 def forget_texts() -> None:
     """Drop the texts the length caches hold (every candidate a matching post tried): they
     serve one campaign pass, and would otherwise stay through the writing of every page."""
-    for cached in (weighted_length, graphemes, mastodon_length):
+    for cached in (weighted_length, graphemes, mastodon_length, bluesky_length):
         cached.cache_clear()

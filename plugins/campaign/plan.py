@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from .metadata import Coupon
+from .networks import NETWORKS
 from .schedule import utc_iso
 
 SCHEMA = "campaign-plan/1"
@@ -22,12 +23,29 @@ class CouponUse:
     slug: str
     lang: str
     coupon: Coupon
+    slug_given: bool = True  # the header has a Slug (else Pelican made it from the Title)
 
 
-def coupon_conflicts(uses: list[CouponUse]) -> list[str]:
+def _missing_slug(first: CouponUse, use: CouponUse, default_lang: str | None
+                  ) -> tuple[CouponUse, CouponUse] | None:
+    """(the translation without a Slug, the article it translates) when two articles in
+    different languages offer one code under different slugs and one has no Slug: one offer
+    in two languages is a translation, which Pelican pairs by Slug, and a title in another
+    language gives another slug. The one not in the site's language is the translation."""
+    if use.lang == first.lang or use.slug == first.slug:
+        return None
+    candidates = [(use, first), (first, use)]  # the later file first
+    candidates.sort(key=lambda pair: pair[0].lang == default_lang)  # stable
+    return next(((lacking, other) for lacking, other in candidates if not lacking.slug_given),
+                None)
+
+
+def coupon_conflicts(uses: list[CouponUse], default_lang: str | None = None) -> list[str]:
     """One code must mean one offer everywhere. Translations of one article (same slug,
-    other language) may word offer and terms differently, never the dates. Problems as
-    full messages, on the later file."""
+    other language) may word offer and terms differently, never the dates. A translation
+    without its Slug is told so (and checked as the translation it is meant to be), not
+    told its wording differs. Problems as full messages, on the later file (on the
+    translation for a missing Slug)."""
     by_code = defaultdict(list)
     for use in sorted(uses, key=lambda u: u.source):
         by_code[use.coupon.code].append(use)
@@ -35,10 +53,17 @@ def coupon_conflicts(uses: list[CouponUse]) -> list[str]:
     for code, (first, *others) in sorted(by_code.items()):
         for use in others:
             translation = use.slug == first.slug and use.lang != first.lang
+            unpaired = _missing_slug(first, use, default_lang)
+            if unpaired:
+                lacking, other = unpaired
+                problems.append(
+                    f"{lacking.source}: Slug: missing: {lacking.source} (Lang {lacking.lang}) "
+                    f"offers coupon {code} like {other.source} (Lang {other.lang}); a "
+                    f"translation has its original's Slug: add Slug: {other.slug}")
             differ = [
                 key for name, key in COUPON_FIELDS
                 if getattr(use.coupon, name) != getattr(first.coupon, name)
-                and (name in DATE_FIELDS or not translation)
+                and (name in DATE_FIELDS or not (translation or unpaired))
             ]
             if differ:
                 problems.append(
@@ -49,13 +74,21 @@ def coupon_conflicts(uses: list[CouponUse]) -> list[str]:
 
 
 def duplicate_ids(items) -> list[str]:
-    seen, problems = {}, []
+    """Items of two files with one id: said once per pair of files, the ids without their
+    network (every network's item of a slot clashes alike) and the networks at the end."""
+    seen, clashes = {}, {}
     for item in items:
         first = seen.setdefault(item["id"], item["source"])
         if first != item["source"]:
-            problems.append(
-                f"{item['source']}: Slug: plan id {item['id']} is also produced by {first}"
-            )
+            slot_id, network = item["id"].rsplit("/", 1)
+            ids, networks = clashes.setdefault((item["source"], first), ({}, {}))
+            ids[slot_id] = networks[network] = None
+    problems = []
+    for (source, first), (ids, networks) in clashes.items():
+        many = "s" if len(ids) > 1 else ""
+        listed = ", ".join(n for n in NETWORKS if n in networks)
+        problems.append(f"{source}: Slug: plan id{many} {', '.join(ids)} "
+                        f"{'are' if many else 'is'} also produced by {first} ({listed})")
     return problems
 
 

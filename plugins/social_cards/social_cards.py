@@ -28,7 +28,7 @@ from . import render
 logger = logging.getLogger(__name__)
 
 # Bump when the drawing changes: every cached card is then rendered again.
-VERSION = "1"
+VERSION = "2"
 PREFIX = "SOCIAL_CARDS_"
 # Brand colours from theme/static/css/style.css: --bg, --text, --accent.
 DEFAULTS = {

@@ -34,6 +34,9 @@ class ErrorKind(StrEnum):
     NETWORK = "network_error"          # connection refused/dropped, timeout
     MALFORMED = "malformed_answer"     # an answer we cannot read
     CONFIG = "configuration"           # credentials missing or unusable
+    # The network answered for our item with another post (another address or account):
+    # nothing can be settled from it; the item is parked for a person.
+    MISMATCH = "mismatched_answer"
 
 
 # For a create request: these answers prove that no post was created, so the item may be
@@ -81,6 +84,16 @@ class Capabilities:
     read_credentials: tuple[tuple[str, ...], ...] = ()  # alternatives enough to read
     post_id_pattern: str = r"[^\s\x00-\x1f\x7f]{1,100}"  # what a post id looks like (regex)
     post_id_form: str = "a short single word"        # the same in words, for messages
+    # True when `find_recent_posts` can prove that an item was not posted (its
+    # SearchResult.absent): an interrupted attempt is then settled as not posted and the
+    # item posted, without a person (Bluesky: the item's own record key is not in the
+    # repository).
+    proves_absence: bool = False
+    # How the network counts a post's length, in words (the report's previews).
+    length_rule: str = "characters as a reader sees them"
+    # The network shows each link in a post shortened, as Bluesky's app does
+    # (contract/bluesky_text.py): the plan, status and report show its texts that way.
+    shortens_links: bool = False
 
     def valid_post_id(self, value: object) -> bool:
         """True when `value` has the network's post id form. Every post id from the network,
@@ -112,6 +125,14 @@ class Capabilities:
         except KeyError:
             return None
         return post_id if self.valid_post_id(post_id) else None
+
+    def shown_text(self, text: str) -> str:
+        """A post's text as the network's readers will see it (the plan holds full links)."""
+        if not self.shortens_links:
+            return text
+        from contract import bluesky_text  # imports regex: only when a text is shown
+
+        return bluesky_text.display_text(text)
 
     def link_problem(self, url: object) -> str | None:
         """None when `url` has the form of a link to a post on this network (link_pattern,
@@ -155,6 +176,9 @@ class FoundPost:
 class SearchResult:
     posts: tuple[FoundPost, ...]
     covered: bool   # the search reached back past `since` (or the start of the timeline)
+    # The network proved that the item has no post other than, perhaps, one of `posts`
+    # (only with capabilities.proves_absence; the runner matches their texts first).
+    absent: bool = False
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,17 @@ first call that needs it, and reuses the session for every later call (post, sea
 the SDK refreshes an access token that is about to expire, and an answer that the token has
 expired (400 ExpiredToken) is refreshed here and the request sent once more.
 
-A post is created with an explicit record key derived from the plan item (`record_key`): the
-same item always gets the same key, and a repository refuses to create a record under a key
-it holds, so a retried create cannot make a second post. The reference PDS answers that
+A post is written as Bluesky's own app writes it (contract/bluesky_text.py, shared with the
+build): each link shown shortened with the full URL in its link facet, tags as tag facets, and
+each @handle that `com.atproto.identity.resolveHandle` resolves as a mention facet (one that
+does not stays plain text). Its limits (300 graphemes, 3,000 UTF-8 bytes of the text as
+shown) are checked before anything is sent.
+
+A post is created with an explicit record key derived from the plan item's id alone
+(`record_key`): the same item always gets the same key, whenever it is due, and a repository
+refuses to create a record under a key it holds, so neither a retried create nor a re-dated
+item can make a second post. Posts made before under the older key, made from the id and the
+due time (`due_record_key`), are still found by the reconcile. The reference PDS answers that
 refusal with a bare 500 InternalServerError (bluesky-social/atproto issue #3718; the MST's
 "There is already a value at key"), the same answer as any server fault, so after a 500 the
 adapter asks for the record under the item's key: when it is there, the answer is DUPLICATE.
@@ -28,7 +36,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 from atproto_client import Client, models
@@ -39,7 +47,9 @@ from atproto_client.models.common import XrpcError
 from atproto_client.request import Request
 from atproto_core.exceptions import AtProtocolError
 
+from contract import bluesky_text
 from publish.clock import TimeFormatError, parse_time
+from publish.linkcheck import REDIRECTS, same_site
 from publish.networks import (
     Draft,
     ErrorKind,
@@ -60,28 +70,47 @@ from publish.networks.bluesky_capabilities import (
     service_problem,
 )
 from publish.networks.common import one_line, parse_timeout, read_with_retries
+from publish.redaction import redact, secret_values
 
 # --- the record key of an item (pure) ----------------------------------------------------
 
 TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"   # base32-sortable
 
 
-def record_key(key: str, due: datetime | None) -> str:
-    """The record key (a TID) of a plan item: 53 bits of microseconds since the epoch — the
-    item's due time in whole seconds plus a hash of its key mod 1,000,000 — then 10 bits of
-    clock id taken from further bits of that hash. Stable for an item (unless it is re-dated),
-    time-ordered like every TID, and distinct for distinct items due the same second.
-    An item without a due time gets the hash alone (1970): still stable."""
-    digest = int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest(), "big")
-    seconds = math.floor(due.timestamp()) if due is not None else 0
-    micros = (seconds * 1_000_000 + digest % 1_000_000) & ((1 << 53) - 1)
-    clock_id = (digest >> 64) & 0x3FF
+KEY_TIME_BITS = 50   # a record key's time: 2**50 µs after 1970 is 2005, never the future
+
+
+def _tid(micros: int, clock_id: int) -> str:
     value = (micros << 10) | clock_id             # 63 bits: the top bit of 64 stays 0
     chars = []
     for _ in range(13):
         chars.append(TID_ALPHABET[value & 31])
         value >>= 5
     return "".join(reversed(chars))
+
+
+def _digest(key: str) -> int:
+    return int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest(), "big")
+
+
+def record_key(key: str) -> str:
+    """The record key of a plan item, from its id alone: a TID (13 base32-sortable
+    characters, the top bit zero, as the PDS requires of an app.bsky.feed.post key) whose 50
+    bits of time and 10 bits of clock id are 60 bits of a SHA-256 of the id. The same for an
+    item whenever it is due, so a re-dated item cannot be posted twice; its time lies before
+    2006, never in the future."""
+    digest = _digest(key)
+    return _tid(digest & ((1 << KEY_TIME_BITS) - 1), (digest >> 64) & 0x3FF)
+
+
+def due_record_key(key: str, due: datetime | None) -> str:
+    """The older record key (until issue 17), still read by the reconcile: the item's due
+    time in whole seconds plus its id's hash mod 1,000,000 as microseconds, and 10 bits of
+    clock id from further bits of that hash. It changed when the item was re-dated."""
+    digest = _digest(key)
+    seconds = math.floor(due.timestamp()) if due is not None else 0
+    micros = (seconds * 1_000_000 + digest % 1_000_000) & ((1 << 53) - 1)
+    return _tid(micros, (digest >> 64) & 0x3FF)
 
 
 def tid_parts(tid: str) -> tuple[int, int]:
@@ -97,15 +126,11 @@ def tid_parts(tid: str) -> tuple[int, int]:
 PAGE_SIZE = 100                    # getAuthorFeed limit
 MAX_PAGES = 10                     # reconcile looks at most 1,000 recent posts
 MAX_IMAGE_BYTES = 1_000_000        # app.bsky.embed.external thumb maxSize
+MAX_IMAGE_REDIRECTS = 3
 IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "image/gif"})
 UNAUTHORIZED_NAMES = frozenset({"AuthMissing", "AuthRequired", "AuthenticationRequired",
                                 "InvalidToken", "ExpiredToken", "AccountTakedown",
                                 "AccountDeactivated", "InvalidIdentifier"})
-# An http(s) URL in a post's text, as the Bluesky app links it: up to white space, without a
-# trailing punctuation mark or an unbalanced closing parenthesis.
-_URL = re.compile(r"https?://[^\s]+")
-
-
 def post_url(post_id: str) -> str:
     return CAPABILITIES.url_for(post_id)
 
@@ -114,24 +139,41 @@ def post_uri(did: str, rkey: str) -> str:
     return f"at://{did}/{COLLECTION}/{rkey}"
 
 
-def link_facets(text: str) -> list[dict]:
-    """An app.bsky.richtext.facet #link for every http(s) URL in `text`, its byte range
-    counted in UTF-8 (as the network counts it), not in characters."""
-    facets = []
-    for match in _URL.finditer(text):
-        uri, start, end = match.group(0), match.start(), match.end()
-        if uri[-1] in ".,;:!?\"'":
-            uri, end = uri[:-1], end - 1
-        if uri.endswith(")") and "(" not in uri:
-            uri, end = uri[:-1], end - 1
-        if len(uri) <= len("https://"):
+def full_text(text: str, facets: Any) -> str:
+    """A post's text with each link facet's span replaced by its full URI: the text as the
+    plan wrote it (the Bluesky app shows links shortened), so a found post compares with
+    the text the ledger holds. Facets that do not fit the text are ignored."""
+    data = text.encode("utf-8")
+    spans = []
+    for facet in _list(facets):
+        index = facet.get("index") if isinstance(facet, dict) else None
+        uris = [f["uri"] for f in _list(facet.get("features") if isinstance(facet, dict)
+                                        else None)
+                if isinstance(f, dict) and isinstance(f.get("uri"), str)]
+        if not isinstance(index, dict) or not uris:
             continue
-        facets.append({
-            "index": {"byteStart": len(text[:start].encode("utf-8")),
-                      "byteEnd": len(text[:end].encode("utf-8"))},
-            "features": [{"$type": "app.bsky.richtext.facet#link", "uri": uri}],
-        })
-    return facets
+        start, end = index.get("byteStart"), index.get("byteEnd")
+        if (isinstance(start, int) and isinstance(end, int) and not isinstance(start, bool)
+                and not isinstance(end, bool) and 0 <= start <= end <= len(data)):
+            spans.append((start, end, uris[0]))
+    pieces, position = [], 0
+    for start, end, uri in sorted(spans):
+        if start < position:
+            continue
+        pieces += [data[position:start], uri.encode("utf-8")]
+        position = end
+    return b"".join([*pieces, data[position:]]).decode("utf-8", errors="replace")
+
+
+def limit_problem(shown: str) -> str | None:
+    """What is over Bluesky's limits in the text readers will see, or None."""
+    size, length = bluesky_text.utf8_length(shown), bluesky_text.graphemes(shown)
+    if size > bluesky_text.MAX_BYTES:
+        return f"the text is {size} bytes, Bluesky's limit is {bluesky_text.MAX_BYTES}"
+    if length > bluesky_text.MAX_GRAPHEMES:
+        return (f"the text is {length} characters, Bluesky's limit is "
+                f"{bluesky_text.MAX_GRAPHEMES}")
+    return None
 
 
 def iso_z(value: datetime) -> str:
@@ -158,6 +200,22 @@ class BlueskyError(NetworkError):
     def __init__(self, kind: ErrorKind, message: str, *, name: str = "", **kwargs: Any):
         super().__init__(kind, message, **kwargs)
         self.name = name
+
+
+def _image_body(answer: httpx.Response) -> tuple[bytes, str] | None:
+    """A 200 image answer's bytes (at most MAX_IMAGE_BYTES) and type, else None."""
+    kind = answer.headers.get("content-type", "").split(";")[0].strip().lower()
+    if answer.status_code != 200 or kind not in IMAGE_TYPES:
+        return None
+    length = answer.headers.get("content-length", "")
+    if length.isdigit() and int(length) > MAX_IMAGE_BYTES:
+        return None
+    body = bytearray()
+    for chunk in answer.iter_bytes():
+        body += chunk
+        if len(body) > MAX_IMAGE_BYTES:
+            return None
+    return (bytes(body), kind) if body else None
 
 
 def _epoch(value: Any) -> datetime | None:
@@ -241,6 +299,7 @@ def found_post(uri: Any, record: Any, indexed_at: Any = None) -> FoundPost | Non
     text = record.get("text")
     if not isinstance(text, str):
         return None
+    text = full_text(text, record.get("facets"))
     created = None
     for value in (record.get("createdAt"), indexed_at):
         if isinstance(value, str):
@@ -288,8 +347,11 @@ class BlueskyNetwork:
                  service: str = DEFAULT_SERVICE,
                  timeout: tuple[float, float] = common.DEFAULT_TIMEOUT,
                  sleep: Callable[[float], None] = time.sleep,
-                 clock: Callable[[], datetime] = _wall_clock, max_pages: int = MAX_PAGES):
+                 clock: Callable[[], datetime] = _wall_clock, max_pages: int = MAX_PAGES,
+                 secrets: Sequence[str] = (), deadline: float = common.DEFAULT_DEADLINE):
         self._handle = handle
+        self._deadline = deadline          # seconds a whole request may take
+        self._secrets = tuple(secrets)      # redacted from an answer before it is read
         self._password = password
         self._service = service
         self._timeout = httpx.Timeout(timeout[1], connect=timeout[0])
@@ -299,11 +361,11 @@ class BlueskyNetwork:
         self._did: str | None = None
         self._session_did: str | None = None
         self._tokens: tuple[str, str] = ("", "")
-        self._rkeys: dict[str, str] = {}      # item key → record key, of drafts posted here
         self._client: Client | None = None
         self._images: httpx.Client | None = None   # made at the first card image
         if handle and password:
-            self._client = Client(base_url=service, request=Request(timeout=self._timeout))
+            self._client = Client(base_url=service, request=Request(
+                timeout=self._timeout, transport=common.httpx_transport(deadline)))
             self._client.on_session_change(self._session_changed)
 
     def can_post(self) -> bool:
@@ -322,10 +384,8 @@ class BlueskyNetwork:
             self._client.update_base_url(self._service)
 
     def _redact(self, text: str) -> str:
-        for secret in (self._password, *self._tokens):
-            if secret:
-                text = text.replace(secret, "[redacted]")
-        return text
+        """`text` without the password, the session's tokens or any other credential."""
+        return redact(text, (*self._tokens, self._password or "", *self._secrets))
 
     def _login(self) -> str:
         """Log in once (createSession), at the first call that needs it; the DID."""
@@ -360,8 +420,11 @@ class BlueskyNetwork:
         except RequestErrorBase as exc:
             if exc.response is None:
                 raise _transport_error(exc) from None
-            error = classify(exc.response.status_code, exc.response.content,
-                             exc.response.headers)
+            content = exc.response.content
+            name, detail = _error_parts(content)
+            if name or detail:       # redacted before classify cuts it (a secret cut is kept)
+                content = {"error": self._redact(name), "message": self._redact(detail)}
+            error = classify(exc.response.status_code, content, exc.response.headers)
             error.message = self._redact(error.message)
             raise error from None
         except httpx.HTTPError as exc:       # e.g. a dropped connection: not wrapped by the SDK
@@ -399,28 +462,30 @@ class BlueskyNetwork:
 
     # --- posting ----------------------------------------------------------------------
     def _fetch_image(self, url: str) -> tuple[bytes, str] | None:
-        """The card image's bytes and type, or None (not fetched, too big, not an image)."""
+        """The card image's bytes and type, or None (not fetched, too big, not an image, a
+        redirect off the image's own site, or no whole answer within the deadline). The link
+        check keeps only an image on the page's own site (linkcheck.LinkChecker); a redirect
+        is followed only on that site (linkcheck.same_site), as the link check does."""
         if urlsplit(url).scheme not in ("http", "https"):
             return None
         if self._images is None:
-            self._images = httpx.Client(timeout=self._timeout, follow_redirects=True,
-                                        max_redirects=3)
+            self._images = httpx.Client(timeout=self._timeout, follow_redirects=False,
+                                        transport=common.httpx_transport(self._deadline))
+        current = url
         try:
-            with self._images.stream("GET", url, headers={"Accept": "image/*"}) as answer:
-                kind = answer.headers.get("content-type", "").split(";")[0].strip().lower()
-                if answer.status_code != 200 or kind not in IMAGE_TYPES:
-                    return None
-                length = answer.headers.get("content-length", "")
-                if length.isdigit() and int(length) > MAX_IMAGE_BYTES:
-                    return None
-                body = bytearray()
-                for chunk in answer.iter_bytes():
-                    body += chunk
-                    if len(body) > MAX_IMAGE_BYTES:
-                        return None
-                return (bytes(body), kind) if body else None
+            for _ in range(MAX_IMAGE_REDIRECTS + 1):
+                with self._images.stream("GET", current,
+                                         headers={"Accept": "image/*"}) as answer:
+                    if answer.status_code in REDIRECTS and "location" in answer.headers:
+                        target = urljoin(current, answer.headers["location"])
+                        if not same_site(url, target):
+                            return None
+                        current = target
+                        continue
+                    return _image_body(answer)
         except (httpx.HTTPError, OSError, ValueError):
             return None
+        return None
 
     def _thumb(self, image_url: str | None) -> dict | None:
         """The card image uploaded as a blob; None when that fails (the card goes without)."""
@@ -444,14 +509,31 @@ class BlueskyNetwork:
         return {"$type": "blob", "ref": {"$link": ref["$link"]}, "mimeType": blob["mimeType"],
                 "size": blob["size"]}
 
-    def _record(self, draft: Draft) -> dict:
-        record: dict[str, Any] = {"$type": COLLECTION, "text": draft.text,
+    def _resolve(self, handle: str) -> str | None:
+        """The DID a handle resolves to (com.atproto.identity.resolveHandle), or None: as in
+        the Bluesky app, a handle that does not resolve, for whatever reason, stays text."""
+        params = models.ComAtprotoIdentityResolveHandle.Params(handle=handle)
+        try:
+            did = self._query("com.atproto.identity.resolveHandle", params).get("did")
+        except (NetworkError, ValueError):
+            return None
+        return did if isinstance(did, str) and re.fullmatch(DID, did) else None
+
+    def _rich_text(self, text: str) -> bluesky_text.RichText:
+        """The text as Bluesky's app posts it, its mentions resolved now."""
+        dids = {}
+        for handle in bluesky_text.handles(text):
+            if did := self._resolve(handle):
+                dids[handle] = did
+        return bluesky_text.rich_text(text, dids)
+
+    def _record(self, draft: Draft, rich: bluesky_text.RichText) -> dict:
+        record: dict[str, Any] = {"$type": COLLECTION, "text": rich.text,
                                   "createdAt": iso_z(self._clock())}
         if draft.lang:
             record["langs"] = [draft.lang]          # a BCP 47 tag, as the article's Lang
-        facets = link_facets(draft.text)
-        if facets:
-            record["facets"] = facets
+        if rich.facets:
+            record["facets"] = [dict(facet) for facet in rich.facets]
         if draft.link:
             external: dict[str, Any] = {"uri": draft.link, "title": draft.title or "",
                                         "description": draft.description or ""}
@@ -462,7 +544,9 @@ class BlueskyNetwork:
         return record
 
     def _existing_record(self, did: str, rkey: str) -> dict | None:
-        """The post record under `rkey`, or None when the repository has none."""
+        """The post record under `rkey`, or None when the repository has none (a getRecord
+        answered RecordNotFound). A record shown at another URI than the one asked for is a
+        MISMATCH: the server's answer cannot be matched to the item, a person must look."""
         params = models.ComAtprotoRepoGetRecord.Params(repo=did, collection=COLLECTION,
                                                       rkey=rkey)
         try:
@@ -472,9 +556,12 @@ class BlueskyNetwork:
                 return None
             raise
         value = answer.get("value")
-        if answer.get("uri") != post_uri(did, rkey) or not isinstance(value, dict):
-            raise NetworkError(ErrorKind.MALFORMED, "the getRecord answer is not the record "
-                               "asked for")
+        if not isinstance(value, dict):
+            raise NetworkError(ErrorKind.MALFORMED, "the getRecord answer has no record")
+        if answer.get("uri") != post_uri(did, rkey):
+            shown = one_line(repr(answer.get("uri")), 120)
+            raise NetworkError(ErrorKind.MISMATCH, f"asked for {post_uri(did, rkey)}, the "
+                               f"server answered with a record at {shown}")
         return value
 
     def _create_failed(self, exc: NetworkError, did: str, rkey: str) -> NetworkError:
@@ -494,12 +581,15 @@ class BlueskyNetwork:
         """Create the item's post under its own record key (see `record_key`)."""
         if not self.can_post():
             raise NetworkError(ErrorKind.CONFIG, "posting needs " + ", ".join(POST_CREDENTIALS))
-        rkey = record_key(draft.key, draft.due)
-        self._rkeys[draft.key] = rkey
+        rkey = record_key(draft.key)
         try:
             did = self._login()
+            rich = self._rich_text(draft.text)
+            if problem := limit_problem(rich.text):
+                raise NetworkError(ErrorKind.INVALID, f"{problem} (the text as readers see "
+                                   "it, links shortened)")
             data = models.ComAtprotoRepoCreateRecord.Data(
-                repo=did, collection=COLLECTION, rkey=rkey, record=self._record(draft))
+                repo=did, collection=COLLECTION, rkey=rkey, record=self._record(draft, rich))
         except NetworkError as exc:
             # Nothing was sent to create the post: certain that there is none.
             raise NetworkError(exc.kind, exc.message, status=exc.status, reset_at=exc.reset_at,
@@ -516,31 +606,46 @@ class BlueskyNetwork:
         uri = content.get("uri") if isinstance(content, dict) else None
         expected = post_uri(did, rkey)
         if uri != expected:
-            # The post may well exist: ambiguous, settled by the next run's reconcile.
+            # The post may well exist: ambiguous. An unreadable answer is settled by the next
+            # run's reconcile; one naming another record cannot be, by us (a person looks).
             problem = CAPABILITIES.post_id_problem(uri)
-            what = ("has no post id" if uri is None else f"is unusable: {problem}" if problem
-                    else "names another record")
+            status = getattr(response, "status_code", None)
+            if uri is not None and not problem:
+                raise NetworkError(ErrorKind.MISMATCH, f"asked for {expected}, the create "
+                                   f"answer names {uri}", status=status, certain_no_post=False)
+            what = "has no post id" if uri is None else f"is unusable: {problem}"
             raise NetworkError(ErrorKind.MALFORMED, f"the create answer {what}",
-                               status=getattr(response, "status_code", None),
-                               certain_no_post=False)
+                               status=status, certain_no_post=False)
         return PostResult(post_id=uri, url=post_url(uri), text=draft.text)
 
     # --- reading ----------------------------------------------------------------------
     def find_recent_posts(self, link: str, since: datetime | None, key: str | None = None,
                           due: datetime | None = None) -> SearchResult:
         """Own posts containing `link`. The item's record is first looked up under its
-        record key (made from `key` and `due`, or remembered from a post made here); when
-        it is not there (the item was re-dated since, say), the account's feed is read
-        newest first, back past `since` (at most `max_pages` pages)."""
+        record key (`record_key`), then under the older key made from `key` and `due`
+        (`due_record_key`: posts made before issue 17); when it is under neither, the
+        account's feed is read newest first, back past `since` (at most `max_pages` pages).
+        `absent` is set when the repository answered RecordNotFound for every key and the
+        feed was read back past `since`: unless one of the posts found is the item's (the
+        runner compares their texts), proof that it was not posted (`proves_absence`)."""
         did = self._login()
-        rkey = self._rkeys.get(key) if key is not None else None
-        if rkey is None and key is not None and due is not None:
-            rkey = record_key(key, due)
-        if rkey is not None:
+        keys = [record_key(key)] if key is not None else []
+        if key is not None and due is not None:
+            keys.append(due_record_key(key, due))
+        absent = bool(keys)
+        for rkey in dict.fromkeys(keys):
             record = self._existing_record(did, rkey)
+            absent = absent and record is None
             post = found_post(post_uri(did, rkey), record) if record else None
             if post is not None and contains_link(post, link):
                 return SearchResult((post,), covered=True)
+        found, covered = self._feed_posts(did, link, since)
+        return SearchResult(tuple(found), covered=covered, absent=absent and covered)
+
+    def _feed_posts(self, did: str, link: str,
+                    since: datetime | None) -> tuple[list[FoundPost], bool]:
+        """Own posts with `link` in the account's feed, newest first back past `since`, and
+        whether the read got there."""
         found: list[FoundPost] = []
         cursor = None
         for _ in range(self._max_pages):
@@ -567,10 +672,10 @@ class BlueskyNetwork:
             cursor = page.get("cursor")
             oldest = min((t for t in times if t), default=None)
             if since is not None and oldest is not None and oldest < since:
-                return SearchResult(tuple(found), covered=True)
+                return found, True
             if not isinstance(cursor, str) or not cursor or not feed:
-                return SearchResult(tuple(found), covered=True)
-        return SearchResult(tuple(found), covered=False)
+                return found, True
+        return found, False
 
     def fetch_metrics(self, post_ids: Sequence[str]) -> MetricsResult:
         numbers: dict[str, dict[str, int]] = {}
@@ -616,7 +721,10 @@ def from_env(env: Mapping[str, str], *, sleep: Callable[[float], None] = time.sl
     handle = env.get("BLUESKY_HANDLE") or ""
     service = (env.get("BLUESKY_SERVICE_URL") or DEFAULT_SERVICE).rstrip("/")
     timeout = parse_timeout(env.get("PUBLISH_HTTP_TIMEOUT"))
+    total = common.parse_deadline(env.get("PUBLISH_HTTP_TIMEOUT"))
     if not present:
-        return BlueskyNetwork(service=service, timeout=timeout, sleep=sleep, clock=clock)
+        return BlueskyNetwork(service=service, timeout=timeout, sleep=sleep, clock=clock,
+                              deadline=total)
     return BlueskyNetwork(handle=handle, password=env["BLUESKY_APP_PASSWORD"], service=service,
-                          timeout=timeout, sleep=sleep, clock=clock)
+                          timeout=timeout, sleep=sleep, clock=clock,
+                          secrets=secret_values(env), deadline=total)

@@ -32,6 +32,10 @@ CAPABILITIES = Capabilities(
     read_credentials=(POST_CREDENTIALS,),
     post_id_pattern=rf"at://(?P<did>{DID})/app\.bsky\.feed\.post/(?P<rkey>{TID})",
     post_id_form="an AT URI at://did:plc:…/app.bsky.feed.post/ and a 13-character record key",
+    proves_absence=True,     # the item's record key absent from the repository: not posted
+    length_rule=("Bluesky's count: characters as a reader sees them, each link shortened as "
+                 "Bluesky's app shows it; at most 3,000 bytes"),
+    shortens_links=True,
 )
 
 DEFAULT_SERVICE = "https://bsky.social"

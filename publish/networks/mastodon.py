@@ -10,7 +10,11 @@ The create request is never retried here, but it carries an `Idempotency-Key` de
 plan item id: Mastodon answers a repeated create with the same key (same account, within an
 hour) with the status it already made, instead of a second one. Reads retry with bounded
 backoff (the sleep function is injected). Every id and link in an answer is checked before it
-is returned: a status link must match `CAPABILITIES.link_pattern` and name the status's id.
+is returned: the status link (its `url`, else its `uri`) must match
+`CAPABILITIES.link_pattern`, name the status's id and be on the host of MASTODON_BASE_URL.
+Every server of the Mastodon client API is served (docs/publisher.md, "Mastodon-API
+servers"): its own link shape and id form, a batch endpoint it may not have, a bad token
+answered with 400 or 403.
 """
 
 from __future__ import annotations
@@ -43,17 +47,30 @@ from publish.networks import (
     PostResult,
     SearchResult,
 )
-from publish.networks.common import one_line, parse_timeout, read_with_retries
+from publish.networks.common import (
+    one_line,
+    parse_deadline,
+    parse_timeout,
+    read_with_retries,
+    requests_session,
+)
 from publish.networks.mastodon_capabilities import (
     CAPABILITIES,
     POST_CREDENTIALS,
     config_problems,
+    link_host_problem,
 )
+from publish.redaction import redact, secret_values
 
 PAGE_SIZE = 40                     # the most GET /api/v1/accounts/:id/statuses answers
 MAX_PAGES = 25                     # reconcile looks at most 1,000 recent statuses
 IDEMPOTENCY_PREFIX = "publish/mastodon/v1:"
 USER_AGENT = "publish (campaign publisher; Mastodon.py)"
+TOKEN_HINT = " (check MASTODON_ACCESS_TOKEN)"
+# Answers to GET /api/v1/statuses?id[]= meaning "no batch endpoint here": 404 (Mastodon
+# before 4.3: no such route), 405 (GoToSocial, Takahē: only POST on that path), 501, and 400
+# (Akkoma/Pleroma: the batch takes `ids[]`, and refuses `id[]` as a missing field).
+NO_BATCH_STATUSES = frozenset({400, 404, 405, 501})
 
 
 # --- pure helpers -----------------------------------------------------------------------
@@ -137,18 +154,33 @@ def _created_at(value: Any) -> datetime | None:
     return None
 
 
-def status_link_problem(post_id: Any, url: Any) -> str | None:
-    """None when `post_id` is a valid id and `url` a status link naming that same id."""
+def status_link_problem(post_id: Any, url: Any, base_url: str) -> str | None:
+    """None when `post_id` is a valid id and `url` a status link naming that same id on the
+    server of MASTODON_BASE_URL (`base_url`)."""
     if problem := CAPABILITIES.post_id_problem(post_id):
         return problem
     if problem := CAPABILITIES.link_problem(url):
         return problem
     if CAPABILITIES.post_id_from_link(url) != post_id:
         return f"the link names another status than {post_id}"
-    return None
+    return link_host_problem(url, base_url)
 
 
-def _found_post(raw: Any) -> FoundPost | None:
+def status_link(raw: Mapping, post_id: Any, base_url: str) -> tuple[str | None, str | None]:
+    """(the status's own link, None), or (None, what is wrong): its `url` when that is a
+    status link naming `post_id` on our server, else its `uri` when that is (Mastodon's
+    `uri` is `/users/NAME/statuses/ID`; Akkoma's is `/objects/UUID`, not a status link)."""
+    url = raw.get("url")
+    problem = status_link_problem(post_id, url, base_url)
+    if problem is None:
+        return url, None
+    uri = raw.get("uri")
+    if uri != url and status_link_problem(post_id, uri, base_url) is None:
+        return uri, None
+    return None, problem
+
+
+def _found_post(raw: Any, base_url: str) -> FoundPost | None:
     """A status from a timeline → FoundPost (its id as the server gave it: the runner ignores
     and reports an invalid one), or None when it is not one of ours to consider (a boost, no
     content, or a valid id with a link that is not a status link)."""
@@ -158,13 +190,13 @@ def _found_post(raw: Any) -> FoundPost | None:
     if not isinstance(content, str):
         return None
     post_id = _id_text(raw.get("id"))
-    url = raw.get("url")
     text, links = content_text(content)
     card = raw.get("card")
     if isinstance(card, Mapping) and isinstance(card.get("url"), str):
         links += (card["url"],)
     if CAPABILITIES.valid_post_id(post_id):
-        if status_link_problem(post_id, url):
+        url, _ = status_link(raw, post_id, base_url)
+        if url is None:
             return None
     else:
         url = ""            # never used: the runner drops a post whose id is not valid
@@ -199,18 +231,23 @@ def _certainly_not_sent(exc: BaseException | None) -> bool:
 
 
 def classify(status: int | None, message: str | None,
-             headers: Mapping[str, str] | None = None) -> NetworkError:
-    """A Mastodon error answer (status code, the body's "error" text) → NetworkError."""
+             headers: Mapping[str, str] | None = None, *,
+             credentials: bool = False) -> NetworkError:
+    """A Mastodon error answer (status code, the body's "error" text) → NetworkError.
+    `credentials`: the request was the credential check or a create, where a 400 (Takahē's
+    answer to an unknown token) or a 403 (Akkoma's; or a token without the write scope) is
+    the token's fault more often than not, so the message names MASTODON_ACCESS_TOKEN as a
+    401's always does."""
     text = one_line(message) if message else "error without detail"
+    hint = TOKEN_HINT if credentials else ""
     if status is None or 200 <= status < 300:
         return NetworkError(ErrorKind.MALFORMED, "answer is not readable", status=status)
     if status == 400:
-        return NetworkError(ErrorKind.INVALID, text, status=status)
+        return NetworkError(ErrorKind.INVALID, text + hint, status=status)
     if status == 401:
-        return NetworkError(ErrorKind.UNAUTHORIZED,
-                            text + " (check MASTODON_ACCESS_TOKEN)", status=status)
+        return NetworkError(ErrorKind.UNAUTHORIZED, text + TOKEN_HINT, status=status)
     if status == 403:
-        return NetworkError(ErrorKind.FORBIDDEN, text, status=status)
+        return NetworkError(ErrorKind.FORBIDDEN, text + hint, status=status)
     if status == 404:
         return NetworkError(ErrorKind.NOT_FOUND, text, status=status)
     if status == 422:
@@ -237,8 +274,11 @@ class MastodonNetwork:
     capabilities = CAPABILITIES
 
     def __init__(self, api: Mastodon | None, *, sleep: Callable[[float], None] = time.sleep,
-                 max_pages: int = MAX_PAGES):
+                 max_pages: int = MAX_PAGES, base_url: str = "",
+                 secrets: Sequence[str] = ()):
         self._api = api
+        self._base_url = base_url
+        self._secrets = tuple(secrets)      # redacted from an answer before it is read
         self._sleep = sleep
         self._max_pages = max_pages
         self._last: _Answer | None = None
@@ -257,7 +297,7 @@ class MastodonNetwork:
         return self._api is not None
 
     # one request, errors mapped
-    def _call(self, fn: Callable[[], Any]) -> Any:
+    def _call(self, fn: Callable[[], Any], *, credentials: bool = False) -> Any:
         if self._api is None:
             raise NetworkError(ErrorKind.CONFIG, "no Mastodon credentials in the environment "
                                "(" + ", ".join(POST_CREDENTIALS) + ")")
@@ -286,7 +326,11 @@ class MastodonNetwork:
                 else (last.status if last else None)
             message = exc.args[3] if len(exc.args) > 3 and isinstance(exc.args[3], str) \
                 else None
-            raise classify(status, message, last.headers if last else None) from None
+            if not message and len(exc.args) > 2 and isinstance(exc.args[2], str):
+                message = exc.args[2]       # no JSON error text (Takahē): the HTTP reason
+            message = redact(message, self._secrets) if message else message
+            raise classify(status, message, last.headers if last else None,
+                           credentials=credentials) from None
         except (MastodonError, ValueError, KeyError, TypeError, AttributeError) as exc:
             last = self._last
             if last is None and isinstance(exc, MastodonIllegalArgumentError | ValueError):
@@ -296,8 +340,8 @@ class MastodonNetwork:
             raise NetworkError(ErrorKind.MALFORMED, f"unreadable answer ({type(exc).__name__})",
                                status=last.status if last else None) from None
 
-    def _read(self, fn: Callable[[], Any]) -> Any:
-        return read_with_retries(lambda: self._call(fn), self._sleep)
+    def _read(self, fn: Callable[[], Any], *, credentials: bool = False) -> Any:
+        return read_with_retries(lambda: self._call(fn, credentials=credentials), self._sleep)
 
     def post(self, draft: Draft) -> PostResult:
         """Create a public status. A repeat of the same item within Mastodon's idempotency
@@ -307,13 +351,14 @@ class MastodonNetwork:
         text, key = draft.text, idempotency_key(draft.key)
         language = draft.lang.split("-")[0].lower() or None   # ISO 639: `pt-BR` → `pt`
         answer = self._call(lambda: self._api.status_post(
-            text, visibility="public", idempotency_key=key, language=language))
+            text, visibility="public", idempotency_key=key, language=language),
+            credentials=True)
         status = self._last.status if self._last else None
         if not isinstance(answer, Mapping):
             raise NetworkError(ErrorKind.MALFORMED, "the create answer is not a status",
                                status=status, certain_no_post=False)
-        post_id, url = _id_text(answer.get("id")), answer.get("url")
-        problem = status_link_problem(post_id, url)
+        post_id = _id_text(answer.get("id"))
+        url, problem = status_link(answer, post_id, self._base_url)
         if problem:
             # The post may well exist: ambiguous, settled by the next run's reconcile.
             what = "has no status id" if post_id is None else f"is unusable: {problem}"
@@ -325,7 +370,7 @@ class MastodonNetwork:
 
     def _own_account_id(self) -> str:
         if not self._account_id:
-            answer = self._read(self._api.account_verify_credentials)
+            answer = self._read(self._api.account_verify_credentials, credentials=True)
             account_id = _id_text(answer.get("id")) if isinstance(answer, Mapping) else None
             if not CAPABILITIES.valid_post_id(account_id):   # account ids: the same form
                 raise NetworkError(ErrorKind.MALFORMED,
@@ -340,6 +385,7 @@ class MastodonNetwork:
         account_id = self._own_account_id()
         found: list[FoundPost] = []
         max_id: str | None = None
+        paged_on: set[str] = set()
         for _ in range(self._max_pages):
             page = self._read(lambda m=max_id: self._api.account_statuses(
                 account_id, exclude_reblogs=True, limit=PAGE_SIZE, max_id=m))
@@ -347,31 +393,42 @@ class MastodonNetwork:
                 raise NetworkError(ErrorKind.MALFORMED, "timeline answer is not a list")
             if not page:
                 return SearchResult(tuple(found), covered=True)
-            posts = [p for p in (_found_post(r) for r in page) if p]
+            posts = [p for p in (_found_post(r, self._base_url) for r in page) if p]
             found.extend(p for p in posts if contains_link(p, link))
             times = [_created_at(r.get("created_at")) for r in page if isinstance(r, Mapping)]
             oldest = min((t for t in times if t), default=None)
             if since is not None and oldest is not None and oldest < since:
                 return SearchResult(tuple(found), covered=True)
-            ids = [int(i) for i in (_id_text(r.get("id")) for r in page
-                                    if isinstance(r, Mapping))
+            # The next page: statuses older than the page's last one, as the server's own
+            # Link header pages (ids are not numbers on every server: ULIDs, FlakeIds).
+            ids = [i for i in (_id_text(r.get("id")) for r in page if isinstance(r, Mapping))
                    if CAPABILITIES.valid_post_id(i)]
-            next_max = str(min(ids)) if ids else None
-            if next_max is None or next_max == max_id:
+            next_max = ids[-1] if ids else None
+            if next_max is None or next_max in paged_on:
                 # Nothing to page on: we cannot tell whether older statuses exist.
                 return SearchResult(tuple(found), covered=False)
+            paged_on.add(next_max)
             max_id = next_max
         return SearchResult(tuple(found), covered=False)
 
-    def _metrics_batch(self, chunk: list[str]) -> list[Any] | None:
-        """One batch request; None when the server has no batch endpoint (before 4.3)."""
+    def _batch_or_none(self, chunk: list[str]) -> list[Any] | None:
+        """One batch request, not retried when the answer says there is no batch endpoint
+        (NO_BATCH_STATUSES): None then."""
         try:
-            answer = self._read(lambda: self._api.statuses(list(chunk)))
+            return self._call(lambda: self._api.statuses(list(chunk)))
         except NetworkError as exc:
-            if exc.kind is ErrorKind.NOT_FOUND:
-                self._batch_endpoint = False
+            if exc.status in NO_BATCH_STATUSES:
                 return None
             raise
+
+    def _metrics_batch(self, chunk: list[str]) -> list[Any] | None:
+        """One batch request; None when the server has no batch endpoint (Mastodon before
+        4.3, GoToSocial, Takahē, Akkoma/Pleroma), remembered for the adapter's life: one
+        request per status from then on."""
+        answer = read_with_retries(lambda: self._batch_or_none(chunk), self._sleep)
+        if answer is None:
+            self._batch_endpoint = False
+            return None
         if not isinstance(answer, list):
             raise NetworkError(ErrorKind.MALFORMED, "metrics answer is not a list")
         return answer
@@ -427,8 +484,8 @@ def from_env(env: Mapping[str, str], *, sleep: Callable[[float], None] = time.sl
     base = env.get("MASTODON_BASE_URL") or ""
     timeout = parse_timeout(env.get("PUBLISH_HTTP_TIMEOUT"))
     if not present:
-        return MastodonNetwork(None, sleep=sleep, max_pages=max_pages)
-    session = requests.Session()
+        return MastodonNetwork(None, sleep=sleep, max_pages=max_pages, base_url=base)
+    session = requests_session(parse_deadline(env.get("PUBLISH_HTTP_TIMEOUT")))
     try:
         api = Mastodon(api_base_url=base.rstrip("/"), ratelimit_method="throw",
                        version_check_mode="none", request_timeout=timeout, session=session,
@@ -438,4 +495,5 @@ def from_env(env: Mapping[str, str], *, sleep: Callable[[float], None] = time.sl
     # Set after construction: given to the constructor, a token that happens to name an
     # existing file would be read from that file.
     api.access_token = env["MASTODON_ACCESS_TOKEN"]
-    return MastodonNetwork(api, sleep=sleep, max_pages=max_pages)
+    return MastodonNetwork(api, sleep=sleep, max_pages=max_pages, base_url=base,
+                           secrets=secret_values(env))

@@ -1,8 +1,11 @@
 """What the publisher knows about Mastodon as plain data (no network library imported here).
 
-A status link names the server and the account (`https://mastodon.social/@brand/113…`), so
-only the server knows it: `post_url` is empty and the adapter returns the link the server
-answers with, after checking it against `link_pattern` in full.
+Every server of the Mastodon client API (Mastodon, GoToSocial, Akkoma/Pleroma, Takahē) links
+a status its own way, and only the server knows the link: `post_url` is empty and the adapter
+keeps the link the server answers with (the status's `url`, else its `uri`), after checking
+it against `link_pattern` in full, against the status's id, and against the host of
+MASTODON_BASE_URL (`link_host_problem`). docs/publisher.md, "Mastodon-API servers", lists
+each server's forms with the source they come from.
 """
 
 from __future__ import annotations
@@ -20,12 +23,19 @@ METRICS_BATCH = 20
 
 _HOST = r"[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?"
 _PORT = r"(?::[0-9]{1,5})?"
-# Mastodon usernames: letters, digits and underscores, dots/hyphens only inside (≤ 30).
+# Usernames: letters, digits and underscores, dots/hyphens only inside (≤ 30).
 _USERNAME = r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,28}[A-Za-z0-9_])?"
-POST_ID_PATTERN = r"[0-9]{1,20}"     # a Mastodon snowflake id (64-bit), in decimal
-# https only, except plain http to a loopback server (the tests' fake).
+# Status ids as the servers give them: Mastodon and Takahē snowflakes (decimal), GoToSocial
+# ULIDs (26 characters), Akkoma/Pleroma FlakeIds (base 62): letters, digits, `_`, `-`.
+POST_ID_PATTERN = r"[A-Za-z0-9_-]{1,64}"
+# The status link shapes: Mastodon `/@user/ID` (url) and `/users/user/statuses/ID` (uri),
+# GoToSocial `/@user/statuses/ID`, Takahē `/@user/posts/ID/` and `/@user@domain/posts/ID/`,
+# Akkoma/Pleroma `/notice/ID`. https only, except plain http to a loopback server (the
+# tests' fake).
+_STATUS_PATH = (rf"/(?:@{_USERNAME}(?:@{_HOST})?/(?:statuses/|posts/)?"
+                rf"|users/{_USERNAME}/statuses/|notice/)")
 LINK_PATTERN = (rf"(?:https://{_HOST}|http://(?:127\.0\.0\.1|localhost)){_PORT}"
-                rf"/@(?P<username>{_USERNAME})/(?P<post_id>{POST_ID_PATTERN})")
+                rf"{_STATUS_PATH}(?P<post_id>{POST_ID_PATTERN})/?")
 
 CAPABILITIES = Capabilities(
     name="mastodon", label="Mastodon", metrics_batch=METRICS_BATCH,
@@ -35,7 +45,8 @@ CAPABILITIES = Capabilities(
     post_credentials=POST_CREDENTIALS,
     read_credentials=(POST_CREDENTIALS,),
     post_id_pattern=POST_ID_PATTERN,
-    post_id_form="1-20 digits",
+    post_id_form="1-64 letters, digits, _ or -",
+    length_rule="Mastodon's count: characters as a reader sees them, a link counts 23",
 )
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -79,3 +90,23 @@ def config_problems(env: Mapping[str, str]) -> list[str]:
     if base and not base_named and (problem := base_url_problem(base)):
         problems.append(problem)
     return problems + common.timeout_problems(env)
+
+
+def _host_and_port(url: str) -> tuple[str, int | None] | None:
+    try:
+        parts = urlsplit(url)
+        port = parts.port or {"https": 443, "http": 80}.get(parts.scheme)
+    except ValueError:
+        return None
+    return ((parts.hostname or "").lower(), port) if parts.hostname else None
+
+
+def link_host_problem(url: str, base_url: str) -> str | None:
+    """None when the status link `url` is on the server of MASTODON_BASE_URL `base_url` (the
+    same host and port), else what is wrong: a link on another host is not the server's own
+    link for our status, whatever its form."""
+    own = _host_and_port(base_url)
+    if own is not None and _host_and_port(url) == own:
+        return None
+    shown = repr(url) if len(repr(url)) <= 60 else repr(url)[:59] + "…"
+    return f"{shown} is not on the server of MASTODON_BASE_URL"

@@ -29,13 +29,21 @@ from publish.networks import (
     PostResult,
     SearchResult,
 )
-from publish.networks.common import one_line, parse_timeout, read_with_retries
+from publish.networks.common import (
+    DEFAULT_DEADLINE,
+    one_line,
+    parse_deadline,
+    parse_timeout,
+    read_with_retries,
+    requests_session,
+)
 from publish.networks.x_capabilities import (
     CAPABILITIES,
     DEFAULT_BASE_URL,
     POST_CREDENTIALS,
     config_problems,
 )
+from publish.redaction import redact_all, secret_values
 
 PAGE_SIZE = 100
 MAX_PAGES = 10                     # reconcile looks at most 1,000 recent posts
@@ -187,8 +195,10 @@ class XNetwork:
     capabilities = CAPABILITIES
 
     def __init__(self, api: Api | None, *, can_post: bool,
-                 sleep: Callable[[float], None] = time.sleep, max_pages: int = MAX_PAGES):
+                 sleep: Callable[[float], None] = time.sleep, max_pages: int = MAX_PAGES,
+                 secrets: Sequence[str] = (), deadline: float = DEFAULT_DEADLINE):
         self._api = api
+        self._secrets = tuple(secrets)      # redacted from an answer before it is read
         self._can_post = can_post
         self._sleep = sleep
         self._max_pages = max_pages
@@ -196,6 +206,7 @@ class XNetwork:
         self._user_id: str | None = getattr(api, "auth_user_id", None) if api else None
         if api is not None:
             api.session.hooks["response"].append(self._remember)
+            requests_session(deadline, api.session)   # each request ends within `deadline`
 
     def _remember(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
         self._last = _Answer(response.status_code, dict(response.headers))
@@ -215,7 +226,8 @@ class XNetwork:
             return fn()
         except PyTwitterError as exc:
             last = self._last
-            raise classify(last.status if last else None, exc.message,
+            raise classify(last.status if last else None,
+                           redact_all(exc.message, self._secrets),
                            last.headers if last else None) from None
         except requests.exceptions.Timeout as exc:
             raise NetworkError(ErrorKind.NETWORK, "timed out waiting for X",
@@ -343,4 +355,5 @@ def from_env(env: Mapping[str, str], *,
         raise NetworkError(ErrorKind.CONFIG, "X credentials were not accepted") from None
     if api is not None:
         api.BASE_URL_V2 = base
-    return XNetwork(api, can_post=can_post, sleep=sleep)
+    return XNetwork(api, can_post=can_post, sleep=sleep, secrets=secret_values(env),
+                    deadline=parse_deadline(env.get("PUBLISH_HTTP_TIMEOUT")))

@@ -18,6 +18,7 @@ CAPABILITIES = Capabilities(
     read_credentials=(("X_BEARER_TOKEN",), POST_CREDENTIALS),
     post_id_pattern=r"[0-9]{1,19}",      # a 64-bit snowflake id, in decimal
     post_id_form="1-19 digits",
+    length_rule="X's weighted count: a link counts 23, emoji and CJK 2",
 )
 
 CREDENTIALS = (*POST_CREDENTIALS, "X_BEARER_TOKEN")

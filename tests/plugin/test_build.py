@@ -153,16 +153,16 @@ BAD = [
     ("Coupon: SAVE10\nCoupon_Offer: 10% off\nCoupon_Starts: 2026-11-25 00:00\n"
      "Social: Use SAVE10 today: {url}\n",
      ["Social: mentions coupon SAVE10 but is due 2026-11-20 09:00, "
-      "before Coupon_Starts (2026-11-25 00:00)"]),
+      "before Coupon_Starts (2026-11-25 00:00) (x)"]),
     ("Coupon: SAVE10\nCoupon_Offer: 10% off\nCoupon_Expires: 2026-11-21 00:00\n"
      "Social_2: Last call for {code}: {url}\nSocial_2_At: +2d\n",
      ["Social_2: mentions coupon SAVE10 but is due 2026-11-22 09:00, "
-      "at or after Coupon_Expires (2026-11-21 00:00)"]),
+      "at or after Coupon_Expires (2026-11-21 00:00) (x)"]),
     ("Coupon: SAVE10\nCoupon_Offer: 10% off\nCoupon_Expires: 2026-11-01 00:00\n"
      "Coupon_Social: Hurry: {code} {url}\n",
      ["Coupon_Social: the announcement is due 2026-11-20 09:00, "
       "at or after Coupon_Expires (2026-11-01 00:00)"]),
-    ("Social: Use {code} {url}\n", ["Social: {code} needs a Coupon"]),
+    ("Social: Use {code} {url}\n", ["Social: {code} needs a Coupon (x)"]),
     ("Social_2: off\n", ["Social_2: off works only on Social (it opts the article out)"]),
     ("Social_At: +2h\nSocial_At: +3h\n", ["Social_At: given more than once (lines 3 and 4)"]),
     ("Campaign_Name: winter\n", ["Campaign_Name: unknown key (did you mean Campaign?)"]),
@@ -211,6 +211,68 @@ def test_every_problem_in_every_file_is_reported_at_once(tmp_path, caplog):
     assert_refused(content, tmp_path, expected)
     logged = [r.getMessage() for r in caplog.records if r.name == "campaign.campaign"]
     assert logged == expected
+
+
+THREE = {"CAMPAIGN_NETWORKS": ["x", "mastodon", "bluesky"]}
+
+
+def test_a_problem_found_on_several_networks_is_reported_once_naming_them(tmp_path):
+    # Issue 18 item 17: the early mention was reported once for X and once for Mastodon,
+    # the same line twice, naming neither. Bluesky's own text does not mention the code.
+    content = write_posts(tmp_path / "content", {"a-post.md": HEAD + (
+        "Coupon: SAVE10\nCoupon_Offer: 10% off\nCoupon_Starts: 2026-11-25 00:00\n"
+        "Social: Use SAVE10 today: {url}\nSocial_Bluesky: Ten percent off soon: {url}\n"
+        "Social_2: Still {code}? {url}\nSocial_2_At: +1h\n\nBody.\n")})
+    assert_refused(content, tmp_path, [
+        "posts/a-post.md: Social: mentions coupon SAVE10 but is due 2026-11-20 09:00, "
+        "before Coupon_Starts (2026-11-25 00:00) (x, mastodon)",
+        "posts/a-post.md: Social_2: mentions coupon SAVE10 but is due 2026-11-20 10:00, "
+        "before Coupon_Starts (2026-11-25 00:00) (x, mastodon, bluesky)",
+    ], **THREE)
+
+
+def test_code_without_a_coupon_is_reported_once_for_every_network_it_is_on(tmp_path):
+    content = write_posts(tmp_path / "content", {"a-post.md": HEAD + (
+        "Social: Use {code} {url}\nSocial_Mastodon: No code here {url}\n\nBody.\n")})
+    assert_refused(content, tmp_path, ["posts/a-post.md: Social: {code} needs a Coupon "
+                                       "(x, bluesky)"], **THREE)
+
+
+COUPON_EN = ("Coupon: LISTEN20\nCoupon_Offer: 20% off your first order\n"
+             "Coupon_Starts: 2026-11-20 09:00\nCoupon_Terms: One use per customer.\n")
+COUPON_IS = ("Coupon: LISTEN20\nCoupon_Offer: 20% afsláttur af fyrstu pöntun\n"
+             "Coupon_Starts: 2026-11-20 09:00\nCoupon_Terms: Einu sinni á viðskiptavin.\n")
+
+
+@pytest.mark.parametrize("name", ["listening-is.md", "zz-listening.md"],
+                         ids=["translation-sorts-first", "translation-sorts-last"])
+def test_a_translation_missing_its_slug_is_told_so_without_coupon_noise(tmp_path, name):
+    # Issue 18 item 17: it was "Coupon: LISTEN20 is also used by … with a different
+    # Coupon_Offer, Coupon_Terms", which sent the writer to the wrong line.
+    content = write_posts(tmp_path / "content", {
+        "listening.md": "Title: Listening\nDate: 2026-11-20 09:00\nSlug: listening\n"
+                        + COUPON_EN + "\nBody.\n",
+        name: "Title: Að hlusta\nDate: 2026-11-20 09:00\nLang: is\n" + COUPON_IS + "\nMeginmál.\n",
+    })
+    assert_refused(content, tmp_path, [
+        f"posts/{name}: Slug: missing: posts/{name} (Lang is) offers coupon LISTEN20 like "
+        "posts/listening.md (Lang en); a translation has its original's Slug: add Slug: "
+        "listening"])
+
+
+def test_a_translation_missing_its_slug_still_gets_a_date_mismatch(tmp_path):
+    content = write_posts(tmp_path / "content", {
+        "listening.md": "Title: Listening\nDate: 2026-11-20 09:00\n" + COUPON_EN + "\nx\n",
+        "listening-is.md": "Title: Að hlusta\nDate: 2026-11-20 09:00\nLang: is\n"
+                           + COUPON_IS.replace("11-20 09:00", "11-21 09:00") + "\nx\n",
+    })
+    assert_refused(content, tmp_path, [
+        "posts/listening-is.md: Slug: missing: posts/listening-is.md (Lang is) offers coupon "
+        "LISTEN20 like posts/listening.md (Lang en); a translation has its original's Slug: "
+        "add Slug: listening",
+        "posts/listening.md: Coupon: LISTEN20 is also used by posts/listening-is.md with a "
+        "different Coupon_Starts",
+    ])
 
 
 def test_drafts_are_checked_too(tmp_path):
@@ -313,9 +375,22 @@ def test_two_posts_with_one_slug_are_refused(tmp_path):
         "b.md": HEAD + "Social: Two {url}\n\nx\n",
     })
     assert_refused(content, tmp_path, [
-        "posts/b.md: Slug: plan id en/a-post/social-1/x is also produced by posts/a.md",
+        "posts/b.md: Slug: plan id en/a-post/social-1 is also produced by posts/a.md (x)",
         "posts/b.md: Slug: writes 2026/a-post/index.html, which posts/a.md also writes",
     ])
+
+
+def test_one_slug_in_two_posts_is_one_problem_on_three_networks(tmp_path):
+    # Was one line per clashing item: six here (two slots on three networks).
+    content = write_posts(tmp_path / "content", {
+        "a.md": HEAD + "Social: One {url}\nSocial_2: Later {url}\n\nx\n",
+        "b.md": HEAD + "Social: Two {url}\nSocial_2: Later {url}\n\nx\n",
+    })
+    assert_refused(content, tmp_path, [
+        "posts/b.md: Slug: plan ids en/a-post/social-1, en/a-post/social-2 are also produced "
+        "by posts/a.md (x, mastodon, bluesky)",
+        "posts/b.md: Slug: writes 2026/a-post/index.html, which posts/a.md also writes",
+    ], **THREE)
 
 
 def test_a_theme_offers_template_wins_and_can_extend_the_bundled_one(data_copy, tmp_path):

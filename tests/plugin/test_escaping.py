@@ -65,6 +65,11 @@ BSKY_DID = "did:plc:" + "a2" * 12
     (MASTODON, "https://mastodon.example/@listeningbrands/113456789012345678"),
     (MASTODON, "https://social.example.is:8443/@brand_is/1"),
     (MASTODON, "http://127.0.0.1:50123/@brand/42"),     # the loopback fake, in tests
+    (MASTODON, "https://social.example/users/brand/statuses/113456789012345678"),
+    (MASTODON, "https://gts.example/@brand/statuses/01HXYZ3NDEKTSV4RRFFQ69G5FA"),  # GoToSocial
+    (MASTODON, "https://akkoma.example/notice/AbCdEf123"),                      # Akkoma
+    (MASTODON, "https://takahe.example/@brand/posts/113456789/"),               # Takahē
+    (MASTODON, "https://takahe.example/@brand@takahe.example/posts/113456789/"),
     (BLUESKY, f"https://bsky.app/profile/{BSKY_DID}/post/3lbd2k7abcdef"),
     (BLUESKY, "https://bsky.app/profile/did:web:brand.example/post/3lbd2k7abcdef"),
 ])
@@ -78,6 +83,9 @@ def test_mastodon_and_bluesky_post_links_in_their_forms(network, link):
     (MASTODON, "javascript:alert(1)//https://m.example/@a/1"),
     (MASTODON, "https://mastodon.example/@brand/1/../../x"),
     (MASTODON, "https://-bad.example/@brand/1"),
+    (MASTODON, "https://akkoma.example/objects/3f2c-11"),
+    (MASTODON, "https://mastodon.example/@brand/1 2"),
+    (MASTODON, "https://mastodon.example/@brand/<b>"),
     (BLUESKY, f"https://bsky.app/profile/{BSKY_DID}/post/3lbd2k7abcdef?x=1"),
     (BLUESKY, "https://bsky.app/profile/alice.bsky.social/post/3lbd2k7abcdef"),
     (BLUESKY, f"https://bsky.app.evil.example/profile/{BSKY_DID}/post/3lbd2k7abcdef"),

@@ -151,6 +151,38 @@ def test_known_keys_pass_and_extra_keys_come_from_the_setting():
                       "og_image": "card.png"}
 
 
+@pytest.mark.parametrize("indent", ["\t", "    ", " \t"], ids=["tab", "spaces", "mixed"])
+def test_a_continuation_that_reads_as_a_key_is_refused(indent):
+    # Issue 18 item 12: a tab-indented Social under Summary became part of the Summary, and
+    # the matching posts went out with a literal "Social: … {url}" in them.
+    header = parse(f"Title: A\nSummary: Short.\n{indent}Social: Hi {{url}}\n"
+                   f"{indent}social_2_at: +1d\n{indent}Socail: typo\n\nBody\n")
+    assert header.problems == ()  # the syntax is fine: which keys exist is fields.py's call
+    problems = check_fields(header.fields, TZ)[1]
+    assert [(p.label, p.reason, p.attempted) for p in problems] == [
+        ("Social", "line 3 is indented, so it is read as part of Summary (line 2); start "
+         "Social: at the beginning of the line", "social"),
+        ("Social_2_At", "line 4 is indented, so it is read as part of Summary (line 2); start "
+         "Social_2_At: at the beginning of the line", "social_2_at"),
+        ("Socail", "line 5 is indented, so it is read as part of Summary (line 2); start "
+         "Socail: at the beginning of the line", "socail"),
+    ]
+
+
+@pytest.mark.parametrize("line", ["Update: we now answer on Bluesky too.",
+                                  "Note: prices in EUR.", "https://example.com/a-link",
+                                  "Spoiler: it worked.", "Share: yes, please.",
+                                  "Og_Image: card.png"])
+def test_prose_that_happens_to_hold_a_colon_still_continues_a_value(line):
+    extra = ["Og_Image"] if line.startswith("Og") else []
+    values, problems = check_fields(
+        parse(f"Summary: One\n\t{line}\n\nBody\n").fields, TZ, extra)
+    if extra:  # a key the site lists is a key: refused like the others
+        assert [p.label for p in problems] == ["Og_Image"]
+    else:
+        assert (values, problems) == ({"summary": f"One {line}"}, [])
+
+
 def test_a_category_may_hold_a_semicolon_but_not_a_comma():
     # As decided, and as docs/writing-posts.md now says (it said a semicolon was refused).
     assert check(category="Q&A; tips") == ({"category": "Q&A; tips"}, [])

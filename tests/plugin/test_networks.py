@@ -8,11 +8,14 @@ from campaign.campaign import CampaignBuildFailed
 from campaign.engagement import parse_engagement
 from campaign.networks import NETWORKS, bluesky_length, graphemes, mastodon_length
 
+from contract.bluesky_text import MAX_BYTES, display_text
 from tests.plugin.conftest import run_build, write_posts
 
 THREE = ["x", "mastodon", "bluesky"]
 HEAD = "Title: Listening on three networks\nDate: 2026-11-20 09:00\n"
 LINK = "https://blog.listening-brands.example/2026/listening-on-three-networks/"
+TRACKED = LINK + "?utm_source=bluesky&utm_medium=social&utm_campaign=listening-on-three-networks"
+SHOWN = "blog.listening-brands.example/2026/listeni..."     # as the Bluesky app shows TRACKED
 
 
 def test_graphemes_count_what_a_reader_sees():
@@ -33,9 +36,19 @@ def test_mastodon_counts_a_link_23_and_a_remote_mention_without_its_server():
     assert mastodon_length("Takk 👍🏽") == 6
 
 
-def test_bluesky_counts_links_in_full():
-    text = f"Hlustum á viðskiptavini {LINK}"
-    assert bluesky_length(text, (LINK,)) == graphemes(text) == 24 + len(LINK)
+def test_bluesky_counts_a_link_as_its_app_shows_it():
+    text = f"Hlustum á viðskiptavini {TRACKED}"
+    assert display_text(text) == f"Hlustum á viðskiptavini {SHOWN}"
+    assert bluesky_length(text, (TRACKED,)) == 24 + len(SHOWN) == 69
+
+
+def test_a_marketers_text_that_fits_x_fits_bluesky_too():
+    """Issue 17: ~130 visible characters and a tracked link were 305 of 300 on Bluesky."""
+    lead = ("Five small lessons from the people who read every mention, answer every "
+            "complaint and still love their job. What they taught us, in their own words, here:")
+    text = f"{lead} {TRACKED}"
+    assert graphemes(text) > 300
+    assert bluesky_length(text, (TRACKED,)) == len(lead) + 1 + len(SHOWN) <= 300
 
 
 def test_engagement_lines_of_each_network_in_its_own_names():
@@ -80,7 +93,8 @@ def test_an_article_on_three_networks_gets_one_item_each_with_its_own_text(tmp_p
     assert mastodon["max_length"] == 500
     assert mastodon["weighted_length"] == mastodon_length(mastodon["text"], (mastodon["link"],))
     assert bluesky["text"] == f"Every mention answered within the hour 👍🏽 {bluesky['link']}"
-    assert bluesky["weighted_length"] == 41 + len(bluesky["link"]) and bluesky["max_length"] == 300
+    assert bluesky["link"] == TRACKED
+    assert bluesky["weighted_length"] == 41 + len(SHOWN) and bluesky["max_length"] == 300
     assert "utm_source=bluesky" in bluesky["link"] and "utm_source=mastodon" in mastodon["link"]
     assert bluesky["description"] == "What answering fast taught us."
     assert x["warnings"] and not bluesky["warnings"] and not mastodon["warnings"]
@@ -107,15 +121,14 @@ def test_per_network_mistakes_are_reported_with_their_keys(tmp_path):
         "\nBody.\n")})
     with pytest.raises(CampaignBuildFailed) as failure:
         run_build(content, tmp_path, CAMPAIGN_NETWORKS=THREE)
-    link = LINK + ("?utm_source=bluesky&utm_medium=social"
-                   "&utm_campaign=listening-on-three-networks")
     assert failure.value.problems == [
         "posts/three.md: Social_Mastodon: mastodon is not among the networks of Social (x, "
         "bluesky): add it to Social_Networks or remove this key",
         "posts/three.md: Social_3_X: set without Social_3",
         "posts/three.md: Coupon_Social_Bluesky: set without Coupon",
-        f"posts/three.md: Social_Bluesky: {301 + 1 + len(link)} characters on Bluesky, the "
-        "limit is 300 (as a reader sees them; links count in full)",
+        f"posts/three.md: Social_Bluesky: {301 + 1 + len(SHOWN)} characters on Bluesky, the "
+        "limit is 300 (as a reader sees them; a link counts as the app shows it, shortened "
+        "to its domain and 13 more characters and ...)",
     ]
 
 
@@ -126,3 +139,31 @@ def test_a_misspelt_network_key_gets_a_suggestion(tmp_path):
         run_build(content, tmp_path, CAMPAIGN_NETWORKS=THREE)
     assert failure.value.problems == [
         "posts/three.md: Social_Blusky: unknown key (did you mean Social_Bluesky?)"]
+
+
+def test_a_bluesky_text_over_3000_bytes_stops_the_build_naming_file_and_key(tmp_path):
+    """Issue 17: 248 graphemes of emoji, 3,008 bytes: the PDS refused it at posting time."""
+    family = "👨‍👩‍👧‍👦"                                   # 1 grapheme, 25 bytes
+    text = family * 120 + " {url}"
+    content = write_posts(tmp_path / "content", {"three.md": HEAD + (
+        "Social_Networks: x, bluesky\nSocial: Fine for X {url}\n"
+        f"Social_Bluesky: {text}\n\nBody.\n")})
+    with pytest.raises(CampaignBuildFailed) as failure:
+        run_build(content, tmp_path, CAMPAIGN_NETWORKS=THREE)
+    size = len((family * 120 + " " + SHOWN).encode())
+    assert size > MAX_BYTES and graphemes(family * 120 + " " + SHOWN) <= 300
+    assert failure.value.problems == [
+        f"posts/three.md: Social_Bluesky: {size} bytes on Bluesky, the limit is 3000 (UTF-8: "
+        "emoji take 4 bytes, CJK 3; Bluesky refuses a longer post)"]
+
+
+def test_a_bluesky_text_with_a_handle_warns_that_it_links_only_if_it_resolves(tmp_path):
+    items = build_plan(tmp_path, (
+        "Social_Networks: x, bluesky\n"
+        "Social: Thanks @anna.bsky.social and @team.listening-brands.example! #CX {url}\n"))
+    bluesky = items["en/listening-on-three-networks/social-1/bluesky"]
+    x = items["en/listening-on-three-networks/social-1/x"]
+    assert bluesky["warnings"] == [
+        "@anna.bsky.social: linked on Bluesky only if the handle resolves when it is posted "
+        "(else it stays plain text)"]        # .example is no TLD: not a handle to the app
+    assert not any("@" in warning for warning in x["warnings"])

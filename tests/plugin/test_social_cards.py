@@ -103,13 +103,55 @@ def test_icelandic_letters_have_real_glyphs_not_the_missing_glyph_box():
 
 def test_a_character_no_bundled_font_has_is_left_out_not_boxed():
     chain = (render.BOLD, render.REGULAR)
-    assert render.runs("Hi 🦀 漢!", chain) == [(render.BOLD, "Hi  !")]
+    assert render.runs("Hi 🦀 漢!", chain) == [
+        (render.BOLD, "Hi "), (None, "🦀"), (render.BOLD, " "), (None, "漢"),
+        (render.BOLD, "!")]
     # The title's chain ends with Noto Emoji: the emoji DejaVu lacks are drawn; CJK is not.
     assert render.runs("Hi 🦀 漢!", render.TITLE_CHAIN) == [
-        (render.BOLD, "Hi "), (render.EMOJI, "🦀"), (render.BOLD, " !")]
+        (render.BOLD, "Hi "), (render.EMOJI, "🦀"), (render.BOLD, " "), (None, "漢"),
+        (render.BOLD, "!")]
+    # Not drawn, but never zero wide: its place is kept; invisible controls are dropped.
+    assert render.width("漢", chain, 40) == 40 * render.MISSING_WIDTH
+    assert render.runs("a\u200db", chain) == [(render.BOLD, "ab")]
+    blank = render.render_card("", "", COLOURS)
+    assert ImageChops.difference(render.render_card("漢字", "", COLOURS), blank).getbbox() is None
     assert all(render.has_glyph(render.EMOJI, c) for c in "🦀🚀👍✨🎉")
     # DejaVu's own symbols are drawn, from the regular face when the bold one lacks them.
     assert all(render.has_glyph(render.REGULAR, c) for c in "★☺✓❤😀")
+
+
+class MeasureBudget:
+    """render.width, counting the characters it measures; past `limit` it fails at once (a
+    functional bound on the work: no wall clock)."""
+
+    def __init__(self, limit):
+        self.limit, self.chars, self.calls = limit, 0, 0
+        self.width = render.width
+
+    def __call__(self, text, chain, size):
+        self.calls += 1
+        self.chars += len(text)
+        assert self.chars <= self.limit, f"measured over {self.limit} characters"
+        return self.width(text, chain, size)
+
+
+@pytest.mark.parametrize("title", ["漢" * 10_000, "漢字 " * 3_000, "x" * 10_000,
+                                   "a\u200d" * 10_000, "word " * 5_000,
+                                   "x" + "\u0301\u0316" * 5_000])     # marks: no width
+def test_the_work_of_a_card_is_bounded_by_the_card_not_the_title(monkeypatch, title):
+    """A 10,000-character CJK title (no font has it) once cost 223 s: each of its characters
+    took no width, so one line held them all and was measured again per character."""
+    budget = MeasureBudget(200_000)
+    monkeypatch.setattr(render, "width", budget)
+    image = render.render_card(title, title, COLOURS)
+    assert image.size == (1200, 630)
+    assert budget.calls < 3_000
+    room = 1200 - 2 * render.MARGIN
+    height = 630 - render.TITLE_TOP - render.MARGIN
+    size, lines = render.fit_title(render.clean(title), render.TITLE_CHAIN, room, height)
+    assert size == render.TITLE_SIZES[-1] and lines[-1].endswith(render.ELLIPSIS)
+    assert len(lines) * size * render.LINE_SPACING <= height
+    assert all(budget.width(line, render.TITLE_CHAIN, size) <= room for line in lines)
 
 
 # --- the build ----------------------------------------------------------------------------

@@ -87,6 +87,21 @@ def test_line_without_a_colon_mid_header_is_refused_and_later_lines_stay_out(
     assert body == "<p>Body.</p>"  # the Social and Coupon lines never became text
 
 
+@pytest.mark.parametrize("indent", ["\t", "    "], ids=["tab", "spaces"])
+def test_an_indented_key_after_summary_is_refused_not_posted(tmp_path, caplog, indent):
+    # Issue 18 item 12: the Social line became part of the Summary; with no Social left,
+    # the matching posts carried a literal "Social: … {url}" to every network.
+    header = (HEAD + "Summary: What we learnt.\n"
+              f"{indent}Social: We answer every mention within the hour: {{url}}\n"
+              f"{indent}Title: Not a second title\n")
+    assert refused(tmp_path, caplog, post(header)) == [
+        "posts/a-post.md: Social: line 4 is indented, so it is read as part of Summary "
+        "(line 3); start Social: at the beginning of the line",
+        "posts/a-post.md: Title: line 5 is indented, so it is read as part of Summary "
+        "(line 3); start Title: at the beginning of the line",
+    ]
+
+
 def test_zero_width_character_in_a_key_is_refused(tmp_path, caplog, seen):
     header = HEAD + "Soc\u200bial: Big news {url}\nCoupon: SECRET50\nCoupon_Offer: 50% off\n"
     assert refused(tmp_path, caplog, post(header)) == [

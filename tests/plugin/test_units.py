@@ -12,6 +12,7 @@ from campaign.metadata import Coupon, mentions_code, parse_campaign_meta
 from campaign.networks import weighted_length
 from campaign.offers import article_coupon, coupon_state, live_offers, offers_feed
 from campaign.plan import CouponUse, coupon_conflicts, dumps, plan_document, write_plan
+from campaign.problems import merged
 from campaign.schedule import (
     MOVED_WARNING,
     parse_absolute,
@@ -323,6 +324,30 @@ def test_translations_may_word_an_offer_differently_but_not_date_it():
                              CouponUse("b.md", "b", "en", de)]) == [
         "b.md: Coupon: SAVE10 is also used by a.md with a different Coupon_Offer"
     ]
+
+
+def test_one_offer_in_two_languages_under_two_slugs_is_a_translation_missing_its_slug():
+    de = Coupon("SAVE10", "10 % Rabatt", None, COUPON.starts, COUPON.expires, None)
+    missing = ("b-de.md: Slug: missing: b-de.md (Lang de) offers coupon SAVE10 like a.md "
+               "(Lang en); a translation has its original's Slug: add Slug: a")
+    assert coupon_conflicts([CouponUse("a.md", "a", "en", COUPON),
+                             CouponUse("b-de.md", "b", "de", de, slug_given=False)],
+                            "en") == [missing]
+    # Neither has a Slug: the one not in the site's language is the translation.
+    assert coupon_conflicts([CouponUse("a.md", "a", "en", COUPON, slug_given=False),
+                             CouponUse("b-de.md", "b", "de", de, slug_given=False)],
+                            "en") == [missing]
+    # Both chose their Slug: two articles, so one code must mean one offer.
+    assert coupon_conflicts([CouponUse("a.md", "a", "en", COUPON),
+                             CouponUse("b-de.md", "b", "de", de)], "en") == [
+        "b-de.md: Coupon: SAVE10 is also used by a.md with a different Coupon_Offer"]
+
+
+def test_a_problem_found_on_several_networks_is_said_once_naming_them():
+    assert merged([("Social", "early", "bluesky"), ("Social_2", "long"),
+                   ("Social", "early", "x"), ("Social_2", "long"), ("Social", "other", "x")]
+                  ) == [("Social", "early (x, bluesky)"), ("Social_2", "long"),
+                        ("Social", "other (x)")]
 
 
 def test_plan_text_is_sorted_and_stable():

@@ -1,11 +1,14 @@
 """The Bluesky adapter against a loopback fake PDS (tests/fake_bluesky.py): posting with a
-record key derived from the item (so a second create is refused), link facets in UTF-8 bytes,
+record key derived from the item's id (so a second create is refused, also after re-dating),
+the text as Bluesky's app writes it (links shortened, facets in UTF-8 bytes, tags, resolved
+mentions, its limits),
 the link card and its thumb, one session for everything, token refresh, every failure's kind
 and doubt, read retries (with an injected sleep), metrics, and configuration errors."""
 
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 import socket
 import threading
@@ -19,8 +22,9 @@ from publish.networks import Draft, ErrorKind, NetworkError, capabilities, facto
 from publish.networks.bluesky import (
     _transport_error,
     classify,
+    due_record_key,
     from_env,
-    link_facets,
+    full_text,
     record_key,
     tid_parts,
 )
@@ -35,6 +39,7 @@ from tests.fake_bluesky import (
     GET_POSTS,
     GET_RECORD,
     REFRESH_SESSION,
+    RESOLVE_HANDLE,
     UPLOAD_BLOB,
     running_fake,
 )
@@ -46,6 +51,8 @@ LINK = ("https://blog.listening-brands.example/2026/hlustad-a-vidskiptavini/"
         "?utm_source=bluesky&utm_medium=social")
 TEXT = f"Við svörum öllum á innan við klukkustund. Svona förum við að {LINK}"
 KEY = "is/hlustad-a-vidskiptavini/social-1/bluesky"
+SHOWN_LINK = "blog.listening-brands.example/2026/hlustad..."   # as the Bluesky app shows it
+SHOWN = f"Við svörum öllum á innan við klukkustund. Svona förum við að {SHOWN_LINK}"
 TID = re.compile(r"[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}")
 
 
@@ -81,40 +88,36 @@ def closed_port() -> int:
 
 # --- the record key ------------------------------------------------------------------------
 
-def test_record_key_is_a_stable_tid_made_of_the_due_time_and_the_key():
-    rkey = record_key(KEY, DUE)
-    assert rkey == record_key(KEY, DUE)
-    assert TID.fullmatch(rkey)
+def test_record_key_is_a_valid_tid_made_of_the_items_id_alone():
+    rkey = record_key(KEY)
+    assert rkey == record_key(KEY) and TID.fullmatch(rkey)
     micros, clock_id = tid_parts(rkey)
     digest = int.from_bytes(hashlib.sha256(KEY.encode()).digest(), "big")
+    assert micros == digest & ((1 << 50) - 1) and clock_id == (digest >> 64) & 0x3FF
+    assert datetime.fromtimestamp(micros / 1e6, UTC).year < 2006   # never in the future
+    keys = {record_key(f"en/article-{n}/social-1/bluesky") for n in range(3000)}
+    assert len(keys) == 3000 and all(TID.fullmatch(k) for k in keys)
+
+
+def test_the_older_record_key_made_with_the_due_time_is_still_known():
+    old = due_record_key(KEY, DUE)
+    micros, clock_id = tid_parts(old)
+    digest = int.from_bytes(hashlib.sha256(KEY.encode()).digest(), "big")
     assert micros == int(DUE.timestamp()) * 1_000_000 + digest % 1_000_000
-    assert clock_id == (digest >> 64) & 0x3FF
-    assert micros // 1_000_000 == int(DUE.timestamp())
-    # Re-dated: another key; no due time: still stable and valid.
-    assert record_key(KEY, DUE + timedelta(hours=1)) != rkey
-    assert TID.fullmatch(record_key(KEY, None)) and record_key(KEY, None) == record_key(KEY, None)
-
-
-def test_record_keys_differ_for_items_due_the_same_second_and_sort_by_due():
-    keys = {record_key(f"en/article-{n}/social-1/bluesky", DUE) for n in range(3000)}
-    assert len(keys) == 3000
-    assert all(TID.fullmatch(k) for k in keys)
-    later = record_key("en/article-0/social-1/bluesky", DUE + timedelta(seconds=1))
-    assert later > record_key("en/article-0/social-1/bluesky", DUE)
+    assert clock_id == (digest >> 64) & 0x3FF and TID.fullmatch(old)
+    assert due_record_key(KEY, DUE + timedelta(hours=1)) != old != record_key(KEY)
 
 
 # --- pure helpers ----------------------------------------------------------------------------
 
-def test_link_facets_count_utf8_bytes_not_characters():
-    text = f"Þú færð svör á ö-litlum tíma: {LINK}. Og líka (https://a.example/x)"
-    facets = link_facets(text)
-    raw = text.encode("utf-8")
-    assert [raw[f["index"]["byteStart"]:f["index"]["byteEnd"]].decode() for f in facets] == \
-        [LINK, "https://a.example/x"]
-    assert [f["features"][0]["uri"] for f in facets] == [LINK, "https://a.example/x"]
-    assert facets[0]["features"][0]["$type"] == "app.bsky.richtext.facet#link"
-    assert facets[0]["index"]["byteStart"] > text.index(LINK)   # bytes ≠ characters
-    assert link_facets("no links here, http:// alone") == []
+def test_full_text_puts_each_link_facets_uri_back_in_its_byte_span():
+    record = {"text": SHOWN, "facets": [{
+        "index": {"byteStart": len(SHOWN.encode()) - len(SHOWN_LINK),
+                  "byteEnd": len(SHOWN.encode())},
+        "features": [{"$type": "app.bsky.richtext.facet#link", "uri": LINK}]}]}
+    assert full_text(record["text"], record["facets"]) == TEXT
+    assert full_text("plain", [{"index": {"byteStart": 2, "byteEnd": 99},
+                                "features": [{"uri": LINK}]}, "junk"]) == "plain"
 
 
 @pytest.mark.parametrize(("status", "name", "kind", "certain"), [
@@ -155,9 +158,9 @@ def test_only_a_failed_connect_is_certain_that_nothing_was_sent():
 def test_the_registry_knows_bluesky_and_its_id_and_link_forms():
     assert capabilities("bluesky") is CAPABILITIES
     assert factory("bluesky") is from_env
-    post_id = f"at://{DID}/app.bsky.feed.post/{record_key(KEY, DUE)}"
+    post_id = f"at://{DID}/app.bsky.feed.post/{record_key(KEY)}"
     url = CAPABILITIES.url_for(post_id)
-    assert url == f"https://bsky.app/profile/{DID}/post/{record_key(KEY, DUE)}"
+    assert url == f"https://bsky.app/profile/{DID}/post/{record_key(KEY)}"
     assert CAPABILITIES.link_problem(url) is None
     assert CAPABILITIES.post_id_from_link(url) == post_id
     for bad in [post_id + "\n", post_id.replace("app.bsky.feed.post", "app.bsky.feed.like"),
@@ -176,20 +179,21 @@ def test_the_registry_knows_bluesky_and_its_id_and_link_forms():
 def test_post_creates_the_record_under_the_items_key_with_facets_and_a_card(fake):
     network, _ = adapter(fake)
     result = network.post(draft(fake))
-    rkey = record_key(KEY, DUE)
+    rkey = record_key(KEY)
     assert result.post_id == f"at://{DID}/app.bsky.feed.post/{rkey}"
     assert result.url == f"https://bsky.app/profile/{DID}/post/{rkey}"
     assert result.text == TEXT
     post = fake.posts[result.post_id]
-    assert (post.id, post.text, post.rkey) == (result.post_id, TEXT, rkey)
+    assert (post.id, post.text, post.rkey) == (result.post_id, SHOWN, rkey)
     assert post.created_at == CLOCK.replace(microsecond=234000)
     record = post.record
     assert record["createdAt"] == "2026-11-22T15:00:01.234Z"
     assert record["langs"] == ["is"]                 # the article's Lang
     [facet] = record["facets"]
-    raw = TEXT.encode("utf-8")
-    assert raw[facet["index"]["byteStart"]:facet["index"]["byteEnd"]].decode() == LINK
-    assert facet["index"]["byteStart"] == len(raw) - len(LINK.encode())
+    raw = SHOWN.encode("utf-8")
+    assert raw[facet["index"]["byteStart"]:facet["index"]["byteEnd"]].decode() == SHOWN_LINK
+    assert facet["index"]["byteStart"] == len(raw) - len(SHOWN_LINK)
+    assert facet["index"]["byteStart"] > SHOWN.index(SHOWN_LINK)     # bytes, not characters
     assert facet["features"] == [{"$type": "app.bsky.richtext.facet#link", "uri": LINK}]
     embed = record["embed"]
     assert embed["$type"] == "app.bsky.embed.external"
@@ -223,6 +227,21 @@ def test_a_card_image_that_cannot_be_used_posts_the_card_without_a_thumb(fake, i
     assert fake.count("POST", UPLOAD_BLOB) == (1 if image == "upload-500" else 0)
 
 
+@pytest.mark.parametrize("where", ["another host", "another port", "same site"])
+def test_a_card_image_redirect_is_followed_only_on_the_images_own_site(fake, where):
+    network, _ = adapter(fake)
+    port = fake.url.rsplit(":", 1)[1]
+    fake.image_redirects["moved.jpg"] = {
+        "another host": f"http://localhost:{port}/img/card.jpg",
+        "another port": f"http://127.0.0.1:{closed_port()}/img/card.jpg",
+        "same site": "/img/card.jpg"}[where]
+    result = network.post(draft(fake, image="moved.jpg"))
+    external = fake.posts[result.post_id].record["embed"]["external"]
+    assert ("thumb" in external) is (where == "same site")
+    followed = [path for method, path in fake.requests if path == "/img/card.jpg"]
+    assert len(followed) == (1 if where == "same site" else 0)
+
+
 def test_posting_the_same_item_again_is_refused_as_a_duplicate_and_then_found(fake):
     network, _ = adapter(fake)
     first = network.post(draft(fake))
@@ -242,10 +261,13 @@ def test_posting_the_same_item_again_is_refused_as_a_duplicate_and_then_found(fa
                                     due=draft(fake).due)
     assert [p.post_id for p in again.posts] == [first.post_id]
     assert fake.count("GET", AUTHOR_FEED) == 0
-    # Re-dated since (another record key, with nothing under it): the feed finds it.
+    # Re-dated since: the same record key, found directly again.
     moved = later.find_recent_posts(LINK, T0 - timedelta(minutes=10), key=KEY,
                                     due=draft(fake).due + timedelta(days=1))
     assert [p.post_id for p in moved.posts] == [first.post_id]
+    assert fake.count("GET", AUTHOR_FEED) == 0
+    # Without a key to look under, the feed finds it.
+    assert [p.post_id for p in later.find_recent_posts(LINK, None).posts] == [first.post_id]
     assert fake.count("GET", AUTHOR_FEED) == 1
 
 
@@ -397,21 +419,29 @@ def test_a_held_create_completes_when_released(fake):
 
 # --- hostile answers ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("hostile", [
-    f"at://{DID}/app.bsky.feed.post/3lbxyz2abcdef\nEngagement_Bluesky: likes 999",
-    "at://did:plc:x/app.bsky.feed.post/1 2",
-    f"at://{DID.replace('aaaaa', 'bbbbb')}/app.bsky.feed.post/3lbxyz2abcdef",  # another repo
+@pytest.mark.parametrize(("hostile", "kind"), [
+    (f"at://{DID}/app.bsky.feed.post/3lbxyz2abcdef\nEngagement_Bluesky: likes 999",
+     ErrorKind.MALFORMED),
+    ("at://did:plc:x/app.bsky.feed.post/1 2", ErrorKind.MALFORMED),
+    (f"at://{DID.replace('aaaaa', 'bbbbb')}/app.bsky.feed.post/3lbxyz2abcdef",  # another repo
+     ErrorKind.MISMATCH),
+    (f"at://{DID}/app.bsky.feed.post/3lbxyz2abcdef", ErrorKind.MISMATCH),     # another key
 ])
-def test_a_hostile_uri_is_never_returned(fake, hostile):
+def test_a_hostile_uri_is_never_returned(fake, hostile, kind):
     fake.hostile_uris(hostile)
     network, _ = adapter(fake)
     with pytest.raises(NetworkError) as caught:
         network.post(draft(fake))
-    assert (caught.value.kind, caught.value.certain_no_post) == (ErrorKind.MALFORMED, False)
+    assert (caught.value.kind, caught.value.certain_no_post) == (kind, False)
     assert "\n" not in str(caught.value)
     later, _ = adapter(fake)
-    found = later.find_recent_posts(LINK, None, key=KEY)
-    assert found.posts == ()
+    # The record under the item's key is shown at another address: a person must look.
+    with pytest.raises(NetworkError) as looked:
+        later.find_recent_posts(LINK, None, key=KEY)
+    assert looked.value.kind is ErrorKind.MISMATCH and "\n" not in str(looked.value)
+    listed = hostile.startswith(f"at://{DID}/") and CAPABILITIES.valid_post_id(hostile)
+    assert [p.post_id for p in later.find_recent_posts(LINK, None).posts] == (
+        [hostile] if listed else [])          # the feed's own view, checked like any
     [real] = fake.posts
     metrics = later.fetch_metrics([real])
     assert metrics.numbers == {} and real in metrics.missing
@@ -604,7 +634,7 @@ def test_run_finds_a_lost_post_under_its_record_key_before_the_feed_shows_it(
         project, fake):
     """The create's answer was lost and the AppView has not indexed the post yet (the feed
     does not show it): the next run still finds it, in the repository, under the record key
-    made from the item's id and due time; nothing is posted twice, no person is needed."""
+    made from the item's id; nothing is posted twice, no person is needed."""
     from tests.publish.conftest import ANSWERING, write_plan
 
     write_plan(project.plan, bluesky_items())
@@ -619,3 +649,187 @@ def test_run_finds_a_lost_post_under_its_record_key_before_the_feed_shows_it(
             in second.out), second.text
     assert project.ledger_items()[first_id]["post_id"] == lost
     assert len([p for p in fake.posts.values() if p.text == fake.posts[lost].text]) == 1
+
+
+# --- texts as marketers write them --------------------------------------------------------------
+
+TRACKED = ("https://blog.listening-brands.example/2026/customer-relations-in-the-age-of-social/"
+           "?utm_source=bluesky&utm_medium=social&utm_campaign=listening-week")
+
+
+def posted(fake, network, text: str) -> dict:
+    result = network.post(draft(fake, text=text, image=None))
+    return fake.posts[result.post_id].record
+
+
+def spans(record: dict) -> list[tuple[str, dict]]:
+    raw = record["text"].encode("utf-8")
+    return [(raw[f["index"]["byteStart"]:f["index"]["byteEnd"]].decode(), f["features"][0])
+            for f in record.get("facets", [])]
+
+
+def test_a_long_tracked_link_is_shown_shortened_and_linked_in_full(fake):
+    network, _ = adapter(fake)
+    lead = ("Five small lessons from the people who read every mention, answer every "
+            "complaint and still love their job. What they taught us, in their own words:")
+    record = posted(fake, network, f"{lead} {TRACKED}")
+    shown = "blog.listening-brands.example/2026/custome..."
+    assert record["text"] == f"{lead} {shown}"
+    assert spans(record) == [(shown, {"$type": "app.bsky.richtext.facet#link",
+                                      "uri": TRACKED})]
+
+
+def test_hashtags_become_tag_facets_and_a_resolved_handle_a_mention(fake):
+    fake.handles["anna.bsky.social"] = "did:plc:annaannaannaannaannaanna"
+    network, _ = adapter(fake)
+    text = (f"Takk @anna.bsky.social og @nobody.bsky.social! 🎉🇮🇸 Svona hlustum við "
+            f"#Þjónusta #CX, #2026 ＃日本語 {TRACKED}")  # noqa: RUF001
+    record = posted(fake, network, text)
+    assert spans(record) == [
+        ("@anna.bsky.social", {"$type": "app.bsky.richtext.facet#mention",
+                               "did": "did:plc:annaannaannaannaannaanna"}),
+        ("#Þjónusta", {"$type": "app.bsky.richtext.facet#tag", "tag": "Þjónusta"}),
+        ("#CX", {"$type": "app.bsky.richtext.facet#tag", "tag": "CX"}),   # "," left out
+        ("＃日本語", {"$type": "app.bsky.richtext.facet#tag", "tag": "日本語"}),  # noqa: RUF001
+        ("blog.listening-brands.example/2026/custome...",
+         {"$type": "app.bsky.richtext.facet#link", "uri": TRACKED}),
+    ]                                      # @nobody does not resolve, #2026 is all digits
+    assert "@nobody.bsky.social" in record["text"]
+    assert fake.count("GET", RESOLVE_HANDLE) == 2
+    found = network.find_recent_posts(TRACKED, None, key=KEY).posts[0]
+    assert found.text == text             # the plan's text again: the reconcile compares it
+
+
+def test_a_text_over_3000_bytes_is_refused_before_anything_is_sent(fake):
+    """Issue 17: 248 graphemes of emoji, 3,008 bytes, refused by the PDS at posting time."""
+    network, _ = adapter(fake)
+    text = "👨‍👩‍👧‍👦" * 120 + f" {TRACKED}"            # 120 graphemes, 3,000 bytes of emoji
+    size = 3000 + len(" blog.listening-brands.example/2026/custome...")
+    with pytest.raises(NetworkError) as caught:
+        network.post(draft(fake, text=text, image=None))
+    assert (caught.value.kind, caught.value.certain_no_post) == (ErrorKind.INVALID, True)
+    assert str(caught.value) == (f"invalid: the text is {size} bytes, Bluesky's limit is 3000 "
+                                 "(the text as readers see it, links shortened)")
+    assert fake.count("POST", CREATE) == 0
+
+
+def test_the_fake_refuses_a_long_record_in_the_reference_pdss_words(fake):
+    network, _ = adapter(fake)
+    network._login()
+    answer = httpx.post(f"{fake.url}/xrpc/com.atproto.repo.createRecord", json={
+        "repo": DID, "collection": "app.bsky.feed.post",
+        "record": {"$type": "app.bsky.feed.post", "text": "😀" * 752,
+                   "createdAt": "2026-11-22T15:00:00.000Z"}},
+        headers={"Authorization": f"Bearer {network._tokens[0]}"})
+    assert answer.status_code == 400
+    assert answer.json() == {"error": "InvalidRequest", "message": "Invalid app.bsky.feed.post "
+                             "record: string too big (maximum 3000, got 3008) at $.text"}
+
+
+# --- exactly once across re-dating, crashes and wrong answers --------------------------------
+
+def redated(items: list[dict], item_id: str, due: str) -> list[dict]:
+    return [{**i, "due": due} if i["id"] == item_id else i for i in items]
+
+
+@pytest.mark.parametrize("ledger", ["kept", "restored without the item"])
+def test_an_item_re_dated_after_it_was_posted_is_never_posted_twice(project, fake, ledger):
+    from tests.publish.conftest import ANSWERING, write_plan
+
+    items = bluesky_items()
+    item_id = f"en/{ANSWERING}/social-1/bluesky"
+    write_plan(project.plan, items)
+    assert project.cli("run", env=fake.env()).code == 0
+    [posted_id] = [p for p in fake.posts if fake.posts[p].record["text"].startswith("We ans")]
+    if ledger != "kept":
+        data = project.ledger.read_text(encoding="utf-8")
+        doc = __import__("json").loads(data)
+        del doc["items"][item_id]
+        project.ledger.write_text(__import__("json").dumps(doc), encoding="utf-8")
+    write_plan(project.plan, redated(items, item_id, "2026-11-22T14:00:00Z"))
+    created = fake.posts_created
+    again = project.cli("run", env=fake.env())
+    assert fake.posts_created == created, again.text
+    entry = project.ledger_items()[item_id]
+    assert (entry["state"], entry["post_id"]) == ("sent", posted_id), again.text
+    assert again.code == 0, again.text
+
+
+def test_a_post_made_under_the_older_due_based_key_is_found_by_the_reconcile(project, fake):
+    from tests.publish.conftest import ANSWERING, write_plan
+
+    items = bluesky_items()
+    item = next(i for i in items if i["id"] == f"en/{ANSWERING}/social-1/bluesky")
+    write_plan(project.plan, [item])
+    due = datetime.fromisoformat(item["due"].replace("Z", "+00:00"))
+    old_uri = fake.add_post(item["text"], T0 - timedelta(minutes=5),
+                            rkey=due_record_key(item["id"], due))
+    fake.not_indexed.add(old_uri)                       # only the repository shows it
+    crashed = project.subprocess("run", env={**fake.env(),
+                                            "PUBLISH_CRASH_AT": "after-posting-write:1"})
+    assert crashed.code == 137
+    settled = project.cli("run", env=fake.env())
+    entry = project.ledger_items()[item["id"]]
+    assert (entry["state"], entry["post_id"]) == ("sent", old_uri), settled.text
+    assert fake.posts_created == 1
+
+
+def test_a_crash_before_the_create_is_settled_by_the_absent_record_key(project, fake):
+    """Item 7: the repository answers RecordNotFound for the item's key and the feed has no
+    post with its link: proof that nothing was posted. Posted in the same run, no person."""
+    from tests.publish.conftest import ANSWERING, write_plan
+
+    write_plan(project.plan, bluesky_items())
+    item_id = f"en/{ANSWERING}/social-1/bluesky"
+    crashed = project.subprocess("run", env={**fake.env(),
+                                            "PUBLISH_CRASH_AT": "after-posting-write:1"})
+    assert crashed.code == 137 and fake.posts_created == 0
+    assert project.ledger_items()[item_id]["state"] == "posting"
+    settled = project.cli("run", env=fake.env())
+    assert (f"checked {item_id}  not posted: bluesky has no post of this item (checked after "
+            "an interrupted attempt)") in settled.out, settled.text
+    entry = project.ledger_items()[item_id]
+    assert entry["state"] == "sent" and entry["post_id"].endswith("/" + record_key(item_id))
+    assert settled.code == 0 and fake.posts_created == 3, settled.text
+
+
+def test_a_record_shown_under_another_uri_is_parked_for_a_person(project, fake):
+    """Item 8: it used to stay `posting` and stop all Bluesky posting on every run (exit 1)."""
+    from tests.publish.conftest import ANSWERING, ICELANDIC, write_plan
+
+    write_plan(project.plan, bluesky_items())
+    item_id = f"en/{ANSWERING}/social-1/bluesky"
+    fake.hostile_uris(f"at://{DID.replace('aaaaa', 'bbbbb')}/app.bsky.feed.post/3lbxyz2abcdef")
+    first = project.cli("run", env=fake.env())
+    assert first.code == 3, first.text
+    entry = project.ledger_items()[item_id]
+    assert entry["state"] == "unknown" and "answered the post with another post" in \
+        entry["error"]["message"]
+    assert project.ledger_items()[f"is/{ICELANDIC}/social-1/bluesky"]["state"] == "sent"
+    second = project.cli("run", env=fake.env())
+    assert second.code == 3 and "stopped posting" not in second.text, second.text
+
+
+def test_plan_and_report_show_bluesky_texts_as_its_readers_will_see_them(project, tmp_path):
+    """Item 5: the shortened link, and each network's own length rule in the previews."""
+    from tests.publish.conftest import ANSWERING, ITEMS, write_plan
+
+    x_item = next(i for i in ITEMS if i["id"] == f"en/{ANSWERING}/social-2/x")
+    write_plan(project.plan, [*bluesky_items(), x_item])
+    item_id = f"en/{ANSWERING}/social-2/bluesky"
+    shown = ("Three days on: what changed when we answered faster "
+             "blog.listening-brands.example/2026/answeri...")
+    plan = project.cli("plan", "--no-build")
+    [row] = [line for line in plan.out.splitlines() if item_id in line]
+    assert row.endswith(f"{item_id}  {shown}"), plan.text
+    [x_row] = [line for line in plan.out.splitlines() if x_item["id"] in line]
+    assert "answering-customers-on-twitter/…" in x_row          # X: the table's own short form
+    out = tmp_path / "report"
+    assert project.cli("report", "--no-build", "--out", str(out)).code == 0
+    previews = html.unescape((out / "previews.html").read_text(encoding="utf-8"))
+    assert f">{shown}</p>" in previews
+    assert ("(Bluesky's count: characters as a reader sees them, each link shortened as "
+            "Bluesky's app shows it; at most 3,000 bytes)") in previews
+    assert "(X's weighted count: a link counts 23, emoji and CJK 2)" in previews
+    assert "as X will show it" not in previews
+    assert shown in (out / "index.html").read_text(encoding="utf-8")

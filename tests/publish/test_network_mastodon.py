@@ -11,6 +11,8 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from campaign.engagement import parse_posts  # plugins/ is on pytest's pythonpath
+from campaign.networks import NETWORKS
 
 from publish.networks import Draft, ErrorKind, NetworkError, capabilities, factory, post_id_rule
 from publish.networks.mastodon import (
@@ -19,9 +21,10 @@ from publish.networks.mastodon import (
     idempotency_key,
     rate_limit_reset,
 )
-from publish.networks.mastodon_capabilities import CAPABILITIES
+from publish.networks.mastodon_capabilities import CAPABILITIES, link_host_problem
 from publish.runner import comparable_text
-from tests.fake_mastodon import TOKEN, running_fake
+from tests.fake_mastodon import SERVERS, TOKEN, running_fake
+from tests.publish.conftest import ANSWERING, DUE_IDS, ITEMS, write_plan
 
 LINK = ("https://blog.listening-brands.example/2026/answering-customers-on-twitter/"
         "?utm_source=mastodon&utm_medium=social&utm_campaign=answering")
@@ -190,7 +193,8 @@ def test_token_naming_a_file_is_sent_as_is(fake_mastodon, tmp_path):
 
 
 @pytest.mark.parametrize(("ids", "urls"), [
-    (("12a",), ()),
+    (("1 2",), ()),
+    (("x" * 65,), ()),
     (("123\nEngagement_Mastodon: favourites 999",), ()),
     ((), ("javascript:alert(1)",)),
     ((), ("https://evil.example/@brand/1",)),
@@ -290,7 +294,7 @@ def test_find_recent_posts_bounded_pages_are_not_covered(fake_mastodon):
 def test_find_recent_posts_never_returns_hostile_links(net, fake_mastodon):
     fake_mastodon.hostile_urls("javascript:alert(1)")
     fake_mastodon.add_post(TEXT)
-    fake_mastodon.hostile_ids("12a")
+    fake_mastodon.hostile_ids("1 2")
     fake_mastodon.add_post(TEXT)
     good = fake_mastodon.add_post(TEXT)
     found = net.find_recent_posts(LINK, None)
@@ -298,7 +302,7 @@ def test_find_recent_posts_never_returns_hostile_links(net, fake_mastodon):
     assert [p.post_id for p in valid] == [good]
     assert all(CAPABILITIES.post_id_from_link(p.url) == p.post_id for p in valid)
     # The one with a bad id is passed on for the runner to report and ignore, with no link.
-    assert [(p.post_id, p.url) for p in found.posts if p not in valid] == [("12a", "")]
+    assert [(p.post_id, p.url) for p in found.posts if p not in valid] == [("1 2", "")]
 
 
 # --- metrics ------------------------------------------------------------------------------
@@ -386,8 +390,8 @@ def test_every_problem_is_listed_at_once_and_no_secret_is_printed(fake_mastodon)
         "configuration: MASTODON_ACCESS_TOKEN: ends with a newline (pasted with the line end?)",
         "configuration: MASTODON_BASE_URL: must be the server's https address alone, like "
         "https://mastodon.social (it contains a user name or password)",
-        "configuration: PUBLISH_HTTP_TIMEOUT: 'soon' is not a number of seconds (expected 5 "
-        "or 5,30)",
+        "configuration: PUBLISH_HTTP_TIMEOUT: 'soon' is not a number of seconds (expected 5, "
+        "5,30 or 5,30,60)",
     ]
     assert secret not in text and "hunter2" not in text
     assert fake_mastodon.requests == []
@@ -432,15 +436,44 @@ def test_registered_and_capabilities_are_plain_data():
     assert (caps.label, caps.metric_names, caps.url_for("1")) == \
         ("Mastodon", ("favourites", "boosts", "replies"), None)
     rule = post_id_rule("mastodon")
-    assert rule.valid_post_id("113456789012345678") and rule.valid_post_id("9" * 20)
-    for bad in ("9" * 21, "12a", "", " 1", "1\n", 12, None):
-        assert not rule.valid_post_id(bad)
-    assert caps.post_id_from_link("https://mastodon.social/@brand/113456789012345678") == \
-        "113456789012345678"
+    # Ids as each server gives them: Mastodon/Takahē snowflakes, GoToSocial ULIDs,
+    # Akkoma/Pleroma FlakeIds.
+    for good in ("113456789012345678", "9" * 20, "01HXYZ3NDEKTSV4RRFFQ69G5FA", "AbCdEf123",
+                 "A_b-1", "x" * 64):
+        assert rule.valid_post_id(good), good
+    for bad in ("x" * 65, "1 2", "", " 1", "1\n", "1/2", "1.2", "ü", 12, None):
+        assert not rule.valid_post_id(bad), bad
+    for link, post_id in [
+        ("https://mastodon.social/@brand/113456789012345678", "113456789012345678"),
+        ("https://mastodon.social/users/brand/statuses/113456789012345678",
+         "113456789012345678"),
+        ("https://gts.example/@brand/statuses/01HXYZ3NDEKTSV4RRFFQ69G5FA",
+         "01HXYZ3NDEKTSV4RRFFQ69G5FA"),
+        ("https://akkoma.example/notice/AbCdEf123", "AbCdEf123"),
+        ("https://takahe.example/@brand/posts/113456789/", "113456789"),
+        ("https://takahe.example/@brand@takahe.example/posts/113456789/", "113456789"),
+        ("http://127.0.0.1:8080/@brand/1", "1"),
+    ]:
+        assert caps.post_id_from_link(link) == post_id, link
     for bad in ("http://mastodon.social/@brand/1", "https://mastodon.social/@brand/1/x",
-                "https://mastodon.social/users/brand/statuses/1", "javascript:alert(1)",
-                "https://mastodon.social/@brand/1?x", "https://mastodon.social/@/1"):
+                "https://mastodon.social/users/brand/1", "javascript:alert(1)",
+                "https://mastodon.social/@brand/1?x", "https://mastodon.social/@/1",
+                "https://akkoma.example/objects/0b1c-2d", "https://mastodon.social/@brand/1#x",
+                "https://mastodon.social/@brand/1//", "https://user@mastodon.social/@brand/1",
+                'https://mastodon.social/@brand/1"onclick=x', "https://mastodon.social/@brand/1 "):
         assert caps.link_problem(bad) is not None and caps.post_id_from_link(bad) is None
+
+
+def test_a_status_link_must_be_on_the_server_of_mastodon_base_url():
+    base = "https://social.example"
+    assert link_host_problem("https://social.example/@brand/1", base) is None
+    assert link_host_problem("https://SOCIAL.example:443/@brand/1", base + "/") is None
+    assert link_host_problem("http://127.0.0.1:8080/@brand/1", "http://127.0.0.1:8080") is None
+    for other in ("https://evil.example/@brand/1", "https://social.example.evil/@brand/1",
+                  "https://social.example:8443/@brand/1", "http://127.0.0.1:9/@brand/1"):
+        where = "http://127.0.0.1:8080" if "127.0.0.1" in other else base
+        assert link_host_problem(other, where) == \
+            f"{other!r} is not on the server of MASTODON_BASE_URL"
 
 
 # --- pure helpers --------------------------------------------------------------------------
@@ -464,3 +497,165 @@ def test_rate_limit_reset_forms():
         datetime.fromtimestamp(1795359900, UTC)
     assert rate_limit_reset({"X-RateLimit-Reset": "soon"}) is None
     assert rate_limit_reset({}) is None
+
+
+# --- every server of the Mastodon client API (tests/fake_mastodon.py SERVERS) -------------
+
+@pytest.fixture(params=sorted(SERVERS))
+def server(request):
+    with running_fake(server=request.param) as fake:
+        yield fake
+
+
+def test_each_server_posts_finds_its_own_post_and_reads_its_numbers(server, sleeps):
+    net = from_env(server.env(), sleep=sleeps.append)
+    posted = net.post(DRAFT)
+    assert posted.url == server.status_url(posted.post_id)      # the server's own link
+    assert CAPABILITIES.post_id_from_link(posted.url) == posted.post_id
+    assert list(server.posts) == [posted.post_id]
+    for n in range(45):                     # older statuses: the search pages past them
+        other_post(server, n, T0 - timedelta(hours=n + 1))
+    found = from_env(server.env(), sleep=sleeps.append).find_recent_posts(LINK, None)
+    assert [(p.post_id, p.url) for p in found.posts] == [(posted.post_id, posted.url)]
+    assert found.covered is True
+    server.set_metrics(posted.post_id, favourites=4, boosts=2, replies=1)
+    result = net.fetch_metrics([posted.post_id])
+    assert result.numbers == {posted.post_id: {"favourites": 4, "boosts": 2, "replies": 1}}
+    assert sleeps == []                     # no answer was retried
+
+
+@pytest.mark.parametrize(("kind", "status", "requests"), [
+    ("mastodon", None, 1), ("mastodon-4.2", 404, 1), ("gotosocial", 405, 1),
+    ("akkoma", 400, 1), ("takahe", 405, 1),
+])
+def test_a_server_without_the_batch_endpoint_is_asked_once_per_status(kind, status, requests,
+                                                                      sleeps):
+    with running_fake(server=kind) as fake:
+        ids = [fake.add_post(f"post {n}") for n in range(3)]
+        net = from_env(fake.env(), sleep=sleeps.append)
+        assert set(net.fetch_metrics(ids).numbers) == set(ids)
+        assert set(net.fetch_metrics(ids).numbers) == set(ids)       # remembered for the run
+        assert fake.count("GET", "/api/v1/statuses") == (1 if status else 2)
+        assert fake.count("GET", "/api/v1/statuses/:id") == (6 if status else 0)
+        assert sleeps == []
+
+
+def test_a_501_batch_answer_means_one_request_per_status(net, fake_mastodon, sleeps):
+    ids = [fake_mastodon.add_post(f"post {n}") for n in range(2)]
+    fake_mastodon.fail("GET /api/v1/statuses", "501")
+    assert set(net.fetch_metrics(ids).numbers) == set(ids)
+    assert fake_mastodon.count("GET", "/api/v1/statuses") == 1 and sleeps == []
+
+
+@pytest.mark.parametrize(("kind", "expected"), [
+    ("mastodon", "unauthorized: HTTP 401: The access token is invalid"),
+    ("gotosocial", "unauthorized: HTTP 401: Unauthorized: token not supplied"),
+    ("akkoma", "forbidden: HTTP 403: Invalid credentials."),
+    ("takahe", "invalid: HTTP 400: Bad Request"),
+])
+def test_a_bad_token_is_named_on_every_server(kind, expected):
+    with running_fake(server=kind) as fake:
+        net = from_env(fake.env(MASTODON_ACCESS_TOKEN="wrong-token-0d9f"), sleep=lambda s: None)
+        with pytest.raises(NetworkError) as posting:
+            net.post(DRAFT)
+        with pytest.raises(NetworkError) as checking:
+            net.find_recent_posts(LINK, None)         # verify_credentials first
+        for exc in (posting.value, checking.value):
+            assert str(exc) == expected + " (check MASTODON_ACCESS_TOKEN)"
+            assert "wrong-token-0d9f" not in str(exc)
+        assert posting.value.certain_no_post is True and fake.posts_created == 0
+
+
+def test_a_refusal_of_a_read_other_than_the_credential_check_names_no_token(net, fake_mastodon):
+    post_id = fake_mastodon.add_post("a")
+    fake_mastodon.batch_endpoint = False
+    fake_mastodon.fail("GET /api/v1/statuses/:id", "403")
+    with pytest.raises(NetworkError) as info:
+        net.fetch_metrics([post_id])
+    assert str(info.value) == "forbidden: HTTP 403: This action is not allowed"
+
+
+def test_a_status_link_on_another_host_is_never_taken(net, fake_mastodon):
+    """The server's answer names a link of the right form on another host (as `url` and
+    `uri`): ambiguous on create, ignored when found."""
+    fake_mastodon.hostile_urls("https://evil.example/@brand/{id}")
+    with pytest.raises(NetworkError) as info:
+        net.post(DRAFT)
+    assert "is not on the server of MASTODON_BASE_URL" in str(info.value)
+    assert info.value.certain_no_post is False
+    assert net.find_recent_posts(LINK, None).posts == ()
+
+
+def test_the_uri_is_taken_when_the_url_is_not_a_status_link(net, fake_mastodon):
+    """A server whose `url` is a page of its own (or missing) but whose `uri` is the
+    status link on its host."""
+    post_id = fake_mastodon.add_post(TEXT)
+    fake_mastodon.shown_urls[post_id] = None        # both
+    assert net.find_recent_posts(LINK, None).posts == ()
+    del fake_mastodon.shown_urls[post_id]
+    fake_mastodon.server_kind = replace(fake_mastodon.server_kind, url="{base}/web/x/{id}")
+    (post,) = net.find_recent_posts(LINK, None).posts
+    assert post.url == fake_mastodon.status_uri(post_id) == \
+        f"{fake_mastodon.url}/users/brand/statuses/{post_id}"
+
+
+# --- every server, end to end through the CLI: post, reconcile, metrics, header, status ----
+
+def mastodon_items() -> list[dict]:
+    return [{**i, "id": i["id"].rsplit("/", 1)[0] + "/mastodon", "network": "mastodon",
+             "max_length": 500, "warnings": []} for i in ITEMS]
+
+
+@pytest.mark.parametrize("kind", sorted(SERVERS))
+def test_each_server_end_to_end(project, kind):
+    write_plan(project.plan, mastodon_items())
+    due = [i.rsplit("/", 1)[0] + "/mastodon" for i in DUE_IDS]
+    with running_fake(server=kind) as fake:
+        env = fake.env()
+        # The first create's answer is lost: the next run finds the post by its own link.
+        fake.fail(CREATE, "drop-after-create")
+        first = project.cli("run", env=env)
+        assert "the post may exist" in first.out and fake.posts_created == 1
+        second = project.cli("run", env=env)
+        assert second.code == 0, second.text
+        assert "(found on mastodon after an interrupted attempt)" in second.out
+        assert "run: 3 sent, 0 failed" in second.out and fake.posts_created == 3
+        entries = project.ledger_items()
+        links = {}
+        for item_id in due:
+            entry = entries[item_id]
+            assert entry["state"] == "sent"
+            assert entry["url"] == fake.status_url(entry["post_id"])
+            links[item_id] = entry["url"]
+            fake.set_metrics(entry["post_id"], favourites=2, boosts=1, replies=1)
+        assert project.cli("run", env=env).out.startswith("run: 0 sent")
+        assert fake.posts_created == 3
+        metrics = project.cli("metrics", "--all", env=env)
+        assert metrics.code == 0, metrics.text
+        assert "metrics: 3 refreshed" in metrics.out
+        status = project.cli("status", env=env)
+        for item_id in due:
+            assert links[item_id] in status.out
+        assert "favourites 2, boosts 1, replies 1" in status.out
+    header = project.post(ANSWERING).read_text(encoding="utf-8")
+    assert "Engagement_Mastodon: favourites 4, boosts 2, replies 2\n" in header
+    (posts,) = [line.split(": ", 1)[1] for line in header.splitlines()
+                if line.startswith("Engagement_Mastodon_Posts: ")]
+    answering = [links[i] for i in due if ANSWERING in i]
+    # The plugin reads the line back as the same links (they become hrefs).
+    assert parse_posts(posts, NETWORKS["mastodon"]) == answering
+
+
+@pytest.mark.parametrize("kind", sorted(SERVERS))
+def test_resolve_posted_takes_each_servers_link(project, kind):
+    write_plan(project.plan, mastodon_items())
+    item_id = f"en/{ANSWERING}/social-1/mastodon"
+    with running_fake(server=kind) as fake:
+        post_id = fake.add_post("We answer every mention within an hour.")
+        link = fake.status_url(post_id)
+    result = project.cli("resolve", item_id, "--posted", link)
+    assert result.code == 0, result.text
+    assert result.out == f"{item_id}: recorded as sent → {link}\n"
+    entry = project.ledger_items()[item_id]
+    assert (entry["post_id"], entry["url"]) == (post_id, link)
+    assert project.cli("status").code == 0       # the ledger loads: the id has the form

@@ -120,6 +120,22 @@ def test_a_live_page_names_its_share_image_as_a_link_card_reads_it():
     assert check_page(page, fetch).image == "https://a.example/images/cards/post.png"
 
 
+@pytest.mark.parametrize("image", ["http://127.0.0.1:9000/admin.png",
+                                   "https://cdn.example/card.png",
+                                   "https://blog.listening-brands.example:8443/card.png"])
+def test_a_share_image_on_another_site_than_the_page_is_not_kept(image):
+    """A page naming a loopback or internal address made the publisher fetch it and upload
+    the answer as a Bluesky blob: only an image on the page's own site is kept."""
+    page = on_base(page_url(link(ANSWERING)), SITE, None)
+    fetch, _ = table({page: Answer(200, "OK", head=f'<meta name="twitter:image" '
+                                                 f'content="{image}">')})
+    status = LinkChecker(SITE, fetch)(link(ANSWERING))
+    assert status.live and status.image is None
+    fetch, _ = table({page: Answer(200, "OK", head='<meta name="twitter:image" '
+                                                 f'content="{SITE}/card.png">')})
+    assert LinkChecker(SITE, fetch)(link(ANSWERING)).image == f"{SITE}/card.png"
+
+
 # --- real HTTP on loopback --------------------------------------------------------------
 
 def test_the_share_image_is_read_from_the_live_page_and_fetched_from_the_base(www):

@@ -74,13 +74,14 @@ def test_hostile_post_id_on_reconcile_is_not_stored(project, fake_x, monkeypatch
     assert project.ledger_items()[SOCIAL1]["url"] == link
 
 
-@pytest.mark.parametrize("value", ["abc", "0", "-1", "nan", "inf", "5,", "1,2,3", "5;30"])
+@pytest.mark.parametrize("value", ["abc", "0", "-1", "nan", "inf", "5,", "1,2,3,4", "1,2,0",
+                                   "5;30"])
 def test_bad_timeout_names_variable(project, fake_x, value):
     for command in ("run", "metrics"):
         result = project.cli(command, env=fake_x.env(PUBLISH_HTTP_TIMEOUT=value))
         assert result.code == 2, result.text
         assert result.err == (f"publish: configuration: PUBLISH_HTTP_TIMEOUT: {value!r} is not "
-                              "a number of seconds (expected 5 or 5,30)\n")
+                              "a number of seconds (expected 5, 5,30 or 5,30,60)\n")
     assert fake_x.requests == []
 
 
@@ -88,6 +89,7 @@ def test_timeout_forms():
     assert parse_timeout("5") == (5.0, 5.0)
     assert parse_timeout(" 2.5 , 30 ") == (2.5, 30.0)
     assert parse_timeout("") == (5.0, 30.0)
+    assert parse_timeout("1,2,3") == (1.0, 2.0)      # the third: the total (parse_deadline)
 
 
 @pytest.mark.parametrize("value", ["ftp://api.x.com/2", "http:///2", "api.x.com/2",

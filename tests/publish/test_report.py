@@ -46,6 +46,23 @@ def test_export_csv_has_one_row_per_snapshot_with_the_history_numbers(paths):
     assert first["post_url"] == "https://x.com/i/web/status/1849203000000000001"
 
 
+@pytest.mark.parametrize("title", ['=HYPERLINK("https://evil.example","x")', "+1+1",
+                                   "-2+3", "@SUM(A1)", "\tTab", "\rCR"])
+def test_export_csv_neutralises_a_title_a_spreadsheet_would_run_json_keeps_it(paths, title):
+    plan = json.loads(paths["plan"].read_text(encoding="utf-8"))
+    for item in plan["items"]:
+        item["title"] = title
+    paths["plan"].write_text(json.dumps(plan), encoding="utf-8")
+    code, out, err = run(paths, "export", "--format", "csv")
+    assert code == 0, err
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert rows and all(row["title"] == "'" + title for row in rows)
+    assert all(row["likes"].isdigit() for row in rows)      # numbers stay numbers
+    code, out, err = run(paths, "export", "--format", "json")
+    assert code == 0, err
+    assert {row["title"] for row in json.loads(out)["rows"]} == {title}
+
+
 def test_export_from_to_keeps_the_snapshots_in_the_window(paths):
     code, out, err = run(paths, "export", "--format", "csv", "--from", "2026-11-20 10:15",
                          "--to", "2026-11-21")

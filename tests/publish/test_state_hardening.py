@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from publish import fingerprint
 from publish.freshness import source_times
 from publish.stamp import stamp_path
 from tests.publish.test_publish_skip import LATER, LIVE, Site, build_line, skipped
@@ -105,12 +106,17 @@ def test_the_cache_root_as_a_link_is_removed_not_followed(site, tmp_path):
 
 
 def test_a_post_in_a_symlinked_folder_is_fingerprinted_as_pelican_reads_it(site):
-    shared = site.root / "shared-posts"
-    shared.mkdir()
+    """content/posts/shared -> ../archive/shared (a folder inside content/, which the
+    settings keep Pelican from reading twice); a link out of content/ is refused by the
+    build itself (publish/contained.py)."""
+    shared = site.root / "content" / "archive" / "shared"
+    shared.mkdir(parents=True)
     (shared / "linked.md").write_text(LATER.replace("Saying sorry in public", "Linked post")
                                       .replace("2026-11-24", "2026-11-21"), encoding="utf-8")
+    with (site.root / "pelicanconf.py").open("a", encoding="utf-8") as settings:
+        settings.write('\nARTICLE_EXCLUDES = ["archive"]\n')
     link = site.root / "content" / "posts" / "shared"
-    link.symlink_to(Path("..") / ".." / "shared-posts")
+    link.symlink_to(Path("..") / "archive" / "shared")
     code, text = site.cycle()
     assert code == 0, text
     assert (site.output / "2026" / "linked-post" / "index.html").is_file()
@@ -120,14 +126,32 @@ def test_a_post_in_a_symlinked_folder_is_fingerprinted_as_pelican_reads_it(site)
                                       .replace("2026-11-24", "2026-11-21"), encoding="utf-8")
     code, text = site.cycle(next(MINUTES))
     assert code == 0 and not skipped(text), text
-    assert "content/posts/shared/linked.md changed since the last build" in build_line(text)
+    # Both paths name the file (the real folder is under content/ too); the first is said.
+    assert "/shared/linked.md changed since the last build" in build_line(text)
     assert "Linked, edited" in (site.output / "2026" / "linked-edited" / "index.html"
                                 ).read_text(encoding="utf-8")
 
     (shared / "another.md").write_text(LATER.replace("Saying sorry in public", "Another")
                                        .replace("2026-11-24", "2026-11-21"), encoding="utf-8")
     text = site.cycle(next(MINUTES))[1]
-    assert "content/posts/shared/another.md is new since the last build" in build_line(text)
+    assert "/shared/another.md is new since the last build" in build_line(text)
+
+
+def test_the_fingerprint_reads_what_pelican_reads_through_links_and_only_regular_files(
+        tmp_path, deadline):
+    """Pelican walks content/ with followlinks=True: so does the fingerprint, each real
+    folder once; a link to a device (or a fifo) is never read."""
+    content, elsewhere = tmp_path / "content", tmp_path / "elsewhere"
+    (content / "posts").mkdir(parents=True)
+    elsewhere.mkdir()
+    (elsewhere / "a.md").write_text("Title: A\n", encoding="utf-8")
+    (content / "posts" / "shared").symlink_to(elsewhere)
+    (elsewhere / "again").symlink_to(elsewhere)               # a loop ends
+    (content / "posts" / "null.md").symlink_to("/dev/null")
+    os.mkfifo(content / "posts" / "pipe.md")
+    found = fingerprint.tree(content)
+    assert sorted(os.path.relpath(name, tmp_path) for name in found) == \
+        ["content/posts/shared/a.md"]
 
 
 def test_the_plan_freshness_check_sees_posts_in_a_symlinked_folder(tmp_path):
