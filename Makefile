@@ -66,8 +66,10 @@ help:
 	@echo '   make status          every planned item: scheduled/due/waiting/sent/failed/unknown/missed'
 	@echo '   make report          private report in $(REPORTDIR)/: calendar (+ calendar.ics), previews, performance'
 	@echo '                        (never deployed; `make publish` refreshes it too)'
-	@echo '   make test            run every test (site, plugin, publisher, browser)'
+	@echo '   make test            install what the tests drive (chromium, rsync, PostgreSQL, Node 22,'
+	@echo '                        the Bluesky servers) when missing, then run every test and ruff'
 	@echo '   make lint            ruff check'
+	@echo '   make docs            rewrite the program output shown in README.md and docs/ (examples)'
 	@echo '   make bench           benchmarks against plain Pelican (QUICK=1 for a smoke run)'
 	@echo '   make clean           remove output/ (and leftovers of killed builds) and cache/'
 	@echo '   make rsync_upload    make deploy to rsync:$$(SSH_USER)@$$(SSH_HOST):$$(SSH_TARGET_DIR) (ssh port $$(SSH_PORT))'
@@ -174,15 +176,26 @@ github: DEPLOY_TARGET = github:$(GITHUB_PAGES_BRANCH)
 rsync_upload s3_upload github: deploy
 
 # --- quality -----------------------------------------------------------------------
-test: venv-dev
+# What the tests drive beyond Python, installed when missing (quick when all is there):
+# Debian's chromium, rsync, postgresql, npm, g++ and make (apt-get, as root), Node 22 and the
+# reference Bluesky servers (npm ci into tests/atproto). See docs/testing.md.
+test-tools:
+	tests/setup/ensure-tools
+
+test: venv-dev test-tools
 	$(PYTHON) -m pytest
 	$(VENV)/bin/ruff check .
 
 lint: venv-dev
 	$(VENV)/bin/ruff check .
 
+# Rewrite every `<!-- example: COMMAND -->` block in README.md and docs/ with what COMMAND
+# prints in the docs fixture (tests/docs_examples.py); tests/publish/test_docs_examples.py checks them.
+docs: venv
+	$(PYTHON) -m tests.docs_examples --write
+
 bench: venv-dev
 	$(PYTHON) -m bench $(if $(QUICK),--quick,)
 
 .PHONY: help venv venv-dev lock html clean regenerate serve devserver plan status report publish \
-	deploy rsync_upload s3_upload github test lint bench
+	deploy rsync_upload s3_upload github test test-tools lint bench docs

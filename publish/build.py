@@ -34,6 +34,11 @@ from publish.redaction import SECRET_URL_VARS, SECRET_VARS
 # The campaign plugin's default for CAMPAIGN_PLAN_PATH (docs/settings.md), used when the
 # settings file does not set it. Relative paths are relative to the current folder.
 DEFAULT_PLAN_PATH = "state/plan.json"
+# Pelican's command line with one unwrapped line per warning and error (publish/pelican_lines.py),
+# loaded from its file: the subprocess's import path stays Pelican's own (the current folder
+# first, where a settings file finds the module it imports).
+# (publish.buildmanifest.LAUNCHER loads it, under its audit hook.)
+PELICAN_LINES = Path(__file__).with_name("pelican_lines.py")
 # Writes its answer to the file named by argv[2], not to stdout: a settings file may print.
 SETTINGS_PROBE = """\
 import json, sys
@@ -153,7 +158,8 @@ def _build_locked(settings: Path, paths: _Paths, content: Path | None,
     staged = _staged_plan(paths.plan)
     written = fresh.parent / f".{fresh.name}.written.json"
     overrides = {**extra, **({"CAMPAIGN_PLAN_PATH": str(staged)} if staged else {})}
-    command = [sys.executable, "-c", buildmanifest.LAUNCHER, str(written), str(fresh)]
+    command = [sys.executable, "-c", buildmanifest.LAUNCHER, str(written), str(fresh),
+               str(PELICAN_LINES)]
     if content is not None:
         command.append(str(content))
     command += ["-o", str(fresh), "-s", str(settings), "--fatal", "errors", *pelican_args]

@@ -25,10 +25,11 @@ from publish.fingerprint import hash_file
 SCHEMA = "publish-build-manifest/1"
 MAX_BYTES = 64 * 1024 * 1024
 
-# Runs Pelican as `python -m pelican` would, with the audit hook: argv[1] is the manifest
-# file to write, argv[2] the fresh output folder, the rest Pelican's own arguments.
+# Runs Pelican through publish/pelican_lines.py (one unwrapped line per problem), with the
+# audit hook: argv[1] is the manifest file to write, argv[2] the fresh output folder, argv[3]
+# pelican_lines.py, the rest Pelican's own arguments.
 LAUNCHER = """\
-import json, os, runpy, sys
+import importlib.util, json, os, sys
 manifest, root = sys.argv[1], os.path.abspath(sys.argv[2])
 inside = root + os.sep
 written = set()
@@ -60,9 +61,11 @@ def _hook(event, args):
             written.discard(path)
 
 sys.addaudithook(_hook)
-sys.argv = ["pelican", *sys.argv[3:]]
+spec = importlib.util.spec_from_file_location("pelican_lines", sys.argv[3])
+lines = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(lines)
 try:
-    runpy.run_module("pelican", run_name="__main__", alter_sys=True)
+    lines.main(sys.argv[4:])
 finally:
     names = sorted(os.path.relpath(p, root).replace(os.sep, "/") for p in written)
     with open(manifest + ".tmp", "w", encoding="utf-8") as handle:

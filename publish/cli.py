@@ -83,16 +83,17 @@ exit codes:
      failed build (nothing was deployed or posted)
   3  items parked as `unknown` need a person: see `publish resolve --help`
   4  another publisher holds state/publish.lock: nothing was done
-
-environment:
-  X_API_KEY, X_API_SECRET, X_ACCESS_TOKEN, X_ACCESS_TOKEN_SECRET   post (OAuth 1.0a user)
-  X_BEARER_TOKEN            enough to read metrics
-  X_API_BASE_URL            API root, default https://api.x.com/2 (keep the /2)
-  PUBLISH_HTTP_TIMEOUT      seconds, 'CONNECT,READ,TOTAL' (default 5,30,60)
-  PUBLISH_LINK_CHECK_BASE   check pages on this base URL instead of the production site
-  CI                        'true': posting credentials are required (as --require-credentials)
-  DEPLOY_TARGET             cycle: where to deploy (see `publish deploy --help`)
 """
+# Every network's variables come from its capabilities (publish/networks/*_capabilities.py).
+ENVIRONMENT = "\n".join([
+    "environment (a network without its posting variables is a dry run for it alone):",
+    *registry.environment_help(),
+    "  PUBLISH_HTTP_TIMEOUT      seconds, 'CONNECT,READ,TOTAL' (default 5,30,60)",
+    "  PUBLISH_LINK_CHECK_BASE   check pages on this base URL instead of the production site",
+    "  CI                        'true': posting credentials are required (as "
+    "--require-credentials)",
+    "  DEPLOY_TARGET             cycle: where to deploy (see `publish deploy --help`)"])
+DESCRIPTION += "\n" + ENVIRONMENT + "\n"
 
 EXAMPLES = {
     "init": """\
@@ -287,6 +288,10 @@ def build_parser() -> argparse.ArgumentParser:
         _common(p)
         return p
 
+    def with_environment(p: argparse.ArgumentParser) -> None:
+        """The commands that talk to the networks list every network's variables."""
+        p.epilog += "\n\n" + ENVIRONMENT
+
     add("init", "start a new project's ledger (empty) and history; never overwrites one")
     p = add("plan", "print the plan as a table: when (site time), network, length, state, "
                     "text, warnings")
@@ -295,9 +300,11 @@ def build_parser() -> argparse.ArgumentParser:
                    "the Shared_Id/Shared_Urls lines of the articles shared")
     _posting(p)
     _marker(p)
+    with_environment(p)
     p = add("metrics", "pull engagement numbers and write them into the Markdown headers")
     _metrics_opts(p)
     _marker(p)
+    with_environment(p)
     p = add("status", "every item: its state (" + "/".join(STATES) + "), post, numbers")
     _listing_opts(p)
     p = add("daemon", "keep running: `run` every minute, metrics every N minutes")
@@ -306,6 +313,7 @@ def build_parser() -> argparse.ArgumentParser:
     _marker(p)
     p.add_argument("--metrics-every", type=int, default=60, metavar="MINUTES",
                    help="minutes between metric refreshes (default: %(default)s)")
+    with_environment(p)
     p = add("resolve", "settle an `unknown` item by hand")
     p.add_argument("item_id", metavar="ID", help="plan item id, as shown by `status`")
     how = p.add_mutually_exclusive_group(required=True)
@@ -337,6 +345,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--report", type=Path, metavar="DIR",
                    help="last step: write the private report into DIR (`make publish` "
                         "passes report); a failure there is its own step line")
+    with_environment(p)
     p = add("export", "print the metrics history, one row per item per fetch, joined with "
                       "the plan and the ledger (CSV or JSON)")
     p.add_argument("--format", choices=("csv", "json"), default="csv",
@@ -393,9 +402,9 @@ def _networks(ctx: Ctx, plan: Plan) -> dict[str, Network]:
         try:
             adapters[name] = registry.LazyNetwork(name, ctx.env, sleep=ctx.sleep)
         except NetworkError as exc:
-            problems.append(exc.message)
-    if problems:
-        raise NetworkError(ErrorKind.CONFIG, "\n".join(problems))
+            problems += exc.message.splitlines()
+    if problems:        # a setting all networks share (PUBLISH_HTTP_TIMEOUT) is named once
+        raise NetworkError(ErrorKind.CONFIG, "\n".join(dict.fromkeys(problems)))
     return adapters
 
 

@@ -30,6 +30,8 @@ from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
 from pelican.settings import read_settings
 from pelican.utils import wait_for_changes
 
+from publish import pelican_lines as problem_lines
+
 
 def failure_line(exc: BaseException) -> str:
     """One line for a failed build: a SystemExit carries its own message (the campaign
@@ -72,6 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     init_logging(level=args.verbosity, fatal=args.fatal, name="pelican",
                  handler=LOG_HANDLERS[args.log_handler],
                  logs_dedup_min_level=getattr(logging, args.logs_dedup_min_level))
+    problem_lines.install()     # each warning and error one unwrapped line, as in a build
 
     def say(text: str) -> None:
         print(text, flush=True)

@@ -7,7 +7,8 @@ return a new entry dict; `LedgerStore` does the file I/O.
 States: posting (a POST may be in flight or may have happened: outcome unknown until
 reconciled), sent, failed (the API definitively refused; no post exists; tried again next run),
 unknown (a person must settle it with `publish resolve`), missed (too late, not posted),
-waiting (due, but its page was not live at the last check: not posted, checked again next run).
+waiting (due, but not posted: its page was not live, or its network had no posting
+credentials, at the last run; checked again next run).
 
 Loading checks every known field's type (`validate`), names each bad field, and refuses a
 missing or empty file: a lost ledger must never read as "nothing was posted yet" by a command
@@ -33,6 +34,9 @@ SCHEMA = "publish-ledger/1"
 DEFAULT_PATH = Path("state/ledger.json")
 STATES = ("posting", "sent", "failed", "unknown", "missed", "waiting")
 WAITING_FIELDS = ("waiting_since", "waiting_reason")
+# What a `waiting` item waits for: its page to answer (the default, no field stored), or its
+# network's posting credentials (it was due on a network that had none).
+WAITING_FOR = ("page", "credentials")
 
 Entry = dict[str, Any]
 
@@ -70,7 +74,7 @@ class Ledger:
 def mark_posting(old: Entry | None, *, network: str, text: str, link: str,
                  now: datetime, source: str | None = None) -> Entry:
     entry = dict(old or {})
-    for stale in ("error", *WAITING_FIELDS):
+    for stale in ("error", *WAITING_FIELDS, "waiting_for"):
         entry.pop(stale, None)
     entry.update(state="posting", network=network, text=text, link=link,
                  attempted_at=format_time(now), attempts=int(entry.get("attempts", 0)) + 1)
@@ -117,14 +121,20 @@ def mark_missed(old: Entry | None, *, network: str, due: datetime, now: datetime
     return entry
 
 
-def mark_waiting(old: Entry | None, *, network: str, reason: str, now: datetime) -> Entry:
-    """Due, but its page is not live: not posted, checked again on the next run. The time it
-    started waiting is kept across runs; `reason` is the last check's answer."""
+def mark_waiting(old: Entry | None, *, network: str, reason: str, now: datetime,
+                 waiting_for: str = "page") -> Entry:
+    """Due, but not posted: its page is not live, or (`waiting_for="credentials"`) its
+    network had no posting credentials. Checked again on the next run. The time it started
+    waiting is kept across runs; `reason` is the last run's answer. A later `missed` keeps
+    these fields: they say why it was never posted."""
     entry = dict(old or {})
     entry.pop("error", None)
     if entry.get("state") != "waiting" or "waiting_since" not in entry:
         entry["waiting_since"] = format_time(now)
     entry.update(state="waiting", network=network, waiting_reason=reason)
+    entry.pop("waiting_for", None)
+    if waiting_for != "page":
+        entry["waiting_for"] = waiting_for
     return entry
 
 
@@ -194,6 +204,10 @@ def _url(value: Any) -> str | None:
     return None if good else "an http(s) URL without spaces or line breaks"
 
 
+def _waiting_for(value: Any) -> str | None:
+    return None if value in WAITING_FOR else "one of " + ", ".join(WAITING_FOR)
+
+
 def _state(value: Any) -> str | None:
     return None if value in STATES else "one of " + ", ".join(STATES)
 
@@ -206,6 +220,7 @@ FIELDS: dict[str, Check] = {
     "attempts": _count, "attempted_at": _time, "sent_at": _time, "due": _time,
     "missed_at": _time, "checked_at": _time, "metrics_at": _time, "confirmed_by": _string,
     "metrics_missing": _string, "waiting_since": _time, "waiting_reason": _string,
+    "waiting_for": _waiting_for,
 }
 ERROR_FIELDS: dict[str, Check] = {"kind": _word, "message": _string, "at": _time}
 REQUIRED = ("state", "network")

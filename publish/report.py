@@ -215,6 +215,18 @@ class Total:
     items: int = 0
     numbers: dict[str, int] = field(default_factory=lambda: dict.fromkeys(METRIC_NAMES, 0))
 
+    def value(self, metric: str) -> int | None:
+        """The sum of `metric`, or None when the row's network has no such number (X has no
+        favourites): the table shows a dash, never a 0 that was never counted."""
+        return self.numbers[metric] if metric in metric_names(self.network) else None
+
+
+def metric_names(network: str) -> tuple[str, ...]:
+    """The numbers `network` counts (its capabilities); every one for a network this
+    publisher does not know."""
+    return registry.capabilities(network).metric_names if registry.known(network) \
+        else METRIC_NAMES
+
 
 def totals(plan: Plan, latest: Mapping[str, Mapping[str, int]], key: str) -> list[Total]:
     """Sums of the latest numbers per article (key 'article') or campaign ('campaign') and
@@ -236,7 +248,8 @@ def totals(plan: Plan, latest: Mapping[str, Mapping[str, int]], key: str) -> lis
 def sort_totals(rows: Sequence[Total], metric: str | None) -> list[Total]:
     if metric is None:
         return list(rows)
-    return sorted(rows, key=lambda t: (-t.numbers[metric], t.name.casefold(), t.network))
+    return sorted(rows, key=lambda t: (t.value(metric) is None, -(t.value(metric) or 0),
+                                       t.name.casefold(), t.network))
 
 
 def series(shots: Sequence[Snapshot], metric: str) -> list[tuple[datetime, int]]:
@@ -255,36 +268,72 @@ def series(shots: Sequence[Snapshot], metric: str) -> list[tuple[datetime, int]]
     return points
 
 
-def chart_svg(points: Sequence[tuple[datetime, int]], title: str, chart_id: str) -> str:
+CHART_WIDTH, CHART_HEIGHT = 640, 260
+DIGIT_WIDTH = 8         # a digit of the chart's 12px labels, in its units (generous)
+DATE_LABEL_WIDTH = 56   # "20 Nov" and the room between two of them
+
+
+def date_ticks(xs: Sequence[float], days: Sequence[date]) -> list[int]:
+    """Which points get a date under the x axis: the first, the last, and the first point of
+    each other day where its label does not run into its neighbours (x in chart units)."""
+    if not xs:
+        return []
+    ticks = [0]
+    for i in range(1, len(xs)):
+        if days[i] != days[i - 1] and xs[i] - xs[ticks[-1]] >= DATE_LABEL_WIDTH:
+            ticks.append(i)
+    last = len(xs) - 1
+    if ticks[-1] != last and days[last] != days[ticks[-1]]:
+        if xs[last] - xs[ticks[-1]] < DATE_LABEL_WIDTH and len(ticks) > 1:
+            ticks.pop()
+        ticks.append(last)
+    return ticks
+
+
+def chart_svg(points: Sequence[tuple[datetime, int]], title: str, chart_id: str,
+              tz: tzinfo = UTC) -> str:
     """A line chart as inline SVG (no script): role=img with a title and description; the
-    same numbers are in a table next to it. Only numbers and escaped-free fixed text."""
-    width, height, pad = 640, 240, 40
+    same numbers are in a table next to it. The y axis is labelled 0 and its top, with room
+    for the widest number; the x axis has the dates (site time) of the first and last fetch
+    and of each day between that has room. Only numbers, dates and the fixed title."""
     if not points:
         return ""
-    xs = [p[0].timestamp() for p in points]
+    width, height = CHART_WIDTH, CHART_HEIGHT
     top = max(max(p[1] for p in points), 1)
-    span = (xs[-1] - xs[0]) or 1.0
+    left = 14 + DIGIT_WIDTH * len(str(top))
+    right, over, under = 28, 16, 40
+    times = [p[0].timestamp() for p in points]
+    span = (times[-1] - times[0]) or 1.0
 
     def x(value: float) -> float:
-        return pad + (value - xs[0]) / span * (width - 2 * pad)
+        return left + (value - times[0]) / span * (width - left - right)
 
     def y(value: int) -> float:
-        return height - pad - value / top * (height - 2 * pad)
+        return height - under - value / top * (height - over - under)
 
-    line = " ".join(f"{x(t):.1f},{y(v):.1f}" for t, (_, v) in zip(xs, points, strict=True))
-    dots = "".join(f'<circle cx="{x(t):.1f}" cy="{y(v):.1f}" r="3"/>'
-                   for t, (_, v) in zip(xs, points, strict=True))
+    xs = [x(t) for t in times]
+    days = [at.astimezone(tz).date() for at, _ in points]
+    line = " ".join(f"{px:.1f},{y(v):.1f}" for px, (_, v) in zip(xs, points, strict=True))
+    dots = "".join(f'<circle cx="{px:.1f}" cy="{y(v):.1f}" r="3"/>'
+                   for px, (_, v) in zip(xs, points, strict=True))
+    base = height - under
+    ticks = date_ticks(xs, days)
+    labels = "".join(
+        f'<line x1="{xs[i]:.1f}" y1="{base}" x2="{xs[i]:.1f}" y2="{base + 5}" class="axis"/>'
+        f'<text x="{xs[i]:.1f}" y="{base + 20}" text-anchor="'
+        f'{"start" if i == 0 and len(ticks) > 1 else "end" if i == ticks[-1] else "middle"}">'
+        f'{days[i].day} {days[i]:%b}</text>' for i in ticks)
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'role="img" aria-labelledby="{chart_id}-t {chart_id}-d" class="chart">'
         f'<title id="{chart_id}-t">{title}</title>'
-        f'<desc id="{chart_id}-d">From {points[0][1]} to {points[-1][1]} over '
-        f'{len(points)} fetches; the table next to the chart has every point.</desc>'
-        f'<line x1="{pad}" y1="{height - pad}" x2="{width - pad}" y2="{height - pad}" '
-        f'class="axis"/><line x1="{pad}" y1="{pad}" x2="{pad}" y2="{height - pad}" '
-        f'class="axis"/>'
-        f'<text x="{pad - 6}" y="{pad + 4}" text-anchor="end">{top}</text>'
-        f'<text x="{pad - 6}" y="{height - pad + 4}" text-anchor="end">0</text>'
+        f'<desc id="{chart_id}-d">From {points[0][1]} on {days[0].isoformat()} to '
+        f'{points[-1][1]} on {days[-1].isoformat()} over {len(points)} fetches; the table '
+        f'next to the chart has every point.</desc>'
+        f'<line x1="{left}" y1="{base}" x2="{width - right}" y2="{base}" class="axis"/>'
+        f'<line x1="{left}" y1="{over}" x2="{left}" y2="{base}" class="axis"/>'
+        f'<text x="{left - 6}" y="{over + 4}" text-anchor="end">{top}</text>'
+        f'<text x="{left - 6}" y="{base + 4}" text-anchor="end">0</text>{labels}'
         f'<polyline points="{line}" class="line"/><g class="dots">{dots}</g></svg>')
 
 
@@ -312,7 +361,7 @@ def ics_calendar(plan: Plan, rows: Sequence[Row], now: datetime) -> bytes:
         event.add("dtstart", item.due.astimezone(UTC))
         event.add("summary", f"{network_label(item.network)}: {item.title}")
         # The text holds the link already (it is the post exactly); URL carries it alone.
-        event.add("description", f"{shown_text(item)}\n\nstate: {row.state}"
+        event.add("description", f"{shown_text(item, row.text)}\n\nstate: {row.state}"
                   + (f"\npost: {row.post_url}" if row.post_url else ""))
         event.add("url", item.link)
         event.add("categories", [item.kind, row.state])
@@ -438,7 +487,7 @@ def render_pages(data: ReportInput) -> dict[str, bytes]:
              by_article=[rendered[id(t)] for t in sort_totals(by_article, metric)],
              by_campaign=[rendered[id(t)] for t in sort_totals(by_campaign, metric)],
              chart_metric=shown, points=points,
-             chart=chart_svg(points, f"Total {shown} over time", "chart"))
+             chart=chart_svg(points, f"Total {shown} over time", "chart", tz))
     files["style.css"] = (TEMPLATES / "style.css").read_bytes()
     files["calendar.ics"] = ics_calendar(plan, data.rows, now)
     files[MARKER] = b"publish-report/1\n"

@@ -356,6 +356,17 @@ class _Run:
         self.report.waiting += 1
         return page
 
+    def no_credentials(self, item: PlanItem, adapter: Network) -> None:
+        """Due on a network without posting credentials: not posted, and the ledger says
+        why (a `waiting` item for its credentials), so a later `missed` has its reason."""
+        needed = " and ".join(adapter.capabilities.post_credentials)
+        old = self.ledger.get(item.id)
+        entry = L.mark_waiting(old, network=item.network, reason=f"{needed} not set",
+                               now=self.now, waiting_for="credentials")
+        if entry != old:
+            self.put(item.id, entry)
+        self.report.no_credentials += 1
+
     # --- one create request ----------------------------------------------------------
     def would_post(self, item: PlanItem) -> None:
         length = f"{item.weighted_length}/{item.max_length}"
@@ -454,7 +465,7 @@ class _Run:
                     self.report.deferred += 1
                 elif not adapter.can_post():     # a dry run for this network alone
                     self.would_post(item)
-                    self.report.no_credentials += 1
+                    self.no_credentials(item, adapter)
                 elif (not look or self.look_first(item, adapter)) and \
                         (page := self.page(item)).live:
                     self.post(item, adapter, page)

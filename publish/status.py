@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from publish import networks as registry
 from publish.clock import TimeFormatError, format_time, parse_time
 from publish.ledger import Entry, Ledger
 from publish.output import shorten_links
-from publish.pins import rename_notes
+from publish.pins import MAY_BE_OUT, rename_notes
 from publish.plan import Plan, PlanItem
 from publish.runner import Action, RunOptions, decide
 
@@ -22,8 +22,9 @@ from publish.runner import Action, RunOptions, decide
 STATES: dict[str, str] = {
     "scheduled": "not yet due",
     "due": "would be posted by a run now",
-    "waiting": "due, but its page was not live at the last check (the link check): "
-               "checked again on each run, missed once beyond --max-lateness",
+    "waiting": "due, but not posted by the last run: its page was not live (the link "
+               "check) or its network had no posting credentials (the note says which); "
+               "tried again on each run, missed once beyond --max-lateness",
     "sent": "posted; the post and its link are known",
     "failed": "the network refused it; a run tries again while within --max-lateness",
     "unknown": "the outcome of an attempt is not settled yet, or it is parked for a person "
@@ -84,6 +85,10 @@ def note_text(entry: Entry | None, state: str, tz: tzinfo = UTC) -> str:
     if state in ("failed", "unknown") and isinstance(entry.get("error"), dict):
         return entry["error"].get("message", "")
     if state in ("waiting", "missed") and entry.get("waiting_reason"):
+        if entry.get("waiting_for") == "credentials":
+            label = registry.post_id_rule(str(entry.get("network"))).label
+            return (f"no credentials for {label} at the time it was due (from "
+                    f"{when('waiting_since')}): {entry['waiting_reason']}")
         return (f"page not live (waiting since {when('waiting_since')}): "
                 f"{entry['waiting_reason']}")
     if entry.get("metrics_missing"):
@@ -104,6 +109,21 @@ class Row:
     metrics_at: str | None = None
     note: str = ""
     renamed: str = ""   # the article moved after sharing (publish/pins.py)
+    posted_text: str | None = None   # the ledger's copy of what was (maybe) posted
+
+    @property
+    def text(self) -> str:
+        """What went out (or may have) once it was attempted, else what the plan will post:
+        the post does not change when its header is edited afterwards."""
+        return self.item.text if self.posted_text is None else self.posted_text
+
+    @property
+    def text_changed(self) -> bool:
+        """The header's text was edited after the post went out (or was attempted)."""
+        return self.posted_text is not None and self.posted_text != self.item.text
+
+
+TEXT_CHANGED = "text changed since posting (shown: the text posted)"
 
 
 def rows(plan: Plan, ledger: Ledger, now: datetime, max_lateness: timedelta) -> list[Row]:
@@ -116,15 +136,18 @@ def rows(plan: Plan, ledger: Ledger, now: datetime, max_lateness: timedelta) -> 
         state = item_state(item, entry, now, max_lateness)
         entry = entry or {}
         post_id, metrics = entry.get("post_id"), entry.get("metrics")
-        result.append(Row(
+        posted = entry.get("text") if entry.get("state") in MAY_BE_OUT else None
+        row = Row(
             item=item, state=state,
             post_id=str(post_id) if post_id else None,
             post_url=entry.get("url") or None,
             metrics=metrics if isinstance(metrics, dict) else None,
             metrics_at=entry.get("metrics_at"),
-            note="; ".join(n for n in (note_text(entry, state, plan.tz),
-                                       renamed.get(item.id)) if n),
-            renamed=renamed.get(item.id, "")))
+            renamed=renamed.get(item.id, ""),
+            posted_text=posted if isinstance(posted, str) else None)
+        notes = (TEXT_CHANGED if row.text_changed else "", note_text(entry, state, plan.tz),
+                 row.renamed)
+        result.append(replace(row, note="; ".join(n for n in notes if n)))
     return result
 
 
@@ -194,24 +217,25 @@ class Table:
     footer: list[str]           # lines under the table
 
 
-def shown_text(item: PlanItem) -> str:
-    """The item's text as its network's readers will see it (Bluesky: links shortened as
-    its app shows them); the plan and --json keep the full links."""
-    return registry.post_id_rule(item.network).shown_text(item.text)
+def shown_text(item: PlanItem, text: str | None = None) -> str:
+    """The item's text (or `text`, another of its texts: what was posted, Row.text) as its
+    network's readers will see it (Bluesky: links shortened as its app shows them); the
+    plan and --json keep the full links."""
+    return registry.post_id_rule(item.network).shown_text(item.text if text is None else text)
 
 
 def plan_table(plan: Plan, shown: Sequence[Row], now: datetime) -> Table:
     """when, network, length, state, id, text (links short); a warning every row carries
     goes under the table, once."""
     tz = plan.tz
-    common, own = split_warnings([[*r.item.warnings, *filter(None, [r.renamed])]
-                                  for r in shown])
+    common, own = split_warnings([[*r.item.warnings, *filter(None, [
+        r.renamed, TEXT_CHANGED if r.text_changed else ""])] for r in shown])
     return Table(
         title=f"plan at {local_time(now, tz)}",
         headers=[f"when ({plan.timezone})", "network", "length", "state", "id", "text"],
         cells=[[local_time(r.item.due, tz), r.item.network,
                 f"{r.item.weighted_length}/{r.item.max_length}", r.state, r.item.id,
-                shorten_links(" ".join(shown_text(r.item).split()))] for r in shown],
+                shorten_links(" ".join(shown_text(r.item, r.text).split()))] for r in shown],
         notes=own, footer=[f"all {len(shown)} items: {warning}" for warning in common])
 
 
@@ -261,7 +285,9 @@ def json_document(command: str, plan: Plan, shown: Sequence[Row], total: int,
         "counts": counts(shown),
         "items": [{
             "id": r.item.id, "kind": r.item.kind, "network": r.item.network,
-            "due": format_time(r.item.due), "state": r.state, "text": r.item.text,
+            "due": format_time(r.item.due), "state": r.state, "text": r.text,
+            "text_changed": r.text_changed,
+            "planned_text": r.item.text if r.text_changed else None,
             "link": r.item.link, "weighted_length": r.item.weighted_length,
             "max_length": r.item.max_length, "warnings": list(r.item.warnings),
             "source": r.item.source, "title": r.item.title, "lang": r.item.lang,

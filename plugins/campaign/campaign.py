@@ -65,9 +65,11 @@ class CampaignBuildFailed(SystemExit):
 
 
 def fail_on(problems: list[str]) -> None:
-    """Log every problem, then stop the build (nothing written yet)."""
+    """Log every problem once, then stop the build (nothing written yet). A text shared by
+    several networks is checked once per network: its problem is still one line."""
     if not problems:
         return
+    problems = list(dict.fromkeys(problems))
     for problem in problems:
         # `pelican --fatal errors` raises after the first error record; report them all.
         with contextlib.suppress(RuntimeError):

@@ -94,6 +94,8 @@ class Capabilities:
     # The network shows each link in a post shortened, as Bluesky's app does
     # (contract/bluesky_text.py): the plan, status and report show its texts that way.
     shortens_links: bool = False
+    # Further environment variables: (name, what it sets), for --help.
+    settings: tuple[tuple[str, str], ...] = ()
 
     def valid_post_id(self, value: object) -> bool:
         """True when `value` has the network's post id form. Every post id from the network,
@@ -219,6 +221,28 @@ def all_metric_names() -> tuple[str, ...]:
     for name in REGISTRY:
         names.update(dict.fromkeys(capabilities(name).metric_names))
     return tuple(names)
+
+
+ENV_NAME_WIDTH = 26
+
+
+def environment_help() -> list[str]:
+    """Every network's environment variables with what they do, as --help lines, from each
+    network's capabilities (its credentials and `settings`): written once, there."""
+    lines = []
+    for name in REGISTRY:
+        caps = capabilities(name)
+        reads = " and read metrics" if caps.post_credentials in caps.read_credentials else ""
+        entries = [(", ".join(caps.post_credentials), f"post{reads}")]
+        entries += [(", ".join(group), "enough to read metrics")
+                    for group in caps.read_credentials if group != caps.post_credentials]
+        for names, meaning in [*entries, *caps.settings]:
+            text = f"{caps.label}: {meaning}"
+            if len(names) < ENV_NAME_WIDTH:
+                lines.append(f"  {names:<{ENV_NAME_WIDTH}}{text}")
+            else:
+                lines += [f"  {names}", f"  {'':<{ENV_NAME_WIDTH}}{text}"]
+    return lines
 
 
 def known(name: str) -> bool:

@@ -21,6 +21,7 @@ DID = r"did:(?:plc:[a-z2-7]{24}|web:[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?)"
 # A TID: 64 bits (top bit 0) in base32-sortable, so the first character is one of 16.
 TID = r"[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}"
 COLLECTION = "app.bsky.feed.post"
+DEFAULT_SERVICE = "https://bsky.social"
 
 CAPABILITIES = Capabilities(
     name="bluesky", label="Bluesky", metrics_batch=25,       # app.bsky.feed.getPosts limit
@@ -36,9 +37,9 @@ CAPABILITIES = Capabilities(
     length_rule=("Bluesky's count: characters as a reader sees them, each link shortened as "
                  "Bluesky's app shows it; at most 3,000 bytes"),
     shortens_links=True,
+    settings=(("BLUESKY_SERVICE_URL", f"the account's server (PDS), default {DEFAULT_SERVICE}"),),
 )
 
-DEFAULT_SERVICE = "https://bsky.social"
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 _HANDLE = re.compile(r"(?=.{3,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+"
                      r"[a-zA-Z]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?")

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from publish.networks import Capabilities, common
 
+DEFAULT_BASE_URL = "https://api.x.com/2"
 POST_CREDENTIALS = ("X_API_KEY", "X_API_SECRET", "X_ACCESS_TOKEN", "X_ACCESS_TOKEN_SECRET")
 CAPABILITIES = Capabilities(
     name="x", label="X", metrics_batch=100,
@@ -19,10 +20,10 @@ CAPABILITIES = Capabilities(
     post_id_pattern=r"[0-9]{1,19}",      # a 64-bit snowflake id, in decimal
     post_id_form="1-19 digits",
     length_rule="X's weighted count: a link counts 23, emoji and CJK 2",
+    settings=(("X_API_BASE_URL", f"API root, default {DEFAULT_BASE_URL} (keep the /2)"),),
 )
 
 CREDENTIALS = (*POST_CREDENTIALS, "X_BEARER_TOKEN")
-DEFAULT_BASE_URL = "https://api.x.com/2"
 
 
 def base_url_problem(url: str) -> str | None:

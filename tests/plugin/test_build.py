@@ -418,3 +418,16 @@ def test_matching_post_from_pelicans_own_summary(tmp_path):
     assert text.endswith(f"… {link}")  # summary shortened at a word: hashtags went first
     assert "<" not in text and "#" not in text
     assert plan["items"][0]["weighted_length"] <= 280
+
+
+def test_a_problem_shared_by_every_network_is_one_line():
+    """One Social text goes to three networks and is checked once per network: mentioning
+    the coupon before it starts was reported three times, identically."""
+    from campaign.campaign import fail_on
+
+    line = ("posts/a.md: Social: mentions coupon SAVE10 but is due 2026-11-20 09:00, before "
+            "Coupon_Starts (2026-11-25 00:00)")
+    with pytest.raises(CampaignBuildFailed) as failure:
+        fail_on([line, line, "posts/b.md: Coupon: bad", line])
+    assert failure.value.problems == [line, "posts/b.md: Coupon: bad"]
+    assert str(failure.value.code).startswith("campaign: 2 problems found")

@@ -172,7 +172,7 @@ def test_json_keeps_utc_times_and_whole_texts_and_links(project):
     assert set(social1) == {
         "id", "kind", "network", "due", "state", "text", "link", "weighted_length",
         "max_length", "warnings", "source", "title", "lang", "campaign", "coupon", "post_id",
-        "post_url", "metrics", "metrics_at", "note"}
+        "post_url", "metrics", "metrics_at", "note", "text_changed", "planned_text"}
     assert social1["warnings"] == [LINK_WARNING]
 
 
@@ -197,6 +197,29 @@ def test_status_json_has_the_post_and_numbers(project, fake_x):
     assert coupon["post_url"] == f"https://x.com/i/web/status/{post_id}"
     assert coupon["metrics"]["likes"] == 4 and coupon["metrics_at"] == "2026-11-22T16:00:00Z"
     assert coupon["note"] == "numbers as of 2026-11-22 16:00 UTC"
+
+
+def test_a_post_edited_after_it_was_sent_shows_what_was_posted(project, fake_x):
+    project.cli("run", env=fake_x.env())
+    posted = project.ledger_items()[COUPON]["text"]
+    edited = [dict(i, text=i["text"].replace("New Year", "February")) if i["id"] == COUPON
+              else i for i in ITEMS]
+    write(project, edited)
+    now = "2026-11-22T16:00:00Z"
+    for command in ("plan", "status"):
+        lines = project.cli(command, now=now).out.splitlines()
+        at = lines.index(row_of("\n".join(lines), COUPON))
+        row = " ".join(lines[at:at + 2])       # plan: its notes on the next line
+        assert " sent " in row and "text changed since posting" in row, (command, row)
+        if command == "plan":
+            assert "New Year" in row and "February" not in row
+        document = listing(project, command, now=now)
+        coupon = next(i for i in document["items"] if i["id"] == COUPON)
+        assert coupon["text"] == posted and coupon["text_changed"] is True
+        assert "February" in coupon["planned_text"]
+        assert coupon["note"].startswith("text changed since posting")
+        untouched = next(i for i in document["items"] if i["id"] == SOCIAL2)
+        assert untouched["text_changed"] is False and untouched["planned_text"] is None
 
 
 # --- filters ----------------------------------------------------------------------------

@@ -32,7 +32,7 @@ def project(tmp_path: Path, monkeypatch) -> Path:
     """The site's sources in a throwaway folder, which is also the current folder."""
     root = tmp_path / "project"
     root.mkdir()
-    for name in ("content", "theme", "plugins"):
+    for name in ("content", "theme", "plugins", "contract"):
         shutil.copytree(REPO / name, root / name,
                         ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("pelicanconf.py", "publishconf.py"):
@@ -61,8 +61,8 @@ def leftovers(root: Path) -> list[str]:
     return found
 
 
-def run_cli(root: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(REPO), "COLUMNS": "200"}  # rich: no wrapping
+def run_cli(root: Path, *args: str, columns: int = 200) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(REPO), "COLUMNS": str(columns)}
     extra = ["--extra-setting", f"CAMPAIGN_NOW={json.dumps(NOW['CAMPAIGN_NOW'])}"]
     return subprocess.run([sys.executable, "-m", "publish", "build", *extra, *args],
                           cwd=root, env=env, capture_output=True, text=True, timeout=300)
@@ -87,13 +87,32 @@ def test_a_failed_build_leaves_output_and_plan_as_they_were(project, settings):
 
     assert done.returncode == 1, done.stdout + done.stderr  # Pelican's own status
     # Pelican's message (the plugin's) passes through, then one truthful line of ours.
-    assert "Coupon_Expiers: unknown key (did you mean Coupon_Expires?)" in done.stdout
+    assert "Coupon_Expiers: unknown key (did you mean Coupon_Expires?)" in done.stderr
     assert ("campaign: 1 problem found (listed above); the build stopped before writing the "
             "site or the plan") in done.stderr
     assert f"build: pelican failed (exit 1); {FAILED}" in done.stderr
     assert "Traceback" not in done.stdout + done.stderr
     assert snapshot(project) == before
     assert leftovers(project) == []
+
+
+def test_each_problem_is_one_unwrapped_line_in_a_narrow_log_without_a_terminal(project):
+    """A CI log: no terminal, 40 columns. Pelican's rich handler wrapped each problem over
+    several lines, each with a time and `campaign.py:73`; the docs promise one line each."""
+    break_header(project)
+    two = project / "content/posts/two.md"
+    two.write_text("Title: Two\nDate: 2026-11-20 09:00\nSocial_At: tomorrow morning\n\nBody.\n",
+                   encoding="utf-8")
+    done = run_cli(project, "--settings", "pelicanconf.py", columns=40)
+    assert done.returncode == 1, done.stdout + done.stderr
+    problems = [line for line in done.stderr.splitlines() if line.startswith("posts/")]
+    assert problems == [
+        "posts/answering-customers-on-twitter.md: Coupon_Expiers: unknown key (did you mean "
+        "Coupon_Expires?)",
+        "posts/two.md: Social_At: not a date-time 'tomorrow morning': expected YYYY-MM-DD "
+        "HH:MM in the site time zone, or with an offset (2026-11-20T09:00+01:00), or +30m, "
+        "+2h, +3d or +1w after the article's date"]
+    assert "campaign.py:" not in done.stdout + done.stderr
 
 
 def test_a_failure_after_the_plan_was_written_keeps_the_old_plan(project):

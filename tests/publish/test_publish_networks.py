@@ -71,7 +71,8 @@ def test_a_network_without_credentials_is_a_dry_run_for_itself_alone(three, fake
         in result.out
     for item_id in due_on("mastodon"):
         assert f"would   {item_id}" in result.out
-        assert item_id not in three.ledger_items()    # nothing recorded: still due
+        entry = three.ledger_items()[item_id]         # not posted, and why: still to post
+        assert (entry["state"], entry["waiting_for"]) == ("waiting", "credentials")
     assert {n: f.posts_created for n, f in fakes.items()} == {"x": 3, "mastodon": 0,
                                                               "bluesky": 3}
     # Under CI=true the same gap is a configuration error naming the variables.
@@ -142,3 +143,40 @@ def test_a_misconfigured_network_is_refused_before_anything_is_asked(three, fake
     assert "MASTODON_BASE_URL: must be the server's https address alone" in result.err
     assert "BLUESKY_HANDLE: starts with @" in result.err
     assert sum(f.posts_created for f in fakes.values()) == 0
+
+
+def test_an_item_missed_for_want_of_credentials_says_so(three, fakes):
+    env = env_of(fakes, "x", "bluesky")            # no MASTODON_* when they were due
+    assert three.cli("run", env=env).code == 0
+    item_id = due_on("mastodon")[0]
+    reason = ("no credentials for Mastodon at the time it was due (from 2026-11-22 15:00 "
+              "UTC): MASTODON_BASE_URL and MASTODON_ACCESS_TOKEN not set")
+    waiting = three.cli("status", env=env)
+    line = next(x for x in waiting.out.splitlines() if f" {item_id} " in x)
+    assert " waiting " in line and reason in line
+    two_days = "2026-11-24T15:00:00Z"
+    assert three.cli("run", env=env_of(fakes, *NETWORKS), now=two_days).code == 0
+    missed = three.cli("status", env=env, now=two_days)
+    line = next(x for x in missed.out.splitlines() if f" {item_id} " in x)
+    assert " missed " in line and reason in line
+    assert three.ledger_items()[item_id]["state"] == "missed"
+
+
+@pytest.mark.parametrize("command", ["", "run", "cycle", "daemon", "metrics"])
+def test_help_lists_every_networks_variables(command, capsys):
+    from publish.cli import main
+    from publish.networks import capabilities
+
+    assert main([command, "--help"] if command else ["--help"]) == 0
+    text = capsys.readouterr().out
+    for network in NETWORKS:
+        caps = capabilities(network)
+        for name in (*caps.post_credentials, *(n for g in caps.read_credentials for n in g),
+                     *(name for name, _ in caps.settings)):
+            assert name in text, (command, name)
+
+
+def test_a_setting_every_network_reads_is_named_once(three):
+    result = three.cli("run", env={"PUBLISH_HTTP_TIMEOUT": "soon"})
+    assert result.code == 2
+    assert result.err.count("PUBLISH_HTTP_TIMEOUT: 'soon' is not a number of seconds") == 1

@@ -150,6 +150,8 @@ def test_coupons_show_their_window_status_and_whether_the_announcement_went_out(
     assert "2026-11-20 09:00 GMT" in rows["LISTEN20"] and "2027-01-31 23:59 GMT" in rows[
         "LISTEN20"]
     assert 'state-sent">sent<' in rows["LISTEN20"]             # its announcement went out
+    assert '<li>X: <span class="state state-sent">sent</span> 2026-11-20 09:30 GMT</li>' \
+        in rows["LISTEN20"]                                    # …on which network
     assert "20% off &lt;your&gt; first order" in rows["LISTEN20"]
     assert 'coupon-expired">expired<' in rows["AUTUMN10"] and ">open<" in rows["AUTUMN10"]
     assert 'coupon-upcoming">upcoming<' in rows["WINTER15"] and ">none<" in rows["WINTER15"]
@@ -166,6 +168,36 @@ def test_performance_views_are_sorted_and_chart_has_a_data_table(paths, tmp_path
     assert "<svg" in by_likes and 'role="img"' in by_likes and "<script" not in by_likes
     chart = by_likes.split('id="chart-h"')[1]
     assert chart.count('<th scope="row">') == len(HISTORY)
+
+
+def test_a_network_without_a_metric_shows_a_dash_not_a_zero(paths, tmp_path):
+    out = tmp_path / "report"
+    assert run(paths, "report", "--out", str(out))[0] == 0
+    html = (out / "performance.html").read_text(encoding="utf-8")
+    head = html.split("<thead>")[1].split("</thead>")[0]
+    columns = re.findall(r'<th scope="col"[^>]*>([^<]+)</th>', head)
+    row = html.split('id="articles-h"')[1].split("<tbody>")[1].split("</tr>")[0]
+    cells = dict(zip(columns, re.findall(r"<t[hd][^>]*>([^<]*)</t[hd]>", row), strict=True))
+    assert cells["Network"] == "X"
+    assert (cells["Favourites"], cells["Boosts"]) == ("\u2013", "\u2013")     # Mastodon's names
+    assert cells["Likes"] == "17" and cells["Impressions"] == "1700"   # two posts
+
+
+def test_the_chart_has_dates_and_room_for_its_top_label():
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from publish.report import DIGIT_WIDTH, chart_svg
+
+    points = [(datetime(2026, 11, 20, 10, tzinfo=UTC), 40),
+              (datetime(2026, 11, 21, 9, tzinfo=UTC), 98_000),
+              (datetime(2026, 11, 27, 23, 30, tzinfo=UTC), 123_456)]
+    svg = chart_svg(points, "Total impressions over time", "chart",
+                    ZoneInfo("Pacific/Auckland"))
+    labels = re.findall(r'<text x="([0-9.]+)"[^>]*>([^<]+)</text>', svg)
+    top_x = next(float(x) for x, text in labels if text == "123456")
+    assert top_x - DIGIT_WIDTH * len("123456") >= 0            # not cut off at the left
+    assert [t for _, t in labels if not t.isdigit()] == ["20 Nov", "21 Nov", "28 Nov"]
 
 
 def test_report_replaces_the_old_one_whole(paths, tmp_path):
@@ -276,3 +308,16 @@ def test_a_card_image_outside_the_site_is_not_copied(paths, tmp_path):
     assert run(paths, "report", "--out", str(out), "--site", str(site))[0] == 0
     assert not (out / "cards").exists()
     assert "No image on the page" in (out / "previews.html").read_text(encoding="utf-8")
+
+
+def test_the_calendar_shows_what_was_posted_when_the_header_changed_since(paths, tmp_path):
+    plan = json.loads(paths["plan"].read_text(encoding="utf-8"))
+    posted = plan["items"][0]["text"]                   # ANSWER: sent, per the ledger
+    plan["items"][0]["text"] = posted.replace("within an hour", "within a day")
+    paths["plan"].write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "report"
+    assert run(paths, "report", "--out", str(out))[0] == 0
+    html = (out / "index.html").read_text(encoding="utf-8")
+    assert "We answer within an hour" in html and "within a day" not in html
+    assert "text changed since posting" in html
+    assert "We answer within an hour" in (out / "calendar.ics").read_text(encoding="utf-8")
