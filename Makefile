@@ -54,7 +54,8 @@ help:
 	@echo ''
 	@echo 'Usage:'
 	@echo '   make html            (re)build the dev site into output/ (creates .venv first)'
-	@echo '   make serve           preview output/ at http://$(SERVER):$(PORT)/'
+	@echo '   make serve           preview the dev site at http://$(SERVER):$(PORT)/ (built first if'
+	@echo '                        output/ holds another build, e.g. make publish'"'"'s)'
 	@echo '   make devserver       rebuild on change and serve at http://$(SERVER):$(PORT)/'
 	@echo '   make plan            build, then print every scheduled social post and offer'
 	@echo '   make publish         one cycle: production build, deploy (if $$DEPLOY_TARGET), post what'
@@ -107,8 +108,17 @@ lock: venv-dev
 html: venv
 	$(call site_build,$(CONFFILE))
 
+# Under the build lock (util-linux flock, where there is one): never while a build, deploy or
+# `make publish` uses output/, whose output.new-* folder this would remove.
+CLEAN = rm -rf $(OUTPUTDIR) $(OUTPUTDIR).new-* $(OUTPUTDIR).old-* $(OUTPUTDIR).stamp.json \
+	$(OUTPUTDIR).manifest.json $(BASEDIR)/cache
 clean:
-	rm -rf $(OUTPUTDIR) $(OUTPUTDIR).new-* $(OUTPUTDIR).old-* $(OUTPUTDIR).stamp.json $(BASEDIR)/cache
+	@if command -v flock >/dev/null 2>&1; then \
+		flock -n -E 75 $(OUTPUTDIR).lock $(CLEAN) || { code=$$?; \
+		if [ $$code -eq 75 ]; then echo "clean: $(OUTPUTDIR).lock is held by" \
+			"$$(cat $(OUTPUTDIR).lock 2>/dev/null) (a build, deploy or make publish);" \
+			"nothing removed: try again when it has finished" >&2; fi; exit $$code; }; \
+	else $(CLEAN); fi
 
 # Pelican's rebuild loop (`--fatal errors`: a broken plugin or template fails the build),
 # except that a failed build is one line and the next change builds again (`pelican -r`
@@ -118,7 +128,14 @@ DEVSERVER = $(PYTHON) -m publish.devserver $(INPUTDIR) -o $(OUTPUTDIR) --fatal e
 regenerate: venv
 	$(DEVSERVER) -r -s $(CONFFILE)
 
+# Serves the development site: output/ is kept when the last build there was `make html`'s
+# (same settings and options, untouched since), and built first otherwise (after
+# `make publish` or `make deploy` it holds the production site, whose absolute URLs leave
+# localhost).
 serve: venv
+	$(PYTHON) -m publish build --settings $(CONFFILE) --content $(INPUTDIR) \
+		--output $(OUTPUTDIR) --reuse -- $(PELICANOPTS)
+	@echo 'serve: the development site ($(notdir $(CONFFILE))) in $(notdir $(OUTPUTDIR))/ at http://$(SERVER):$(PORT)/'
 	$(PELICAN) -l $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) -p $(PORT) -b $(SERVER)
 
 devserver: venv

@@ -25,8 +25,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from publish import buildmanifest
 from publish.atomic import fresh_folder, fsync_dir, recover_folder, swap_folder
 from publish.contained import outside_problems
+from publish.lock import build_lock, lock_timeout
 from publish.redaction import SECRET_URL_VARS, SECRET_VARS
 
 # The campaign plugin's default for CAMPAIGN_PLAN_PATH (docs/settings.md), used when the
@@ -35,13 +37,7 @@ DEFAULT_PLAN_PATH = "state/plan.json"
 # Pelican's command line with one unwrapped line per warning and error (publish/pelican_lines.py),
 # loaded from its file: the subprocess's import path stays Pelican's own (the current folder
 # first, where a settings file finds the module it imports).
-PELICAN = """\
-import importlib.util, sys
-spec = importlib.util.spec_from_file_location("pelican_lines", sys.argv.pop(1))
-module = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(module)
-module.main(sys.argv[1:])
-"""
+# (publish.buildmanifest.LAUNCHER loads it, under its audit hook.)
 PELICAN_LINES = Path(__file__).with_name("pelican_lines.py")
 # Writes its answer to the file named by argv[2], not to stdout: a settings file may print.
 SETTINGS_PROBE = """\
@@ -65,6 +61,11 @@ REFUSED_OPTIONS = {
 }
 
 
+# The exit status of a build whose folder lost files Pelican wrote (something else removed
+# them while it ran): not swapped in, like a failed Pelican run.
+LOST = 3
+
+
 class BuildError(Exception):
     """A usage or settings mistake found before Pelican runs (nothing was changed)."""
 
@@ -75,6 +76,8 @@ class BuildResult:
     output: Path  # the output folder (replaced only when ok)
     plan: Path | None  # where the plan lives (replaced only when ok and the plugin wrote one)
     files: int = 0  # files in the new output folder (0 when the build failed)
+    lost: tuple[str, ...] = ()  # files Pelican wrote that vanished before the swap
+    kept: bool = False  # `reuse`: output/ already held what this build would make
 
     @property
     def ok(self) -> bool:
@@ -92,23 +95,71 @@ class _Paths:
 def build(settings: Path, *, output: Path | None = None, content: Path | None = None,
           extra_settings: Mapping[str, object] | None = None,
           pelican_args: Sequence[str] = (), env: Mapping[str, str] | None = None,
-          stdout=None, stderr=None) -> BuildResult:
+          stdout=None, stderr=None, say=None, reuse: bool = False) -> BuildResult:
     """Run Pelican with `settings` into a fresh folder and swap it in over `output` (default:
-    the settings' OUTPUT_PATH) only when Pelican exits 0. Pelican's messages go to `stdout`
-    / `stderr` (default: inherited). Raises BuildError before touching anything when the
-    request itself is wrong. A `--` in `pelican_args` (what separates them on a command
-    line) is dropped. Pelican (and the settings file) see `env` (default: this process's)
-    without its credentials (build_env)."""
-    env = build_env(os.environ if env is None else env)
+    the settings' OUTPUT_PATH) only when Pelican exits 0 and the folder holds every file
+    Pelican wrote (publish/buildmanifest.py). Pelican's messages go to `stdout` / `stderr`
+    (default: inherited). Raises BuildError before touching anything when the request itself
+    is wrong, LockHeld when PUBLISH_LOCK_TIMEOUT passed while another build or cycle held the
+    output's lock (`say` gets the line saying whom it waits for; default: stderr). A `--` in
+    `pelican_args` (what separates them on a command line) is dropped. Pelican (and the
+    settings file) see `env` (default: this process's) without its credentials
+    (build_env). With `reuse`, an output folder that its manifest says was built with the
+    same settings file, content folder, -e overrides and Pelican options, and that still
+    matches the manifest, is kept as it is (`make serve`: serve the development site, and
+    build it only when output/ holds another build, such as `make publish`'s)."""
+    full_env = os.environ if env is None else env
+    env = build_env(full_env)
     extra = dict(extra_settings or {})
     pelican_args = [arg for arg in pelican_args if arg != "--"]
     _refuse_options(pelican_args)
     paths = _resolve(Path(settings), output, content, extra, env)
-    _recover_leftovers(paths)
+    try:
+        timeout = lock_timeout(full_env)
+    except ValueError as exc:
+        raise BuildError(str(exc)) from None
+    request = _request(Path(settings), paths, extra, pelican_args)
+    with build_lock(paths.output, "build", timeout=timeout, say=say or _say_on_stderr):
+        if reuse and (files := _reusable(paths.output, request)) is not None:
+            return BuildResult(0, paths.output, paths.plan, files, kept=True)
+        return _build_locked(Path(settings), paths, content, extra, pelican_args, env,
+                             stdout, stderr, request)
+
+
+def _request(settings: Path, paths: _Paths, extra: Mapping[str, object],
+             pelican_args: Sequence[str]) -> dict[str, object]:
+    """What a build was asked for, as its manifest records it (compared by `reuse`)."""
+    return {"settings": str(settings.absolute()), "content": str(paths.content),
+            "extra": json.loads(json.dumps(dict(sorted(extra.items())), default=str)),
+            "pelican_args": list(pelican_args)}
+
+
+def _reusable(output: Path, request: Mapping[str, object]) -> int | None:
+    """The number of files when `output` holds exactly what a build of `request` wrote."""
+    try:
+        manifest = buildmanifest.read(output)
+    except buildmanifest.ManifestError:
+        return None
+    if (manifest is None or manifest.get("request") != request
+            or buildmanifest.difference(output, manifest["files"])):
+        return None
+    return len(manifest["files"])
+
+
+def _say_on_stderr(line: str) -> None:
+    print(f"build: {line}", file=sys.stderr, flush=True)
+
+
+def _build_locked(settings: Path, paths: _Paths, content: Path | None,
+                  extra: dict[str, object], pelican_args: list[str], env: dict[str, str],
+                  stdout, stderr, request: Mapping[str, object]) -> BuildResult:
+    _recover_leftovers(paths)       # under the lock: no other build is running
     fresh = fresh_folder(paths.output)
     staged = _staged_plan(paths.plan)
+    written = fresh.parent / f".{fresh.name}.written.json"
     overrides = {**extra, **({"CAMPAIGN_PLAN_PATH": str(staged)} if staged else {})}
-    command = [sys.executable, "-c", PELICAN, str(PELICAN_LINES)]
+    command = [sys.executable, "-c", buildmanifest.LAUNCHER, str(written), str(fresh),
+               str(PELICAN_LINES)]
     if content is not None:
         command.append(str(content))
     command += ["-o", str(fresh), "-s", str(settings), "--fatal", "errors", *pelican_args]
@@ -118,20 +169,30 @@ def build(settings: Path, *, output: Path | None = None, content: Path | None = 
     try:
         done = subprocess.run(command, env=env, stdout=stdout, stderr=stderr, check=False)
         code = done.returncode if done.returncode >= 0 else 128 - done.returncode
-        if code == 0:
-            files = sum(len(names) for _, _, names in os.walk(fresh))
-            swap_folder(fresh, paths.output)
-            swapped = True
-            if staged is not None and staged.exists():
-                os.replace(staged, paths.plan)
-                fsync_dir(paths.plan.parent)
-            return BuildResult(0, paths.output, paths.plan, files)
-        return BuildResult(code, paths.output, paths.plan)
+        if code != 0:
+            return BuildResult(code, paths.output, paths.plan)
+        try:
+            names = buildmanifest.read_written(written)
+        except buildmanifest.ManifestError as exc:
+            return BuildResult(LOST, paths.output, paths.plan, lost=(str(exc),))
+        if (lost := buildmanifest.missing(fresh, names)) or not fresh.is_dir():
+            return BuildResult(LOST, paths.output, paths.plan,
+                               lost=tuple(lost) or (fresh.name,))
+        files = buildmanifest.record(fresh, names)
+        buildmanifest.manifest_path(paths.output).unlink(missing_ok=True)
+        swap_folder(fresh, paths.output)
+        swapped = True
+        buildmanifest.write(paths.output, files, request)
+        if staged is not None and staged.exists():
+            os.replace(staged, paths.plan)
+            fsync_dir(paths.plan.parent)
+        return BuildResult(0, paths.output, paths.plan, len(files))
     finally:
         if not swapped:
             shutil.rmtree(fresh, ignore_errors=True)
         if staged is not None and staged.exists():
             staged.unlink()
+        written.unlink(missing_ok=True)
 
 
 def output_of(settings: Path, content: Path | None, extra_settings: Mapping[str, object],
@@ -163,10 +224,19 @@ def describe(result: BuildResult, cwd: Path | None = None) -> str:
     """One line saying truthfully what happened to the output folder and the plan."""
     output = _show(result.output, cwd)
     plan = _show(result.plan, cwd) if result.plan else None
+    if result.kept:
+        return (f"build: {output}/ already holds the site of these settings ({result.files} "
+                "files, unchanged since that build); kept as it is")
     if result.ok:
         tail = f"; plan written to {plan}" if plan and result.plan.exists() else ""
         return f"build: {output}/ now holds the new site ({result.files} files){tail}"
     kept = f"{output}/ and {plan}" if plan else f"{output}/"
+    if result.lost:
+        shown = ", ".join(result.lost[:3]) + (f" and {len(result.lost) - 3} more"
+                                              if len(result.lost) > 3 else "")
+        return (f"build: the new site lost {len(result.lost)} file(s) Pelican wrote ({shown}): "
+                f"something removed them while it ran; not swapped in: {kept} were left "
+                "exactly as they were")
     return (f"build: pelican failed (exit {result.returncode}); {kept} were left exactly as "
             "they were")
 
@@ -240,6 +310,8 @@ def _resolve(settings: Path, output: Path | None, content: Path | None,
 def _recover_leftovers(paths: _Paths) -> None:
     """Undo what a build killed halfway left behind (see the module docstring)."""
     recover_folder(paths.output)
+    for written in paths.output.parent.glob(f".{paths.output.name}.new-*.written.json*"):
+        written.unlink(missing_ok=True)
     if paths.plan is not None:
         for staged in paths.plan.parent.glob(f".{paths.plan.name}.new-*"):
             staged.unlink(missing_ok=True)
@@ -285,6 +357,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-e", "--extra-setting", action="append", default=[],
                         metavar="KEY=JSON", dest="extra_settings",
                         help="override one setting, the value in JSON (repeatable)")
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep the output folder when it holds exactly what a build with "
+                             "these settings and options wrote (`make serve`)")
     parser.add_argument("pelican_args", nargs="*", metavar="-- PELICAN_OPTION",
                         help="further pelican options after --, e.g. -- -D --relative-urls")
 
@@ -310,7 +385,7 @@ def command(args: argparse.Namespace, out) -> int:
     try:
         result = build(args.settings, output=args.output, content=args.content,
                        extra_settings=parse_extra_settings(args.extra_settings),
-                       pelican_args=args.pelican_args)
+                       pelican_args=args.pelican_args, reuse=args.reuse)
     except BuildError as exc:
         out.error(f"build: {exc}; nothing was changed")
         return 2

@@ -35,7 +35,7 @@ from publish.clock import (
 from publish.cycle import StepResult, Steps, run_cycle
 from publish.freshness import ensure_fresh_plan
 from publish.ledger import Ledger, LedgerError, LedgerStore
-from publish.lock import LockHeld, publisher_lock
+from publish.lock import LockHeld, build_lock, lock_timeout, publisher_lock
 from publish.networks import ErrorKind, Network, NetworkError
 from publish.output import Output
 from publish.pins import FileReport
@@ -769,6 +769,8 @@ class CycleIO:
             built = self.builder.run(self.ctx.now, force=self.force)
         except site_build.BuildError as exc:
             return StepResult(EXIT_CONFIG, f"{exc}; nothing was changed")
+        for note in built.notes:        # refused state (publish/skipping.py), rebuilt
+            self.ctx.out.notice(f"cycle: note: {note}")
         self.output = self.builder.output
         return StepResult(EXIT_OK if built.ok else EXIT_CONFIG, built.line)
 
@@ -786,8 +788,8 @@ class CycleIO:
     def deploy(self) -> StepResult:
         """Skipped when the build was and the last deploy of that site to this target
         succeeded; every deploy's outcome is recorded in the build stamp."""
-        target = str(self.target)
-        if (skipped := self.builder.deploy_skip_line(target)) is not None:
+        target = site_deploy.identity(self.target, self.ctx.env)
+        if (skipped := self.builder.deploy_skip_line(target, str(self.target))) is not None:
             return StepResult(EXIT_OK, skipped)
         try:
             report = site_deploy.deploy(self.output, self.target, self.ctx.out,
@@ -847,9 +849,22 @@ def cmd_cycle(ctx: Ctx) -> int:
             check_out(Path(ctx.args.report))
         except ReportError as exc:
             raise UsageError(str(exc)) from None
+    try:
+        timeout = lock_timeout(ctx.env)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     with publisher_lock(ctx.lock_path, "cycle"):
         ctx.store.load()            # no (valid) ledger: stop before building anything
-        result = run_cycle(CycleIO(ctx, target).steps(), ctx.out, dry_run=ctx.args.dry_run)
+        cycle = CycleIO(ctx, target)
+        try:
+            output = cycle.builder.resolve_output()
+        except site_build.BuildError as exc:
+            raise UsageError(f"build: {exc}; nothing was changed") from None
+        # One build lock from the first build to the last deploy: no `make html` or other
+        # build swaps output/ (or removes the cycle's output.new-*) in between.
+        with build_lock(output, "cycle", timeout=timeout,
+                        say=lambda line: ctx.out.notice(f"cycle: {line}")):
+            result = run_cycle(cycle.steps(), ctx.out, dry_run=ctx.args.dry_run)
     return result.code
 
 

@@ -29,6 +29,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -38,6 +39,8 @@ from publish.atomic import write_atomic
 SCHEMA = "publish-content-cache/1"
 MANIFEST = "manifest.json"
 FOLDER = Path("cache") / "pelican"      # beside the settings file (git ignores cache/)
+# No cache file of a real site comes near this; a larger one is not trusted (nor hashed).
+MAX_FILE_BYTES = 256 * 1024 * 1024
 # A complete pickle ends with its STOP opcode.
 _PICKLE_STOP = b"."
 
@@ -68,29 +71,68 @@ def settings(folder: Path, *, load: bool) -> dict[str, object]:
 
 
 def _files(folder: Path) -> dict[str, list]:
-    return {path.name: [path.stat().st_size, fingerprint.hash_file(path)]
-            for path in sorted(folder.iterdir()) if path.is_file() and path.name != MANIFEST}
+    """{name: [size, sha256]} of the folder's entries (its manifest left out). Anything but
+    a regular file (a folder, a link, a device) or a file larger than MAX_FILE_BYTES is
+    listed as such, so the folder never matches a manifest and is emptied."""
+    found: dict[str, list] = {}
+    for path in sorted(folder.iterdir()):
+        if path.name == MANIFEST:
+            continue
+        info = path.lstat()
+        if not stat.S_ISREG(info.st_mode):
+            found[path.name] = ["not a regular file"]
+        elif info.st_size > MAX_FILE_BYTES:
+            found[path.name] = ["too large"]
+        else:
+            found[path.name] = [info.st_size, fingerprint.hash_file(path)]
+    return found
 
 
 def usable(folder: Path) -> bool:
     """The folder holds exactly what a finished build left there."""
     try:
-        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        path = folder / MANIFEST
+        info = path.lstat()
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
+            return False
+        manifest = json.loads(path.read_text(encoding="utf-8"))
         return (isinstance(manifest, dict) and manifest.get("schema") == SCHEMA
                 and manifest.get("files") == _files(folder))
     except (OSError, UnicodeDecodeError, ValueError):
         return False
 
 
-def prepare(folder: Path) -> bool:
+def _real_folder(path: Path) -> bool:
+    try:
+        return stat.S_ISDIR(path.lstat().st_mode)
+    except OSError:
+        return False
+
+
+def prepare(folder: Path) -> tuple[bool, list[str]]:
     """Before a build: empty `folder` unless it is usable, then remove its manifest (the
-    build may rewrite any file). True when the cache was kept."""
-    kept = folder.is_dir() and usable(folder)
+    build may rewrite any file). (True when the cache was kept, a line for each entry that
+    was in the way: a file or a link where the cache's folders should be is removed, never
+    followed.)"""
+    notes = []
+    for path in (folder.parent, folder):
+        if os.path.lexists(path) and not _real_folder(path):
+            notes.append(f"{_shown(path)} was not a folder (a file or a link): removed; the "
+                         "content cache starts empty")
+            path.unlink()
+    kept = _real_folder(folder) and usable(folder)
     if not kept:
         shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / MANIFEST).unlink(missing_ok=True)
-    return kept
+    return kept, notes
+
+
+def _shown(path: Path) -> str:
+    try:
+        return path.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def complete(path: Path) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import sys
 import sysconfig
 from collections.abc import Iterable, Mapping
@@ -35,15 +36,39 @@ def hash_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def regular(path: Path) -> bool:
+    """A regular file (after following links): never a device, fifo or socket, which could
+    be read forever or block."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
 def _files(root: Path) -> Iterable[Path]:
-    if root.is_file():
-        yield root
+    """Every regular file under `root`, as Pelican finds them: symlinked folders and files
+    are followed (Pelican walks with followlinks=True), each real folder once (a link loop
+    ends), devices and fifos left out."""
+    if not root.is_dir():
+        if regular(root):
+            yield root
         return
-    for folder, dirs, names in os.walk(root):
+    seen: set[tuple[int, int]] = set()
+    for folder, dirs, names in os.walk(root, followlinks=True):
+        try:
+            info = os.stat(folder)
+        except OSError:
+            dirs[:] = []
+            continue
+        if (info.st_dev, info.st_ino) in seen:      # a link back to a folder walked already
+            dirs[:] = []
+            continue
+        seen.add((info.st_dev, info.st_ino))
         dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS)
         for name in sorted(names):
-            if not name.endswith((".pyc", "~")):
-                yield Path(folder) / name
+            path = Path(folder) / name
+            if not name.endswith((".pyc", "~")) and regular(path):
+                yield path
 
 
 def tree(root: Path) -> dict[str, str]:
@@ -98,8 +123,8 @@ def output_files(folder: Path) -> dict[str, list]:
     """{relative path: [size, mtime_ns, sha256]} of every file of a built site."""
     found = {}
     for path in _files(folder):
-        stat = path.stat()
-        found[path.relative_to(folder).as_posix()] = [stat.st_size, stat.st_mtime_ns,
+        info = path.stat()
+        found[path.relative_to(folder).as_posix()] = [info.st_size, info.st_mtime_ns,
                                                       hash_file(path)]
     return found
 
@@ -117,10 +142,10 @@ def output_difference(folder: Path, recorded: Mapping[str, list]) -> str | None:
             return f"{name} was added to {folder.name}/ after the build"
         seen += 1
         try:
-            stat = path.stat()
-            if stat.st_size != entry[0]:
+            info = path.stat()
+            if info.st_size != entry[0]:
                 return f"{folder.name}/{name} changed after the build"
-            if stat.st_mtime_ns != entry[1] and hash_file(path) != entry[2]:
+            if info.st_mtime_ns != entry[1] and hash_file(path) != entry[2]:
                 return f"{folder.name}/{name} changed after the build"
         except OSError:
             return f"{folder.name}/{name} cannot be read"

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from publish import build as site_build
+from publish.lock import build_lock, lock_timeout
 from publish.output import Output
 from publish.plan import PlanError
 
@@ -48,7 +49,17 @@ def source_times(root: Path, content: Path) -> Iterator[tuple[str, float]]:
         if top.is_file():
             yield str(top), top.stat().st_mtime
             continue
-        for folder, dirs, files in os.walk(top):
+        seen: set[tuple[int, int]] = set()
+        # Symlinked folders are followed, as Pelican follows them; each real folder once.
+        for folder, dirs, files in os.walk(top, followlinks=True):
+            try:
+                info = os.stat(folder)
+            except OSError:
+                continue
+            if (info.st_dev, info.st_ino) in seen:
+                dirs[:] = []
+                continue
+            seen.add((info.st_dev, info.st_ino))
             dirs[:] = [d for d in dirs if not _skipped(d)]
             for name in files:
                 if not _skipped(name):
@@ -82,7 +93,15 @@ def _rebuild(root: Path, content: Path, plan: Path, env: Mapping[str, str],
     was, whichever step failed. build() keeps the credentials out of its environment."""
     before = _identity(plan)
     started = time.monotonic()
-    with (tempfile.TemporaryDirectory(prefix="publish-build-") as folder,
+    try:        # the plan is what the builds of the settings' output write: take its lock
+        guarded = site_build.output_of(root / SETTINGS, content.resolve(), {}, env)
+        timeout = lock_timeout(env)
+    except (site_build.BuildError, ValueError) as exc:
+        raise BuildFailed(f"the build cannot run, so the plan was not rebuilt: {exc}") \
+            from None
+    with (build_lock(guarded, "plan rebuild", timeout=timeout,
+                     say=lambda line: out.notice(f"publish: {line}")),
+          tempfile.TemporaryDirectory(prefix="publish-build-") as folder,
           tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as stdout,
           tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as stderr):
         try:

@@ -32,6 +32,7 @@ class Built:
     ok: bool
     code: int       # publish.build's exit status (0 also for a skip)
     line: str       # the step's line
+    notes: tuple[str, ...] = ()   # state that was refused and rebuilt, one line each
 
 
 class SkippingBuilder:
@@ -43,8 +44,14 @@ class SkippingBuilder:
         self.output = Path(output).absolute() if output is not None else None
         self.stamp: stamps.Stamp | None = None   # describes output/ as it is now
         self.skipped = False
+        self.notes: list[str] = []    # state refused by the last run(), one line each
 
     # --- build ---------------------------------------------------------------------------
+
+    @property
+    def project(self) -> Path:
+        """The project folder: the settings file's. Folders named by the stamp must be in it."""
+        return self.settings.absolute().parent
 
     def fixed_roots(self) -> list[Path]:
         here = self.settings.absolute().parent
@@ -58,16 +65,26 @@ class SkippingBuilder:
                 "extra": {k: v for k, v in sorted(self.extra.items()) if k not in NOT_INPUTS},
                 "pelican_args": self.pelican_args}
 
-    def run(self, now: datetime, *, force: bool = False) -> Built:
+    def resolve_output(self) -> Path:
+        """The output folder (the settings' OUTPUT_PATH unless given). Raises BuildError."""
         if self.output is None:
             self.output = site_build.output_of(self.settings, self.content, self.extra,
                                                self.env)
+        return self.output
+
+    def run(self, now: datetime, *, force: bool = False) -> Built:
+        self.resolve_output()
         path = stamps.stamp_path(self.output)
-        stamp, note = stamps.read(path)
+        # A forced build trusts neither the stamp nor the caches (the content cache is not
+        # loaded): it does not even read the folders the stamp names.
+        stamp, note = (None, None) if force else stamps.read(path)
         reason = note.removesuffix("; building") if note else stamps.time_and_place(
             stamp, now=now, output=self.output, plan=self.plan, force=force)
-        current = fingerprint.inputs(stamps.roots(stamp, self.fixed_roots()), self.env,
-                                     self.request())
+        roots, refused = stamps.roots(stamp, self.fixed_roots(), self.project)
+        self.notes = [f"{path.name}: {line}" for line in refused]
+        if refused and reason is None:
+            reason = f"{path.name}: {refused[0]}"
+        current = fingerprint.inputs(roots, self.env, self.request())
         if reason is None:
             decision = stamps.decide(
                 stamp, now=now, output=self.output, plan=self.plan, inputs=current,
@@ -76,7 +93,7 @@ class SkippingBuilder:
                                                              stamp.output_files))
             if decision.skip:
                 self.stamp, self.skipped = stamp, True
-                return Built(True, 0, decision.reason)
+                return Built(True, 0, decision.reason, tuple(self.notes))
             reason = decision.reason
         self.skipped = False
         # The content cache is trusted only when the stamp was: its key then covers every
@@ -91,7 +108,8 @@ class SkippingBuilder:
             self.settings, None, self.extra, self.env)
         folder = contentcache.folder_for(self.settings,
                                          contentcache.key(current, [content]))
-        kept = contentcache.prepare(folder)
+        kept, notes = contentcache.prepare(folder)
+        self.notes += notes
         return folder, contentcache.settings(folder, load=load and kept)
 
     def _build(self, path: Path, current: dict[str, str], reason: str, *,
@@ -108,7 +126,7 @@ class SkippingBuilder:
             if result.returncode in (0, 1):     # ran to its end (not killed)
                 contentcache.finish(cache, prune=result.ok)
             if not result.ok:       # output/ and the plan as they were: so is the stamp
-                return Built(False, result.returncode, line)
+                return Built(False, result.returncode, line, tuple(self.notes))
             self.stamp = None
             stamps.stamp_path(self.output).unlink(missing_ok=True)
             try:
@@ -117,8 +135,8 @@ class SkippingBuilder:
             except (OSError, ValueError, KeyError, TypeError) as exc:
                 self.stamp = None
                 return Built(True, 0, f"{line} (built: {reason}); no stamp written "
-                                      f"({exc}): the next cycle builds again")
-        return Built(True, 0, f"{line} (built: {reason})")
+                                      f"({exc}): the next cycle builds again", tuple(self.notes))
+        return Built(True, 0, f"{line} (built: {reason})", tuple(self.notes))
 
     def _stamp(self, changes: Path, current: dict[str, str]) -> stamps.Stamp:
         """What this build was made from. `current` was taken before it ran: a file edited
@@ -142,11 +160,12 @@ class SkippingBuilder:
 
     # --- deploy --------------------------------------------------------------------------
 
-    def deploy_skip_line(self, target: str) -> str | None:
+    def deploy_skip_line(self, target: str, shown: str | None = None) -> str | None:
         """The deploy step's line when this cycle kept the site and the last deploy of it to
-        `target` succeeded; None: deploy."""
+        `target` (publish.deploy.identity: everything that decides where the files go)
+        succeeded; None: deploy. `shown`: the target as people read it."""
         if self.skipped and self.stamp is not None and self.stamp.deployed_to(target):
-            return f"skipped ({target} already holds this site, deployed " \
+            return f"skipped ({shown or target} already holds this site, deployed " \
                    f"{self.stamp.deploy.get('at')})"
         return None
 

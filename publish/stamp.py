@@ -13,6 +13,7 @@ come from publish/fingerprint.py. Details: docs/publisher.md, "Skipping a build"
 from __future__ import annotations
 
 import json
+import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
@@ -22,6 +23,8 @@ from publish.atomic import write_atomic
 from publish.clock import TimeFormatError, format_time, parse_time
 
 SCHEMA = "publish-build-stamp/1"
+# A stamp of 1000 posts is well under 2 MB; anything far larger is not one of ours.
+MAX_BYTES = 64 * 1024 * 1024
 
 
 class StampError(ValueError):
@@ -194,8 +197,14 @@ def _files_map(value: object) -> dict[str, list]:
 
 def read(path: Path) -> tuple[Stamp | None, str | None]:
     """(the stamp, None); (None, None) when there is none; (None, a note) when it is
-    unusable: the caller builds and says why."""
+    unusable (not a regular file, larger than MAX_BYTES, unreadable, not ours): the caller
+    builds and says why."""
     try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            return None, f"{path} is not a regular file; building"
+        if info.st_size > MAX_BYTES:
+            return None, f"{path} is larger than {MAX_BYTES} bytes; building"
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None, None
@@ -211,6 +220,34 @@ def write(path: Path, stamp: Stamp) -> None:
     write_atomic(path, to_json(stamp).encode("utf-8"))
 
 
-def roots(stamp: Stamp | None, fixed: Iterable[Path]) -> list[Path]:
-    """The folders to fingerprint: the fixed ones and those the last build reported."""
-    return sorted({*map(Path, fixed), *(Path(s) for s in (stamp.sources if stamp else ()))})
+def roots(stamp: Stamp | None, fixed: Iterable[Path], project: Path
+          ) -> tuple[list[Path], list[str]]:
+    """The folders to fingerprint: the fixed ones and those the last build reported, and a
+    note for each reported one that is refused (`source_problem`): it is not read."""
+    found, notes = set(map(Path, fixed)), []
+    for source in stamp.sources if stamp else ():
+        problem = source_problem(source, project)
+        if problem is None:
+            found.add(Path(source))
+        else:
+            notes.append(f"the stamp's source {source!r} {problem}: ignored")
+    return sorted(found), notes
+
+
+def source_problem(source: str, project: Path) -> str | None:
+    """Why a folder the stamp names may not be read (it is data from a file: `/dev` would be
+    hashed forever), or None: it must be an absolute path to a folder inside the project
+    (the settings file's folder), also after following links."""
+    path = Path(source)
+    if not path.is_absolute():
+        return "is not an absolute path"
+    root = project.resolve()
+    try:
+        real = path.resolve()
+    except (OSError, RuntimeError):
+        return "cannot be resolved"
+    if real != root and root not in real.parents:
+        return f"is outside the project folder {root}"
+    if not real.is_dir():
+        return "is not a folder"
+    return None

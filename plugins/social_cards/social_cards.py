@@ -10,11 +10,13 @@ output: an unchanged article costs a file copy, not a rendering. See docs/social
 import contextlib
 import difflib
 import hashlib
+import io
 import json
 import logging
 import os
 import re
 import shutil
+import stat
 import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -119,38 +121,82 @@ def colours_of(settings: dict) -> dict:
     return {role: settings.get(key, DEFAULTS[key]).lower() for key, role in COLOUR_KEYS.items()}
 
 
-_FONT_DIGEST: list[str] = []
+_RENDERER_DIGEST: list[str] = []
+# What draws a card: the drawing code and the fonts. A change to either is a new cache key,
+# whether or not VERSION was bumped.
+def renderer_files() -> tuple[Path, ...]:
+    return (Path(render.__file__), *render.FONT_FILES)
 
 
-def fonts_digest() -> str:
-    if not _FONT_DIGEST:
+def renderer_digest() -> str:
+    """A hash of render.py and the bundled fonts (once per process)."""
+    if not _RENDERER_DIGEST:
         digest = hashlib.sha256()
-        for path in render.FONT_FILES:
+        for path in renderer_files():
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
-        _FONT_DIGEST.append(digest.hexdigest())
-    return _FONT_DIGEST[0]
+        _RENDERER_DIGEST.append(digest.hexdigest())
+    return _RENDERER_DIGEST[0]
 
 
 def card_key(title: str, site_name: str, colours: dict) -> str:
     """The hash of everything that shapes a card: a cached card with this name is this card."""
     payload = json.dumps({"title": title, "site": site_name, "colours": colours,
-                          "fonts": fonts_digest(), "version": VERSION,
+                          "renderer": renderer_digest(), "version": VERSION,
                           "size": list(render.SIZE)}, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def cached_card(folder: Path, title: str, site_name: str, colours: dict) -> Path:
-    """The cached PNG for this card, rendered first if it is not there yet."""
-    target = folder / f"{card_key(title, site_name, colours)}.png"
-    if target.is_file():
-        STATS["reused"] += 1
-        return target
+# A cached card is `<card key>-<sha256 of its bytes>.png`: read back, its bytes must hash to
+# the name, or it is rendered again (a truncated or replaced file is never deployed).
+CACHED_NAME = re.compile(r"([0-9a-f]{64})-([0-9a-f]{64})\.png")
+MAX_CARD_BYTES = 16 * 1024 * 1024
+
+
+def cache_index(folder: Path) -> dict[str, Path]:
+    """{card key: cached file} from one listing of the cache folder (regular files only)."""
+    found: dict[str, Path] = {}
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            match = CACHED_NAME.fullmatch(entry.name)
+            if match and entry.is_file(follow_symlinks=False):
+                found[match.group(1)] = Path(entry.path)
+    return found
+
+
+def verified(path: Path) -> bool:
+    """The cached file is a regular file of sane size whose bytes hash to its name."""
+    match = CACHED_NAME.fullmatch(path.name)
+    try:
+        info = path.lstat()
+        if not match or not stat.S_ISREG(info.st_mode) or info.st_size > MAX_CARD_BYTES:
+            return False
+        return hashlib.sha256(path.read_bytes()).hexdigest() == match.group(2)
+    except OSError:
+        return False
+
+
+def cached_card(folder: Path, title: str, site_name: str, colours: dict,
+                index: dict[str, Path] | None = None) -> Path:
+    """The cached PNG for this card, rendered first if it is not there yet or does not pass
+    `verified` (one warning line: it is removed and rendered again)."""
+    key = card_key(title, site_name, colours)
+    found = (cache_index(folder) if index is None else index).get(key)
+    if found is not None:
+        if verified(found):
+            STATS["reused"] += 1
+            return found
+        logger.warning("social_cards: the cached card %s does not match its digest "
+                       "(truncated or changed): rendered again", found)
+        found.unlink(missing_ok=True)
     folder.mkdir(parents=True, exist_ok=True)
     image = render.render_card(title, site_name, colours)
+    data = io.BytesIO()
+    image.save(data, format="PNG", optimize=True)
+    target = folder / f"{key}-{hashlib.sha256(data.getvalue()).hexdigest()}.png"
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=".card-", suffix=".png")
     try:
         with os.fdopen(handle, "wb") as stream:
-            image.save(stream, format="PNG", optimize=True)
+            stream.write(data.getvalue())
         os.replace(temporary, target)  # atomic: a parallel build sees all of it or nothing
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -212,6 +258,7 @@ def make_cards(generator) -> None:
     content_root = Path(generator.path)
     default_lang = settings.get("DEFAULT_LANG", "en")
     problems, copies, names = [], [], {}
+    index = cache_index(folder)
     STATS.update(rendered=0, reused=0)  # per build: the dev server builds many in one process
     for article in list(generator.articles) + list(generator.translations):
         source = source_of(article)
@@ -232,7 +279,7 @@ def make_cards(generator) -> None:
             continue
         names[name] = source
         relative = f"{out_dir}/{name}.png"
-        copies.append((cached_card(folder, str(article.title), site_name, colours),
+        copies.append((cached_card(folder, str(article.title), site_name, colours, index),
                        Path(relative)))
         article.social_card = {"path": relative, "width": render.SIZE[0],
                                "height": render.SIZE[1]}

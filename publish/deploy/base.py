@@ -58,6 +58,30 @@ def check_site(site: Path) -> None:
     if not (Path(site) / "index.html").is_file():
         raise DeployConfigError(f"{site}/ has no index.html, so it is not a built site: "
                                 "nothing deployed")
+    check_manifest(Path(site))
+
+
+def check_manifest(site: Path) -> None:
+    """Refuse a site that is not what its build wrote: a file listed in the manifest beside
+    it (`output.manifest.json`, publish/buildmanifest.py) is missing or changed. A folder
+    without a manifest was not made by `publish build`; index.html is all that is checked."""
+    from publish import buildmanifest
+
+    try:
+        manifest = buildmanifest.read(site)
+    except buildmanifest.ManifestError as exc:
+        raise DeployConfigError(f"{exc}: rebuild the site (`make deploy`) before deploying "
+                                "it; nothing deployed") from None
+    if manifest is None:
+        return
+    problems = buildmanifest.difference(site, manifest["files"])
+    if problems:
+        shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more"
+                                           if len(problems) > 5 else "")
+        raise DeployConfigError(
+            f"{site}/ is not the site its build wrote ({shown}; see "
+            f"{buildmanifest.manifest_path(site).name}): something changed it after the "
+            "build; rebuild it (`make deploy`) and deploy that; nothing deployed")
 
 
 def require_tool(name: str, why: str) -> str:

@@ -198,7 +198,7 @@ def test_the_cache_key_covers_title_site_colours_fonts_version_and_size(monkeypa
     monkeypatch.setattr(render, "SIZE", (1200, 600))
     assert key != social_cards.card_key("T", "S", COLOURS)
     monkeypatch.setattr(render, "SIZE", (1200, 630))
-    monkeypatch.setattr(social_cards, "_FONT_DIGEST", ["other fonts"])
+    monkeypatch.setattr(social_cards, "_RENDERER_DIGEST", ["other fonts or render.py"])
     assert key != social_cards.card_key("T", "S", COLOURS)
 
 

@@ -41,7 +41,7 @@ def test_a_finished_folder_is_kept_and_others_beside_it_go(tmp_path):
     assert other.exists() and contentcache.usable(folder)
     contentcache.finish(folder, prune=True)
     assert not other.exists()
-    assert contentcache.prepare(folder) is True
+    assert contentcache.prepare(folder) == (True, [])
     assert not (folder / contentcache.MANIFEST).exists()   # the build may rewrite any file
     assert (folder / "ArticlesGenerator-Readers").exists()
 
@@ -49,13 +49,13 @@ def test_a_finished_folder_is_kept_and_others_beside_it_go(tmp_path):
 def test_a_folder_without_its_manifest_or_changed_since_is_emptied(tmp_path):
     folder = tmp_path / "k"
     write_cache(folder)
-    assert contentcache.prepare(folder) is False            # no manifest: a killed build
+    assert contentcache.prepare(folder) == (False, [])            # no manifest: a killed build
     assert list(folder.iterdir()) == []
     write_cache(folder)
     contentcache.finish(folder, prune=False)
     (folder / "campaign-lengths.json").write_text("{ }", encoding="utf-8")
     assert not contentcache.usable(folder)
-    assert contentcache.prepare(folder) is False and list(folder.iterdir()) == []
+    assert contentcache.prepare(folder) == (False, []) and list(folder.iterdir()) == []
 
 
 def test_finish_drops_a_half_written_pickle_and_leftover_temporary_files(tmp_path):
