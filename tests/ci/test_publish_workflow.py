@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 
 WORKFLOW = Path(__file__).resolve().parents[2] / ".github" / "workflows" / "publish.yml"
-KEPT = {"output", "output.stamp.json", "state/plan.json", "cache"}
+KEPT = {"output", "output.stamp.json", "output.manifest.json", "state/plan.json", "cache"}
 
 
 def steps() -> list[dict]:
