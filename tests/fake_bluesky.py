@@ -243,7 +243,7 @@ class FakeBluesky:
 
     def env(self, **overrides: str) -> dict[str, str]:
         env = {**CREDENTIALS, "BLUESKY_SERVICE_URL": self.url,
-               "PUBLISH_HTTP_TIMEOUT": "2,0.3"}
+               "PUBLISH_HTTP_TIMEOUT": "2,1"}
         env.update(overrides)
         return env
 

@@ -237,7 +237,7 @@ class FakeMastodon:
 
     def env(self, **overrides: str) -> dict[str, str]:
         env = {"MASTODON_BASE_URL": self.url, "MASTODON_ACCESS_TOKEN": self.token,
-               "PUBLISH_HTTP_TIMEOUT": "2,0.3"}
+               "PUBLISH_HTTP_TIMEOUT": "2,1"}
         env.update(overrides)
         return env
 

@@ -128,7 +128,7 @@ class FakeX:
 
     def env(self, **overrides: str) -> dict[str, str]:
         env = {**self.credentials, "X_API_BASE_URL": self.url,
-               "PUBLISH_HTTP_TIMEOUT": "2,0.3"}
+               "PUBLISH_HTTP_TIMEOUT": "2,1"}
         env.update(overrides)
         return env
 
