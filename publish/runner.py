@@ -329,12 +329,8 @@ class _Run:
             return True
         entry = L.mark_posting(old, network=item.network, text=item.text, link=item.link,
                                now=self.now, source=item.source)
-        reason = (f"not posted: the header names {why}, and the search of {item.network} "
-                  "did not reach back far enough to rule this item out; settle with "
-                  f"`python -m publish resolve {item.id} --posted POST_ID` or `--not-posted`")
-        self.put(item.id, L.mark_unknown(entry, reason=reason, now=self.now))
-        self.out.item("unknown", item.id, reason)
-        self.report.unknown += 1
+        self.park(item, entry, f"not posted: the header names {why}, and the search of "
+                  f"{item.network} did not reach back far enough to rule this item out")
         return False
 
     # --- is the page live? -------------------------------------------------------------
