@@ -15,13 +15,12 @@ from contract import bluesky_text
 from publish.networks import bluesky
 from tests.atproto.stack import wait_for
 from tests.corpus_content import LAUNCH, LONG_BLUESKY_POST, SLOTS, copy_corpus, item_ids
-from tests.e2e.conftest import created, environment, ledger, running_fakes, sent_ids, set_clocks
+from tests.e2e.conftest import created, environment, ledger, running_fakes, sent_ids
 from tests.e2e.test_corpus_publish import (
-    AFTER_AN_HOUR,
     LABELS,
-    METRICS,
     at,
     engagement_lines,
+    numbers_an_hour_on,
     per_network,
     run,
 )
@@ -131,12 +130,7 @@ def test_the_corpus_publishes_once_with_bluesky_on_the_real_server(
         network = adapter(brand)
         wait_for(lambda: network.fetch_metrics(sorted(expected)).numbers == expected,
                  INDEX_DEADLINE, "the AppView did not count the reader's engagement")
-        for name, fake in fakes.items():
-            for post_id in fake.posts:
-                fake.set_metrics(post_id, **METRICS[name])
-        set_clocks(fakes, at(AFTER_AN_HOUR))
-        numbers = run(project, env, AFTER_AN_HOUR)
-        assert "cycle: redeploy:" in numbers.stdout
+        numbers_an_hour_on(project, env, fakes)
         assert len(posts_in_repo(brand)) == len(on_bluesky)
         for name in posts:
             article = SLOTS[name][0]
