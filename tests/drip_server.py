@@ -18,6 +18,8 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from tests.loopback_fake import in_thread
+
 
 def head(content_type: str) -> bytes:
     return (f"HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\n"
@@ -71,13 +73,5 @@ def dripping(where: str = "body", every: float = 0.2,
     drip = Drip(where=where, every=every, content_type=content_type)
     server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _handler(drip))
     server.daemon_threads = True
-    drip.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with in_thread(server, before_stop=drip.stop.set) as drip.url:
         yield drip
-    finally:
-        drip.stop.set()
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
