@@ -66,6 +66,12 @@ def run(project, env, now: str):
     return result
 
 
+def header_of(project, name: str) -> str:
+    """The header of the corpus post `name` as the project now holds it."""
+    return (project / "content" / "posts" / name).read_text(
+        encoding="utf-8").split("\n\n", 1)[0]
+
+
 def numbers_an_hour_on(project, env, fakes) -> None:
     """Every post on a fake gets its network's METRICS; the cycle an hour after launch
     fetches them, writes them into the headers and redeploys."""
@@ -108,8 +114,7 @@ def test_the_corpus_publishes_once_per_network_and_its_numbers_come_back(
         entries = ledger(project)
         for name in posts:
             article = SLOTS[name][0]
-            header = (project / "content" / "posts" / name).read_text(
-                encoding="utf-8").split("\n\n", 1)[0]
+            header = header_of(project, name)
             mine = {i for i in launch if i.startswith(article + "/")}
             for network, count in per_network(mine).items():
                 assert engagement_lines(network, count) in header, (name, network)

@@ -20,6 +20,7 @@ from tests.e2e.test_corpus_publish import (
     LABELS,
     at,
     engagement_lines,
+    header_of,
     numbers_an_hour_on,
     per_network,
     run,
@@ -134,8 +135,7 @@ def test_the_corpus_publishes_once_with_bluesky_on_the_real_server(
         assert len(posts_in_repo(brand)) == len(on_bluesky)
         for name in posts:
             article = SLOTS[name][0]
-            header = (project / "content" / "posts" / name).read_text(
-                encoding="utf-8").split("\n\n", 1)[0]
+            header = header_of(project, name)
             mine = {i for i in launch if i.startswith(article + "/")}
             for network_name, count in per_network(mine).items():
                 if network_name in FAKED:
