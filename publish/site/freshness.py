@@ -1,5 +1,6 @@
 """Keep the plan in step with its sources: `plan` and `status` rebuild it first when it is
-missing or older than any file it is built from.
+missing or older than any file it is built from (publish/site/build_inputs.py: the files the
+cycle's stamp hashes).
 
 `stale_reason` decides from modification times (pure). `source_times` reads them and
 `_rebuild` runs `make html`'s build (publish.site.build, Pelican in a subprocess) into a
@@ -14,14 +15,14 @@ import time
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
+import publish
 from publish.posting.lock import build_lock, lock_timeout
 from publish.posting.plan_file import PlanError
 from publish.site import build as site_build
+from publish.site import build_inputs, fingerprint
 from publish.terminal import Output
 
 SETTINGS = "pelicanconf.py"
-# What the plan is built from, next to the content folder.
-SOURCES = ("theme", "plugins", "contract", SETTINGS, "publishconf.py")
 
 
 class BuildFailed(PlanError):
@@ -38,35 +39,18 @@ def stale_reason(plan_mtime: float | None, sources: Iterable[tuple[str, float]])
     return None
 
 
-def _skipped(name: str) -> bool:
-    return name.startswith(".") or name == "__pycache__" or name.endswith(".pyc")
-
-
 def source_times(root: Path, content: Path) -> Iterator[tuple[str, float]]:
-    """(path, mtime) of every source file: the content folder, theme/, plugins/, contract/
-    and the two settings files (editor backups, dot files and byte code left out)."""
-    for top in (content, *(root / name for name in SOURCES)):
-        if top.is_file():
-            yield str(top), top.stat().st_mtime
-            continue
-        seen: set[tuple[int, int]] = set()
-        # Symlinked folders are followed, as Pelican follows them; each real folder once.
-        for folder, dirs, files in os.walk(top, followlinks=True):
-            try:
-                info = os.stat(folder)
-            except OSError:
-                continue
-            if (info.st_dev, info.st_ino) in seen:
-                dirs[:] = []
-                continue
-            seen.add((info.st_dev, info.st_ino))
-            dirs[:] = [d for d in dirs if not _skipped(d)]
-            for name in files:
-                if not _skipped(name):
-                    path = Path(folder) / name
-                    with_time = _mtime(path)
-                    if with_time is not None:
-                        yield str(path), with_time
+    """(path, mtime) of every input of the build of `root`'s settings
+    (publish/site/build_inputs.py: the same files the cycle hashes into its stamp), walked as
+    the fingerprint walks them (publish/site/fingerprint.py: links followed, regular files
+    only, byte code and editor leftovers left out)."""
+    names = os.listdir(root) if root.is_dir() else []
+    for top in build_inputs.roots(root / SETTINGS, content, names,
+                                  Path(publish.__file__).parent):
+        for path in fingerprint.files(top):
+            with_time = _mtime(path)
+            if with_time is not None:
+                yield str(path), with_time
 
 
 def _mtime(path: Path) -> float | None:
