@@ -822,7 +822,8 @@ class CycleIO:
         from publish.report.private_report import ReportError
 
         try:
-            line = _write_report(self.ctx, Path(self.ctx.args.report), site=self.output)
+            line = _write_report(self.ctx, Path(self.ctx.args.report), site=self.output,
+                                 keep=True)
         except ReportError as exc:
             return StepResult(EXIT_CONFIG, f"{exc}; not written")
         except Exception as exc:    # an auxiliary step never hides the cycle's
@@ -915,8 +916,22 @@ def cmd_export(ctx: Ctx) -> int:
     return EXIT_OK
 
 
-def _write_report(ctx: Ctx, out: Path, site: Path | None) -> str:
-    """Render and swap in the report; its summary line (a dry run writes nothing)."""
+def _write_report(ctx: Ctx, out: Path, site: Path | None, *, keep: bool = False) -> str:
+    """Render and swap in the report; its summary line (a dry run writes nothing). `keep`
+    (the cycle): leave it as it is when nothing it is made from changed
+    (publish/report/report_stamp.py)."""
+    from publish.report import report_stamp
+    from publish.site import buildmanifest
+
+    keeper = None
+    if keep and not ctx.args.dry_run:
+        manifest = buildmanifest.manifest_path(site) if site is not None else None
+        keeper = report_stamp.Keeper(
+            out, plan=Path(ctx.args.plan),
+            sources=[Path(ctx.args.ledger), Path(ctx.args.history), *filter(None, [manifest])],
+            options={"max_lateness": ctx.max_lateness(), "site": str(site)})
+        if (line := keeper.kept_line(ctx.now)) is not None:
+            return line
     from publish.report import private_report as R
 
     R.check_out(out)
@@ -929,7 +944,11 @@ def _write_report(ctx: Ctx, out: Path, site: Path | None) -> str:
     written = R.Written(out, R.pages_count(files), len(rows), len(data.shots))
     if ctx.args.dry_run:
         return "report: dry run: would write " + written.summary().removeprefix("report: ")
+    if keeper is not None:
+        report_stamp.forget(out)
     R.write_report(out, files, ctx.out.secrets)
+    if keeper is not None:
+        keeper.record(ctx.now, ctx.max_lateness(), written.summary())
     return written.summary()
 
 

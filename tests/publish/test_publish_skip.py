@@ -176,7 +176,8 @@ def test_a_second_cycle_with_nothing_changed_skips_the_build_and_says_until_when
      "theme/static/css/extra.css is new"),
     (lambda s: (s.root / "publishconf.py").open("a").write("DEFAULT_PAGINATION = 3\n"),
      "publishconf.py changed"),
-    (lambda s: (s.root / "plugins" / "campaign" / "offers.py").open("a").write("# x\n"),
+    (lambda s: (s.root / "plugins" / "campaign" / "site" / "offers.py").open("a")
+     .write("# x\n"),
      "plugins/campaign/site/offers.py changed"),
 ])
 def test_a_changed_input_rebuilds_and_names_it(site, change, reason):
@@ -187,6 +188,26 @@ def test_a_changed_input_rebuilds_and_names_it(site, change, reason):
     line = build_line(text)
     assert not skipped(text) and reason in line and str(site.root) in line
     assert skipped(site.cycle("2026-11-22T10:30:00Z")[1])
+
+
+def test_an_unchanged_cycle_keeps_the_report_until_its_inputs_or_a_state_change(site):
+    report = site.root / "report"
+
+    def report_line(now: str) -> str:
+        code, text = site.cycle(now, "--report", str(report))
+        assert code == 0, text
+        return next(line for line in text.splitlines() if line.startswith("cycle: report: "))
+
+    assert "6 items" in report_line(T0)
+    written = {p.name: p.stat().st_mtime_ns for p in report.iterdir()}
+    assert report_line("2026-11-22T10:15:00Z") == \
+        f"cycle: report: kept (nothing changed since {T0}) → {report}/"
+    assert {p.name: p.stat().st_mtime_ns for p in report.iterdir()} == written
+    ledger = site.root / "state" / "ledger.json"
+    ledger.write_text(ledger.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert "6 items" in report_line("2026-11-22T10:30:00Z")         # the ledger changed
+    assert "kept" in report_line("2026-11-22T10:45:00Z")
+    assert "6 items" in report_line(COUPON_STARTS)                  # the offer starts
 
 
 def test_each_time_boundary_rebuilds_and_the_kept_site_equals_a_clean_build(site, tmp_path):
