@@ -55,6 +55,28 @@ A public apology is read by more people than the complaint.
 """
 
 
+ABOUT = """\
+Title: About
+Slug: about
+
+Who writes this blog, and how to reach us.
+"""
+TRANSLATION = """\
+Title: Að svara öllum ábendingum
+Date: 2026-11-20 09:00
+Slug: answering-every-mention
+Lang: is
+Social: off
+
+Við svörum öllum ábendingum innan klukkustundar.
+"""
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
 def _copy(names, root: Path) -> None:
     for name in names:
         source = REPO / name
@@ -273,8 +295,12 @@ def test_a_stamp_of_another_output_or_an_earlier_clock_builds(site, tmp_path):
 
 
 def test_the_kept_site_is_byte_identical_to_a_clean_build_after_every_edit(site, tmp_path):
-    """Edit, add, delete, rename a post, change a setting, let a boundary pass: after each,
-    the cycle's site (built or kept) equals a clean build at the same moment."""
+    """Edit, add, delete, rename a post, change its tags, category and author, edit a page,
+    add a translation, change a setting and a template, let a boundary pass: after each, the
+    cycle's site (built or kept) equals a clean build at the same moment. Every kind of page
+    the site has is among them (articles, translations, pages, index pages and their
+    pagination, tag, category and author pages and lists, archives, feeds, the sitemap,
+    offers, 404)."""
     steps = [
         ("start", lambda: None),
         ("edit", lambda: site.write("live.md", LIVE.replace("the hour", "one hour"))),
@@ -283,13 +309,25 @@ def test_the_kept_site_is_byte_identical_to_a_clean_build_after_every_edit(site,
             "2026-11-24", "2026-11-21"))),
         ("delete", lambda: site.post("later.md").unlink()),
         ("rename", lambda: site.post("third.md").rename(site.post("listening.md"))),
+        ("tags", lambda: site.write("live.md", site.post("live.md").read_text().replace(
+            "Tags: customer service", "Tags: customer service, apologies"))),
+        ("category", lambda: site.write("listening.md", site.post("listening.md").read_text()
+                                        .replace("Social: off", "Category: Research\n"
+                                                 "Social: off"))),
+        ("author", lambda: site.write("listening.md", site.post("listening.md").read_text()
+                                      .replace("Social: off", "Author: Eva Lind\n"
+                                               "Social: off"))),
+        ("page", lambda: _write(site.root / "content" / "pages" / "about.md", ABOUT)),
+        ("translation", lambda: site.write("live-is.md", TRANSLATION)),
         ("setting", lambda: (site.root / "publishconf.py").open("a").write(
             "DEFAULT_PAGINATION = 1\n")),
+        ("template", lambda: _write(site.root / "theme" / "templates" / "base.html",
+                                    (site.root / "theme" / "templates" / "base.html")
+                                    .read_text().replace("</body>", "<!-- x -->\n</body>"))),
         ("boundary", lambda: None),
     ]
-    moments = iter(["2026-11-22T10:00:00Z", "2026-11-22T10:15:00Z", "2026-11-22T10:30:00Z",
-                    "2026-11-22T10:45:00Z", "2026-11-22T11:00:00Z", "2026-11-22T11:15:00Z",
-                    COUPON_STARTS])
+    moments = iter([f"2026-11-22T{10 + n // 4:02d}:{n % 4 * 15:02d}:00Z"
+                    for n in range(len(steps) - 1)] + [COUPON_STARTS])
     folders = []
     for name, edit in steps:
         edit()
@@ -308,7 +346,16 @@ def test_the_kept_site_is_byte_identical_to_a_clean_build_after_every_edit(site,
         folders.append(folder)
         cached = {Path(path).name for path in site.cached_articles()}
         assert {p.name for p in (site.root / "content" / "posts").iterdir()} <= cached, name
-    assert folders[0] == folders[4] != folders[5] == folders[6]
+    # The content cache's key: the same for content edits, new for a setting or a template.
+    assert len(set(folders[:10])) == 1 and len({folders[0], folders[10], folders[11]}) == 3
+    assert folders[11] == folders[12]
+    for kind in ("2026/*/index.html", "is/2026/*/index.html", "about/index.html",
+                 "index.html", "page/2/index.html", "tag/*/index.html", "tags/index.html",
+                 "category/*/index.html", "categories/index.html", "author/*/index.html",
+                 "authors/index.html", "archives/index.html", "feeds/all.atom.xml",
+                 "feeds/all.rss.xml", "feeds/all-is.atom.xml", "feeds/category/*.atom.xml",
+                 "sitemap.xml", "offers/*", "404.html"):
+        assert list(site.output.glob(kind)), f"no {kind} in the site: the test misses a kind"
 
 
 def test_a_cached_build_reads_unchanged_posts_from_the_cache_and_a_forced_one_does_not(site):
