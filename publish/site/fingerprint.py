@@ -14,7 +14,7 @@ import os
 import stat
 import sys
 import sysconfig
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from publish.site import build_inputs
@@ -38,15 +38,22 @@ def regular(path: Path) -> bool:
         return False
 
 
-def files(root: Path) -> Iterable[Path]:
+def files(root: Path) -> Iterator[Path]:
     """Every regular file under `root`, as Pelican finds them: symlinked folders and files
     are followed (Pelican walks with followlinks=True), each real folder once (a link loop
     ends), devices and fifos left out. In sorted order, a folder's files before its
-    folders. One scandir per folder: the file type comes with the entry (no stat), except
-    for links."""
+    folders."""
+    for _, found in walk(root):
+        yield from found
+
+
+def walk(root: Path) -> Iterator[tuple[Path | None, list[Path]]]:
+    """(folder, its files) for each folder under `root` that `files` walks, or (None,
+    [root]) for a regular file `root`. One scandir per folder: the file type comes with
+    the entry (no stat), except for links."""
     if not root.is_dir():
         if regular(root):
-            yield root
+            yield None, [root]
         return
     seen: set[tuple[int, int]] = set()
     pending = [str(root)]
@@ -61,16 +68,17 @@ def files(root: Path) -> Iterable[Path]:
                 entries = sorted(listing, key=lambda entry: entry.name)
         except OSError:
             continue
-        folders = []
+        folders, found = [], []
         for entry in entries:
             try:
                 if entry.is_dir():
                     if not build_inputs.skipped_dir(entry.name):
                         folders.append(entry.path)
                 elif entry.is_file() and not build_inputs.skipped_file(entry.name):
-                    yield Path(entry.path)
+                    found.append(Path(entry.path))
             except OSError:     # removed while we looked
                 continue
+        yield Path(folder), found
         pending.extend(reversed(folders))
 
 

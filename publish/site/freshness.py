@@ -43,14 +43,16 @@ def source_times(root: Path, content: Path) -> Iterator[tuple[str, float]]:
     """(path, mtime) of every input of the build of `root`'s settings
     (publish/site/build_inputs.py: the same files the cycle hashes into its stamp), walked as
     the fingerprint walks them (publish/site/fingerprint.py: links followed, regular files
-    only, byte code and editor leftovers left out)."""
+    only, byte code and editor leftovers left out); and of every folder walked, whose time
+    changes when a file in it is removed or renamed (the cycle sees that as a file gone)."""
     names = os.listdir(root) if root.is_dir() else []
     for top in build_inputs.roots(root / SETTINGS, content, names,
                                   Path(publish.__file__).parent):
-        for path in fingerprint.files(top):
-            with_time = _mtime(path)
-            if with_time is not None:
-                yield str(path), with_time
+        for folder, found in fingerprint.walk(top):
+            for path in ([folder] if folder is not None else []) + found:
+                with_time = _mtime(path)
+                if with_time is not None:
+                    yield str(path), with_time
 
 
 def _mtime(path: Path) -> float | None:

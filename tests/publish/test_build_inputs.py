@@ -47,7 +47,8 @@ def plan_stale(root: Path) -> str | None:
 
 
 def test_plan_and_cycle_read_the_same_files(project):
-    by_date = {name for name, _ in source_times(project, project / "content")}
+    by_date = {name for name, _ in source_times(project, project / "content")
+               if not Path(name).is_dir()}         # and the folders, for removed files
     by_hash = {name for name in cycle_inputs(project) if name.startswith("/")}
     assert by_date == by_hash
     assert {str(project / name) for name in FILES} <= by_date
@@ -62,6 +63,24 @@ def test_a_change_to_any_input_makes_both_build_again(project, name):
     os.utime(path, (PLAN_TIME + 10, PLAN_TIME + 10))
     assert plan_stale(project) == f"{path} changed after the plan was built"
     assert before[str(path)] != cycle_inputs(project)[str(path)]
+
+
+@pytest.mark.parametrize("name", ["content/posts/a.md", "theme/templates/base.html",
+                                  "plugins/campaign/plugin.py"])
+def test_a_removed_input_makes_both_build_again(project, name):
+    (project / name).with_name("kept.txt").write_text("x\n", encoding="utf-8")
+    for folder in (project / name).parents:
+        os.utime(folder, (PLAN_TIME - 10, PLAN_TIME - 10))
+        if folder == project:
+            break
+    before = cycle_inputs(project)
+    assert plan_stale(project) is None
+    (project / name).unlink()
+    later = (PLAN_TIME + 10, PLAN_TIME + 10)    # the removal's time (here, after the plan)
+    os.utime((project / name).parent, later)
+    assert plan_stale(project) == \
+        f"{(project / name).parent} changed after the plan was built"
+    assert str(project / name) in before and str(project / name) not in cycle_inputs(project)
 
 
 def test_roots_are_the_settings_files_beside_folders_publisher_and_content(tmp_path):
