@@ -10,9 +10,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from campaign.header import prerender
 from campaign.header.rawhtml import active_content
 from campaign.header.reader import CampaignMarkdownReader
-from campaign.header import prerender
 from campaign.settings import validate
 from pelican.settings import read_settings
 
