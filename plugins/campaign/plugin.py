@@ -22,10 +22,10 @@ from pelican.generators import (
     PelicanTemplateNotFound,
 )
 
+from . import build_state
 from . import settings as campaign_settings
-from .header import identity, prerender, reader
+from .header import identity, reader
 from .header.metadata import CampaignMeta, parse_campaign_meta
-from .posts import lengths
 from .posts import weighing as networks
 from .posts.items import ArticleInfo, article_items
 from .posts.links import article_url, site_path
@@ -49,10 +49,6 @@ from .site.redirects import TEMPLATES, RedirectsGenerator
 logger = logging.getLogger(__name__)
 
 OFFERS_TEMPLATE = "offers"
-# Plans waiting for the end of a successful run, by id of the run's settings dict.
-_PENDING_PLANS: dict[int, tuple[str | None, dict]] = {}
-# The same for the next-change file (CAMPAIGN_NEXT_CHANGE_PATH, docs/contract.md §1.1).
-_PENDING_CHANGES: dict[int, tuple[str, dict]] = {}
 
 
 class CampaignBuildFailed(SystemExit):
@@ -86,13 +82,13 @@ def fail_on(problems: list[str]) -> None:
 
 def initialized(pelican) -> None:
     campaign_settings.apply_defaults(pelican.settings)
-    lengths.start(pelican.settings)
-    _PENDING_PLANS.pop(id(pelican.settings), None)
-    _PENDING_CHANGES.pop(id(pelican.settings), None)
     fail_on(campaign_settings.validate(pelican.settings))
 
 
 def get_generators(pelican):
+    """The first signal of every run (`pelican -lr` runs one instance again and again): the
+    run's state begins here, before anything is read."""
+    build_state.begin(pelican.settings)
     return OffersGenerator, RedirectsGenerator
 
 
@@ -126,7 +122,7 @@ def set_neighbours(articles) -> None:
 
 
 def article_generator_pretaxonomy(generator) -> None:
-    config = campaign_settings.for_build(generator)
+    config = build_state.of(generator.settings).config
     scheduling.apply(generator, config.now, config.future_posts)
 
 
@@ -194,8 +190,8 @@ class Analysed:
     published: bool    # written to the site by this build
 
 
-def analyse(generator, config):
-    """Parse and check every article.
+def analyse(generator, config, counts):
+    """Parse and check every article (its texts measured through `counts`).
 
     Returns (problems, [Analysed], plan items, plan coupons).
     """
@@ -215,7 +211,7 @@ def analyse(generator, config):
         own_items = []
         if dated:
             info = article_info(article, meta.shared_id)
-            own_items, item_problems = article_items(info, meta, config)
+            own_items, item_problems = article_items(info, meta, config, counts)
             article_problems += item_problems
         problems += _file_problems(article)
         article_problems += template_problems(generator, article)
@@ -262,8 +258,9 @@ def all_generators_finalized(generators) -> None:
     articles = next((g for g in generators if isinstance(g, ArticlesGenerator)), None)
     if articles is None:
         return
-    config = campaign_settings.for_build(articles)  # the one clock read of the build
-    problems, results, items, planned_coupons = analyse(articles, config)
+    state = build_state.of(articles.settings)
+    config = state.config  # the one clock read of the build
+    problems, results, items, planned_coupons = analyse(articles, config, state.lengths)
     networks.forget_texts()
     pages = next((g for g in generators if isinstance(g, PagesGenerator)), None)
     moved = redirects(results, written=articles.articles + articles.translations
@@ -289,12 +286,12 @@ def all_generators_finalized(generators) -> None:
             generator.redirects, generator.site_url = moved, config.site_url
     # Kept as the document (its items are shared with article.social_items); serialised
     # only once the site is written, so the text is not held through the whole build.
-    _PENDING_PLANS[id(articles.settings)] = (
-        config.plan_path, plan_document(config.site_url, items, config.tz.key, planned_coupons))
+    state.plan = (config.plan_path,
+                  plan_document(config.site_url, items, config.tz.key, planned_coupons))
     changes_path = articles.settings.get("CAMPAIGN_NEXT_CHANGE_PATH")
     if changes_path:
-        _PENDING_CHANGES[id(articles.settings)] = (
-            changes_path, next_change_document(articles.settings, config.now, results))
+        state.next_change = (changes_path,
+                             next_change_document(articles.settings, config.now, results))
 
 
 def next_change_document(settings, now, results) -> dict:
@@ -312,14 +309,23 @@ def next_change_document(settings, now, results) -> dict:
 
 
 def finalized(pelican) -> None:
-    """The run wrote the whole site without an exception: now the plan."""
-    path, plan = _PENDING_PLANS.pop(id(pelican.settings), (None, None))
-    if path and plan is not None:
-        write_plan(path, plan)
-    pending = _PENDING_CHANGES.pop(id(pelican.settings), None)
-    if pending is not None:
-        changes.write(*pending)
-    lengths.finish()
+    """The run wrote the whole site without an exception: now the plan; the run ends."""
+    state = build_state.end(pelican.settings)
+    if state is None:
+        return
+    if state.plan is not None and state.plan[0]:
+        write_plan(*state.plan)
+    if state.next_change is not None:
+        changes.write(*state.next_change)
+    state.lengths.finish()
+
+
+def reading_done(generators) -> None:
+    """Every generator has read its files: the Markdown workers go (before the checks)."""
+    for generator in generators[:1]:
+        state = build_state.current(generator.settings)
+        if state:
+            state.stop_workers()
 
 
 # --- offers page ----------------------------------------------------------------------
@@ -362,9 +368,7 @@ class OffersGenerator(Generator):
 def register() -> None:
     reader.register()
     signals.initialized.connect(initialized)
-    signals.initialized.connect(prerender.start)  # after the settings are checked
-    signals.all_generators_finalized.connect(prerender.reading_done)  # before the checks
-    signals.finalized.connect(prerender.stop)
+    signals.all_generators_finalized.connect(reading_done)  # before the checks
     signals.get_generators.connect(get_generators)
     signals.article_generator_pretaxonomy.connect(article_generator_pretaxonomy)
     signals.article_generator_finalized.connect(article_generator_finalized)

@@ -231,12 +231,3 @@ def resolve(settings: dict) -> Config:
         most_shared=settings["CAMPAIGN_MOST_SHARED"],
     )
 
-
-def for_build(generator) -> Config:
-    """The Config of this build, resolved (the clock read) the first time a handler asks.
-    Kept on the articles generator, which Pelican makes anew for every run, so each run of
-    `pelican --autoreload` reads the clock once too."""
-    config = getattr(generator, "campaign_config", None)
-    if config is None:
-        config = generator.campaign_config = resolve(generator.settings)
-    return config

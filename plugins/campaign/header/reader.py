@@ -22,8 +22,8 @@ from pelican import signals
 from pelican.readers import BaseReader, HTMLReader, MarkdownReader, RstReader
 from pelican.utils import SafeDatetime, slugify
 
+from ..build_state import current as current_build
 from ..settings import site_timezone
-from . import prerender
 from .fields import check_fields
 from .keys import display_key
 from .metadata import classify
@@ -137,7 +137,8 @@ class CampaignMarkdownReader(MarkdownReader):
         metadata = {key: self._pelican_value(key, value) for key, value in values.items()}
         self._fill_in(metadata, problems, source_path)
         found = [(problem.label, problem.reason) for problem in problems]
-        early = prerender.take(self.settings, source_path, header.body)  # CAMPAIGN_READ_WORKERS
+        build = current_build(self.settings)  # its workers (CAMPAIGN_READ_WORKERS)
+        early = build.take_rendered(source_path, header.body) if build else None
         content = early[0] if early else self._render(header.body)
         if not self.settings.get("CAMPAIGN_ALLOW_RAW_HTML", False):
             found += [("body", reason)
