@@ -38,7 +38,7 @@ from .posts.plan_document import (
     sort_items,
     write_plan,
 )
-from .posts.problems import merged
+from .problems import Problem, lines, merged
 from .site import future_posts as scheduling
 from .site import site_changes as changes
 from .site.most_shared import most_shared
@@ -55,7 +55,7 @@ class CampaignBuildFailed(SystemExit):
     """Content or settings mistakes. A SystemExit, because Pelican's main() prints a Python
     traceback for any Exception; this one ends the run with status 1 and one line."""
 
-    def __init__(self, problems: list[str]):
+    def __init__(self, problems: list[str]):  # each problem's line
         count = len(problems)
         super().__init__(
             f"campaign: {count} problem{'s' if count != 1 else ''} found (listed above); "
@@ -64,17 +64,16 @@ class CampaignBuildFailed(SystemExit):
         self.problems = list(problems)
 
 
-def fail_on(problems: list[str]) -> None:
-    """Log every problem once, then stop the build (nothing written yet). A text shared by
-    several networks is checked once per network: its problem is still one line."""
+def fail_on(problems: list[Problem]) -> None:
+    """Log every problem once, then stop the build (nothing written yet)."""
     if not problems:
         return
-    problems = list(dict.fromkeys(problems))
-    for problem in problems:
+    said = lines(problems)
+    for line in said:
         # `pelican --fatal errors` raises after the first error record; report them all.
         with contextlib.suppress(RuntimeError):
-            logger.error("%s", problem)
-    raise CampaignBuildFailed(problems)
+            logger.error("%s", line)
+    raise CampaignBuildFailed(said)
 
 
 # --- settings ---------------------------------------------------------------------
@@ -139,25 +138,24 @@ def _has_real_date(article, header_problems) -> bool:
     # year < 9999: Pelican dates a draft without a Date datetime.max (contents.py); a
     # relative Social_At from it would overflow.
     return (isinstance(date, datetime) and date.tzinfo is not None and date.year < 9999
-            and not any(label in ("Date", "") for label, _ in header_problems)
+            and not any(problem.label in ("Date", "") for problem in header_problems)
             and "date" not in reader.attempted_of(article))
 
 
-def _not_attempted(problems, attempted) -> list[tuple[str, str]]:
+def _not_attempted(problems: list[Problem], attempted) -> list[Problem]:
     """Leave out "missing" for a key a bad line of the file was meant as (`Coupon_Offer :`):
     that line is already reported."""
-    return [(key, reason) for key, reason in problems
-            if not (key.lower() in attempted and reason.startswith("missing"))]
+    return [problem for problem in problems
+            if not (problem.key.lower() in attempted and problem.reason.startswith("missing"))]
 
 
-def _file_problems(content) -> list[str]:
-    """What the reader found in the file, as `file: Key: reason` lines."""
+def _file_problems(content) -> list[Problem]:
+    """What the reader found in the file."""
     source = relative_source(content)
-    return [f"{source}: {label}: {reason}" if label else f"{source}: {reason}"
-            for label, reason in reader.problems_of(content)]
+    return [problem.in_file(source) for problem in reader.problems_of(content)]
 
 
-def template_problems(generator, content) -> list[tuple[str, str]]:
+def template_problems(generator, content) -> list[Problem]:
     """A `Template:` the theme does not have: Pelican would stop with a traceback while
     writing the pages. Checked with the generator that writes the content."""
     name = content.metadata.get("template")
@@ -167,18 +165,17 @@ def template_problems(generator, content) -> list[tuple[str, str]]:
         generator.get_template(name)
     except PelicanTemplateNotFound:
         extension = (generator.settings.get("TEMPLATE_EXTENSIONS") or [".html"])[0]
-        return [("Template", f"no template {name + extension!r} in the theme")]
+        return [Problem(f"no template {name + extension!r} in the theme", "Template",
+                        file=relative_source(content))]
     return []
 
 
-def page_problems(generator) -> list[str]:
+def page_problems(generator) -> list[Problem]:
     pages = (generator.pages + generator.translations + generator.hidden_pages
              + generator.hidden_translations + generator.draft_pages
              + generator.draft_translations)
-    return [line for page in sorted(pages, key=relative_source)
-            for line in _file_problems(page) + [
-                f"{relative_source(page)}: {key}: {reason}"
-                for key, reason in template_problems(generator, page)]]
+    return [problem for page in sorted(pages, key=relative_source)
+            for problem in _file_problems(page) + template_problems(generator, page)]
 
 
 @dataclass(frozen=True)
@@ -220,9 +217,10 @@ def analyse(generator, config, counts):
         if meta.shared_id or (own_items and id(article) in planned_ids):
             identities.append((source, identity.identity(article.lang, article.slug,
                                                          meta.shared_id), bool(meta.shared_id)))
-        article_problems = _not_attempted(merged(article_problems),
-                                          reader.attempted_of(article))
-        problems += [f"{source}: {key}: {reason}" for key, reason in article_problems]
+        problems += _not_attempted(
+            merged([problem.in_file(source) for problem in article_problems],
+                   networks.NETWORKS),
+            reader.attempted_of(article))
         if meta.coupon:
             coupons.append(CouponUse(source, article.slug, article.lang, meta.coupon,
                                      "slug" in article.metadata))

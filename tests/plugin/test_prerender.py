@@ -13,6 +13,7 @@ import pytest
 from campaign.header import prerender
 from campaign.header.rawhtml import active_content
 from campaign.header.reader import CampaignMarkdownReader
+from campaign.problems import lines
 from campaign.settings import validate
 from pelican.settings import read_settings
 
@@ -170,4 +171,4 @@ def test_the_setting_must_be_a_whole_number(value):
     from campaign.settings import apply_defaults
 
     apply_defaults(settings)
-    assert "CAMPAIGN_READ_WORKERS: must be a whole number, 0 or more" in validate(settings)
+    assert "CAMPAIGN_READ_WORKERS: must be a whole number, 0 or more" in lines(validate(settings))

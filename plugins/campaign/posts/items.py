@@ -7,6 +7,7 @@ from datetime import datetime
 from ..header.dates import resolve_due, utc_iso
 from ..header.identity import identity
 from ..header.metadata import CampaignMeta, mentions_code
+from ..problems import Problem
 from ..settings import Config
 from .lengths import Lengths
 from .links import shared_link
@@ -138,25 +139,25 @@ def _post_items(info, meta, config, counts, problems):
                 text = compose(info.title, info.summary, tags, link, net.max_length,
                                counts.of(net))
                 if text is None:
-                    problems.append((key, "no room for a matching post; write Social",
-                                     network))
+                    problems.append(Problem("no room for a matching post; write Social", key,
+                                            network=network))
                     continue
                 if reason := next(iter(net.problems(text)), None):
-                    problems.append((key, reason))
+                    problems.append(Problem(reason, key))
                     continue
             else:
                 text = fill(template, link, coupon.code if coupon else None)
                 reason = _length_problem(text, link, network, counts)
                 if reason:
-                    problems.append((key, reason))
+                    problems.append(Problem(reason, key))
                     continue
             code = None
             if coupon and mentions_code(template or text, coupon.code):
                 code = coupon.code
                 outside = _window_problem(due, coupon, config.tz)
                 if outside:
-                    problems.append((key, f"mentions coupon {coupon.code} but {outside}",
-                                     network))
+                    problems.append(Problem(f"mentions coupon {coupon.code} but {outside}", key,
+                                            network=network))
                     continue
             slot_name = f"social-{slot.number}"
             items.append(
@@ -175,7 +176,7 @@ def _announcement_items(info, meta, config, counts, problems):
     if outside:
         key = ("Coupon_Social" if coupon.social is not None
                else coupon.social_for(next(iter(coupon.socials)))[0])
-        problems.append((key, f"the announcement {outside}"))
+        problems.append(Problem(f"the announcement {outside}", key))
         return []
     items = []
     for network in meta.networks:
@@ -186,7 +187,7 @@ def _announcement_items(info, meta, config, counts, problems):
         text = fill(template, link, coupon.code)
         reason = _length_problem(text, link, network, counts)
         if reason:
-            problems.append((key, reason))
+            problems.append(Problem(reason, key))
             continue
         items.append(
             _item(info, meta, counts, kind=COUPON_ANNOUNCEMENT, slot="coupon", network=network,
@@ -196,10 +197,10 @@ def _announcement_items(info, meta, config, counts, problems):
 
 
 def article_items(info: ArticleInfo, meta: CampaignMeta, config: Config, counts: Lengths):
-    """(items, problems as (Key, reason) or, when found on one network, (Key, reason,
-    network): problems.merged() says each once). Texts are measured through `counts`, the
+    """(items, problems: one found on one network names it; problems.merged() says each
+    once). Texts are measured through `counts`, the
     build's remembered lengths (posts/lengths.py)."""
-    problems: list[tuple] = []
+    problems: list[Problem] = []
     items = _post_items(info, meta, config, counts, problems)
     items += _announcement_items(info, meta, config, counts, problems)
     return items, problems
