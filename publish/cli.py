@@ -32,11 +32,12 @@ from publish.clock import (
 from publish.commands.cycle import StepResult, Steps, run_cycle
 from publish.networks import ErrorKind, Network, NetworkError
 from publish.posting import linkcheck
+from publish.posting.decisions import DEFAULT_MAX_LATENESS, RunOptions
 from publish.posting.ledger import Ledger, LedgerError, LedgerStore
 from publish.posting.lock import LockHeld, build_lock, lock_timeout, publisher_lock
 from publish.posting.pins import FileReport
 from publish.posting.plan_file import Plan, PlanError, load_plan
-from publish.posting.runner import DEFAULT_MAX_LATENESS, RunOptions, RunReport, run_once
+from publish.posting.runner import RunReport, run_once
 from publish.redaction import secret_values
 from publish.report.status import (
     STATES,

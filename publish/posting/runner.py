@@ -1,10 +1,11 @@
 """`publish run`: post every due item exactly once.
 
-Pure part: `decide` (what to do with one item at `now`) and `match_post` (which of our own
-recent posts, if any, is the one an interrupted attempt created). The loop `run_once` does the
-I/O in this order for each item: link check (is its page live?) → ledger "posting" → POST →
-ledger "sent"/"failed". An item whose page is not live is recorded "waiting" and not posted.
-An item found in "posting" is reconciled against the network before anything else is posted.
+The pure part is publish/posting/decisions.py: `decide` (what to do with one item at `now`)
+and `match_post` (which of our own recent posts, if any, is the one an interrupted attempt
+created). The loop `run_once` does the I/O in this order for each item: link check (is its
+page live?) → ledger "posting" → POST → ledger "sent"/"failed". An item whose page is not
+live is recorded "waiting" and not posted. An item found in "posting" is reconciled against
+the network before anything else is posted.
 A due item of an article whose header names a share the ledger does not hold (a ledger
 restored from an older commit: `pins.unrecorded_shares`) is looked for on the network first,
 without a time bound, so a post made before, under any due time, is recorded, not repeated.
@@ -12,11 +13,9 @@ without a time bound, so a post made before, under any due time, is recorded, no
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from publish.clock import format_age, format_duration, format_time, parse_time
 from publish.networks import Draft, ErrorKind, FoundPost, Network, NetworkError
 from publish.posting import ledger as L
 from publish.posting.crashpoints import crashpoint
+from publish.posting.decisions import CLOCK_SKEW, Action, RunOptions, decide, lateness, match_post
 from publish.posting.ledger import Entry, Ledger, LedgerStore
 from publish.posting.linkcheck import PageStatus
 from publish.posting.pins import (
@@ -38,8 +38,6 @@ from publish.posting.pins import (
 from publish.posting.plan_file import Plan, PlanItem
 from publish.terminal import Output
 
-DEFAULT_MAX_LATENESS = timedelta(hours=24)
-CLOCK_SKEW = timedelta(minutes=10)   # tolerance between our clock and the network's
 # After these errors nothing more is posted to that network in this run.
 STOP_NETWORK = frozenset({ErrorKind.RATE_LIMITED, ErrorKind.UNAUTHORIZED,
                           ErrorKind.OUT_OF_CREDITS, ErrorKind.SERVER, ErrorKind.NETWORK,
@@ -51,74 +49,6 @@ class Doubt(StrEnum):
     INTERRUPTED = "an interrupted attempt"   # found in "posting" at the start of a run
     DUPLICATE = "duplicate"                  # the network refused the text as posted already
     UNRECORDED = "a share the ledger does not hold"   # the header names it: looked for first
-
-
-class Action(StrEnum):
-    POST = "post"
-    RECONCILE = "reconcile"
-    NOT_DUE = "not-due"
-    MISSED = "missed"          # newly too late
-    SENT = "sent"              # nothing to do
-    PARKED = "unknown"         # waits for a person
-    ALREADY_MISSED = "already-missed"
-    UNSUPPORTED = "unsupported"
-
-
-@dataclass(frozen=True)
-class RunOptions:
-    max_lateness: timedelta = DEFAULT_MAX_LATENESS
-    post_late: bool = False
-    dry_run: bool = False
-
-
-def lateness(item: PlanItem, now: datetime) -> timedelta:
-    return now - item.due
-
-
-def decide(item: PlanItem, entry: Entry | None, now: datetime, options: RunOptions,
-           supported: bool = True) -> Action:
-    """A `waiting` entry (its page was not live) counts as not posted: judged by its due
-    time like an item without an entry, so waiting past the lateness limit is missed."""
-    state = (entry or {}).get("state")
-    if state == "sent":
-        return Action.SENT
-    if state == "unknown":
-        return Action.PARKED
-    if state == "posting":
-        return Action.RECONCILE
-    if state == "missed" and entry.get("due") != format_time(item.due):
-        state = None            # the item was re-dated since: judge it afresh
-    if not supported:
-        return Action.UNSUPPORTED
-    if item.due > now:
-        return Action.NOT_DUE
-    if lateness(item, now) > options.max_lateness and not options.post_late:
-        return Action.ALREADY_MISSED if state == "missed" else Action.MISSED
-    return Action.POST
-
-
-_URL = re.compile(r"https?://\S+")
-
-
-def comparable_text(text: str) -> str:
-    """Text without links (X rewrites them to t.co), NFC, single spaces."""
-    text = unicodedata.normalize("NFC", text)
-    return " ".join(_URL.sub(" ", text).split())
-
-
-def match_post(text: str, attempted_at: datetime | None, candidates: Sequence[FoundPost],
-               claimed: set[str]) -> FoundPost | None:
-    """The earliest own post with the same text (links aside) created at/after the attempt
-    and not already recorded for another item. Candidates already contain the link."""
-    want = comparable_text(text)
-    earliest = attempted_at - CLOCK_SKEW if attempted_at else None
-    fits = [
-        p for p in candidates
-        if p.post_id not in claimed and comparable_text(p.text) == want
-        and (earliest is None or p.created_at is None or p.created_at >= earliest)
-    ]
-    fits.sort(key=lambda p: (p.created_at is None, p.created_at or datetime.min, p.post_id))
-    return fits[0] if fits else None
 
 
 @dataclass

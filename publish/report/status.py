@@ -11,10 +11,10 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from publish import networks as registry
 from publish.clock import TimeFormatError, format_time, parse_time
+from publish.posting.decisions import Action, RunOptions, decide
 from publish.posting.ledger import Entry, Ledger
 from publish.posting.pins import MAY_BE_OUT, rename_notes
 from publish.posting.plan_file import Plan, PlanItem
-from publish.posting.runner import Action, RunOptions, decide
 from publish.terminal import shorten_links
 
 # The one vocabulary of `plan`, `status`, their summaries, --help and docs/publisher.md, in

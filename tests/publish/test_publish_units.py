@@ -19,9 +19,9 @@ from publish.clock import (
 from publish.networks import ErrorKind, FoundPost, capabilities
 from publish.networks.common import parse_timeout
 from publish.networks.x.x_adapter import classify, map_public_metrics, rate_limit_reset
+from publish.posting.decisions import Action, RunOptions, decide, match_post
 from publish.posting.ledger import Ledger, dumps, loads, mark_posting, mark_sent
 from publish.posting.plan_file import PlanError, parse_plan
-from publish.posting.runner import Action, RunOptions, decide, match_post
 from publish.report.metrics import aggregate, header_values, next_refresh, refresh_due
 from publish.terminal import Output, plain_table, redact
 from tests.publish.conftest import ANSWERING, ITEMS, plan_doc
