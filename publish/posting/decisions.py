@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from publish.clock import format_time
 from publish.networks import FoundPost
-from publish.posting.ledger import Entry
+from publish.posting.ledger_entry import Entry, LedgerState
 from publish.posting.plan_file import PlanItem
 
 DEFAULT_MAX_LATENESS = timedelta(hours=24)
@@ -47,21 +47,21 @@ def decide(item: PlanItem, entry: Entry | None, now: datetime, options: RunOptio
            supported: bool = True) -> Action:
     """A `waiting` entry (its page was not live) counts as not posted: judged by its due
     time like an item without an entry, so waiting past the lateness limit is missed."""
-    state = (entry or {}).get("state")
-    if state == "sent":
+    state = entry.state if entry else None
+    if state is LedgerState.SENT:
         return Action.SENT
-    if state == "unknown":
+    if state is LedgerState.UNKNOWN:
         return Action.PARKED
-    if state == "posting":
+    if state is LedgerState.POSTING:
         return Action.RECONCILE
-    if state == "missed" and entry.get("due") != format_time(item.due):
+    if state is LedgerState.MISSED and entry and entry.due != format_time(item.due):
         state = None            # the item was re-dated since: judge it afresh
     if not supported:
         return Action.UNSUPPORTED
     if item.due > now:
         return Action.NOT_DUE
     if lateness(item, now) > options.max_lateness and not options.post_late:
-        return Action.ALREADY_MISSED if state == "missed" else Action.MISSED
+        return Action.ALREADY_MISSED if state is LedgerState.MISSED else Action.MISSED
     return Action.POST
 
 

@@ -24,7 +24,8 @@ from publish.networks import Draft, ErrorKind, FoundPost, Network, NetworkError
 from publish.posting import ledger as L
 from publish.posting.crashpoints import crashpoint
 from publish.posting.decisions import CLOCK_SKEW, Action, RunOptions, decide, lateness, match_post
-from publish.posting.ledger import Entry, Ledger, LedgerStore
+from publish.posting.ledger import Ledger, LedgerStore
+from publish.posting.ledger_entry import Entry, LedgerState, WaitingFor
 from publish.posting.linkcheck import PageStatus
 from publish.posting.pins import (
     MAY_BE_OUT,
@@ -114,8 +115,8 @@ class _Run:
         changed = False
         for item in self.plan.items:
             entry = self.ledger.get(item.id)
-            if (entry is not None and entry.get("state") in MAY_BE_OUT
-                    and entry.get("source") != item.source):
+            if (entry is not None and entry.state in MAY_BE_OUT
+                    and entry.source != item.source):
                 self.ledger.put(item.id, L.with_source(entry, item.source))
                 changed = True
         if changed:
@@ -142,7 +143,7 @@ class _Run:
         reason += (f"; settle with `python -m publish resolve {item.id} --posted POST_ID` "
                    "or `--not-posted`")
         self.put(item.id, L.mark_unknown(entry, reason=reason, now=self.now))
-        self.out.item("unknown", item.id, reason)
+        self.out.item(LedgerState.UNKNOWN, item.id, reason)
         self.report.unknown += 1
 
     def reconcile(self, item: PlanItem, entry: Entry, *, why: Doubt) -> bool:
@@ -158,11 +159,11 @@ class _Run:
             self.out.item("unsure", item.id, "not checked: " + self.blocked[item.network])
             self.report.unsettled += 1
             return False
-        since = parse_time(entry["attempted_at"]) if entry.get("attempted_at") else None
+        since = parse_time(entry.attempted_at) if entry.attempted_at else None
         # A duplicate may be older than this attempt: search without a time bound.
         search_since = None if why is Doubt.DUPLICATE else since
         try:
-            found = adapter.find_recent_posts(entry.get("link", item.link),
+            found = adapter.find_recent_posts(item.link if entry.link is None else entry.link,
                                               search_since - CLOCK_SKEW if search_since
                                               else None, key=item.id, due=item.due)
         except NetworkError as exc:
@@ -185,12 +186,13 @@ class _Run:
         for bad in (p for p in found.posts if problem(p) is not None):
             self.out.item("ignored", item.id, f"a post found on {item.network}: {problem(bad)}")
         claimed = self.ledger.claimed_post_ids(except_id=item.id)
-        post = match_post(entry.get("text", item.text), search_since, candidates, claimed)
+        post = match_post(item.text if entry.text is None else entry.text, search_since,
+                          candidates, claimed)
         if post is not None:
             crashpoint("after-reconcile-found")
             self.put(item.id, L.mark_sent(entry, post_id=post.post_id, url=post.url,
                                           now=self.now, how=f"found-after-{why.value}"))
-            self.out.item("sent", item.id, f"→ {post.url} (found on {item.network} "
+            self.out.item(LedgerState.SENT, item.id, f"→ {post.url} (found on {item.network} "
                           f"after {why})")
             self.report.sent += 1
             return False
@@ -277,7 +279,7 @@ class _Run:
         entry = L.mark_waiting(old, network=item.network, reason=page.reason, now=self.now)
         if entry != old:
             self.put(item.id, entry)
-        self.out.item("waiting", item.id, f"page not live: {page.reason}; not posted, "
+        self.out.item(LedgerState.WAITING, item.id, f"page not live: {page.reason}; not posted, "
                       "checked again on the next run")
         self.report.waiting += 1
         return page
@@ -288,7 +290,7 @@ class _Run:
         needed = " and ".join(adapter.capabilities.post_credentials)
         old = self.ledger.get(item.id)
         entry = L.mark_waiting(old, network=item.network, reason=f"{needed} not set",
-                               now=self.now, waiting_for="credentials")
+                               now=self.now, waiting_for=WaitingFor.CREDENTIALS)
         if entry != old:
             self.put(item.id, entry)
         self.report.no_credentials += 1
@@ -315,7 +317,7 @@ class _Run:
         self.put(item.id, L.mark_sent(entry, post_id=result.post_id, url=result.url,
                                       now=self.now, how="api"))
         crashpoint("after-sent-write")
-        self.out.item("sent", item.id, f"→ {result.url}")
+        self.out.item(LedgerState.SENT, item.id, f"→ {result.url}")
         self.report.sent += 1
 
     def post_failed(self, item: PlanItem, entry: Entry, old: Entry | None,
@@ -338,7 +340,7 @@ class _Run:
         if exc.certain_no_post:
             self.put(item.id, L.mark_failed(entry, kind=exc.kind.value, message=str(exc),
                                             now=self.now))
-            self.out.item("failed", item.id, f"{exc} (tried again on the next run)")
+            self.out.item(LedgerState.FAILED, item.id, f"{exc} (tried again on the next run)")
             self.report.failed += 1
         else:
             # Ambiguous (timeout, dropped connection, 5xx, unreadable answer): the post may
@@ -409,13 +411,13 @@ class _Run:
         if action is Action.NOT_DUE:
             self.report.not_due += 1
         elif action is Action.PARKED:
-            self.out.item("unknown", item.id, "still waiting for a person: "
+            self.out.item(LedgerState.UNKNOWN, item.id, "still waiting for a person: "
                           f"`python -m publish resolve {item.id} --posted POST_ID` "
                           "or `--not-posted`")
             self.report.unknown += 1
         elif action is Action.MISSED:
             late = format_age(lateness(item, self.now))
-            self.out.item("missed", item.id, f"due {format_time(item.due)}, {late} late "
+            self.out.item(LedgerState.MISSED, item.id, f"due {format_time(item.due)}, {late} late "
                           f"(max {format_duration(self.options.max_lateness)}; "
                           "`run --post-late` posts it anyway)")
             self.report.missed += 1
