@@ -2,7 +2,7 @@
 
 Pretty JSON, sorted keys, one final newline: diffs in git stay small and readable. Written
 atomically (publish.atomic) before and after every POST. Transitions are pure functions that
-return a new entry dict; `LedgerStore` does the file I/O.
+return a new `Entry`; `LedgerStore` does the file I/O.
 
 Each item's record is an `Entry` (publish/posting/ledger_entry.py), its state a
 `LedgerState`: posting (a POST may be in flight or may have happened: outcome unknown until
