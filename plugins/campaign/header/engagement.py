@@ -5,6 +5,7 @@ import re
 from datetime import UTC, datetime
 
 from ..posts.weighing import NETWORKS, Network
+from ..problems import Problem
 from .keys import display_key
 
 KEY_RE = re.compile(r"^engagement_([a-z0-9]+)(_as_of|_posts)?$")
@@ -51,23 +52,23 @@ def parse_posts(value: str, network: Network) -> list[str]:
     return links
 
 
-def parse_engagement(lines: dict[str, str]) -> tuple[dict, list[tuple[str, str]]]:
-    """`lines` maps lowercased engagement_* keys to values. Returns the §4 dict and problems
-    as (Key, reason)."""
+def parse_engagement(lines: dict[str, str]) -> tuple[dict, list[Problem]]:
+    """`lines` maps lowercased engagement_* keys to values. Returns the §4 dict and the
+    problems (without a file)."""
     problems = []
     per_network: dict[str, dict[str, str]] = {}
     for key, value in sorted(lines.items()):
         match = KEY_RE.match(key)
         if not match:
-            problems.append((display_key(key), "unknown key (expected Engagement_<Network>, "
+            problems.append(Problem("unknown key (expected Engagement_<Network>, "
                              "Engagement_<Network>_As_Of or Engagement_<Network>_Posts, e.g. "
-                             "Engagement_X)"))
+                             "Engagement_X)", display_key(key)))
             continue
         network, suffix = match.group(1), match.group(2) or ""
         if network not in NETWORKS:
             known = ", ".join(n.label for n in NETWORKS.values())
             key = display_key(f"engagement_{network}{suffix}")
-            problems.append((key, f"unknown network (known: {known})"))
+            problems.append(Problem(f"unknown network (known: {known})", key))
             continue
         per_network.setdefault(network, {})[suffix] = value
     result = {}
@@ -80,13 +81,14 @@ def parse_engagement(lines: dict[str, str]) -> tuple[dict, list[tuple[str, str]]
         ):
             key = display_key(f"engagement_{network}{suffix}")
             if suffix not in fields:
-                problems.append((key, "missing (the publisher writes all three Engagement lines)"))
+                problems.append(Problem(
+                    "missing (the publisher writes all three Engagement lines)", key))
                 ok = False
                 continue
             try:
                 entry[name] = parse(fields[suffix])
             except ValueError as error:
-                problems.append((key, str(error)))
+                problems.append(Problem(str(error), key))
                 ok = False
         if ok:
             result[network] = entry
