@@ -17,7 +17,8 @@ from publish.report.previews import LinkCard
 
 MARKER = "<!-- publish-diff -->"     # how the pull request's comment is found again
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#!|~])")
-_LINE_START = re.compile(r"^(\d*)([-+=.)])")   # a list or a heading if it began a line
+# A list item or a heading's underline if the value began a line: `- a`, `12. a`, `=`.
+_LINE_START = re.compile(r"^(\d*)([-+=.)])(?=\s|$)")
 _URL = re.compile(r"https?://[^\s<>\"'`]+")
 _WORD_JOINER = "\u2060"     # invisible: `@name` and `#12` stop being a mention or a link
 
@@ -158,11 +159,12 @@ def markdown(changes: Changes, base: str, *, marker: bool = True) -> str:
     """A pull request comment's body: the marker, a headline, each article's posts as
     previews, then a table of every item. One short paragraph when no post changes."""
     head = [MARKER] if marker else []
-    where = f"compared with `{_code(base)}`"
+    base_shown = f"`{_code(base)}`"
     if changes.empty:
-        return "\n".join([*head, f"**Social posts:** no change ({where})."]) + "\n"
+        short = f"**Social posts:** no change (compared with {base_shown})."
+        return "\n".join([*head, short]) + "\n"
     lines = [*head, f"### Social posts: {changes.counts()}", "",
-             f"{where.capitalize()}. Estimated cost of what is still to be posted: "
+             f"Compared with {base_shown}. Estimated cost of what is still to be posted: "
              f"**{money(changes.cost, sign=True)}** (X's prices; Mastodon and Bluesky are "
              "free).", ""]
     for title, source, entries in articles(changes):
