@@ -80,6 +80,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(ctx: Ctx) -> int:
     args = ctx.args
+    ledger = ctx.read_ledger()      # a damaged ledger fails before anything is built
     try:
         sides = build_sides(args.base, Path(args.settings), Path(args.content), ctx.now,
                             ctx.env, say=ctx.out.notice)
@@ -89,8 +90,7 @@ def run(ctx: Ctx) -> int:
         for line in str(exc).splitlines():
             ctx.out.error(f"publish: diff: {line}")
         return EXIT_CONFIG
-    changes = compare(sides.before, sides.after, ctx.read_ledger(), ctx.now,
-                      ctx.max_lateness())
+    changes = compare(sides.before, sides.after, ledger, ctx.now, ctx.max_lateness())
     if args.format == "json":
         ctx.out.json(json_document(changes, args.base, ctx.now))
     elif args.format == "markdown":

@@ -163,17 +163,30 @@ def test_an_unknown_ref_is_exit_2_and_builds_nothing(clone):
     assert worktrees(clone) == [f"worktree {clone}"]
 
 
-def test_a_post_broken_in_the_working_tree_is_the_builds_error_and_exit_2(clone):
-    broken = clone / "content" / "posts" / "edited.md"
-    broken.write_text(broken.read_text(encoding="utf-8").replace(
-        "Social_Networks: x", "Social_Networks: x\nCoupon_Expiers: 2027-01-01"),
-        encoding="utf-8")
+def test_a_post_broken_in_the_working_tree_and_one_at_ref_are_both_listed_exit_2(clone):
+    """Every problem at once: REF's post and the working tree's, each the build's own line;
+    the worktree is removed after a failed build too."""
+    posts = clone / "content" / "posts"
+
+    def spoil(name: str, line: str) -> None:
+        path = posts / name
+        path.write_text(path.read_text(encoding="utf-8").replace(
+            "Social_Networks: x", f"Social_Networks: x\n{line}"), encoding="utf-8")
+
+    spoil("edited.md", "Coupon_Expiers: 2027-01-01")
+    git(clone, "commit", "--quiet", "-am", "a typo")
+    git(clone, "checkout", "--quiet", "HEAD~1", "--", "content/posts/edited.md")
+    spoil("kept.md", "Socail: hello")
     code, out, err = run_diff("--base", "HEAD")
     assert code == 2 and out == ""
     lines = err.splitlines()
+    assert ("posts/kept.md: Socail: unknown key (did you mean Social?)" in lines)
     assert ("posts/edited.md: Coupon_Expiers: unknown key (did you mean Coupon_Expires?)"
             in lines)
-    assert lines[-1] == ("publish: diff: the working tree: the build failed (exit 1): fix "
-                         "what is listed above; nothing was compared")
+    assert lines[-2:] == [
+        "publish: diff: HEAD: the build failed (exit 1): fix what is listed above; nothing "
+        "was compared",
+        "publish: diff: the working tree: the build failed (exit 1): fix what is listed "
+        "above; nothing was compared"]
     assert worktrees(clone) == [f"worktree {clone}"]
     assert not (clone / "output").exists() and not (clone / "state" / "plan.json").exists()
