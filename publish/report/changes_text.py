@@ -19,6 +19,7 @@ MARKER = "<!-- publish-diff -->"     # how the pull request's comment is found a
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#!|~])")
 # A list item or a heading's underline if the value began a line: `- a`, `12. a`, `=`.
 _LINE_START = re.compile(r"^(\d*)([-+=.)])(?=\s|$)")
+_SAFE_LINK = re.compile(r"https://[A-Za-z0-9.-]+/[A-Za-z0-9._~:/@%+=-]*")
 _URL = re.compile(r"https?://[^\s<>\"'`]+")
 _WORD_JOINER = "\u2060"     # invisible: `@name` and `#12` stop being a mention or a link
 
@@ -127,6 +128,13 @@ def _code(value: str) -> str:
     return " ".join(str(value).split()).replace("`", "'")
 
 
+def _post_link(url: str) -> str:
+    """A link to the post when the ledger's URL is a plain https one, else the URL as code."""
+    if _SAFE_LINK.fullmatch(url):
+        return f"[the post]({url})"
+    return f"the post: `{_code(url)}`"
+
+
 def _md_item(what: str, shown: Shown, card: bool = True) -> list[str]:
     lines = [_md_facts(what, shown), "", f"> {markdown_text(shown.text)}"]
     return [*lines, ">", _md_card(shown.card), ""] if card else [*lines, ""]
@@ -137,7 +145,7 @@ def _md_entry(what: str, entry: Shown | Edit) -> list[str]:
         return [f"`{_code(entry.item.id)}`", "", *_md_item(what.capitalize(), entry)]
     lines = [f"`{_code(entry.id)}`", ""]
     if what == "already sent":
-        where = f" ([the post]({_code(entry.post_url)}))" if entry.post_url else ""
+        where = f" ({_post_link(entry.post_url)})" if entry.post_url else ""
         lines += [f"**Already sent{where}, not posted again:** the header's text was edited, "
                   "but the ledger says this item went out; the edit changes nothing on "
                   f"{markdown_text(entry.after.label)}.", ""]
@@ -150,7 +158,8 @@ def _table(changes: Changes) -> list[str]:
     for _title, _source, entries in articles(changes):
         for what, entry in entries:
             shown = entry.after if isinstance(entry, Edit) else entry
-            rows.append(f"| {what} | `{_code(shown.item.id)}` | "
+            cell = _code(shown.item.id).replace("|", "\\|")    # a table's cell
+            rows.append(f"| {what} | `{cell}` | "
                         f"{markdown_text(shown.state)} | {money(shown.cost)} |")
     return rows
 

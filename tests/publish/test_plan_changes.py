@@ -124,3 +124,17 @@ def test_estimated_cost_of_a_post():
     plan_item = parse_plan({"schema": "campaign-plan/1", "site_url": "https://blog.example",
                             "items": [NEW]}).items[0]
     assert estimated_cost_usd(plan_item) == 0.20
+
+
+@pytest.mark.parametrize("url, shown", [
+    ("https://x.com/i/web/status/1", "([the post](https://x.com/i/web/status/1))"),
+    ("https://evil.example/a)(javascript:alert(1)", "(the post: `https://evil.example/a)"
+                                                    "(javascript:alert(1)`)"),
+])
+def test_an_already_sent_item_links_its_post_only_when_the_url_is_plain(url, shown):
+    ledger = Ledger({SENT["id"]: {"network": "x", "state": "sent", "text": SENT["text"],
+                                  "url": url}})
+    changes = compare(side(SENT), side(edit(SENT, "Reworded")), ledger, NOW, LATE)
+    body = changes_text.markdown(changes, "main")
+    assert f"**Already sent {shown}, not posted again:**" in body
+    assert "| already sent | `en/sent/social-1/x` | sent | $0.20 |" in body
