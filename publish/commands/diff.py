@@ -39,7 +39,8 @@ EXAMPLES = """\
 Builds both plans into temporary folders (REF in a temporary git worktree); output/ and
 state/plan.json are not touched. Items already sent (state/ledger.json) are never posted
 again, whatever their header says now: their edits are listed apart. Exit 0 with the
-changes (none is fine), 2 when either side does not build (the build's own messages).
+changes (none is fine), 2 when either side does not build (the build's own messages, on
+stderr; with --format markdown also on stdout, as the comment).
 
 examples:
   python -m publish diff --base main                   # this branch's posts against main's
@@ -85,10 +86,11 @@ def run(ctx: Ctx) -> int:
         sides = build_sides(args.base, Path(args.settings), Path(args.content), ctx.now,
                             ctx.env, say=ctx.out.notice)
     except DiffError as exc:
-        for line in exc.messages:
+        lines = [*exc.messages, *(f"publish: diff: {p}" for p in str(exc).splitlines())]
+        for line in lines:
             ctx.out.error(line)
-        for line in str(exc).splitlines():
-            ctx.out.error(f"publish: diff: {line}")
+        if args.format == "markdown":   # the pull request's comment says so too
+            ctx.out.write(changes_text.failure_markdown(lines, args.base))
         return EXIT_CONFIG
     changes = compare(sides.before, sides.after, ledger, ctx.now, ctx.max_lateness())
     if args.format == "json":

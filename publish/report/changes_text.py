@@ -185,6 +185,17 @@ def markdown(changes: Changes, base: str, *, marker: bool = True) -> str:
     return "\n".join(_trim(lines)) + "\n"
 
 
+def failure_markdown(lines: Iterable[str], base: str, *, marker: bool = True) -> str:
+    """The comment when there is no preview (a side does not build, an unknown base): the
+    lines said, as a code block (data: nothing in it is Markdown, a mention or a link)."""
+    text = "\n".join(lines)
+    fence = "`" * max(3, 1 + max((len(run) for run in re.findall(r"`+", text)), default=0))
+    return "\n".join([*([MARKER] if marker else []),
+                      f"**Social posts:** no preview (compared with `{_code(base)}`): "
+                      "fix what is listed here, and push again.",
+                      "", fence, text, fence]) + "\n"
+
+
 def _trim(lines: Iterable[str]) -> list[str]:
     """No two blank lines in a row."""
     kept: list[str] = []

@@ -53,7 +53,22 @@ def test_the_workflow_runs_the_commands_docs_ci_md_shows():
     assert len(ran) == 2 and ran == documented()
     diff, comment = ran
     assert "publish diff --base HEAD^1 --format markdown >" in diff
-    assert diff.split("> ", 1)[1] == comment.split("--body-file ", 1)[1]
+    written = diff.split("> ", 1)[1].split(" || ", 1)[0]
+    assert written == comment.split("--body-file ", 1)[1]
+
+
+def test_a_diff_that_fails_still_updates_the_comment_then_fails_the_check():
+    steps = workflow()["jobs"]["preview"]["steps"]
+    names = [s.get("id") or s.get("name") for s in steps]
+    diff = steps[names.index("diff")]
+    assert "|| status=$?" in diff["run"] and 'echo "status=$status"' in diff["run"]
+    comment = next(s for s in steps if "pr_comment" in s.get("run", ""))
+    assert comment["if"] == "steps.diff.outputs.status != ''"
+    last = steps[-1]
+    assert last["if"] == ("steps.diff.outputs.status != '' && steps.diff.outputs.status "
+                          "!= '0'")
+    assert last["run"].strip().endswith("exit 1")
+    assert steps.index(comment) < steps.index(last)
 
 
 def test_the_commands_are_ones_the_programs_accept(tmp_path):
@@ -61,6 +76,7 @@ def test_the_commands_are_ones_the_programs_accept(tmp_path):
                                  .replace("$RUNNER_TEMP", str(tmp_path)))
                      for line in documented())
     args = build_parser().parse_args(diff[3:diff.index(">")])
+    diff = diff[:diff.index("||")]
     assert (args.command, args.base, args.format) == ("diff", "HEAD^1", "markdown")
     assert diff[2] == "publish" and comment[2] == "publish.report.pr_comment"
     parsed = pr_comment.parser().parse_args(comment[3:])

@@ -138,3 +138,10 @@ def test_an_already_sent_item_links_its_post_only_when_the_url_is_plain(url, sho
     body = changes_text.markdown(changes, "main")
     assert f"**Already sent {shown}, not posted again:**" in body
     assert "| already sent | `en/sent/social-1/x` | sent | $0.20 |" in body
+
+
+def test_no_preview_shows_the_lines_as_code_whatever_they_hold():
+    body = changes_text.failure_markdown(["posts/a.md: Social: has ``` and @someone"], "main")
+    assert body == ("<!-- publish-diff -->\n**Social posts:** no preview (compared with "
+                    "`main`): fix what is listed here, and push again.\n\n````\n"
+                    "posts/a.md: Social: has ``` and @someone\n````\n")

@@ -159,8 +159,15 @@ def test_no_change_gives_a_short_comment(clone):
 def test_an_unknown_ref_is_exit_2_and_builds_nothing(clone):
     code, out, err = run_diff("--base", "no-such-branch")
     assert code == 2 and out == ""
-    assert err.startswith("publish: diff: --base no-such-branch: no such commit in ")
+    error = err.splitlines()[-1]         # after the warning that there is no ledger
+    assert error.startswith("publish: diff: --base no-such-branch: no such commit in ")
     assert worktrees(clone) == [f"worktree {clone}"]
+    # As the pull request's comment: the same lines, in a code block.
+    code, markdown, _ = run_diff("--base", "no-such-branch", "--format", "markdown")
+    assert code == 2
+    assert markdown == (f"{MARKER}\n**Social posts:** no preview (compared with "
+                        "`no-such-branch`): fix what is listed here, and push again.\n\n"
+                        f"```\n{error}\n```\n")
 
 
 def test_a_post_broken_in_the_working_tree_and_one_at_ref_are_both_listed_exit_2(clone):
