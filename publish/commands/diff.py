@@ -81,7 +81,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(ctx: Ctx) -> int:
     args = ctx.args
-    ledger = ctx.read_ledger()      # a damaged ledger fails before anything is built
+    ledger = ctx.read_ledger()      # a damaged ledger or a bad option fails before any build
+    max_lateness = ctx.max_lateness()
     try:
         sides = build_sides(args.base, Path(args.settings), Path(args.content), ctx.now,
                             ctx.env, say=ctx.out.notice)
@@ -92,7 +93,7 @@ def run(ctx: Ctx) -> int:
         if args.format == "markdown":   # the pull request's comment says so too
             ctx.out.write(changes_text.failure_markdown(lines, args.base))
         return EXIT_CONFIG
-    changes = compare(sides.before, sides.after, ledger, ctx.now, ctx.max_lateness())
+    changes = compare(sides.before, sides.after, ledger, ctx.now, max_lateness)
     if args.format == "json":
         ctx.out.json(json_document(changes, args.base, ctx.now))
     elif args.format == "markdown":
