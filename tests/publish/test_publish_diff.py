@@ -105,8 +105,10 @@ def worktrees(where: Path) -> list[str]:
 def test_a_branch_that_adds_two_posts_and_edits_a_third_lists_exactly_those(clone):
     git(clone, "switch", "--quiet", "-c", "feature")
     posts = clone / "content" / "posts"
-    (posts / "new.md").write_text(post("new", "Brand new <b>words</b> @someone",
-                                       networks="x, mastodon"), encoding="utf-8")
+    (posts / "new-one.md").write_text(post("new-one", "Brand new <b>words</b> @someone"),
+                                      encoding="utf-8")
+    (posts / "new-two.md").write_text(post("new-two", "Also new", networks="mastodon"),
+                                      encoding="utf-8")
     edited = posts / "edited.md"
     edited.write_text(edited.read_text(encoding="utf-8").replace(
         "The first words", "Better words"), encoding="utf-8")
@@ -122,7 +124,8 @@ def test_a_branch_that_adds_two_posts_and_edits_a_third_lists_exactly_those(clon
 
     assert code == 0, err
     doc = json.loads(out)
-    assert [i["id"] for i in doc["added"]] == ["en/new/social-1/mastodon", "en/new/social-1/x"]
+    assert [i["id"] for i in doc["added"]] == ["en/new-one/social-1/x",
+                                               "en/new-two/social-1/mastodon"]
     assert [c["id"] for c in doc["changed"]] == ["en/edited/social-1/x"]
     assert doc["removed"] == []
     change = doc["changed"][0]
@@ -134,6 +137,7 @@ def test_a_branch_that_adds_two_posts_and_edits_a_third_lists_exactly_those(clon
     assert doc["already_sent"][0]["after"]["state"] == "sent"
     # x (0.20) and mastodon (0) added; the edit costs what it cost before.
     assert doc["total_estimated_cost_usd"] == 0.2
+    assert [i["estimated_cost_usd"] for i in doc["added"]] == [0.2, 0.0]
     assert worktrees(clone) == [f"worktree {clone}"]
     assert not (clone / "output").exists() and not (clone / "state" / "plan.json").exists()
 
@@ -142,8 +146,10 @@ def test_a_branch_that_adds_two_posts_and_edits_a_third_lists_exactly_those(clon
     assert markdown.startswith(MARKER + "\n")
     listed = {line.strip("`") for line in markdown.splitlines()
               if line.startswith("`en/")}
-    assert listed == {"en/new/social-1/mastodon", "en/new/social-1/x",
+    assert listed == {"en/new-one/social-1/x", "en/new-two/social-1/mastodon",
                       "en/edited/social-1/x", "en/sent-before/social-1/x"}
+    headings = [line for line in markdown.splitlines() if line.startswith("#### ")]
+    assert headings == ["#### Sent Before", "#### Edited", "#### New One", "#### New Two"]
     assert "Already sent" in markdown
     assert "<b>" not in markdown and "&lt;b&gt;words&lt;/b&gt;" in markdown
     assert "@someone" not in markdown      # no GitHub mention
