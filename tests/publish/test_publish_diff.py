@@ -119,6 +119,11 @@ def test_a_branch_that_adds_two_posts_and_edits_a_third_lists_exactly_those(clon
     git(clone, "commit", "--quiet", "-m", "two new posts, one edit")
     sent_text = f"Out already {SITE}/2026/sent-before/?utm_source=x"
     ledger(clone, {"en/sent-before/social-1/x": sent(sent_text, 1849203000000000001)})
+    kept = {clone / "output" / "index.html": "the last site", clone / "state" / "plan.json":
+            '{"the": "last plan"}'}
+    for path, text in kept.items():
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8")
 
     code, out, err = run_diff("--base", "origin/main", "--format", "json")
 
@@ -139,7 +144,8 @@ def test_a_branch_that_adds_two_posts_and_edits_a_third_lists_exactly_those(clon
     assert doc["total_estimated_cost_usd"] == 0.2
     assert [i["estimated_cost_usd"] for i in doc["added"]] == [0.2, 0.0]
     assert worktrees(clone) == [f"worktree {clone}"]
-    assert not (clone / "output").exists() and not (clone / "state" / "plan.json").exists()
+    assert {path: path.read_text(encoding="utf-8") for path in kept} == kept
+    assert sorted(p.name for p in (clone / "output").iterdir()) == ["index.html"]
 
     code, markdown, err = run_diff("--base", "origin/main", "--format", "markdown")
     assert code == 0, err
