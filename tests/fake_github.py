@@ -11,7 +11,8 @@ A comment: `id`, `node_id`, `url`, `html_url`, `body`, `user` {`login`, `id`, `t
 `created_at`, `updated_at`, `author_association`, `performed_via_github_app` (the Actions
 app for the workflow's token, else null). Tokens: `Authorization: Bearer TOKEN`, each mapped
 to a user; a read-only token (a fork's) gets 403 "Resource not accessible by integration"
-on POST and PATCH, as does an edit of another user's comment; no or an unknown token 401.
+on POST and PATCH, as does an edit of another user's comment; no or an unknown token 401; a
+body over 65,536 characters 422.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from tests.loopback_fake import in_thread
 BOT = {"login": "github-actions[bot]", "id": 41898282, "type": "Bot"}
 ACTIONS_APP = {"id": 15368, "slug": "github-actions", "name": "GitHub Actions"}
 DOCS = "https://docs.github.com/rest/issues/comments"
+MAX_BODY = 65536        # characters; longer: 422 "body is too long"
 
 
 @dataclass
@@ -119,6 +121,11 @@ class _Handler(BaseHTTPRequestHandler):
                 return self._error(400, "Problems parsing JSON")
             if not isinstance(payload, dict) or not isinstance(payload.get("body"), str):
                 return self._error(422, "Invalid request.\n\n\"body\" wasn't supplied.")
+            if len(payload["body"]) > MAX_BODY:
+                return self._answer(422, {
+                    "message": "Validation Failed", "documentation_url": DOCS, "status": "422",
+                    "errors": [{"resource": "IssueComment", "code": "custom", "field": "body",
+                                "message": "body is too long (maximum is 65536 characters)"}]})
         if len(rest) == 2 and rest[0].isdigit() and rest[1] == "comments":
             issue = int(rest[0])
             if method == "GET":

@@ -127,3 +127,10 @@ def test_a_body_longer_than_githubs_limit_is_cut_with_a_note():
     body = pr_comment.with_marker("line\n" * 20000)
     assert len(body) <= pr_comment.MAX_BODY and body.endswith(pr_comment.CUT)
     assert body.startswith(MARKER)
+
+
+def test_a_long_preview_is_cut_to_what_github_accepts(github, tmp_path):
+    code, said = run(github, tmp_path, FIRST + "| a row of a long table |\n" * 5000)
+    assert code == 0 and said.startswith("pr-comment: created ")
+    (body,) = github.bodies(PR)
+    assert len(body) <= 65536 and body.endswith(pr_comment.CUT)
