@@ -28,7 +28,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from tests.loopback_fake import in_thread
 
-BOT = {"login": "github-actions[bot]", "id": 41898282, "type": "Bot"}
+BOT_LOGIN, BOT_ID = "github-actions[bot]", 41898282     # GITHUB_TOKEN's comments' author
 ACTIONS_APP = {"id": 15368, "slug": "github-actions", "name": "GitHub Actions"}
 DOCS = "https://docs.github.com/rest/issues/comments"
 MAX_BODY = 65536        # characters; longer: 422 "body is too long"
@@ -46,8 +46,8 @@ class User:
 class FakeGitHub:
     repo: str = "brand/blog"
     tokens: dict[str, User] = field(default_factory=lambda: {
-        "bot-token": User(BOT["login"], BOT["id"], "Bot"),
-        "fork-token": User(BOT["login"], BOT["id"], "Bot", can_write=False)})
+        "bot-token": User(BOT_LOGIN, BOT_ID, "Bot"),
+        "fork-token": User(BOT_LOGIN, BOT_ID, "Bot", can_write=False)})
     comments: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # issue → list
     requests: list[tuple[str, str, str | None]] = field(default_factory=list)  # + auth
     base: str = ""
@@ -112,7 +112,7 @@ class _Handler(BaseHTTPRequestHandler):
         if not parts.path.startswith(prefix):
             return self._error(404, "Not Found")
         rest = parts.path[len(prefix):].split("/")
-        payload = None
+        body = ""
         if method in ("POST", "PATCH"):
             length = int(self.headers.get("Content-Length") or 0)
             try:
@@ -121,7 +121,8 @@ class _Handler(BaseHTTPRequestHandler):
                 return self._error(400, "Problems parsing JSON")
             if not isinstance(payload, dict) or not isinstance(payload.get("body"), str):
                 return self._error(422, "Invalid request.\n\n\"body\" wasn't supplied.")
-            if len(payload["body"]) > MAX_BODY:
+            body = payload["body"]
+            if len(body) > MAX_BODY:
                 return self._answer(422, {
                     "message": "Validation Failed", "documentation_url": DOCS, "status": "422",
                     "errors": [{"resource": "IssueComment", "code": "custom", "field": "body",
@@ -133,14 +134,14 @@ class _Handler(BaseHTTPRequestHandler):
             if method == "POST":
                 if not user.can_write:
                     return self._error(403, "Resource not accessible by integration")
-                return self._answer(201, fake.add(issue, payload["body"], user))
+                return self._answer(201, fake.add(issue, body, user))
         if len(rest) == 2 and rest[0] == "comments" and rest[1].isdigit() and method == "PATCH":
             found = [c for cs in fake.comments.values() for c in cs if c["id"] == int(rest[1])]
             if not found:
                 return self._error(404, "Not Found")
             if not user.can_write or found[0]["user"]["login"] != user.login:
                 return self._error(403, "Resource not accessible by integration")
-            found[0]["body"] = payload["body"]
+            found[0]["body"] = body
             found[0]["updated_at"] = "2026-12-07T08:30:00Z"
             return self._answer(200, found[0])
         return self._error(404, "Not Found")

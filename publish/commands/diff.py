@@ -125,11 +125,11 @@ def build_sides(base: str, settings: Path, content: Path, now: datetime,
         with worktree(top, commit, scratch / "base", env) as tree:
             before = _side(base, tree / inside["--settings"], tree / inside["--content"],
                            scratch / "before", now, env)
+    if isinstance(before, Side) and isinstance(after, Side):
+        return Sides(before, after)
     failed = [side for side in (before, after) if isinstance(side, Failed)]
-    if failed:
-        raise DiffError("\n".join(f.problem for f in failed),
-                        tuple(line for f in failed for line in f.messages))
-    return Sides(before, after)
+    raise DiffError("\n".join(f.problem for f in failed),
+                    tuple(line for f in failed for line in f.messages))
 
 
 def _git(args: list[str], cwd: Path, env: Mapping[str, str]) -> subprocess.CompletedProcess:
