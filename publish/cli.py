@@ -29,6 +29,7 @@ from publish.clock import (
     parse_time,
     wall_now,
 )
+from publish.commands import diff as diff_command
 from publish.commands.cycle import StepResult, Steps, run_cycle
 from publish.networks import ErrorKind, Network, NetworkError
 from publish.posting import linkcheck
@@ -327,6 +328,9 @@ def build_parser() -> argparse.ArgumentParser:
         module.add_arguments(sub.add_parser(
             name, help=module.HELP, description=module.HELP, epilog=module.EPILOG,
             formatter_class=argparse.RawDescriptionHelpFormatter))
+    diff_command.add_arguments(sub.add_parser(
+        "diff", help=diff_command.DESCRIPTION, description=diff_command.DESCRIPTION,
+        epilog=diff_command.EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter))
     p = add("cycle", "one publish cycle: build, deploy, post what is due, pull metrics, "
                      "rebuild and deploy again if a header changed")
     _posting(p)
@@ -952,6 +956,7 @@ COMMANDS: dict[str, Callable[[Ctx], int]] = {
     "status": cmd_status, "daemon": cmd_daemon, "resolve": cmd_resolve, "cycle": cmd_cycle,
     "build": lambda ctx: site_build.command(ctx.args, ctx.out),
     "deploy": lambda ctx: site_deploy.command(ctx.args, ctx.env, ctx.out),
+    diff_command.NAME: diff_command.run,
 }
 
 
