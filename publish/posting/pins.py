@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from contract.header_lines import SEPARATOR, SHARED_ID_KEY, SHARED_URLS_KEY, posts_key
 from publish.posting.ledger import Ledger
 from publish.posting.ledger_entry import Entry, LedgerState
 from publish.posting.plan_file import Plan, PlanItem
@@ -24,7 +25,6 @@ from publish.terminal import Output
 
 # A post may exist for an entry in these states: its link may be out.
 MAY_BE_OUT = frozenset({LedgerState.POSTING, LedgerState.SENT, LedgerState.UNKNOWN})
-ID_KEY, URLS_KEY = "Shared_Id", "Shared_Urls"
 
 
 def id_base(item_id: str) -> str:
@@ -81,10 +81,10 @@ def pin_values(plan: Plan, ledger: Ledger) -> dict[str, list[tuple[str, str]]]:
     its links were shared at."""
     result = {}
     for source, entries in shared_by_source(plan, ledger).items():
-        values = [(ID_KEY, id_base(entries[0][0]))]
+        values = [(SHARED_ID_KEY, id_base(entries[0][0]))]
         paths = shared_paths(entries, plan.site_url)
         if paths:
-            values.append((URLS_KEY, ", ".join(paths)))
+            values.append((SHARED_URLS_KEY, SEPARATOR.join(paths)))
         result[source] = values
     return result
 
@@ -97,11 +97,6 @@ def already_sent_as(item: PlanItem, plan_ids: set[str],
         if other != item.id and other not in plan_ids and id_tail(other) == id_tail(item.id):
             return other
     return None
-
-
-def posts_key(label: str) -> str:
-    """The header line listing an article's posts on a network (docs/contract.md §3)."""
-    return f"Engagement_{label}_Posts"
 
 
 def unrecorded_shares(plan: Plan, ledger: Ledger, headers: Mapping[str, Mapping[str, str]],
@@ -117,7 +112,7 @@ def unrecorded_shares(plan: Plan, ledger: Ledger, headers: Mapping[str, Mapping[
     doubted = set()
     for item in plan.items:
         header = headers.get(item.source) or {}
-        if ID_KEY.lower() in header and not groups.get(item.source):
+        if SHARED_ID_KEY.lower() in header and not groups.get(item.source):
             doubted.add((item.source, item.network))
         label = labels.get(item.network)
         listed = header.get(posts_key(label).lower(), "") if label else ""
@@ -130,7 +125,7 @@ def read_headers(content: Path, sources: Iterable[str],
                  labels: Iterable[str]) -> dict[str, dict[str, str]]:
     """Each article file's pin and post lines (`header_lines`); a file that cannot be read
     has none (the build reports it)."""
-    keys = [ID_KEY, *(posts_key(label) for label in labels)]
+    keys = [SHARED_ID_KEY, *(posts_key(label) for label in labels)]
     headers = {}
     for source in dict.fromkeys(sources):
         try:

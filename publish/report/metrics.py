@@ -12,12 +12,19 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from contract.header_lines import (
+    SEPARATOR,
+    as_of_key,
+    engagement_key,
+    metrics_value,
+    posts_key,
+)
 from publish.clock import format_time, parse_time
 from publish.networks import Capabilities, ErrorKind, Network, NetworkError
 from publish.posting import ledger as L
 from publish.posting.ledger import Ledger, LedgerStore
 from publish.posting.ledger_entry import Entry, LedgerState
-from publish.posting.pins import FileReport, posts_key, sync_pins
+from publish.posting.pins import FileReport, sync_pins
 from publish.posting.plan_file import Plan
 from publish.posting.writeback import update_header
 from publish.report import history
@@ -71,11 +78,11 @@ def aggregate(plan: Plan, ledger: Ledger, network: str,
 
 
 def header_values(label: str, engagement: Engagement) -> list[tuple[str, str]]:
-    numbers = ", ".join(f"{name} {number}" for name, number in engagement.numbers.items())
+    """The network's three Engagement lines (contract/header_lines.py)."""
     return [
-        (f"Engagement_{label}", numbers),
-        (f"Engagement_{label}_As_Of", format_time(engagement.as_of)),
-        (posts_key(label), ", ".join(engagement.posts)),
+        (engagement_key(label), metrics_value(engagement.numbers.items())),
+        (as_of_key(label), format_time(engagement.as_of)),
+        (posts_key(label), SEPARATOR.join(engagement.posts)),
     ]
 
 
@@ -172,5 +179,5 @@ def sync_headers(plan: Plan, ledger: Ledger, content: Path,
         for source, engagement in aggregate(plan, ledger, network, caps.metric_names).items():
             update_header(content, source, header_values(caps.label, engagement),
                           owner=owners[source], dry_run=dry_run, out=out, report=report,
-                          what=f"Engagement_{caps.label}")
+                          what=engagement_key(caps.label))
     sync_pins(plan, ledger, content, dry_run, out, report)

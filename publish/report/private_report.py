@@ -20,6 +20,7 @@ from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from contract.plan import COUPON_ANNOUNCEMENT
 from publish import networks as registry
 from publish.atomic import fresh_folder, recover_folder, swap_folder
 from publish.clock import TimeFormatError, format_time, parse_time
@@ -413,7 +414,7 @@ def coupon_rows(plan: Plan, rows, now: datetime) -> list[CouponRow]:
     """Each coupon's window and state, with whether its announcement went out."""
     by_source: dict[str, list] = {}
     for row in rows:
-        if row.item.kind == "coupon-announcement":
+        if row.item.kind == COUPON_ANNOUNCEMENT:
             by_source.setdefault(row.item.source, []).append(row)
     return [CouponRow(c, c.state(now), tuple(by_source.get(c.source, ())))
             for c in plan.coupons]

@@ -12,7 +12,6 @@ from campaign.header.dates import (
     parse_date,
     parse_when,
     resolve_due,
-    utc_iso,
 )
 from campaign.header.engagement import parse_engagement
 from campaign.header.metadata import Coupon, mentions_code, parse_campaign_meta
@@ -28,6 +27,8 @@ from campaign.posts.text import ELLIPSIS, compose, fill, hashtag, hashtags, plai
 from campaign.posts.weighing import NETWORKS, weighted_length
 from campaign.problems import Problem, lines, merged
 from campaign.site.offers import article_coupon, coupon_state, live_offers, offers_feed
+
+from contract.plan import utc_iso
 
 TZ = ZoneInfo("Europe/Berlin")
 UTM = (("utm_source", "{network}"), ("utm_medium", "social"), ("utm_campaign", "{campaign}"))

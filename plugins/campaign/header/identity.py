@@ -1,7 +1,7 @@
 """An article's identity once the campaign has shared it. Pure: no Pelican, no files.
 
 The publisher pins two header lines when the first item of an article goes out
-(docs/contract.md §3):
+(docs/contract.md §3, contract/header_lines.py):
 
     Shared_Id: en/answering-customers-on-twitter
     Shared_Urls: 2026/answering-customers-on-twitter/, 2026/an-older-slug/
@@ -17,10 +17,12 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
+from contract.header_lines import SHARED_ID_KEY, SHARED_URLS_KEY, split_list
+
 from ..problems import Problem
 from .keys import display_key
 
-ID_KEY, URLS_KEY = "shared_id", "shared_urls"
+ID_KEY, URLS_KEY = SHARED_ID_KEY.lower(), SHARED_URLS_KEY.lower()  # as Pelican gives keys
 KEYS = (ID_KEY, URLS_KEY)
 _ID_RE = re.compile(r"^[A-Za-z0-9_-]+(/[^/\s]+)+$")
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f\\]")
@@ -52,7 +54,7 @@ def _check_path(path: str) -> str | None:
 
 
 def parse_shared_urls(value: str) -> tuple[str, ...]:
-    paths = [part.strip() for part in value.split(",")]
+    paths = split_list(value)
     for path in paths:
         if not path:
             raise ValueError("an empty entry (paths are separated by a comma and a space)")

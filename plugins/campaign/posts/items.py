@@ -1,10 +1,13 @@
-"""One article's plan items (docs/contract.md §1) from its parsed campaign values. Pure."""
+"""One article's plan items (docs/contract.md §1, contract/plan.py PlanItem) from its parsed
+campaign values. Pure."""
 
 import functools
-from dataclasses import dataclass, fields
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
-from ..header.dates import resolve_due, utc_iso
+from contract.plan import ARTICLE_POST, COUPON_ANNOUNCEMENT, PlanItem
+
+from ..header.dates import resolve_due
 from ..header.identity import identity
 from ..header.metadata import CampaignMeta, mentions_code
 from ..problems import Problem
@@ -13,9 +16,6 @@ from .lengths import Lengths
 from .links import shared_link
 from .text import compose, fill, hashtags, plain_text
 from .weighing import NETWORKS
-
-ARTICLE_POST = "article-post"
-COUPON_ANNOUNCEMENT = "coupon-announcement"
 
 
 @dataclass(frozen=True)
@@ -51,35 +51,6 @@ def _window_problem(due: datetime, coupon, tz) -> str | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class PlanItem:
-    """One plan item (docs/contract.md §1). Slotted: a build holds one per post and network
-    (4,000 at 1,000 posts on three networks), about a fifth of a dict's memory each. Read
-    like a dict too (`item["id"]`), as templates and the JSON writer do."""
-    id: str
-    kind: str
-    network: str
-    due: str
-    text: str
-    link: str
-    weighted_length: int
-    max_length: int
-    source: str
-    slug: str
-    lang: str
-    title: str
-    description: str
-    campaign: str
-    coupon: str | None
-    warnings: tuple[str, ...]
-
-    def __getitem__(self, key: str):
-        return getattr(self, key)
-
-    def as_json(self) -> dict:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
-
-
 def _item(info, meta, counts, *, kind, slot, network, due, text, link, warnings,
           coupon_code):
     net = NETWORKS[network]
@@ -87,7 +58,7 @@ def _item(info, meta, counts, *, kind, slot, network, due, text, link, warnings,
         id=item_id(info, slot, network),
         kind=kind,
         network=network,
-        due=utc_iso(due),
+        due=due.astimezone(UTC).replace(microsecond=0),
         text=text,
         link=link,
         weighted_length=counts.of(net)(text, (link,)),

