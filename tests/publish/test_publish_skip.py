@@ -13,6 +13,8 @@ import io
 import json
 import pickle
 import shutil
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -212,7 +214,32 @@ def test_a_changed_input_rebuilds_and_names_it(site, change, reason):
     assert skipped(site.cycle("2026-11-22T10:30:00Z")[1])
 
 
+HEAVY = ("pelican", "jinja2", "icalendar", "markdown", "pytwitter", "mastodon", "atproto")
+IMPORTS = """\
+import json, sys
+from publish.cli import main
+code = main(json.loads(sys.argv[1]), env=json.loads(sys.argv[2]))
+assert code == 0, code
+print(json.dumps(sorted(name for name in json.loads(sys.argv[3]) if name in sys.modules)))
+"""
+
+
+def heavy_imports_of_a_cycle(site: Site, now: str, *options: str) -> list[str]:
+    """The libraries a cycle at `now` imports (its own process, the site's environment)."""
+    argv = ["cycle", "--settings", str(site.root / "publishconf.py"), "--content",
+            str(site.root / "content"), "--output", str(site.output), *options,
+            *site.state_args(), "--now", now]
+    done = subprocess.run([sys.executable, "-c", IMPORTS, json.dumps(argv),
+                           json.dumps(site.env), json.dumps(HEAVY)], cwd=REPO,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert "cycle: build: skipped" in done.stdout and "cycle: report: kept" in done.stdout
+    return json.loads(done.stdout.splitlines()[-1])
+
+
 def test_an_unchanged_cycle_keeps_the_report_until_its_inputs_or_a_state_change(site):
+    """Kept means not rendered: the unchanged cycle's own process imports no library the
+    build, the report or a network needs (issue 20: an unchanged cycle under a second)."""
     report = site.root / "report"
 
     def report_line(now: str) -> str:
@@ -225,6 +252,8 @@ def test_an_unchanged_cycle_keeps_the_report_until_its_inputs_or_a_state_change(
     assert report_line("2026-11-22T10:15:00Z") == \
         f"cycle: report: kept (nothing changed since {T0}) → {report}/"
     assert {p.name: p.stat().st_mtime_ns for p in report.iterdir()} == written
+    assert heavy_imports_of_a_cycle(site, "2026-11-22T10:20:00Z", "--report", str(report)) \
+        == []
     ledger = site.root / "state" / "ledger.json"
     ledger.write_text(ledger.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     assert "6 items" in report_line("2026-11-22T10:30:00Z")         # the ledger changed
