@@ -1,6 +1,15 @@
 """Campaign plugin: matching social posts, coupon offers and the publish plan, from each
 post's Markdown header. See docs/writing-posts.md (metadata) and docs/settings.md."""
 
-from .plugin import register
+import sys
+from pathlib import Path
+
+# What the plugin shares with the publisher lives in contract/ at the project's root, beside
+# plugins/ (the plugin may be loaded from PLUGIN_PATHS alone): importable before any module.
+_PROJECT = str(Path(__file__).resolve().parents[2])
+if _PROJECT not in sys.path:
+    sys.path.append(_PROJECT)
+
+from .plugin import register  # noqa: E402
 
 __all__ = ["register"]

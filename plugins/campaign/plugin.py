@@ -290,7 +290,8 @@ def all_generators_finalized(generators) -> None:
     # Kept as the document (its items are shared with article.social_items); serialised
     # only once the site is written, so the text is not held through the whole build.
     _PENDING_PLANS[id(articles.settings)] = (
-        config.plan_path, plan_document(config.site_url, items, config.tz.key, planned_coupons))
+        config.plan_path, plan_document(config.site_url, items, config.tz.key, planned_coupons,
+                                         config.x_prices))
     changes_path = articles.settings.get("CAMPAIGN_NEXT_CHANGE_PATH")
     if changes_path:
         _PENDING_CHANGES[id(articles.settings)] = (

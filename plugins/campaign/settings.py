@@ -7,6 +7,9 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from contract.x_pricing import DEFAULT as DEFAULT_X_PRICES
+from contract.x_pricing import XPrices, parse_prices, prices_problems
+
 from .header.dates import parse_absolute
 from .header.identity import KEYS as IDENTITY_KEYS
 from .header.keys import KEY_RE, PELICAN_KEYS, suggest
@@ -48,6 +51,9 @@ DEFAULTS = {
     # Worker processes that render Markdown bodies while the build reads (prerender.py);
     # 0: every body is rendered by the reader, in the build's own process.
     "CAMPAIGN_READ_WORKERS": 0,
+    # X's prices (docs/settings.md): None keeps contract/x_pricing.py's defaults; a mapping
+    # overrides some, with the date they were read: {"post_usd": 0.02, "as_of": "2026-09"}.
+    "CAMPAIGN_X_PRICES": None,
 }
 
 FUTURE_POSTS = ("show", "hide")
@@ -66,6 +72,7 @@ class Config:
     max_hashtags: int
     future_posts: str
     most_shared: int = 5
+    x_prices: XPrices = DEFAULT_X_PRICES
 
 
 def apply_defaults(settings: dict) -> None:
@@ -193,6 +200,9 @@ def validate(settings: dict) -> list[str]:
         problems.append(f"CAMPAIGN_EXTRA_KEYS: {extra}")
     if not isinstance(settings.get("CAMPAIGN_ALLOW_RAW_HTML"), bool):
         problems.append("CAMPAIGN_ALLOW_RAW_HTML: must be True or False")
+    prices = settings.get("CAMPAIGN_X_PRICES")
+    if prices is not None:
+        problems += [f"CAMPAIGN_X_PRICES: {p}" for p in prices_problems(prices)]
     try:
         site_timezone(settings)
     except ZoneInfoNotFoundError:
@@ -229,6 +239,7 @@ def resolve(settings: dict) -> Config:
         max_hashtags=settings["CAMPAIGN_MAX_HASHTAGS"],
         future_posts=settings["CAMPAIGN_FUTURE_POSTS"],
         most_shared=settings["CAMPAIGN_MOST_SHARED"],
+        x_prices=parse_prices(settings["CAMPAIGN_X_PRICES"]),
     )
 
 

@@ -34,9 +34,10 @@ SCHEMA = "publish-ledger/1"
 DEFAULT_PATH = Path("state/ledger.json")
 STATES = ("posting", "sent", "failed", "unknown", "missed", "waiting")
 WAITING_FIELDS = ("waiting_since", "waiting_reason")
-# What a `waiting` item waits for: its page to answer (the default, no field stored), or its
-# network's posting credentials (it was due on a network that had none).
-WAITING_FOR = ("page", "credentials")
+# What a `waiting` item waits for: its page to answer (the default, no field stored), its
+# network's posting credentials (it was due on a network that had none), or room in X's
+# monthly budget (publish/posting/budget.py: held).
+WAITING_FOR = ("page", "credentials", "budget")
 
 Entry = dict[str, Any]
 
@@ -72,7 +73,9 @@ class Ledger:
 # --- pure transitions -------------------------------------------------------------------
 
 def mark_posting(old: Entry | None, *, network: str, text: str, link: str,
-                 now: datetime, source: str | None = None) -> Entry:
+                 now: datetime, source: str | None = None,
+                 cost_usd: float | None = None) -> Entry:
+    """`cost_usd`: what the post is estimated to cost (X): the monthly budget counts it."""
     entry = dict(old or {})
     for stale in ("error", *WAITING_FIELDS, "waiting_for"):
         entry.pop(stale, None)
@@ -80,6 +83,8 @@ def mark_posting(old: Entry | None, *, network: str, text: str, link: str,
                  attempted_at=format_time(now), attempts=int(entry.get("attempts", 0)) + 1)
     if source:
         entry["source"] = source
+    if cost_usd:
+        entry["cost_usd"] = cost_usd
     return entry
 
 
@@ -204,6 +209,11 @@ def _url(value: Any) -> str | None:
     return None if good else "an http(s) URL without spaces or line breaks"
 
 
+def _price(value: Any) -> str | None:
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    return None if number and 0 <= value < 1000 else "a price in US dollars"
+
+
 def _waiting_for(value: Any) -> str | None:
     return None if value in WAITING_FOR else "one of " + ", ".join(WAITING_FOR)
 
@@ -220,7 +230,7 @@ FIELDS: dict[str, Check] = {
     "attempts": _count, "attempted_at": _time, "sent_at": _time, "due": _time,
     "missed_at": _time, "checked_at": _time, "metrics_at": _time, "confirmed_by": _string,
     "metrics_missing": _string, "waiting_since": _time, "waiting_reason": _string,
-    "waiting_for": _waiting_for,
+    "waiting_for": _waiting_for, "cost_usd": _price,
 }
 ERROR_FIELDS: dict[str, Check] = {"kind": _word, "message": _string, "at": _time}
 REQUIRED = ("state", "network")

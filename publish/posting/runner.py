@@ -23,6 +23,7 @@ from pathlib import Path
 from publish.clock import format_age, format_duration, format_time, parse_time
 from publish.networks import Draft, ErrorKind, FoundPost, Network, NetworkError
 from publish.posting import ledger as L
+from publish.posting.budget import MonthlyBudget
 from publish.posting.crashpoints import crashpoint
 from publish.posting.ledger import Entry, Ledger, LedgerStore
 from publish.posting.linkcheck import PageStatus
@@ -69,6 +70,7 @@ class RunOptions:
     max_lateness: timedelta = DEFAULT_MAX_LATENESS
     post_late: bool = False
     dry_run: bool = False
+    x_budget_usd: float | None = None   # PUBLISH_X_MONTHLY_BUDGET_USD (publish/posting/budget.py)
 
 
 def lateness(item: PlanItem, now: datetime) -> timedelta:
@@ -134,6 +136,7 @@ class RunReport(FileReport):
     renamed: int = 0       # due under a new id, but already sent under the old one
     found: int = 0         # due, but found already posted (the ledger did not know it)
     no_credentials: int = 0  # due on a network without posting credentials: dry there
+    held: int = 0          # due, but it would pass X's monthly budget: checked next run
     blocked_until: dict[str, datetime | None] = field(default_factory=dict)
 
     def summary(self, dry_run: bool = False) -> str:
@@ -148,6 +151,8 @@ class RunReport(FileReport):
             text += f", {self.found} found already posted (not posted again)"
         if self.waiting:
             text += f", {self.waiting} waiting for their page"
+        if self.held:
+            text += f", {self.held} held (X's monthly budget)"
         if self.no_credentials:
             text += f", {self.no_credentials} not posted (no credentials for their network)"
         return text
@@ -177,6 +182,8 @@ class _Run:
         self.ledger: Ledger = store.load()
         self.report = RunReport()
         self.blocked: dict[str, str] = {}
+        self.budget = MonthlyBudget(options.x_budget_usd, plan.x_prices, plan.tz, now,
+                                    options.dry_run)
 
     def track_sources(self) -> None:
         """Record in each entry whose post may be out the file its item now comes from
@@ -363,6 +370,17 @@ class _Run:
             self.put(item.id, entry)
         self.report.no_credentials += 1
 
+    def hold(self, item: PlanItem, reason: str) -> None:
+        """Not posted: it would pass X's monthly budget. Recorded `waiting` for the budget
+        (judged by its due time like any waiting item: missed beyond the lateness limit)."""
+        old = self.ledger.get(item.id)
+        entry = L.mark_waiting(old, network=item.network, reason=reason, now=self.now,
+                               waiting_for="budget")
+        if entry != old:
+            self.put(item.id, entry)
+        self.out.item("held", item.id, reason)
+        self.report.held += 1
+
     # --- one create request ----------------------------------------------------------
     def would_post(self, item: PlanItem) -> None:
         length = f"{item.weighted_length}/{item.max_length}"
@@ -372,7 +390,8 @@ class _Run:
         old = self.ledger.get(item.id)
         crashpoint("before-posting-write")
         entry = L.mark_posting(old, network=item.network, text=item.text, link=item.link,
-                               now=self.now, source=item.source)
+                               now=self.now, source=item.source,
+                               cost_usd=self.budget.cost(item))
         self.put(item.id, entry)
         crashpoint("after-posting-write")
         try:
@@ -452,6 +471,8 @@ class _Run:
                 look = (item.source, item.network) in unrecorded
                 if old_id is not None:
                     self.renamed(item, old_id)
+                elif (held := self.budget.check(item, self.ledger)) is not None:
+                    self.hold(item, held)
                 elif self.options.dry_run:
                     if look:
                         self.out.item("check", item.id, f"would look for it on {item.network} "
