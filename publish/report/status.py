@@ -9,8 +9,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
+from contract.x_pricing import estimated_cost_usd, month_of, total_usd, usd
 from publish import networks as registry
 from publish.clock import TimeFormatError, format_time, parse_time
+from publish.posting.budget import COSTLY, entry_cost
 from publish.posting.ledger import Entry, Ledger
 from publish.posting.pins import MAY_BE_OUT, rename_notes
 from publish.posting.plan_file import Plan, PlanItem
@@ -85,6 +87,8 @@ def note_text(entry: Entry | None, state: str, tz: tzinfo = UTC) -> str:
     if state in ("failed", "unknown") and isinstance(entry.get("error"), dict):
         return entry["error"].get("message", "")
     if state in ("waiting", "missed") and entry.get("waiting_reason"):
+        if entry.get("waiting_for") == "budget":
+            return f"{entry['waiting_reason']} (held since {when('waiting_since')})"
         if entry.get("waiting_for") == "credentials":
             label = registry.post_id_rule(str(entry.get("network"))).label
             return (f"no credentials for {label} at the time it was due (from "
@@ -110,6 +114,7 @@ class Row:
     note: str = ""
     renamed: str = ""   # the article moved after sharing (publish/posting/pins.py)
     posted_text: str | None = None   # the ledger's copy of what was (maybe) posted
+    cost: float = 0.0   # US dollars: as recorded when attempted, else as the plan prices it
 
     @property
     def text(self) -> str:
@@ -144,7 +149,9 @@ def rows(plan: Plan, ledger: Ledger, now: datetime, max_lateness: timedelta) -> 
             metrics=metrics if isinstance(metrics, dict) else None,
             metrics_at=entry.get("metrics_at"),
             renamed=renamed.get(item.id, ""),
-            posted_text=posted if isinstance(posted, str) else None)
+            posted_text=posted if isinstance(posted, str) else None,
+            cost=(entry_cost(entry, plan.x_prices) if entry.get("state") in COSTLY
+                  else estimated_cost_usd(item, plan.x_prices)))
         notes = (TEXT_CHANGED if row.text_changed else "", note_text(entry, state, plan.tz),
                  row.renamed)
         result.append(replace(row, note="; ".join(n for n in notes if n)))
@@ -208,6 +215,37 @@ def split_warnings(warnings: Sequence[Sequence[str]]) -> tuple[list[str], list[l
     return common, [[w for w in ws if w not in common] for ws in warnings]
 
 
+def cost_text(row: Row) -> str:
+    return usd(row.cost) if row.item.network == "x" else "-"
+
+
+def _costed(shown: Sequence[Row]) -> list[Row]:
+    return [r for r in shown if r.item.network == "x" and r.state != "missed"]
+
+
+def month_costs(plan: Plan, shown: Sequence[Row]) -> dict[str, float]:
+    """X's estimated cost of the rows, per calendar month (site's zone) of their due time;
+    a missed item is never posted and costs nothing."""
+    months: dict[str, list[float]] = {}
+    for row in _costed(shown):
+            months.setdefault(month_of(row.item.due, plan.tz), []).append(row.cost)
+    return {month: total_usd(costs) for month, costs in sorted(months.items())}
+
+
+def cost_lines(plan: Plan, shown: Sequence[Row]) -> list[str]:
+    """`X, estimated: $0.60 in 2026-11 (3 posts)…`: one line under the table."""
+    months = month_costs(plan, shown)
+    if not months:
+        return []
+    posts = Counter(month_of(r.item.due, plan.tz) for r in _costed(shown))
+    each = ", ".join(f"{usd(total)} in {month} ({posts[month]} post"
+                     f"{'' if posts[month] == 1 else 's'})" for month, total in months.items())
+    prices = plan.x_prices
+    return [f"X, estimated: {each}; prices as of {prices.as_of} ({usd(prices.post_with_link_usd)}"
+            f" a post with a link, {usd(prices.post_usd)} without); months in "
+            f"{plan.timezone}"]
+
+
 @dataclass(frozen=True)
 class Table:
     title: str
@@ -232,23 +270,27 @@ def plan_table(plan: Plan, shown: Sequence[Row], now: datetime) -> Table:
         r.renamed, TEXT_CHANGED if r.text_changed else ""])] for r in shown])
     return Table(
         title=f"plan at {local_time(now, tz)}",
-        headers=[f"when ({plan.timezone})", "network", "length", "state", "id", "text"],
+        headers=[f"when ({plan.timezone})", "network", "length", "cost", "state", "id",
+                 "text"],
         cells=[[local_time(r.item.due, tz), r.item.network,
-                f"{r.item.weighted_length}/{r.item.max_length}", r.state, r.item.id,
+                f"{r.item.weighted_length}/{r.item.max_length}", cost_text(r), r.state,
+                r.item.id,
                 shorten_links(" ".join(shown_text(r.item, r.text).split()))] for r in shown],
-        notes=own, footer=[f"all {len(shown)} items: {warning}" for warning in common])
+        notes=own, footer=[*(f"all {len(shown)} items: {warning}" for warning in common),
+                           *cost_lines(plan, shown)])
 
 
 def status_table(plan: Plan, shown: Sequence[Row], now: datetime) -> Table:
-    """when, state, id, post, numbers, link / note."""
+    """when, state, id, cost, post, numbers, link / note."""
     tz = plan.tz
     return Table(
         title=f"status at {local_time(now, tz)}",
-        headers=[f"when ({plan.timezone})", "state", "id", "post", "numbers", "link / note"],
-        cells=[[local_time(r.item.due, tz), r.state, r.item.id, r.post_id or "-",
-                numbers_text(r.metrics, r.item.network) or "-",
+        headers=[f"when ({plan.timezone})", "state", "id", "cost", "post", "numbers",
+                 "link / note"],
+        cells=[[local_time(r.item.due, tz), r.state, r.item.id, cost_text(r),
+                r.post_id or "-", numbers_text(r.metrics, r.item.network) or "-",
                 "  ".join(x for x in (r.post_url, r.note) if x)] for r in shown],
-        notes=[[] for _ in shown], footer=[])
+        notes=[[] for _ in shown], footer=cost_lines(plan, shown))
 
 
 TABLES = {"plan": plan_table, "status": status_table}
@@ -294,5 +336,7 @@ def json_document(command: str, plan: Plan, shown: Sequence[Row], total: int,
             "campaign": r.item.campaign, "coupon": r.item.coupon, "post_id": r.post_id,
             "post_url": r.post_url, "metrics": r.metrics, "metrics_at": r.metrics_at,
             "note": r.note or None,
+            "estimated_cost_usd": r.cost,
         } for r in shown],
+        "x_estimated_cost_usd_by_month": month_costs(plan, shown),
     }
