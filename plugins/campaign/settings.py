@@ -54,6 +54,9 @@ DEFAULTS = {
     # X's prices (docs/settings.md): None keeps contract/x_pricing.py's defaults; a mapping
     # overrides some, with the date they were read: {"post_usd": 0.02, "as_of": "2026-09"}.
     "CAMPAIGN_X_PRICES": None,
+    # False: X posts go out without the article's link (cheaper on X: docs/settings.md); an
+    # article's Social_X_Link: yes/no decides for its own posts.
+    "CAMPAIGN_X_LINK": True,
 }
 
 FUTURE_POSTS = ("show", "hide")
@@ -73,6 +76,7 @@ class Config:
     future_posts: str
     most_shared: int = 5
     x_prices: XPrices = DEFAULT_X_PRICES
+    x_link: bool = True
 
 
 def apply_defaults(settings: dict) -> None:
@@ -198,6 +202,8 @@ def validate(settings: dict) -> list[str]:
     extra = _check_extra_keys(settings.get("CAMPAIGN_EXTRA_KEYS"))
     if extra:
         problems.append(f"CAMPAIGN_EXTRA_KEYS: {extra}")
+    if not isinstance(settings.get("CAMPAIGN_X_LINK"), bool):
+        problems.append("CAMPAIGN_X_LINK: must be True or False")
     if not isinstance(settings.get("CAMPAIGN_ALLOW_RAW_HTML"), bool):
         problems.append("CAMPAIGN_ALLOW_RAW_HTML: must be True or False")
     prices = settings.get("CAMPAIGN_X_PRICES")
@@ -240,6 +246,7 @@ def resolve(settings: dict) -> Config:
         future_posts=settings["CAMPAIGN_FUTURE_POSTS"],
         most_shared=settings["CAMPAIGN_MOST_SHARED"],
         x_prices=parse_prices(settings["CAMPAIGN_X_PRICES"]),
+        x_link=settings["CAMPAIGN_X_LINK"],
     )
 
 

@@ -102,6 +102,12 @@ def decide(item: PlanItem, entry: Entry | None, now: datetime, options: RunOptio
 _URL = re.compile(r"https?://\S+")
 
 
+def search_link(text: str, link: str) -> str:
+    """The link to look for an item's post by: none ("", every own post, matched by its text)
+    when the text does not carry it (an X post without its link: Social_X_Link: no)."""
+    return link if link in text else ""
+
+
 def comparable_text(text: str) -> str:
     """Text without links (X rewrites them to t.co), NFC, single spaces."""
     text = unicodedata.normalize("NFC", text)
@@ -239,7 +245,8 @@ class _Run:
         # A duplicate may be older than this attempt: search without a time bound.
         search_since = None if why is Doubt.DUPLICATE else since
         try:
-            found = adapter.find_recent_posts(entry.get("link", item.link),
+            found = adapter.find_recent_posts(search_link(entry.get("text", item.text),
+                                                          entry.get("link", item.link)),
                                               search_since - CLOCK_SKEW if search_since
                                               else None, key=item.id, due=item.due)
         except NetworkError as exc:
@@ -301,7 +308,8 @@ class _Run:
         covered, or the network could not be asked: not posted in this run."""
         why = Doubt.UNRECORDED
         try:
-            found = adapter.find_recent_posts(item.link, None, key=item.id, due=item.due)
+            found = adapter.find_recent_posts(search_link(item.text, item.link), None,
+                                              key=item.id, due=item.due)
         except NetworkError as exc:
             if exc.kind is ErrorKind.MISMATCH:
                 entry = L.mark_posting(self.ledger.get(item.id), network=item.network,
