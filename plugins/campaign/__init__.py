@@ -4,8 +4,9 @@ post's Markdown header. See docs/writing-posts.md (metadata) and docs/settings.m
 import sys
 from pathlib import Path
 
-# What the plugin shares with the publisher lives in contract/ at the project's root, beside
-# plugins/ (the plugin may be loaded from PLUGIN_PATHS alone): importable before any module.
+# What the build shares with the publisher (contract/ at the project's root, beside
+# plugins/): every module of the plugin imports it as `contract`, also when the plugin is
+# loaded from PLUGIN_PATHS alone (docs/contract.md §6).
 _PROJECT = str(Path(__file__).resolve().parents[2])
 if _PROJECT not in sys.path:
     sys.path.append(_PROJECT)

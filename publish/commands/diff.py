@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from publish.clock import format_duration, format_time
+from publish.posting.decisions import DEFAULT_MAX_LATENESS
 from publish.posting.plan_file import PlanError, load_plan
-from publish.posting.runner import DEFAULT_MAX_LATENESS
 from publish.report import changes_text
 from publish.report.plan_changes import Side, compare, json_document
 from publish.report.previews import read_card

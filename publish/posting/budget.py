@@ -17,11 +17,12 @@ from datetime import datetime, tzinfo
 
 from contract.x_pricing import XPrices, estimated_cost_usd, month_of, total_usd, usd
 from publish.clock import TimeFormatError, parse_time
-from publish.posting.ledger import Entry, Ledger
+from publish.posting.ledger import Ledger
+from publish.posting.ledger_entry import Entry, LedgerState
 
 ENV = "PUBLISH_X_MONTHLY_BUDGET_USD"
 # States whose attempt may have cost money: a post that exists, or may.
-COSTLY = ("sent", "posting", "unknown")
+COSTLY = frozenset({LedgerState.SENT, LedgerState.POSTING, LedgerState.UNKNOWN})
 
 
 def budget_from_env(env: Mapping[str, str]) -> float | None:
@@ -42,16 +43,15 @@ def budget_from_env(env: Mapping[str, str]) -> float | None:
 
 def entry_cost(entry: Entry, prices: XPrices) -> float:
     """What one ledger entry's attempt cost: as recorded, else as its text prices now."""
-    recorded = entry.get("cost_usd")
-    if isinstance(recorded, int | float) and not isinstance(recorded, bool):
-        return float(recorded)
+    if entry.cost_usd is not None:
+        return float(entry.cost_usd)
     return estimated_cost_usd(entry, prices)
 
 
 def _when(entry: Entry) -> datetime | None:
-    text = entry.get("sent_at") or entry.get("attempted_at")
+    text = entry.sent_at or entry.attempted_at
     try:
-        return parse_time(text) if isinstance(text, str) else None
+        return parse_time(text) if text else None
     except TimeFormatError:
         return None
 
@@ -61,7 +61,7 @@ def month_spend(ledger: Ledger, month: str, tz: tzinfo, prices: XPrices) -> floa
     costs = []
     for entry in ledger.items.values():
         when = _when(entry)
-        if (entry.get("network") == "x" and entry.get("state") in COSTLY
+        if (entry.network == "x" and entry.state in COSTLY
                 and when is not None and month_of(when, tz) == month):
             costs.append(entry_cost(entry, prices))
     return total_usd(costs)

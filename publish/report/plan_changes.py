@@ -142,11 +142,9 @@ def compare(before: Side, after: Side, ledger: Ledger, now: datetime,
         was = show(old[item.id], before, ledger, now, max_lateness)
         if not differs(was, shown):
             continue
-        entry = ledger.get(item.id) or {}
-        if entry.get("state") in MAY_BE_OUT:
-            text = entry.get("text")
-            sent.append(Edit(was, shown, posted_text=text if isinstance(text, str) else None,
-                             post_url=entry.get("url") or None))
+        entry = ledger.get(item.id)
+        if entry is not None and entry.state in MAY_BE_OUT:
+            sent.append(Edit(was, shown, posted_text=entry.text, post_url=entry.url or None))
         else:
             changed.append(Edit(was, shown))
     removed = [show(item, before, ledger, now, max_lateness)

@@ -11,6 +11,7 @@ import pytest
 
 from contract.x_pricing import estimated_cost_usd
 from publish.posting.ledger import Ledger
+from publish.posting.ledger_entry import Entry
 from publish.posting.plan_file import parse_plan
 from publish.report import changes_text
 from publish.report.plan_changes import Side, compare, json_document
@@ -39,8 +40,9 @@ def edit(raw: dict, text: str) -> dict:
 
 
 def test_compare_sorts_every_item_and_the_ledger_decides_what_is_already_sent():
-    ledger = Ledger({SENT["id"]: {"network": "x", "state": "sent", "text": SENT["text"],
-                                  "url": "https://x.com/i/web/status/1"}})
+    ledger = Ledger({SENT["id"]: Entry.from_json({
+        "network": "x", "state": "sent", "text": SENT["text"],
+        "url": "https://x.com/i/web/status/1"})})
     before = side(KEPT, EDITED, GONE, SENT)
     after = side(KEPT, edit(EDITED, "Better words"), edit(SENT, "Reworded"), NEW)
     changes = compare(before, after, ledger, NOW, LATE)
@@ -132,8 +134,8 @@ def test_estimated_cost_of_a_post():
                                                     "(javascript:alert(1)`)"),
 ])
 def test_an_already_sent_item_links_its_post_only_when_the_url_is_plain(url, shown):
-    ledger = Ledger({SENT["id"]: {"network": "x", "state": "sent", "text": SENT["text"],
-                                  "url": url}})
+    ledger = Ledger({SENT["id"]: Entry.from_json({
+        "network": "x", "state": "sent", "text": SENT["text"], "url": url})})
     changes = compare(side(SENT), side(edit(SENT, "Reworded")), ledger, NOW, LATE)
     body = changes_text.markdown(changes, "main")
     assert f"**Already sent {shown}, not posted again:**" in body

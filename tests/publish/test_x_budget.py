@@ -99,3 +99,19 @@ def test_without_a_budget_nothing_is_held(project, fake_x):
     four_due(project)
     result = project.cli("run", env={**fake_x.env(), BUDGET: ""})
     assert "run: 4 sent" in result.out and "held" not in result.out
+
+
+def test_x_out_of_credits_is_said_so_and_stops_posting_to_x(project, fake_x):
+    """402 Payment Required (CreditsDepleted), as X answers an account without credits: the
+    item is certainly not posted (failed, tried again), and nothing more goes to X."""
+    four_due(project)
+    fake_x.fail("POST /2/tweets", "402")
+    result = project.cli("run", env=fake_x.env())
+    assert result.code == 1, result.text
+    assert f"failed  {IDS[0]}  out_of_credits: HTTP 402: CreditsDepleted: Your account does " \
+        "not have any credits. (the X developer account has no credits left: add credits in " \
+        "the X developer console)" in result.out
+    assert "x: stopped posting for this run: out_of_credits: HTTP 402" in result.out
+    assert "3 deferred" in result.out and fake_x.posts_created == 0
+    entry = project.ledger_items()[IDS[0]]
+    assert entry["state"] == "failed" and entry["error"]["kind"] == "out_of_credits"

@@ -13,6 +13,7 @@ import pytest
 from contract.x_pricing import DEFAULT, XPrices, estimated_cost_usd, month_of, parse_prices, usd
 from publish.posting.budget import budget_from_env, hold_reason, month_spend
 from publish.posting.ledger import Ledger
+from publish.posting.ledger_entry import Entry
 from publish.posting.plan_file import PlanError, load_plan, parse_plan
 from tests.publish.conftest import plan_doc
 
@@ -69,7 +70,7 @@ def test_the_plugin_validates_the_setting_and_writes_the_prices_into_the_plan():
         **DEFAULT.as_json(), "post_usd": 0.02, "as_of": "2026-09"}
     assert plan_document("https://b.example", [])["x_prices"] == DEFAULT.as_json()
     bad = {**settings, "CAMPAIGN_X_PRICES": {"post_usd": "0.02"}}
-    assert [p for p in validate(bad) if p.startswith("CAMPAIGN_X_PRICES")] == [
+    assert [p.as_line() for p in validate(bad) if p.key == "CAMPAIGN_X_PRICES"] == [
         "CAMPAIGN_X_PRICES: post_usd: must be a price in US dollars, 0 or more, got '0.02'",
         "CAMPAIGN_X_PRICES: as_of: missing: say when the prices were read off X's pricing "
         "page"]
@@ -87,14 +88,14 @@ def test_month_spend_counts_what_may_have_cost_in_the_sites_month():
     def entry(state, at, text="x https://a.example/", **extra):
         return {"state": state, "network": "x", "text": text, "attempted_at": at, **extra}
 
-    ledger = Ledger({
+    ledger = Ledger({key: Entry.from_json(raw) for key, raw in {
         "a": entry("sent", "2026-11-02T10:00:00Z", sent_at="2026-11-02T10:00:01Z"),
         "b": entry("posting", "2026-11-03T10:00:00Z", cost_usd=0.3),   # recorded cost
         "c": entry("unknown", "2026-11-04T10:00:00Z", text="no link"),
         "d": entry("failed", "2026-11-05T10:00:00Z"),                  # certainly no post
         "e": entry("sent", "2026-10-31T23:00:00Z", sent_at="2026-10-31T23:00:00Z"),
         "f": {**entry("sent", "2026-11-06T10:00:00Z"), "network": "mastodon"},
-    })
+    }.items()})
     assert month_spend(ledger, "2026-11", UTC, DEFAULT) == 0.515
     # In Auckland (UTC+13) the post sent 31 October 23:00 UTC was sent in November.
     assert month_spend(ledger, "2026-11", ZoneInfo("Pacific/Auckland"), DEFAULT) == 0.715
