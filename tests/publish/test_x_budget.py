@@ -4,6 +4,8 @@ turns, never late, never twice; the spend is counted from the ledger across runs
 
 from __future__ import annotations
 
+import pytest
+
 from tests.publish.conftest import ANSWERING, item, write_plan
 
 BUDGET = "PUBLISH_X_MONTHLY_BUDGET_USD"
@@ -115,3 +117,29 @@ def test_x_out_of_credits_is_said_so_and_stops_posting_to_x(project, fake_x):
     assert "3 deferred" in result.out and fake_x.posts_created == 0
     entry = project.ledger_items()[IDS[0]]
     assert entry["state"] == "failed" and entry["error"]["kind"] == "out_of_credits"
+
+
+@pytest.mark.parametrize("step", ["after-posting-write", "after-post", "after-sent-write"])
+def test_a_crash_mid_post_counts_against_the_budget_and_posts_nothing_twice(project, fake_x,
+                                                                           step):
+    """Killed while the first post is in flight: the `posting` entry counts as spent (it may
+    have gone out), so the next runs hold the rest, also while it is parked `unknown`;
+    raised, each posts once."""
+    from tests.publish.test_publish_crash import run_forked
+
+    four_due(project)
+    env = {**fake_x.env(), BUDGET: "0.30"}
+    assert run_forked(project, env, crash=f"{step}:1") == 137
+    run_forked(project, env)
+    run_forked(project, env)
+    items = project.ledger_items()
+    assert [items[i]["state"] for i in IDS[1:]] == ["waiting"] * 3
+    if step == "after-posting-write":     # never sent; X cannot prove it: a person settles
+        assert items[IDS[0]]["state"] == "unknown" and fake_x.posts_created == 0
+        assert project.cli("resolve", IDS[0], "--not-posted").code == 0
+    else:                                 # sent, and found again by the next run
+        assert items[IDS[0]]["state"] == "sent" and fake_x.posts_created == 1
+    assert run_forked(project, {**fake_x.env(), BUDGET: "1"}) in (0, 1)
+    run_forked(project, {**fake_x.env(), BUDGET: "1"})
+    assert all(project.ledger_items()[i]["state"] == "sent" for i in IDS)
+    assert fake_x.posts_created == 4
