@@ -92,6 +92,7 @@ ENVIRONMENT = "\n".join([
     *registry.environment_help(),
     "  PUBLISH_HTTP_TIMEOUT      seconds, 'CONNECT,READ,TOTAL' (default 5,30,60)",
     "  PUBLISH_LINK_CHECK_BASE   check pages on this base URL instead of the production site",
+    "  PUBLISH_X_MONTHLY_BUDGET_USD  X posts that would pass it this month are held",
     "  CI                        'true': posting credentials are required (as "
     "--require-credentials)",
     "  DEPLOY_TARGET             cycle: where to deploy (see `publish deploy --help`)"])
@@ -461,6 +462,16 @@ def _link_checker(ctx: Ctx, plan: Plan) -> linkcheck.LinkChecker | None:
                                  base=base)
 
 
+def _x_budget(ctx: Ctx) -> float | None:
+    """X's monthly budget (PUBLISH_X_MONTHLY_BUDGET_USD; None: no budget)."""
+    from publish.posting.budget import budget_from_env
+
+    try:
+        return budget_from_env(ctx.env)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
 def _exit_for_run(report: RunReport) -> int:
     if report.unknown:
         return EXIT_UNKNOWN
@@ -562,6 +573,7 @@ class Posting:
     def prepare(cls, ctx: Ctx, what: str) -> Posting:
         plan = load_plan(ctx.args.plan)
         adapters = _networks(ctx, plan)
+        _x_budget(ctx)          # a bad budget fails before anything is posted
         dry = _no_credentials_banner(ctx, adapters, what) or ctx.args.dry_run
         return cls(plan, adapters, dry)
 
@@ -569,7 +581,7 @@ class Posting:
         """One run over the plan: (exit code, summary line, report). The run also writes
         the articles' identity pins (publish.posting.pins) into their headers."""
         options = RunOptions(max_lateness=ctx.max_lateness(), post_late=ctx.args.post_late,
-                             dry_run=self.dry)
+                             dry_run=self.dry, x_budget_usd=_x_budget(ctx))
         report = run_once(self.plan, ctx.store, self.adapters, ctx.now, options, ctx.out,
                           ctx.args.content, link_check=_link_checker(ctx, self.plan))
         return (EXIT_OK if self.dry else _exit_for_run(report)), report.summary(self.dry), report
@@ -716,7 +728,7 @@ def cmd_daemon(ctx: Ctx, *, scheduler=None, clock=None, wait=None, stop=None) ->
             return start_wall + timedelta(seconds=int(time.monotonic() - start_mono))
 
     options = RunOptions(max_lateness=ctx.max_lateness(), post_late=ctx.args.post_late,
-                         dry_run=dry)
+                         dry_run=dry, x_budget_usd=_x_budget(ctx))
 
     def run_step(now: datetime) -> datetime | None:
         plan = load_plan(plan_path)
@@ -860,6 +872,7 @@ def cmd_cycle(ctx: Ctx) -> int:
         timeout = lock_timeout(ctx.env)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
+    _x_budget(ctx)              # a bad budget fails before any build
     with publisher_lock(ctx.lock_path, "cycle"):
         ctx.store.load()            # no (valid) ledger: stop before building anything
         cycle = CycleIO(ctx, target)
