@@ -20,6 +20,12 @@ files a finished build left (size, SHA-256), removes it before each build and wr
 after a build that ended normally; a folder whose files do not match its manifest is emptied
 before Pelican sees it.
 
+The theme's compiled templates live in the same folder (Jinja2's bytecode cache, through the
+template_cache plugin): compiling the templates was a build's fixed cost, and a Jinja2
+bytecode file does not record the environment's options, the plugins' filters or Jinja2's
+own code beyond its version, which the folder's key covers. Jinja2 compiles a template again
+when its source changed, and writes each file under a temporary name first.
+
 Details: docs/publisher.md, "Skipping a build" (the content cache).
 """
 
@@ -63,11 +69,13 @@ def folder_for(settings: Path, cache_key: str) -> Path:
 
 
 def settings(folder: Path, *, load: bool) -> dict[str, object]:
-    """The Pelican settings that turn the reader-layer cache on in `folder`. `load` False:
-    read every file from source (and fill the cache afresh)."""
+    """The Pelican settings that turn the reader-layer cache and the templates' bytecode
+    cache on in `folder`. `load` False: read every file from source (and fill the cache
+    afresh); Jinja2 checks each template's source itself, so its bytecode is always used."""
     return {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": load,
             "CONTENT_CACHING_LAYER": "reader", "CHECK_MODIFIED_METHOD": "sha256",
-            "GZIP_CACHE": False, "CACHE_PATH": str(folder)}
+            "GZIP_CACHE": False, "CACHE_PATH": str(folder),
+            "TEMPLATE_BYTECODE_CACHE_PATH": str(folder)}
 
 
 def _files(folder: Path) -> dict[str, list]:
@@ -152,8 +160,9 @@ def finish(folder: Path, *, prune: bool) -> None:
     if not folder.is_dir():
         return
     for path in folder.iterdir():
-        # Pelican's pickles have no suffix; a leftover temporary file starts with a dot.
-        if path.is_file() and (path.name.startswith(".")
+        # Pelican's pickles have no suffix; a leftover temporary file starts with a dot
+        # (ours) or ends with .tmp (Jinja2's bytecode cache).
+        if path.is_file() and (path.name.startswith(".") or path.name.endswith(".tmp")
                                or ("." not in path.name and not complete(path))):
             path.unlink(missing_ok=True)
     write_atomic(folder / MANIFEST, (json.dumps(

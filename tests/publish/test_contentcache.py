@@ -25,6 +25,7 @@ def test_settings_turn_on_the_reader_layer_cache_in_the_folder(tmp_path):
     assert values["CONTENT_CACHING_LAYER"] == "reader"
     assert values["CHECK_MODIFIED_METHOD"] == "sha256" and values["GZIP_CACHE"] is False
     assert values["CACHE_PATH"] == str(tmp_path)
+    assert values["TEMPLATE_BYTECODE_CACHE_PATH"] == str(tmp_path)   # the templates' bytecode
 
 
 def write_cache(folder):
@@ -64,7 +65,10 @@ def test_finish_drops_a_half_written_pickle_and_leftover_temporary_files(tmp_pat
     whole = (folder / "ArticlesGenerator-Readers").read_bytes()
     (folder / "PagesGenerator-Readers").write_bytes(whole[:-3])
     (folder / ".campaign-lengths.json.x1y2").write_text("{", encoding="utf-8")
+    (folder / "__jinja2_ab12.cache").write_bytes(b"j2")
+    (folder / "__jinja2_cd34.cachex7q1.tmp").write_bytes(b"j")   # Jinja2's, killed mid-write
     contentcache.finish(folder, prune=False)
     assert sorted(p.name for p in folder.iterdir()) == [
-        "ArticlesGenerator-Readers", "campaign-lengths.json", contentcache.MANIFEST]
+        "ArticlesGenerator-Readers", "__jinja2_ab12.cache", "campaign-lengths.json",
+        contentcache.MANIFEST]
     assert contentcache.usable(folder)

@@ -372,6 +372,7 @@ def test_the_kept_site_is_byte_identical_to_a_clean_build_after_every_edit(site,
         # folder is keyed by everything but the content: a setting changes it.
         (folder,) = site.cache_folders()
         assert contentcache.usable(folder), name
+        assert list(folder.glob("__jinja2_*.cache")), name   # the templates' bytecode
         folders.append(folder)
         cached = {Path(path).name for path in site.cached_articles()}
         assert {p.name for p in (site.root / "content" / "posts").iterdir()} <= cached, name
@@ -385,6 +386,19 @@ def test_the_kept_site_is_byte_identical_to_a_clean_build_after_every_edit(site,
                  "feeds/all.rss.xml", "feeds/all-is.atom.xml", "feeds/category/*.atom.xml",
                  "sitemap.xml", "offers/*", "404.html"):
         assert list(site.output.glob(kind)), f"no {kind} in the site: the test misses a kind"
+
+
+def test_a_cached_build_loads_the_templates_bytecode_instead_of_compiling_them(site):
+    """Jinja2 writes a template's bytecode (under a new name, then renamed) only when it
+    compiled the template: a file that keeps its inode was loaded."""
+    assert site.cycle("2026-11-22T10:00:00Z")[0] == 0
+    (folder,) = site.cache_folders()
+    written = {p.name: p.stat().st_ino for p in folder.glob("__jinja2_*.cache")}
+    assert len(written) >= 5      # base, article, index, page, tag… each compiled once
+    site.write("live.md", LIVE.replace("the hour", "one hour"))
+    code, text = site.cycle("2026-11-22T10:15:00Z")
+    assert code == 0 and not skipped(text), text
+    assert {p.name: p.stat().st_ino for p in folder.glob("__jinja2_*.cache")} == written
 
 
 def test_a_cached_build_reads_unchanged_posts_from_the_cache_and_a_forced_one_does_not(site):
