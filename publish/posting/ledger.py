@@ -255,9 +255,10 @@ def _entry_problems(entry: Any) -> Iterator[tuple[str, str]]:
     error = entry.get("error")
     if "error" in entry and not isinstance(error, dict):
         yield ".error", f"expected an object (kind, message, at), got {_shown(error)}"
-    for name, check in (ERROR_FIELDS.items() if isinstance(error, dict) else ()):
-        if name in error and (expected := check(error[name])):
-            yield f".error.{name}", f"expected {expected}, got {_shown(error[name])}"
+    if isinstance(error, dict):
+        for name, check in ERROR_FIELDS.items():
+            if name in error and (expected := check(error[name])):
+                yield f".error.{name}", f"expected {expected}, got {_shown(error[name])}"
 
 
 def validate(items: dict[str, Any]) -> list[str]:

@@ -186,7 +186,7 @@ def _coupons(raw: object, problems: list[str]) -> tuple[PlanCoupon, ...]:
             problems.append(f"{where}: {', '.join(repr(k) for k in bad)} must be "
                             "non-empty strings")
             continue
-        times = {}
+        times: dict[str, datetime | None] = {}
         for key in ("starts", "expires"):
             value = entry.get(key)
             if value is not None and not isinstance(value, str):
@@ -197,7 +197,8 @@ def _coupons(raw: object, problems: list[str]) -> tuple[PlanCoupon, ...]:
             except TimeFormatError as exc:
                 problems.append(f"{where}: '{key}': {exc}")
         if len(times) == 2:
-            found.append(PlanCoupon(**{k: entry[k] for k in texts}, **times))
+            found.append(PlanCoupon(**{k: entry[k] for k in texts}, starts=times["starts"],
+                                    expires=times["expires"]))
     return tuple(found)
 
 
