@@ -89,7 +89,7 @@ class BuildResult:
 class _Paths:
     output: Path
     plan: Path | None
-    content: Path | None = None
+    content: Path
     theme: Path | None = None      # the project's theme folder (None: one of Pelican's own)
 
 
@@ -184,7 +184,7 @@ def _build_locked(settings: Path, paths: _Paths, content: Path | None,
         swap_folder(fresh, paths.output)
         swapped = True
         buildmanifest.write(paths.output, files, request)
-        if staged is not None and staged.exists():
+        if paths.plan is not None and staged is not None and staged.exists():
             os.replace(staged, paths.plan)
             fsync_dir(paths.plan.parent)
         return BuildResult(0, paths.output, paths.plan, len(files))
@@ -229,7 +229,8 @@ def describe(result: BuildResult, cwd: Path | None = None) -> str:
         return (f"build: {output}/ already holds the site of these settings ({result.files} "
                 "files, unchanged since that build); kept as it is")
     if result.ok:
-        tail = f"; plan written to {plan}" if plan and result.plan.exists() else ""
+        tail = (f"; plan written to {plan}"
+                if result.plan is not None and result.plan.exists() else "")
         return f"build: {output}/ now holds the new site ({result.files} files){tail}"
     kept = f"{output}/ and {plan}" if plan else f"{output}/"
     if result.lost:

@@ -111,13 +111,15 @@ def decide(stamp: Stamp | None, *, now: datetime, output: Path, plan: Path,
     `plan_sha256` and `output_problem` may be left None by a caller that stops at the first
     reason (the cheap checks come first: see time_and_place)."""
     reason = time_and_place(stamp, now=now, output=output, plan=plan, force=force)
-    if reason is None:
-        if (changed := first_difference(stamp.inputs, inputs or {})) is not None:
-            reason = f"{changed} since the last build"
-        elif plan_sha256 != stamp.plan_sha256:
-            reason = f"{plan} changed or is missing since the last build"
-        elif output_problem is not None:
-            reason = output_problem
+    if reason is not None:
+        return Decision(False, reason)
+    assert stamp is not None            # time_and_place gives a reason when there is none
+    if (changed := first_difference(stamp.inputs, inputs or {})) is not None:
+        reason = f"{changed} since the last build"
+    elif plan_sha256 != stamp.plan_sha256:
+        reason = f"{plan} changed or is missing since the last build"
+    elif output_problem is not None:
+        reason = output_problem
     if reason is not None:
         return Decision(False, reason)
     return Decision(True, skipped_line(stamp))

@@ -80,7 +80,8 @@ def changes(git: Git, before: str | None, after: str) -> tuple[list[str], list[s
     files = git.out("ls-tree", "-r", "--name-only", after).splitlines()
     if before is None:
         return files, [], 0
-    written, deleted = [], []
+    written: list[str] = []
+    deleted: list[str] = []
     diff = git.out("diff-tree", "-r", "--no-renames", "--name-status", before, after)
     for line in diff.splitlines():
         status, _, path = line.partition("\t")
