@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Protocol
+from typing import Protocol, TypeGuard
 
 
 class ErrorKind(StrEnum):
@@ -97,7 +97,7 @@ class Capabilities:
     # Further environment variables: (name, what it sets), for --help.
     settings: tuple[tuple[str, str], ...] = ()
 
-    def valid_post_id(self, value: object) -> bool:
+    def valid_post_id(self, value: object) -> TypeGuard[str]:
         """True when `value` has the network's post id form. Every post id from the network,
         a person or the ledger passes here before it is stored or written anywhere."""
         return isinstance(value, str) and re.fullmatch(self.post_id_pattern, value) is not None
@@ -114,6 +114,8 @@ class Capabilities:
         if not self.post_url:
             return None
         match = re.fullmatch(self.post_id_pattern, post_id)
+        if match is None:
+            raise ValueError(self.post_id_problem(post_id))
         return self.post_url.format(post_id=post_id, **match.groupdict())
 
     def post_id_from_link(self, url: str) -> str | None:

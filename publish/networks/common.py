@@ -231,9 +231,10 @@ def httpx_transport(seconds: float) -> Any:
 
 @functools.cache
 def _deadline_transport_class() -> type:
+    import httpcore
     import httpx
 
-    class WatchedStream:
+    class WatchedStream(httpcore.NetworkStream):
         """httpcore's network stream, putting its socket under the running deadlines at
         every read and write (a pooled connection serves many requests)."""
 
@@ -261,7 +262,7 @@ def _deadline_transport_class() -> type:
         def get_extra_info(self, info: str) -> Any:
             return self._stream.get_extra_info(info)
 
-    class WatchedBackend:
+    class WatchedBackend(httpcore.NetworkBackend):
         def __init__(self, backend: Any):
             self._backend = backend
 
