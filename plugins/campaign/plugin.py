@@ -334,7 +334,9 @@ class OffersGenerator(Generator):
         self.env.loader.loaders.append(bundled)  # after the theme: the theme wins
         for loader in self.env.loader.loaders:
             if isinstance(loader, PrefixLoader):
-                loader.mapping["!campaign"] = bundled  # {% extends "!campaign/offers.html" %}
+                # {% extends "!campaign/offers.html" %}. jinja2 types `mapping` a Mapping;
+                # Pelican gives its PrefixLoader a dict.
+                loader.mapping["!campaign"] = bundled  # type: ignore[index]
         self.offers = []
 
     def generate_output(self, writer) -> None:

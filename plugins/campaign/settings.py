@@ -201,9 +201,11 @@ def validate(settings: dict) -> list[str]:
 
 
 def _is_date_time(value: object) -> bool:
+    if not isinstance(value, str):
+        return False
     try:
         parse_absolute(value, ZoneInfo("UTC"))
-    except (ValueError, AttributeError):
+    except ValueError:
         return False
     return True
 

@@ -17,6 +17,7 @@ import hashlib
 import multiprocessing
 import os
 from pathlib import Path
+from typing import Any
 
 from pelican.readers import MarkdownReader
 
@@ -25,7 +26,7 @@ from .strict_header import decode, parse
 
 SETTING = "CAMPAIGN_READ_WORKERS"
 _BUILDS: dict[int, "Prerendered"] = {}  # id(settings): the build's workers and answers
-_WORKER: dict[str, object] = {}  # in a worker process: its reader
+_WORKER: dict[str, Any] = {}  # in a worker process: its reader and the claim flags
 
 
 def digest(body: str) -> bytes:
@@ -61,8 +62,8 @@ def render_file(index: int, path: str) -> tuple[bytes, str, tuple[str, ...]] | N
     if claimed[index]:
         return None
     claimed[index] = 1
-    text, problem = decode(Path(path).read_bytes())
-    if problem is not None:
+    text, _ = decode(Path(path).read_bytes())
+    if text is None:            # not UTF-8: the reader refuses it
         return None
     body = parse(text).body
     html = _WORKER["reader"]._render(body)

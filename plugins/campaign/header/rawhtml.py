@@ -17,6 +17,7 @@ attribute values, so `JaVa&#x73;cript:` is seen as the browser sees it. The rule
 import html as html_text
 import re
 from html.parser import HTMLParser
+from typing import cast
 
 from html5lib._inputstream import invalid_unicode_no_surrogate
 from html5lib._tokenizer import HTMLTokenizer
@@ -154,11 +155,14 @@ class _Tokens(HTMLTokenizer):
     def __iter__(self):
         for token in super().__iter__():
             if token["type"] == _START_TAG:
-                self.parser.tags.append((token["name"], list(token["data"].items())))
+                # html5lib's stubs say a str or a list: emitCurrentToken made it a dict
+                # (an attributeMap) before the tree builder sees it.
+                attributes = cast(dict[str, str], token["data"])
+                self.parser.tags.append((token["name"], list(attributes.items())))
             elif token["type"] == _DOCTYPE:
                 self.parser.reasons.append(MARKUP)
             elif token["type"] == _PARSE_ERROR:
-                self.parser.reasons.append(_error_reason(token["data"]))
+                self.parser.reasons.append(_error_reason(cast(str, token["data"])))  # its code
             yield token
 
 

@@ -26,16 +26,25 @@ if _PROJECT not in sys.path:
 from contract import bluesky_text  # noqa: E402
 
 
+class _PkgResourcesStandIn(types.ModuleType):
+    """pkg_resources' one function twitter-text-parser calls."""
+
+    @staticmethod
+    def resource_string(module: str, name: str) -> bytes:
+        """The file `name` beside the module `module`, as pkg_resources reads it."""
+        path = sys.modules[module].__file__
+        if path is None:
+            raise FileNotFoundError(f"{name}: the module {module} has no file to read it beside")
+        return Path(path).with_name(name).read_bytes()
+
+
 @contextlib.contextmanager
 def _pkg_resources_stand_in():
     """twitter-text-parser reads its emoji list with pkg_resources.resource_string, once, at
     import. pkg_resources is slow and large to import (and gone from setuptools 82), so a
     stand-in serves that one call, as pkg_resources does: the file beside the named module.
     It is in sys.modules only while twitter-text's modules are imported."""
-    stand_in = types.ModuleType("pkg_resources")
-    stand_in.resource_string = lambda module, name: (
-        Path(sys.modules[module].__file__).with_name(name).read_bytes()
-    )
+    stand_in = _PkgResourcesStandIn("pkg_resources")
     previous = sys.modules.get("pkg_resources")
     sys.modules["pkg_resources"] = stand_in
     try:
@@ -72,11 +81,15 @@ class _EmojiPatternOnFirstUse:
         return getattr(emoji_pattern(), name)
 
 
+class _WaitingEmojiModule(types.ModuleType):
+    """Holds the place of twitter_text.regexp.emoji until its pattern is used."""
+
+    emoji = _EmojiPatternOnFirstUse()
+
+
 def _import_twitter_text():
     if "twitter_text" not in sys.modules:  # else the real emoji module is there already
-        waiting = types.ModuleType(_EMOJI_MODULE)
-        waiting.emoji = _EmojiPatternOnFirstUse()
-        sys.modules[_EMOJI_MODULE] = waiting
+        sys.modules[_EMOJI_MODULE] = _WaitingEmojiModule(_EMOJI_MODULE)
     with _pkg_resources_stand_in():
         from twitter_text import parse_tweet
 
