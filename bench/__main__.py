@@ -16,6 +16,7 @@ import tempfile
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from bench.builds import ROOT, BuildFigures, measure_builds
 from bench.report import measure_report
@@ -100,7 +101,7 @@ def print_reports(rows: list[dict]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    report = {
+    report: dict[str, Any] = {        # the JSON document written to args.json
         "commit": git_commit(),
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "python": platform.python_version(),
