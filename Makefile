@@ -67,8 +67,8 @@ help:
 	@echo '   make report          private report in $(REPORTDIR)/: calendar (+ calendar.ics), previews, performance'
 	@echo '                        (never deployed; `make publish` refreshes it too)'
 	@echo '   make test            install what the tests drive (chromium, rsync, PostgreSQL, Node 22,'
-	@echo '                        the Bluesky servers) when missing, then run every test and ruff'
-	@echo '   make lint            ruff check'
+	@echo '                        the Bluesky servers) when missing, then run every test, ruff and mypy'
+	@echo '   make lint            ruff check and the type check (mypy)'
 	@echo '   make docs            rewrite the program output shown in README.md and docs/ (examples)'
 	@echo '   make bench           benchmarks against plain Pelican (QUICK=1 for a smoke run)'
 	@echo '   make clean           remove output/ (and leftovers of killed builds) and cache/'
@@ -182,12 +182,17 @@ rsync_upload s3_upload github: deploy
 test-tools:
 	tests/setup/ensure-tools
 
+# The type check: mypy over publish/, plugins/, contract/ and bench/ ([tool.mypy] in pyproject.toml).
+MYPY = $(VENV)/bin/mypy
+
 test: venv-dev test-tools
 	$(PYTHON) -m pytest
 	$(VENV)/bin/ruff check .
+	$(MYPY)
 
 lint: venv-dev
 	$(VENV)/bin/ruff check .
+	$(MYPY)
 
 # Rewrite every `<!-- example: COMMAND -->` block in README.md and docs/ with what COMMAND
 # prints in the docs fixture (tests/docs_examples.py); tests/publish/test_docs_examples.py checks them.
