@@ -293,6 +293,8 @@ def test_drafts_are_checked_too(tmp_path):
      ({"CAMPAIGN_NETWORKS": ["x", "myspace"]},
       "CAMPAIGN_NETWORKS: must be a non-empty list of known networks (x, mastodon, bluesky)"),
      ({"CAMPAIGN_NOW": "soon"}, "CAMPAIGN_NOW: must be an ISO 8601 date-time string or None"),
+     ({"CAMPAIGN_NOW": b"2026-11-20 09:00"},
+      "CAMPAIGN_NOW: must be an ISO 8601 date-time string or None"),
      ({"CAMPAIGN_FUTURE_POSTS": "later"},
       "CAMPAIGN_FUTURE_POSTS: must be \"show\" or \"hide\", got 'later'"),
      ({"WITH_FUTURE_DATES": False},

@@ -170,6 +170,8 @@ def test_the_registry_knows_bluesky_and_its_id_and_link_forms():
                 'at://did:web:evil.example"onclick=x/app.bsky.feed.post/3lbxyz2abcdef',
                 f"https://bsky.app/profile/{DID}/post/3lbxyz2abcdef"]:
         assert not CAPABILITIES.valid_post_id(bad), bad
+        with pytest.raises(ValueError, match="is not a valid post id for Bluesky"):
+            CAPABILITIES.url_for(bad)          # no link is formed from an id of another form
     assert CAPABILITIES.valid_post_id("at://did:web:blog.example/app.bsky.feed.post/"
                                       "3lbxyz2abcdef")
 
