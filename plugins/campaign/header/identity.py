@@ -1,7 +1,7 @@
 """An article's identity once the campaign has shared it. Pure: no Pelican, no files.
 
 The publisher pins two header lines when the first item of an article goes out
-(docs/contract.md §3):
+(docs/contract.md §3, contract/header_lines.py):
 
     Shared_Id: en/answering-customers-on-twitter
     Shared_Urls: 2026/answering-customers-on-twitter/, 2026/an-older-slug/
@@ -19,9 +19,12 @@ from dataclasses import dataclass
 from typing import TypeVar
 from urllib.parse import unquote, urlsplit
 
+from contract.header_lines import SHARED_ID_KEY, SHARED_URLS_KEY, split_list
+
+from ..problems import Problem
 from .keys import display_key
 
-ID_KEY, URLS_KEY = "shared_id", "shared_urls"
+ID_KEY, URLS_KEY = SHARED_ID_KEY.lower(), SHARED_URLS_KEY.lower()  # as Pelican gives keys
 KEYS = (ID_KEY, URLS_KEY)
 _ID_RE = re.compile(r"^[A-Za-z0-9_-]+(/[^/\s]+)+$")
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f\\]")
@@ -53,7 +56,7 @@ def _check_path(path: str) -> str | None:
 
 
 def parse_shared_urls(value: str) -> tuple[str, ...]:
-    paths = [part.strip() for part in value.split(",")]
+    paths = split_list(value)
     for path in paths:
         if not path:
             raise ValueError("an empty entry (paths are separated by a comma and a space)")
@@ -67,7 +70,7 @@ T = TypeVar("T")
 
 
 def parse_identity(own: dict, problems: list) -> tuple[str | None, tuple[str, ...]]:
-    """(Shared_Id or None, Shared_Urls) from the header values; problems as (Key, reason).
+    """(Shared_Id or None, Shared_Urls) from the header values; problems added to `problems`.
     Either line may be missing (a lost line heals on the publisher's next run)."""
     shared_id = _publisher_line(own, ID_KEY, parse_shared_id, problems)
     urls = _publisher_line(own, URLS_KEY, parse_shared_urls, problems)
@@ -75,15 +78,16 @@ def parse_identity(own: dict, problems: list) -> tuple[str | None, tuple[str, ..
 
 
 def _publisher_line(own: dict, key: str, parse: Callable[[str], T],
-                       problems: list) -> T | None:
+                    problems: list) -> T | None:
     """A line the publisher writes, parsed; None when missing or wrong (a problem then)."""
     if key not in own:
         return None
     try:
         return parse(own[key])
     except ValueError as error:
-        problems.append((display_key(key), f"{error} (written by the publisher: restore the "
-                         "line from git, or delete it and run `python -m publish run`)"))
+        problems.append(Problem(f"{error} (written by the publisher: restore the line "
+                                "from git, or delete it and run `python -m publish run`)",
+                                display_key(key)))
         return None
 
 
@@ -92,12 +96,12 @@ def identity(lang: str, slug: str, shared_id: str | None) -> str:
     return shared_id or f"{lang}/{slug}"
 
 
-def override_problems(metadata) -> list[tuple[str, str]]:
+def override_problems(metadata) -> list[Problem]:
     """Url/Save_as on an article the campaign shares: its link would point elsewhere."""
-    return [(name, OVERRIDE_REASON) for key, name in OVERRIDES.items() if key in metadata]
+    return [Problem(OVERRIDE_REASON, name) for key, name in OVERRIDES.items() if key in metadata]
 
 
-def identity_conflicts(entries) -> tuple[list[str], set[str]]:
+def identity_conflicts(entries) -> tuple[list[Problem], set[str]]:
     """Files whose items would share ids with a pinned article. `entries`: (source,
     identity, pinned) for every article the campaign shares. Returns the problems (on the
     later file) and every file involved. Two unpinned files with one `<lang>/<slug>` are
@@ -113,12 +117,14 @@ def identity_conflicts(entries) -> tuple[list[str], set[str]]:
             continue
         involved |= {source, other}
         if pinned and other_pinned:
-            problems.append(f"{source}: Shared_Id: {ident} is also the Shared_Id of {other} "
-                            "(a copied post? delete the Shared_* lines from the copy)")
+            problems.append(Problem(f"{ident} is also the Shared_Id of {other} (a copied post? "
+                                    "delete the Shared_* lines from the copy)",
+                                    "Shared_Id", file=source))
         else:
             owner, shared = (other, source) if pinned else (source, other)
-            problems.append(f"{owner}: Slug: its items would be {ident}/…, the ids {shared} "
-                            f"was shared under (Shared_Id): give {owner} another Slug or Lang")
+            problems.append(Problem(f"its items would be {ident}/…, the ids {shared} was shared "
+                                    f"under (Shared_Id): give {owner} another Slug or Lang",
+                                    "Slug", file=owner))
     return problems, involved
 
 
