@@ -311,8 +311,10 @@ def finalized(pelican) -> None:
     state = build_state.end(pelican.settings)
     if state is None:
         return
-    if state.plan is not None and state.plan[0]:
-        write_plan(*state.plan)
+    if state.plan is not None:
+        path, document = state.plan
+        if path:
+            write_plan(path, document)
     if state.next_change is not None:
         changes.write(*state.next_change)
     state.lengths.finish()

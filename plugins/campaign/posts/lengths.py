@@ -121,8 +121,9 @@ class Lengths:
 def start(settings: dict) -> Lengths:
     """At the start of a build: what the last one measured, if usable and wanted."""
     path = _cache_file(settings)
-    wanted = path is not None and settings.get("LOAD_CONTENT_CACHE")
-    return Lengths(path, read(path) if wanted else {})
+    if path is None or not settings.get("LOAD_CONTENT_CACHE"):
+        return Lengths(path, {})
+    return Lengths(path, read(path))
 
 
 def write(path: Path, used: dict[tuple, int]) -> None:
