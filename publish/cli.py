@@ -92,6 +92,7 @@ ENVIRONMENT = "\n".join([
     *registry.environment_help(),
     "  PUBLISH_HTTP_TIMEOUT      seconds, 'CONNECT,READ,TOTAL' (default 5,30,60)",
     "  PUBLISH_LINK_CHECK_BASE   check pages on this base URL instead of the production site",
+    "  PUBLISH_X_MONTHLY_BUDGET_USD  X posts that would pass it this month are held",
     "  CI                        'true': posting credentials are required (as "
     "--require-credentials)",
     "  DEPLOY_TARGET             cycle: where to deploy (see `publish deploy --help`)"])
@@ -461,6 +462,16 @@ def _link_checker(ctx: Ctx, plan: Plan) -> linkcheck.LinkChecker | None:
                                  base=base)
 
 
+def _x_budget(ctx: Ctx) -> float | None:
+    """X's monthly budget (PUBLISH_X_MONTHLY_BUDGET_USD; None: no budget)."""
+    from publish.posting.budget import budget_from_env
+
+    try:
+        return budget_from_env(ctx.env)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
 def _exit_for_run(report: RunReport) -> int:
     if report.unknown:
         return EXIT_UNKNOWN
@@ -562,6 +573,7 @@ class Posting:
     def prepare(cls, ctx: Ctx, what: str) -> Posting:
         plan = load_plan(ctx.args.plan)
         adapters = _networks(ctx, plan)
+        _x_budget(ctx)          # a bad budget fails before anything is posted
         dry = _no_credentials_banner(ctx, adapters, what) or ctx.args.dry_run
         return cls(plan, adapters, dry)
 
@@ -569,7 +581,7 @@ class Posting:
         """One run over the plan: (exit code, summary line, report). The run also writes
         the articles' identity pins (publish.posting.pins) into their headers."""
         options = RunOptions(max_lateness=ctx.max_lateness(), post_late=ctx.args.post_late,
-                             dry_run=self.dry)
+                             dry_run=self.dry, x_budget_usd=_x_budget(ctx))
         report = run_once(self.plan, ctx.store, self.adapters, ctx.now, options, ctx.out,
                           ctx.args.content, link_check=_link_checker(ctx, self.plan))
         return (EXIT_OK if self.dry else _exit_for_run(report)), report.summary(self.dry), report
@@ -716,7 +728,7 @@ def cmd_daemon(ctx: Ctx, *, scheduler=None, clock=None, wait=None, stop=None) ->
             return start_wall + timedelta(seconds=int(time.monotonic() - start_mono))
 
     options = RunOptions(max_lateness=ctx.max_lateness(), post_late=ctx.args.post_late,
-                         dry_run=dry)
+                         dry_run=dry, x_budget_usd=_x_budget(ctx))
 
     def run_step(now: datetime) -> datetime | None:
         plan = load_plan(plan_path)
@@ -828,7 +840,8 @@ class CycleIO:
         from publish.report.private_report import ReportError
 
         try:
-            line = _write_report(self.ctx, Path(self.ctx.args.report), site=self.output)
+            line = _write_report(self.ctx, Path(self.ctx.args.report), site=self.output,
+                                 keep=True)
         except ReportError as exc:
             return StepResult(EXIT_CONFIG, f"{exc}; not written")
         except Exception as exc:    # an auxiliary step never hides the cycle's
@@ -859,6 +872,7 @@ def cmd_cycle(ctx: Ctx) -> int:
         timeout = lock_timeout(ctx.env)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
+    _x_budget(ctx)              # a bad budget fails before any build
     with publisher_lock(ctx.lock_path, "cycle"):
         ctx.store.load()            # no (valid) ledger: stop before building anything
         cycle = CycleIO(ctx, target)
@@ -921,8 +935,22 @@ def cmd_export(ctx: Ctx) -> int:
     return EXIT_OK
 
 
-def _write_report(ctx: Ctx, out: Path, site: Path | None) -> str:
-    """Render and swap in the report; its summary line (a dry run writes nothing)."""
+def _write_report(ctx: Ctx, out: Path, site: Path | None, *, keep: bool = False) -> str:
+    """Render and swap in the report; its summary line (a dry run writes nothing). `keep`
+    (the cycle): leave it as it is when nothing it is made from changed
+    (publish/report/report_stamp.py)."""
+    from publish.report import report_stamp
+    from publish.site import buildmanifest
+
+    keeper = None
+    if keep and not ctx.args.dry_run:
+        manifest = buildmanifest.manifest_path(site) if site is not None else None
+        keeper = report_stamp.Keeper(
+            out, plan=Path(ctx.args.plan),
+            sources=[Path(ctx.args.ledger), Path(ctx.args.history), *filter(None, [manifest])],
+            options={"max_lateness": ctx.max_lateness(), "site": str(site)})
+        if (line := keeper.kept_line(ctx.now)) is not None:
+            return line
     from publish.report import private_report as R
 
     R.check_out(out)
@@ -935,7 +963,11 @@ def _write_report(ctx: Ctx, out: Path, site: Path | None) -> str:
     written = R.Written(out, R.pages_count(files), len(rows), len(data.shots))
     if ctx.args.dry_run:
         return "report: dry run: would write " + written.summary().removeprefix("report: ")
+    if keeper is not None:
+        report_stamp.forget(out)
     R.write_report(out, files, ctx.out.secrets)
+    if keeper is not None:
+        keeper.record(ctx.now, ctx.max_lateness(), written.summary())
     return written.summary()
 
 

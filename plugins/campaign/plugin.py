@@ -285,7 +285,8 @@ def all_generators_finalized(generators) -> None:
     # Kept as the document (its items are shared with article.social_items); serialised
     # only once the site is written, so the text is not held through the whole build.
     state.plan = (config.plan_path,
-                  plan_document(config.site_url, items, config.tz.key, planned_coupons))
+                  plan_document(config.site_url, items, config.tz.key, planned_coupons,
+                                 config.x_prices))
     changes_path = articles.settings.get("CAMPAIGN_NEXT_CHANGE_PATH")
     if changes_path:
         state.next_change = (changes_path,

@@ -7,6 +7,9 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from contract.x_pricing import DEFAULT as DEFAULT_X_PRICES
+from contract.x_pricing import XPrices, parse_prices, prices_problems
+
 from .header.dates import parse_absolute
 from .header.identity import KEYS as IDENTITY_KEYS
 from .header.keys import KEY_RE, PELICAN_KEYS, suggest
@@ -49,6 +52,12 @@ DEFAULTS = {
     # Worker processes that render Markdown bodies while the build reads (prerender.py);
     # 0: every body is rendered by the reader, in the build's own process.
     "CAMPAIGN_READ_WORKERS": 0,
+    # X's prices (docs/settings.md): None keeps contract/x_pricing.py's defaults; a mapping
+    # overrides some, with the date they were read: {"post_usd": 0.02, "as_of": "2026-09"}.
+    "CAMPAIGN_X_PRICES": None,
+    # False: X posts go out without the article's link (cheaper on X: docs/settings.md); an
+    # article's Social_X_Link: yes/no decides for its own posts.
+    "CAMPAIGN_X_LINK": True,
 }
 
 FUTURE_POSTS = ("show", "hide")
@@ -67,6 +76,8 @@ class Config:
     max_hashtags: int
     future_posts: str
     most_shared: int = 5
+    x_prices: XPrices = DEFAULT_X_PRICES
+    x_link: bool = True
 
 
 def apply_defaults(settings: dict) -> None:
@@ -196,6 +207,11 @@ def validate(settings: dict) -> list[Problem]:
         problems.append(Problem(extra, "CAMPAIGN_EXTRA_KEYS"))
     if not isinstance(settings.get("CAMPAIGN_ALLOW_RAW_HTML"), bool):
         problems.append(Problem("must be True or False", "CAMPAIGN_ALLOW_RAW_HTML"))
+    if not isinstance(settings.get("CAMPAIGN_X_LINK"), bool):
+        problems.append(Problem("must be True or False", "CAMPAIGN_X_LINK"))
+    prices = settings.get("CAMPAIGN_X_PRICES")
+    if prices is not None:
+        problems += [Problem(p, "CAMPAIGN_X_PRICES") for p in prices_problems(prices)]
     try:
         site_timezone(settings)
     except ZoneInfoNotFoundError:
@@ -234,5 +250,7 @@ def resolve(settings: dict) -> Config:
         max_hashtags=settings["CAMPAIGN_MAX_HASHTAGS"],
         future_posts=settings["CAMPAIGN_FUTURE_POSTS"],
         most_shared=settings["CAMPAIGN_MOST_SHARED"],
+        x_prices=parse_prices(settings["CAMPAIGN_X_PRICES"]),
+        x_link=settings["CAMPAIGN_X_LINK"],
     )
 

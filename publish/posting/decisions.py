@@ -37,6 +37,7 @@ class RunOptions:
     max_lateness: timedelta = DEFAULT_MAX_LATENESS
     post_late: bool = False
     dry_run: bool = False
+    x_budget_usd: float | None = None   # PUBLISH_X_MONTHLY_BUDGET_USD (publish/posting/budget.py)
 
 
 def lateness(item: PlanItem, now: datetime) -> timedelta:
@@ -66,6 +67,12 @@ def decide(item: PlanItem, entry: Entry | None, now: datetime, options: RunOptio
 
 
 _URL = re.compile(r"https?://\S+")
+
+
+def search_link(text: str, link: str) -> str:
+    """The link to look for an item's post by: none ("", every own post, matched by its text)
+    when the text does not carry it (an X post without its link: Social_X_Link: no)."""
+    return link if link in text else ""
 
 
 def comparable_text(text: str) -> str:

@@ -66,12 +66,15 @@ class Ledger:
 # --- pure transitions -------------------------------------------------------------------
 
 def mark_posting(old: Entry | None, *, network: str, text: str, link: str,
-                 now: datetime, source: str | None = None) -> Entry:
+                 now: datetime, source: str | None = None,
+                 cost_usd: float | None = None) -> Entry:
+    """`cost_usd`: what the post is estimated to cost (X): the monthly budget counts it."""
     base = old or Entry(LedgerState.POSTING, network)
     return replace(base, state=LedgerState.POSTING, network=network, text=text, link=link,
                    attempted_at=format_time(now), attempts=(base.attempts or 0) + 1,
                    source=source or base.source, error=None, waiting_since=None,
-                   waiting_reason=None, waiting_for=None)
+                   waiting_reason=None, waiting_for=None,
+                   cost_usd=cost_usd or base.cost_usd)
 
 
 def with_source(old: Entry, source: str) -> Entry:
@@ -181,6 +184,11 @@ def _url(value: Any) -> str | None:
     return None if good else "an http(s) URL without spaces or line breaks"
 
 
+def _price(value: Any) -> str | None:
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    return None if number and 0 <= value < 1000 else "a price in US dollars"
+
+
 Check = Callable[[Any], str | None]
 
 
@@ -199,7 +207,7 @@ FIELDS: dict[str, Check] = {
     "attempts": _count, "attempted_at": _time, "sent_at": _time, "due": _time,
     "missed_at": _time, "checked_at": _time, "metrics_at": _time, "confirmed_by": _string,
     "metrics_missing": _string, "waiting_since": _time, "waiting_reason": _string,
-    "waiting_for": _one_of(WaitingFor),
+    "waiting_for": _one_of(WaitingFor), "cost_usd": _price,
 }
 ERROR_FIELDS: dict[str, Check] = {"kind": _word, "message": _string, "at": _time}
 REQUIRED = ("state", "network")

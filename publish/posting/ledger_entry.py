@@ -25,10 +25,11 @@ class LedgerState(StrEnum):
 
 
 class WaitingFor(StrEnum):
-    """What a `waiting` item waits for (the file holds only `credentials`: `page` is the
-    default, not stored)."""
+    """What a `waiting` item waits for (the file holds `credentials` or `budget`: `page` is
+    the default, not stored). `budget`: held by X's monthly budget (publish/posting/budget.py)."""
     PAGE = "page"
     CREDENTIALS = "credentials"
+    BUDGET = "budget"
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ class Entry:
     metrics_at: str | None = None
     metrics_missing: str | None = None
     checked_at: str | None = None
+    cost_usd: float | None = None  # the estimated cost when attempted (X's monthly budget)
     extra: dict[str, Any] = field(default_factory=dict)  # fields this publisher does not know
 
     @classmethod

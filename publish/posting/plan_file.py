@@ -21,6 +21,8 @@ from contract.plan import (
     PlanCoupon,
     PlanItem,
 )
+from contract.x_pricing import DEFAULT as DEFAULT_X_PRICES
+from contract.x_pricing import XPrices, parse_prices, prices_problems
 from publish.clock import TimeFormatError, parse_time
 
 
@@ -38,6 +40,7 @@ class Plan:
     items: tuple[PlanItem, ...] = field(default_factory=tuple)
     timezone: str = "UTC"   # the site's TIMEZONE (IANA name): how people read the times
     coupons: tuple[PlanCoupon, ...] = ()
+    x_prices: XPrices = DEFAULT_X_PRICES   # the site's CAMPAIGN_X_PRICES (older plans: defaults)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -125,11 +128,13 @@ def parse_plan(data: object) -> Plan:
     if problems:
         raise PlanError("\n".join(problems))      # every bad item at once, one per line
     coupons = _coupons(data.get("coupons", []), problems)
+    problems += [f"'x_prices': {p}" for p in prices_problems(data.get("x_prices", {}))]
     if problems:
         raise PlanError("\n".join(problems))
     items.sort(key=lambda it: (it.due, it.id))
     return Plan(site_url=data["site_url"], items=tuple(items),
-                timezone=_timezone(data.get("timezone", "UTC")), coupons=coupons)
+                timezone=_timezone(data.get("timezone", "UTC")), coupons=coupons,
+                x_prices=parse_prices(data.get("x_prices", {})))
 
 
 def _coupons(raw: object, problems: list[str]) -> tuple[PlanCoupon, ...]:

@@ -22,8 +22,17 @@ from pathlib import Path
 from publish.clock import format_age, format_duration, format_time, parse_time
 from publish.networks import Draft, ErrorKind, FoundPost, Network, NetworkError
 from publish.posting import ledger as L
+from publish.posting.budget import MonthlyBudget
 from publish.posting.crashpoints import crashpoint
-from publish.posting.decisions import CLOCK_SKEW, Action, RunOptions, decide, lateness, match_post
+from publish.posting.decisions import (
+    CLOCK_SKEW,
+    Action,
+    RunOptions,
+    decide,
+    lateness,
+    match_post,
+    search_link,
+)
 from publish.posting.ledger import Ledger, LedgerStore
 from publish.posting.ledger_entry import Entry, LedgerState, WaitingFor
 from publish.posting.linkcheck import PageStatus
@@ -65,6 +74,7 @@ class RunReport(FileReport):
     renamed: int = 0       # due under a new id, but already sent under the old one
     found: int = 0         # due, but found already posted (the ledger did not know it)
     no_credentials: int = 0  # due on a network without posting credentials: dry there
+    held: int = 0          # due, but it would pass X's monthly budget: checked next run
     blocked_until: dict[str, datetime | None] = field(default_factory=dict)
 
     def summary(self, dry_run: bool = False) -> str:
@@ -79,6 +89,8 @@ class RunReport(FileReport):
             text += f", {self.found} found already posted (not posted again)"
         if self.waiting:
             text += f", {self.waiting} waiting for their page"
+        if self.held:
+            text += f", {self.held} held (X's monthly budget)"
         if self.no_credentials:
             text += f", {self.no_credentials} not posted (no credentials for their network)"
         return text
@@ -108,6 +120,8 @@ class _Run:
         self.ledger: Ledger = store.load()
         self.report = RunReport()
         self.blocked: dict[str, str] = {}
+        self.budget = MonthlyBudget(options.x_budget_usd, plan.x_prices, plan.tz, now,
+                                    options.dry_run)
 
     def track_sources(self) -> None:
         """Record in each entry whose post may be out the file its item now comes from
@@ -163,7 +177,9 @@ class _Run:
         # A duplicate may be older than this attempt: search without a time bound.
         search_since = None if why is Doubt.DUPLICATE else since
         try:
-            found = adapter.find_recent_posts(item.link if entry.link is None else entry.link,
+            found = adapter.find_recent_posts(search_link(
+                item.text if entry.text is None else entry.text,
+                item.link if entry.link is None else entry.link),
                                               search_since - CLOCK_SKEW if search_since
                                               else None, key=item.id, due=item.due)
         except NetworkError as exc:
@@ -226,7 +242,8 @@ class _Run:
         covered, or the network could not be asked: not posted in this run."""
         why = Doubt.UNRECORDED
         try:
-            found = adapter.find_recent_posts(item.link, None, key=item.id, due=item.due)
+            found = adapter.find_recent_posts(search_link(item.text, item.link), None,
+                                              key=item.id, due=item.due)
         except NetworkError as exc:
             if exc.kind is ErrorKind.MISMATCH:
                 entry = L.mark_posting(self.ledger.get(item.id), network=item.network,
@@ -295,6 +312,17 @@ class _Run:
             self.put(item.id, entry)
         self.report.no_credentials += 1
 
+    def hold(self, item: PlanItem, reason: str) -> None:
+        """Not posted: it would pass X's monthly budget. Recorded `waiting` for the budget
+        (judged by its due time like any waiting item: missed beyond the lateness limit)."""
+        old = self.ledger.get(item.id)
+        entry = L.mark_waiting(old, network=item.network, reason=reason, now=self.now,
+                               waiting_for=WaitingFor.BUDGET)
+        if entry != old:
+            self.put(item.id, entry)
+        self.out.item("held", item.id, reason)
+        self.report.held += 1
+
     # --- one create request ----------------------------------------------------------
     def would_post(self, item: PlanItem) -> None:
         length = f"{item.weighted_length}/{item.max_length}"
@@ -304,7 +332,8 @@ class _Run:
         old = self.ledger.get(item.id)
         crashpoint("before-posting-write")
         entry = L.mark_posting(old, network=item.network, text=item.text, link=item.link,
-                               now=self.now, source=item.source)
+                               now=self.now, source=item.source,
+                               cost_usd=self.budget.cost(item))
         self.put(item.id, entry)
         crashpoint("after-posting-write")
         try:
@@ -385,6 +414,8 @@ class _Run:
                 look = (item.source, item.network) in unrecorded
                 if old_id is not None:
                     self.renamed(item, old_id)
+                elif (held := self.budget.check(item, self.ledger)) is not None:
+                    self.hold(item, held)
                 elif self.options.dry_run:
                     if look:
                         self.out.item("check", item.id, f"would look for it on {item.network} "

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from contract.x_pricing import usd
 from publish.report.plan_changes import CARD_FIELDS, Changes, Edit, Shown, articles
 from publish.report.previews import LinkCard
 
@@ -26,11 +27,9 @@ _WORD_JOINER = "\u2060"     # invisible: `@name` and `#12` stop being a mention 
 
 def money(value: float, *, sign: bool = False) -> str:
     """'$0.20', '$0.015'; with `sign`: '+$0.40', '-$0.20', '$0.00'."""
-    text = f"{abs(value):.3f}"
-    text = text.removesuffix("0")
     if not sign or value == 0:
-        return f"${text}"
-    return f"{'+' if value > 0 else '-'}${text}"
+        return usd(abs(value))
+    return f"{'+' if value > 0 else '-'}{usd(abs(value))}"
 
 
 def headline(changes: Changes, base: str) -> str:

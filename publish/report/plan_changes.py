@@ -118,7 +118,7 @@ def show(item: PlanItem, side: Side, ledger: Ledger, now: datetime,
                  label=registry.post_id_rule(item.network).label,
                  text=shown_text(item), card=side.card(item),
                  state=item_state(item, ledger.get(item.id), now, max_lateness),
-                 cost=estimated_cost_usd(item))
+                 cost=estimated_cost_usd(item, side.plan.x_prices))
 
 
 def differs(before: Shown, after: Shown) -> bool:

@@ -21,6 +21,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from contract.plan import COUPON_ANNOUNCEMENT
+from contract.x_pricing import usd
 from publish import networks as registry
 from publish.atomic import fresh_folder, recover_folder, swap_folder
 from publish.clock import TimeFormatError, format_time, parse_time
@@ -28,7 +29,15 @@ from publish.posting.ledger import Ledger
 from publish.posting.plan_file import Plan, PlanCoupon, PlanItem
 from publish.redaction import redact_bytes
 from publish.report.previews import LinkCard, read_card
-from publish.report.status import SHOWN_STATES, UPCOMING, Row, local_time, shown_text
+from publish.report.status import (
+    SHOWN_STATES,
+    UPCOMING,
+    Row,
+    cost_text,
+    local_time,
+    month_costs,
+    shown_text,
+)
 
 METRIC_NAMES = registry.all_metric_names()
 EXPORT_COLUMNS = ("fetched_at", "id", "network", "post_id", "post_url", "title",
@@ -460,7 +469,7 @@ def render_pages(data: ReportInput) -> dict[str, bytes]:
                        length_rule=lambda name: registry.post_id_rule(name).length_rule,
                        metrics=METRIC_NAMES,
                        generated=local_time(now, tz), timezone=plan.timezone,
-                       states=SHOWN_STATES)
+                       states=SHOWN_STATES, usd=usd, cost_text=cost_text)
     nav = [("index.html", "Calendar"), ("previews.html", "Previews"),
            ("performance.html", "Performance")]
     files: dict[str, bytes] = {}
@@ -473,7 +482,8 @@ def render_pages(data: ReportInput) -> dict[str, bytes]:
          previews=previews(data.rows, data.site, plan.site_url, files),
          site=str(data.site) if data.site is not None else None)
     page("index.html", "calendar.html", weeks=calendar_weeks(data.rows, tz),
-         scheduled=scheduled_articles(plan, now), coupons=coupon_rows(plan, data.rows, now))
+         scheduled=scheduled_articles(plan, now), coupons=coupon_rows(plan, data.rows, now),
+         x_costs=month_costs(plan, data.rows), x_prices=plan.x_prices)
 
     latest = latest_numbers(data.ledger, data.shots)
     by_article, by_campaign = totals(plan, latest, "article"), totals(plan, latest, "campaign")

@@ -10,8 +10,10 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 
+from contract.x_pricing import estimated_cost_usd, month_of, total_usd, usd
 from publish import networks as registry
 from publish.clock import TimeFormatError, format_time, parse_time
+from publish.posting.budget import COSTLY, entry_cost
 from publish.posting.decisions import Action, RunOptions, decide
 from publish.posting.ledger import Ledger
 from publish.posting.ledger_entry import Entry, LedgerState, WaitingFor
@@ -39,9 +41,9 @@ SHOWN_STATES: dict[ShownState, str] = {
     ShownState.SCHEDULED: "not yet due",
     ShownState.DUE: "would be posted by a run now",
     ShownState.WAITING: "due, but not posted by the last run: its page was not live (the "
-                        "link check) or its network had no posting credentials (the note "
-                        "says which); tried again on each run, missed once beyond "
-                        "--max-lateness",
+                        "link check), its network had no posting credentials, or X's "
+                        "monthly budget held it (the note says which); tried again on each "
+                        "run, missed once beyond --max-lateness",
     ShownState.SENT: "posted; the post and its link are known",
     ShownState.FAILED: "the network refused it; a run tries again while within "
                        "--max-lateness",
@@ -109,6 +111,8 @@ def note_text(entry: Entry | None, state: ShownState, tz: tzinfo = UTC) -> str:
     if state in (ShownState.FAILED, ShownState.UNKNOWN) and entry.error is not None:
         return entry.error.message or ""
     if state in (ShownState.WAITING, ShownState.MISSED) and entry.waiting_reason:
+        if entry.waiting_for is WaitingFor.BUDGET:
+            return f"{entry.waiting_reason} (held since {when(entry.waiting_since)})"
         if entry.waiting_for is WaitingFor.CREDENTIALS:
             label = registry.post_id_rule(entry.network).label
             return (f"no credentials for {label} at the time it was due (from "
@@ -134,6 +138,7 @@ class Row:
     note: str = ""
     renamed: str = ""   # the article moved after sharing (publish/posting/pins.py)
     posted_text: str | None = None   # the ledger's copy of what was (maybe) posted
+    cost: float = 0.0   # US dollars: as recorded when attempted, else as the plan prices it
 
     @property
     def text(self) -> str:
@@ -158,7 +163,9 @@ def rows(plan: Plan, ledger: Ledger, now: datetime, max_lateness: timedelta) -> 
     for item in plan.items:
         entry = ledger.get(item.id)
         state = item_state(item, entry, now, max_lateness)
-        row = Row(item=item, state=state, renamed=renamed.get(item.id, ""))
+        row = Row(item=item, state=state, renamed=renamed.get(item.id, ""),
+                  cost=(entry_cost(entry, plan.x_prices) if entry and entry.state in COSTLY
+                        else estimated_cost_usd(item, plan.x_prices)))
         if entry is not None:
             row = replace(
                 row, post_id=entry.post_id or None, post_url=entry.url or None,
@@ -227,6 +234,37 @@ def split_warnings(warnings: Sequence[Sequence[str]]) -> tuple[list[str], list[l
     return common, [[w for w in ws if w not in common] for ws in warnings]
 
 
+def cost_text(row: Row) -> str:
+    return usd(row.cost) if row.item.network == "x" else "-"
+
+
+def _costed(shown: Sequence[Row]) -> list[Row]:
+    return [r for r in shown if r.item.network == "x" and r.state is not ShownState.MISSED]
+
+
+def month_costs(plan: Plan, shown: Sequence[Row]) -> dict[str, float]:
+    """X's estimated cost of the rows, per calendar month (site's zone) of their due time;
+    a missed item is never posted and costs nothing."""
+    months: dict[str, list[float]] = {}
+    for row in _costed(shown):
+            months.setdefault(month_of(row.item.due, plan.tz), []).append(row.cost)
+    return {month: total_usd(costs) for month, costs in sorted(months.items())}
+
+
+def cost_lines(plan: Plan, shown: Sequence[Row]) -> list[str]:
+    """`X, estimated: $0.60 in 2026-11 (3 posts)…`: one line under the table."""
+    months = month_costs(plan, shown)
+    if not months:
+        return []
+    posts = Counter(month_of(r.item.due, plan.tz) for r in _costed(shown))
+    each = ", ".join(f"{usd(total)} in {month} ({posts[month]} post"
+                     f"{'' if posts[month] == 1 else 's'})" for month, total in months.items())
+    prices = plan.x_prices
+    return [f"X, estimated: {each}; prices as of {prices.as_of} ({usd(prices.post_with_link_usd)}"
+            f" a post with a link, {usd(prices.post_usd)} without); months in "
+            f"{plan.timezone}"]
+
+
 @dataclass(frozen=True)
 class Table:
     title: str
@@ -251,23 +289,27 @@ def plan_table(plan: Plan, shown: Sequence[Row], now: datetime) -> Table:
         r.renamed, TEXT_CHANGED if r.text_changed else ""])] for r in shown])
     return Table(
         title=f"plan at {local_time(now, tz)}",
-        headers=[f"when ({plan.timezone})", "network", "length", "state", "id", "text"],
+        headers=[f"when ({plan.timezone})", "network", "length", "cost", "state", "id",
+                 "text"],
         cells=[[local_time(r.item.due, tz), r.item.network,
-                f"{r.item.weighted_length}/{r.item.max_length}", r.state, r.item.id,
+                f"{r.item.weighted_length}/{r.item.max_length}", cost_text(r), r.state,
+                r.item.id,
                 shorten_links(" ".join(shown_text(r.item, r.text).split()))] for r in shown],
-        notes=own, footer=[f"all {len(shown)} items: {warning}" for warning in common])
+        notes=own, footer=[*(f"all {len(shown)} items: {warning}" for warning in common),
+                           *cost_lines(plan, shown)])
 
 
 def status_table(plan: Plan, shown: Sequence[Row], now: datetime) -> Table:
-    """when, state, id, post, numbers, link / note."""
+    """when, state, id, cost, post, numbers, link / note."""
     tz = plan.tz
     return Table(
         title=f"status at {local_time(now, tz)}",
-        headers=[f"when ({plan.timezone})", "state", "id", "post", "numbers", "link / note"],
-        cells=[[local_time(r.item.due, tz), r.state, r.item.id, r.post_id or "-",
-                numbers_text(r.metrics, r.item.network) or "-",
+        headers=[f"when ({plan.timezone})", "state", "id", "cost", "post", "numbers",
+                 "link / note"],
+        cells=[[local_time(r.item.due, tz), r.state, r.item.id, cost_text(r),
+                r.post_id or "-", numbers_text(r.metrics, r.item.network) or "-",
                 "  ".join(x for x in (r.post_url, r.note) if x)] for r in shown],
-        notes=[[] for _ in shown], footer=[])
+        notes=[[] for _ in shown], footer=cost_lines(plan, shown))
 
 
 TABLES = {"plan": plan_table, "status": status_table}
@@ -313,5 +355,7 @@ def json_document(command: str, plan: Plan, shown: Sequence[Row], total: int,
             "campaign": r.item.campaign, "coupon": r.item.coupon, "post_id": r.post_id,
             "post_url": r.post_url, "metrics": r.metrics, "metrics_at": r.metrics_at,
             "note": r.note or None,
+            "estimated_cost_usd": r.cost,
         } for r in shown],
+        "x_estimated_cost_usd_by_month": month_costs(plan, shown),
     }

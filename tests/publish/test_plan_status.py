@@ -172,8 +172,11 @@ def test_json_keeps_utc_times_and_whole_texts_and_links(project):
     assert set(social1) == {
         "id", "kind", "network", "due", "state", "text", "link", "weighted_length",
         "max_length", "warnings", "source", "title", "lang", "campaign", "coupon", "post_id",
-        "post_url", "metrics", "metrics_at", "note", "text_changed", "planned_text"}
+        "post_url", "metrics", "metrics_at", "note", "text_changed", "planned_text",
+        "estimated_cost_usd"}
     assert social1["warnings"] == [LINK_WARNING]
+    assert social1["estimated_cost_usd"] == 0.2
+    assert document["x_estimated_cost_usd_by_month"] == {"2026-11": 0.8}
 
 
 def test_json_strings_are_redacted(project):
@@ -291,7 +294,9 @@ def test_a_warning_on_every_row_is_said_once(project):
     result = project.cli("plan", now="2026-11-22T08:00:00Z")
     lines = result.out.splitlines()
     assert result.out.count(LINK_WARNING) == 1
-    assert lines[-2] == f"all 3 items: {LINK_WARNING}"
+    assert lines[-3] == f"all 3 items: {LINK_WARNING}"
+    assert lines[-2] == ("X, estimated: $0.60 in 2026-11 (3 posts); prices as of 2026-08 "
+                         "($0.20 a post with a link, $0.015 without); months in UTC")
     two = lines.index(row_of(result.out, "en/two/social-1/x"))
     assert lines[two + 1] == "    ! due before the article's date; moved to it"
     assert not lines[two + 2].startswith("    !")

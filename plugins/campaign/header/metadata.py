@@ -23,7 +23,7 @@ from .keys import display_key
 FIXED_KEYS = [
     "social", "social_at", "social_networks",
     "coupon", "coupon_offer", "coupon_starts", "coupon_expires", "coupon_terms",
-    "coupon_social", "campaign", *IDENTITY_KEYS,
+    "coupon_social", "campaign", "social_x_link", *IDENTITY_KEYS,
 ]
 ENGAGEMENT_PREFIX_RE = re.compile(r"^engagement[_-]")
 # Key names the campaign keeps for itself: a site's extra key may not start like these.
@@ -81,6 +81,7 @@ class CampaignMeta:
     engagement: dict = field(default_factory=dict)
     shared_id: str | None = None  # pinned by the publisher (identity.py)
     shared_urls: tuple[str, ...] = ()
+    x_link: bool | None = None  # Social_X_Link: yes/no; None: the site's CAMPAIGN_X_LINK
 
 
 def mentions_code(text: str, code: str) -> bool:
@@ -259,6 +260,17 @@ def _parse_date(own, key, tz, problems) -> datetime | None:
         return None
 
 
+def _yes_or_no(own, key, problems) -> bool | None:
+    if key not in own:
+        return None
+    value = own[key].strip().lower()
+    if value not in ("yes", "no"):
+        problems.append(Problem(f"must be yes or no, got {own[key].strip()!r}",
+                                display_key(key)))
+        return None
+    return value == "yes"
+
+
 def _optional_text(own, key, problems) -> str | None:
     if key not in own:
         return None
@@ -324,9 +336,10 @@ def parse_campaign_meta(
         campaign = own["campaign"].strip()
         if not campaign:
             problems.append(Problem("empty (leave it out to use the article's slug)", "Campaign"))
+    x_link = _yes_or_no(own, "social_x_link", problems)
     engagement, engagement_problems = parse_engagement(engagement_lines)
     problems += engagement_problems
     shared_id, shared_urls = parse_identity(own, problems)
     meta_value = CampaignMeta(slots, off, networks, coupon, campaign or None, engagement,
-                              shared_id, shared_urls)
+                              shared_id, shared_urls, x_link)
     return meta_value, problems

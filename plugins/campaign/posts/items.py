@@ -54,6 +54,7 @@ def _window_problem(due: datetime, coupon, tz) -> str | None:
 def _item(info, meta, counts, *, kind, slot, network, due, text, link, warnings,
           coupon_code):
     net = NETWORKS[network]
+    link_warning = [net.link_warning] if net.link_warning and link in text else []
     return PlanItem(
         id=item_id(info, slot, network),
         kind=kind,
@@ -70,8 +71,7 @@ def _item(info, meta, counts, *, kind, slot, network, due, text, link, warnings,
         description=_description(info.summary),
         campaign=meta.campaign or info.slug,
         coupon=coupon_code,
-        warnings=tuple(([net.link_warning] if net.link_warning else []) + warnings
-                       + net.warnings(text)),
+        warnings=tuple(link_warning + warnings + net.warnings(text)),
     )
 
 
@@ -83,6 +83,14 @@ def _description(summary: str) -> str:
 def _link(info, meta, config, network) -> str:
     campaign = meta.campaign or info.slug
     return shared_link(config.site_url, info.url, config.utm, network, campaign)
+
+
+def _link_in_text(meta, config, network) -> bool:
+    """False for an X post without its link (Social_X_Link: no, or CAMPAIGN_X_LINK = False):
+    X charges less for it. The item keeps its `link` (the page checked before posting)."""
+    if network != "x":
+        return True
+    return config.x_link if meta.x_link is None else meta.x_link
 
 
 def _length_problem(text: str, link: str, network: str, counts: Lengths) -> str | None:
@@ -103,11 +111,12 @@ def _post_items(info, meta, config, counts, problems):
         due, warnings = resolve_due(slot.at, info.date)
         for network in slot.networks:
             link = _link(info, meta, config, network)
+            shown = link if _link_in_text(meta, config, network) else ""
             key, template = slot.text_for(network)
             if template is None:
                 net = NETWORKS[network]
                 tags = hashtags(info.tags, config.max_hashtags)
-                text = compose(info.title, info.summary, tags, link, net.max_length,
+                text = compose(info.title, info.summary, tags, shown, net.max_length,
                                counts.of(net))
                 if text is None:
                     problems.append(Problem("no room for a matching post; write Social", key,
@@ -117,7 +126,7 @@ def _post_items(info, meta, config, counts, problems):
                     problems.append(Problem(reason, key))
                     continue
             else:
-                text = fill(template, link, coupon.code if coupon else None)
+                text = fill(template, shown, coupon.code if coupon else None)
                 reason = _length_problem(text, link, network, counts)
                 if reason:
                     problems.append(Problem(reason, key))
@@ -155,7 +164,8 @@ def _announcement_items(info, meta, config, counts, problems):
         if template is None:
             continue
         link = _link(info, meta, config, network)
-        text = fill(template, link, coupon.code)
+        text = fill(template, link if _link_in_text(meta, config, network) else "",
+                    coupon.code)
         reason = _length_problem(text, link, network, counts)
         if reason:
             problems.append(Problem(reason, key))

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from typing import Any, TypedDict
 
 from contract.plan import SCHEMA, PlanCoupon
+from contract.x_pricing import DEFAULT as DEFAULT_X_PRICES
+from contract.x_pricing import XPrices
 
 from ..header.metadata import Coupon
 from ..problems import Problem
@@ -101,10 +103,13 @@ def sort_items(items) -> list[dict]:
     return sorted(items, key=lambda item: (item["due"], item["id"]))
 
 
-def plan_document(site_url: str, items, timezone: str = "UTC", coupons=()) -> dict:
+def plan_document(site_url: str, items, timezone: str = "UTC", coupons=(),
+                  x_prices: XPrices = DEFAULT_X_PRICES) -> dict:
     """`timezone`: the site's TIMEZONE (IANA name), so the publisher shows local times.
-    `coupons`: coupon_entry() of every article in the plan that has a coupon."""
+    `coupons`: coupon_entry() of every article in the plan that has a coupon. `x_prices`:
+    the site's X prices (CAMPAIGN_X_PRICES), which the publisher's costs and budget use."""
     return {"schema": SCHEMA, "site_url": site_url.rstrip("/"), "timezone": timezone,
+            "x_prices": x_prices.as_json(),
             "items": sort_items(items),
             "coupons": sorted(coupons, key=lambda c: (c["starts"] or "", c["code"],
                                                       c["source"]))}
