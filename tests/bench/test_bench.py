@@ -150,3 +150,12 @@ def test_unequal_work_stops_the_bench_naming_every_page(tmp_path):
     hidden = _site(tmp_path / "hidden", ["2021/post-1/index.html"])
     with pytest.raises(UnequalWork, match="1 article pages for 2 posts"):
         equal_work(hidden, hidden, {}, posts=2)
+
+
+def test_every_build_writes_into_an_empty_folder(tmp_path):
+    from bench.builds import into_empty, pelican_argv, plain_overrides
+
+    output = _site(tmp_path / "out", ["index.html", "2021/post-1/index.html"])
+    argv = pelican_argv(tmp_path / "content", output, plain_overrides())
+    assert into_empty(argv) == argv
+    assert not output.exists()
