@@ -48,8 +48,11 @@ def git_commit() -> str:
     answer = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
     )
-    dirty = subprocess.run(["git", "diff", "--quiet", "HEAD"], cwd=ROOT).returncode != 0
-    return (answer.stdout.strip() or "unknown") + ("+changes" if dirty else "")
+    if answer.returncode != 0:  # not a checkout (an exported tree): say so
+        return "unknown"
+    dirty = subprocess.run(["git", "diff", "--quiet", "HEAD"], cwd=ROOT,
+                           capture_output=True).returncode != 0
+    return answer.stdout.strip() + ("+changes" if dirty else "")
 
 
 def build_row(figures: BuildFigures) -> dict:
