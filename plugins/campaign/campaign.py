@@ -22,7 +22,7 @@ from pelican.generators import (
     PelicanTemplateNotFound,
 )
 
-from . import changes, identity, lengths, networks, prerender, reader, scheduling
+from . import changes, frozen_urls, identity, lengths, networks, prerender, reader, scheduling
 from . import settings as campaign_settings
 from .items import ArticleInfo, article_items
 from .links import article_url, site_path
@@ -360,6 +360,7 @@ def register() -> None:
     signals.initialized.connect(initialized)
     signals.initialized.connect(prerender.start)  # after the settings are checked
     signals.all_generators_finalized.connect(prerender.reading_done)  # before the checks
+    signals.all_generators_finalized.connect(frozen_urls.all_generators_finalized)
     signals.finalized.connect(prerender.stop)
     signals.get_generators.connect(get_generators)
     signals.article_generator_pretaxonomy.connect(article_generator_pretaxonomy)
