@@ -2,7 +2,7 @@
 
 from types import SimpleNamespace
 
-from campaign.frozen_urls import contents_of, freeze
+from campaign.site.frozen_urls import contents_of, freeze
 from pelican.contents import Article, Page
 from pelican.settings import DEFAULT_CONFIG
 from pelican.utils import SafeDatetime
