@@ -104,6 +104,8 @@ def measure(network: str, length: Callable[..., int]) -> Callable[..., int]:
     """`length` (a network's count, (text, links) → int) through the remembered counts."""
 
     def measured(text: str, links: tuple[str, ...] = ()) -> int:
+        if _path is None:  # no file to keep them in: the network's own cache serves the pass
+            return length(text, links)
         key = (network, text, tuple(links))
         found = _used.get(key)
         if found is None:
