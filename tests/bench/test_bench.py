@@ -159,3 +159,10 @@ def test_every_build_writes_into_an_empty_folder(tmp_path):
     argv = pelican_argv(tmp_path / "content", output, plain_overrides())
     assert into_empty(argv) == argv
     assert not output.exists()
+
+
+def test_cpu_time_is_judged_beside_wall_time():
+    row = {**_row(1000, 10.0, 9.0), "cpu_ratio": 1.37}
+    verdicts = {t["name"]: t["met"] for t in check_targets({"builds": [row]})}
+    assert verdicts["time ours/plain at N=1000 <= 1.1"] is True
+    assert verdicts["CPU time ours/plain at N=1000 <= 1.1"] is False
