@@ -115,6 +115,16 @@ def test_utc_iso_is_seconds_precision_with_z():
     assert utc_iso(datetime(2026, 11, 20, 10, 0, 5, 999, tzinfo=TZ)) == "2026-11-20T09:00:05Z"
 
 
+def test_utc_iso_keeps_the_repeated_hour_apart():
+    """utc_iso remembers its answers: the two 02:30 of a night when clocks go back compare
+    and hash equal, yet are an hour apart."""
+    berlin = ZoneInfo("Europe/Berlin")
+    first = datetime(2026, 10, 25, 2, 30, tzinfo=berlin)
+    assert first == first.replace(fold=1) and hash(first) == hash(first.replace(fold=1))
+    assert utc_iso(first) == "2026-10-25T00:30:00Z"
+    assert utc_iso(first.replace(fold=1)) == "2026-10-25T01:30:00Z"
+
+
 # --- text -------------------------------------------------------------------------------
 
 
