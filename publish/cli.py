@@ -29,17 +29,19 @@ from publish.clock import (
     parse_time,
     wall_now,
 )
+from publish.commands import diff as diff_command
 from publish.commands.cycle import StepResult, Steps, run_cycle
 from publish.networks import ErrorKind, Network, NetworkError
 from publish.posting import linkcheck
+from publish.posting.decisions import DEFAULT_MAX_LATENESS, RunOptions
 from publish.posting.ledger import Ledger, LedgerError, LedgerStore
 from publish.posting.lock import LockHeld, build_lock, lock_timeout, publisher_lock
 from publish.posting.pins import FileReport
 from publish.posting.plan_file import Plan, PlanError, load_plan
-from publish.posting.runner import DEFAULT_MAX_LATENESS, RunOptions, RunReport, run_once
+from publish.posting.runner import RunReport, run_once
 from publish.redaction import secret_values
 from publish.report.status import (
-    STATES,
+    SHOWN_STATES,
     TABLES,
     UPCOMING,
     Filters,
@@ -230,7 +232,7 @@ def _listing_opts(parser: argparse.ArgumentParser) -> None:
     g = parser.add_argument_group("which items, and how")
     g.add_argument("--upcoming", action="store_true",
                    help="only items not done yet: " + ", ".join(sorted(UPCOMING,
-                                                                      key=list(STATES).index)))
+                                                                      key=list(SHOWN_STATES).index)))
     g.add_argument("--from", dest="start", metavar="WHEN",
                    help="only items due at or after WHEN: a date (2026-11-20) or a date-time "
                         "('2026-11-20 09:00'), in the site's time zone unless it has an "
@@ -305,7 +307,7 @@ def build_parser() -> argparse.ArgumentParser:
     _metrics_opts(p)
     _marker(p)
     with_environment(p)
-    p = add("status", "every item: its state (" + "/".join(STATES) + "), post, numbers")
+    p = add("status", "every item: its state (" + "/".join(SHOWN_STATES) + "), post, numbers")
     _listing_opts(p)
     p = add("daemon", "keep running: `run` every minute, metrics every N minutes")
     _posting(p)
@@ -326,6 +328,9 @@ def build_parser() -> argparse.ArgumentParser:
         module.add_arguments(sub.add_parser(
             name, help=module.HELP, description=module.HELP, epilog=module.EPILOG,
             formatter_class=argparse.RawDescriptionHelpFormatter))
+    diff_command.add_arguments(sub.add_parser(
+        "diff", help=diff_command.DESCRIPTION, description=diff_command.DESCRIPTION,
+        epilog=diff_command.EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter))
     p = add("cycle", "one publish cycle: build, deploy, post what is due, pull metrics, "
                      "rebuild and deploy again if a header changed")
     _posting(p)
@@ -631,6 +636,7 @@ def cmd_status(ctx: Ctx) -> int:
 
 def cmd_resolve(ctx: Ctx) -> int:
     from publish.posting import ledger as L
+    from publish.posting.ledger_entry import Entry, LedgerState
 
     item_id = ctx.args.item_id
     plan = load_plan(ctx.args.plan) if Path(ctx.args.plan).exists() else None
@@ -640,20 +646,20 @@ def cmd_resolve(ctx: Ctx) -> int:
         entry = ledger.get(item_id)
         if entry is None and item is None:
             raise UsageError(f"no item {item_id!r} in the ledger or the plan")
-        state = (entry or {}).get("state")
-        if state == "sent":
-            raise UsageError(f"{item_id} is already sent as {entry.get('url')}; nothing to do")
+        state = entry.state if entry else None
+        if entry is not None and state is LedgerState.SENT:
+            raise UsageError(f"{item_id} is already sent as {entry.url}; nothing to do")
         if ctx.args.not_posted:
-            if state == "posting":      # not checked yet: the post may be out
+            if state is LedgerState.POSTING:      # not checked yet: the post may be out
                 raise UsageError(
                     f"{item_id} has an attempt whose outcome is not checked yet; the next "
                     "run looks for it on X first (only an `unknown` item needs a person)")
             ledger.remove(item_id)
             return (f"{item_id}: recorded as not posted; the next run posts it when due "
                     "(beyond --max-lateness only with --post-late)")
-        network = (entry or {}).get("network") or item.network
+        network = entry.network if entry else item.network
         post_id, url = posted_as(network, ctx.args.posted)
-        base = entry or {"network": network, "source": item.source, "link": item.link}
+        base = entry or Entry(LedgerState.UNKNOWN, network, source=item.source, link=item.link)
         ledger.put(item_id, L.mark_sent(base, post_id=post_id, url=url, now=ctx.now,
                                         how="person"))
         return f"{item_id}: recorded as sent → {url}"
@@ -950,6 +956,7 @@ COMMANDS: dict[str, Callable[[Ctx], int]] = {
     "status": cmd_status, "daemon": cmd_daemon, "resolve": cmd_resolve, "cycle": cmd_cycle,
     "build": lambda ctx: site_build.command(ctx.args, ctx.out),
     "deploy": lambda ctx: site_deploy.command(ctx.args, ctx.env, ctx.out),
+    diff_command.NAME: diff_command.run,
 }
 
 

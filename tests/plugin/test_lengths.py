@@ -16,15 +16,13 @@ def cache(tmp_path):
     settings = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True,
                 "CACHE_PATH": str(tmp_path)}
     yield settings, tmp_path / lengths.FILE_NAME
-    lengths.start({})       # leave no state to other tests
-    lengths.finish()
 
 
 def build(settings, texts, network="x"):
-    lengths.start(settings)
-    measure = lengths.of(NETWORKS[network])
+    remembered = lengths.start(settings)
+    measure = remembered.of(NETWORKS[network])
     counts = [measure(text, ("https://blog.example/a",)) for text in texts]
-    lengths.finish()
+    remembered.finish()
     return counts
 
 
@@ -91,9 +89,9 @@ def test_each_network_is_remembered_apart(cache):
 def test_without_a_cache_file_no_count_is_held_to_the_end_of_the_build():
     """With CACHE_CONTENT off nothing is written at the end: the counts (and every candidate
     text a matching post tried) are not held through the writing of the pages."""
-    lengths.start({"CACHE_CONTENT": False})
-    measure = lengths.of(NETWORKS["x"])
+    remembered = lengths.start({"CACHE_CONTENT": False})
+    measure = remembered.of(NETWORKS["x"])
     assert measure(TEXT, ("https://blog.example/a",)) == weighted_length(
         TEXT, ("https://blog.example/a",))
-    assert lengths._used == {} and lengths._known == {}
-    lengths.finish()
+    assert remembered.used == {} and remembered.known == {}
+    remembered.finish()

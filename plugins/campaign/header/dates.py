@@ -6,8 +6,7 @@ time-zone arithmetic can overflow.
 """
 
 import re
-from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 FIRST_YEAR, LAST_YEAR = 1970, 2199
@@ -109,14 +108,3 @@ def resolve_due(when: datetime | timedelta | None, article_date: datetime) -> tu
         return article_date, [MOVED_WARNING]
     return due, []
 
-
-def utc_iso(moment: datetime) -> str:
-    """`2026-11-20T09:00:00Z`: UTC, seconds precision."""
-    # Two times of one zone that differ only in `fold` (the repeated hour when clocks go
-    # back) compare and hash equal but are an hour apart: fold is part of the key.
-    return _utc_iso(moment, moment.fold)
-
-
-@lru_cache(maxsize=4096)  # pure: one instant is asked for every network of a slot
-def _utc_iso(moment: datetime, fold: int) -> str:
-    return moment.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
