@@ -143,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
             report["publisher"]["commit"] = report["commit"]
             print_publisher(report["publisher"])
         if not args.skip_cycle:
-            from bench.cycle import measure_cycle, print_cycle
+            from bench.publish_cycle import measure_cycle, print_cycle
 
             print(f"publish cycle at {100 if args.quick else 1000} posts…", flush=True)
             report["cycle"] = measure_cycle(Path(tmp) / "cycle", 100 if args.quick else 1000,
@@ -152,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
             print_cycle(report["cycle"])
     report["targets"] = check_targets(report)
     if "cycle" in report:
-        from bench.cycle import cycle_targets
+        from bench.publish_cycle import cycle_targets
 
         report["targets"] += cycle_targets(report["cycle"])
     for target in report["targets"]:
