@@ -28,6 +28,7 @@ from typing import Any
 from publish import networks as registry
 from publish.atomic import create_exclusive, write_atomic
 from publish.clock import TimeFormatError, format_time, parse_time
+from publish.errors import ConfigError
 from publish.redaction import mentions_any, redact_all
 
 SCHEMA = "publish-ledger/1"
@@ -41,7 +42,7 @@ WAITING_FOR = ("page", "credentials")
 Entry = dict[str, Any]
 
 
-class LedgerError(Exception):
+class LedgerError(ConfigError):
     """The ledger file is unreadable or not in the expected format (one problem a line)."""
 
 

@@ -10,17 +10,18 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from publish.clock import TimeFormatError, parse_time
+from publish.errors import ConfigError
 
 SCHEMA = "campaign-plan/1"
 KINDS = ("article-post", "coupon-announcement")
 
 
-class PlanError(Exception):
+class PlanError(ConfigError):
     """The plan is missing or not in the contract's format (a configuration error)."""
 
 
 class PlanMissing(PlanError):
-    pass
+    """There is no plan file at all."""
 
 
 @dataclass(frozen=True)

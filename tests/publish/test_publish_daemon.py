@@ -9,8 +9,10 @@ from datetime import UTC, datetime, timedelta
 
 import schedule
 
-from publish.cli import Ctx, build_parser, cmd_daemon
+from publish.cli import build_parser
 from publish.commands.daemon import StopRequest
+from publish.commands.daemon_command import run as cmd_daemon
+from publish.context import Ctx
 from publish.posting.lock import publisher_lock
 from tests.publish.conftest import DUE_IDS
 
