@@ -34,7 +34,7 @@ from publish.errors import ExitCode, PublishError
 from publish.terminal import Output
 
 # What each exit code means, for the cycle's last line (the full table: docs/publisher.md).
-MEANINGS = {
+MEANINGS: dict[int, str] = {
     ExitCode.FAILED: "something failed; the next run tries again (see the lines above)",
     ExitCode.CONFIG: "bad input or configuration: fix it (see the lines above)",
     ExitCode.UNKNOWN: "items parked as unknown need a person: see `python -m publish resolve "

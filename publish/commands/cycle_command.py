@@ -140,6 +140,8 @@ class CycleIO:
     def deploy(self) -> StepResult:
         """Skipped when the build was and the last deploy of that site to this target
         succeeded; every deploy's outcome is recorded in the build stamp."""
+        if self.target is None or self.output is None:   # steps() leaves deploy out then
+            raise RuntimeError("the cycle deploys only a built site, to a target")
         target = site_deploy.identity(self.target, self.ctx.env)
         if (skipped := self.builder.deploy_skip_line(target, str(self.target))) is not None:
             return StepResult(ExitCode.OK, skipped)
@@ -153,18 +155,26 @@ class CycleIO:
         return StepResult(ExitCode.OK if report.ok else ExitCode.FAILED,
                           report.summary().removeprefix("deploy "))
 
+    def checked(self) -> Posting:
+        """What the check step prepared (run_cycle posts only after it succeeded)."""
+        if self.posting is None:
+            raise RuntimeError("the cycle posts only after its check step")
+        return self.posting
+
     def post(self) -> StepResult:
-        code, line, report = self.posting.run(self.ctx)
-        written = files_written(self.ctx, report, self.posting.dry, always=False)
-        return StepResult(code, step_line("; ".join([line, *written]), self.posting.dry),
+        posting = self.checked()
+        code, line, report = posting.run(self.ctx)
+        written = files_written(self.ctx, report, posting.dry, always=False)
+        return StepResult(code, step_line("; ".join([line, *written]), posting.dry),
                           changed=bool(report.changed_files))
 
     def metrics(self) -> StepResult:
         """As `publish metrics`: it runs (headers from the ledger) even without posting
         credentials; only --dry-run makes it a dry run."""
         dry = self.ctx.args.dry_run
-        code, lines, changed = metrics_step(self.ctx, self.posting.plan,
-                                            self.posting.adapters, self.ctx.now, dry)
+        posting = self.checked()
+        code, lines, changed = metrics_step(self.ctx, posting.plan, posting.adapters,
+                                            self.ctx.now, dry)
         return StepResult(code, step_line("; ".join(lines), dry), changed=changed > 0)
 
     def report(self) -> StepResult:

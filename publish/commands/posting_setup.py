@@ -22,7 +22,8 @@ def networks(ctx: Ctx, plan: Plan) -> dict[str, Network]:
     """Adapters for the plan's networks we know, each made at its first request (a cycle
     with nothing due imports no network library); NetworkError(CONFIG) when misconfigured."""
     names = sorted({item.network for item in plan.items if registry.known(item.network)})
-    adapters, problems = {}, []
+    adapters: dict[str, Network] = {}
+    problems: list[str] = []
     for name in names:                 # every network's problems at once
         try:
             adapters[name] = registry.LazyNetwork(name, ctx.env, sleep=ctx.sleep)

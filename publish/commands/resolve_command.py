@@ -47,7 +47,7 @@ def run(ctx: Ctx) -> int:
         if entry is None and item is None:
             raise UsageError(f"no item {item_id!r} in the ledger or the plan")
         state = (entry or {}).get("state")
-        if state == "sent":
+        if entry is not None and state == "sent":
             raise UsageError(f"{item_id} is already sent as {entry.get('url')}; nothing to do")
         if ctx.args.not_posted:
             if state == "posting":      # not checked yet: the post may be out
@@ -57,10 +57,12 @@ def run(ctx: Ctx) -> int:
             ledger.remove(item_id)
             return (f"{item_id}: recorded as not posted; the next run posts it when due "
                     "(beyond --max-lateness only with --post-late)")
-        network = (entry or {}).get("network") or item.network
+        if entry is None:
+            assert item is not None         # checked first: the ledger or the plan has it
+            entry = {"network": item.network, "source": item.source, "link": item.link}
+        network = entry.get("network") or (item.network if item is not None else "")
         post_id, url = posted_as(network, ctx.args.posted)
-        base = entry or {"network": network, "source": item.source, "link": item.link}
-        ledger.put(item_id, L.mark_sent(base, post_id=post_id, url=url, now=ctx.now,
+        ledger.put(item_id, L.mark_sent(entry, post_id=post_id, url=url, now=ctx.now,
                                         how="person"))
         return f"{item_id}: recorded as sent → {url}"
 
