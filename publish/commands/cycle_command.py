@@ -14,7 +14,7 @@ from publish.commands.metrics_command import metrics_step
 from publish.commands.posting_setup import Posting, files_written
 from publish.commands.report_command import write_report
 from publish.context import Ctx
-from publish.errors import ExitCode, PublishError, UsageError
+from publish.errors import ExitCode, UsageError
 from publish.posting import linkcheck
 from publish.posting.lock import build_lock, lock_timeout, publisher_lock
 from publish.site import deploy as site_deploy
@@ -180,10 +180,12 @@ class CycleIO:
     def report(self) -> StepResult:
         """The private report, from the state the cycle left. Any failure here is caught:
         the cycle's own last line and exit code must still come out."""
+        from publish.report.private_report import ReportError
+
         try:
             line = write_report(self.ctx, Path(self.ctx.args.report), site=self.output)
-        except PublishError:
-            raise               # run_cycle makes it this step's line and code
+        except ReportError:
+            raise               # run_cycle makes it this step's line and code (2)
         except Exception as exc:    # an auxiliary step never hides the cycle's
             return StepResult(ExitCode.FAILED, f"not written: {type(exc).__name__}: {exc}")
         return StepResult(ExitCode.OK, line.removeprefix("report: "))
