@@ -1,7 +1,7 @@
 """The publisher's exit codes, and the one base class of its errors, which carries its code.
 
 `publish.cli.main` catches PublishError once and exits with `exc.exit_code`; the cycle
-(publish/commands/cycle.py) catches it once per step and makes it that step's line and code.
+(publish/commands/cycle_order.py) catches it once per step and makes it that step's line and code.
 No other module maps an error to an exit code. The codes are documented in docs/publisher.md
 ("Exit codes") and `python -m publish --help`.
 """

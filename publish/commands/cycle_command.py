@@ -1,5 +1,5 @@
 """`python -m publish cycle` (what `make publish` runs): the real build, deploy, posting,
-metrics and report steps, wired into the cycle's order (publish/commands/cycle.py) under
+metrics and report steps, wired into the cycle's order (publish/commands/cycle_order.py) under
 the publisher lock and one build lock."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 
 from publish.clock import format_time
 from publish.commands import options
-from publish.commands.cycle import StepResult, Steps, run_cycle
+from publish.commands.cycle_order import StepResult, Steps, run_cycle
 from publish.commands.metrics_command import metrics_step
 from publish.commands.posting_setup import Posting, files_written
 from publish.commands.report_command import write_report
@@ -101,7 +101,7 @@ def run(ctx: Ctx) -> int:
 
 
 class CycleIO:
-    """The real steps of `cycle` (publish.commands.cycle.Steps): build, deploy, run, metrics.
+    """The real steps of `cycle` (publish.commands.cycle_order.Steps): build, deploy, run, metrics.
     A step that fails raises its PublishError; run_cycle makes it the step's line and code."""
 
     def __init__(self, ctx: Ctx, target: site_deploy.Target | None):

@@ -1,5 +1,5 @@
 """`python -m publish daemon`: `run` every minute and metrics every N minutes, until
-SIGTERM or Ctrl-C (the loop: publish/commands/daemon.py)."""
+SIGTERM or Ctrl-C (the loop: publish/commands/daemon_loop.py)."""
 
 from __future__ import annotations
 
@@ -44,7 +44,12 @@ def run(ctx: Ctx, *, scheduler=None, clock=None, wait=None, stop=None) -> int:
     """The scheduler, clock, wait and stop request are injected by tests."""
     import schedule
 
-    from publish.commands.daemon import Daemon, DaemonConfig, StopRequest, install_signal_handlers
+    from publish.commands.daemon_loop import (
+        Daemon,
+        DaemonConfig,
+        StopRequest,
+        install_signal_handlers,
+    )
 
     if ctx.args.metrics_every < 1:
         raise UsageError("--metrics-every must be at least 1 (minutes)")

@@ -14,7 +14,7 @@ import pytest
 import publish
 from publish.cli import COMMANDS, main
 from publish.commands import init_command
-from publish.commands.cycle import StepResult, Steps, run_cycle
+from publish.commands.cycle_order import StepResult, Steps, run_cycle
 from publish.errors import ConfigError, ExitCode, PublishError, UsageError
 from publish.networks import ErrorKind, NetworkError
 from publish.posting.ledger import LedgerError
