@@ -23,6 +23,7 @@ from publish.commands import (
     cycle_command,
     daemon_command,
     deploy_command,
+    diff_command,
     export_command,
     init_command,
     metrics_command,
@@ -42,8 +43,8 @@ from publish.terminal import Output
 # them in this order.
 COMMANDS: tuple[ModuleType, ...] = (
     init_command, plan_command, run_command, metrics_command, status_command,
-    daemon_command, resolve_command, build_command, deploy_command, cycle_command,
-    export_command, report_command)
+    daemon_command, resolve_command, build_command, deploy_command, diff_command,
+    cycle_command, export_command, report_command)
 
 DESCRIPTION = """\
 Post the campaign plan's due social posts exactly once, and pull engagement numbers back

@@ -18,9 +18,10 @@ from publish.commands.posting_setup import (
 )
 from publish.context import Ctx
 from publish.errors import UsageError
+from publish.posting.decisions import RunOptions
 from publish.posting.lock import publisher_lock
 from publish.posting.plan_file import load_plan
-from publish.posting.runner import RunOptions, run_once
+from publish.posting.runner import run_once
 
 NAME = "daemon"
 DESCRIPTION = "keep running: `run` every minute, metrics every N minutes"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from publish import networks as registry
 from publish.clock import format_duration
-from publish.posting.runner import DEFAULT_MAX_LATENESS
-from publish.report.status import STATES, UPCOMING, states_help
+from publish.posting.decisions import DEFAULT_MAX_LATENESS
+from publish.report.status import SHOWN_STATES, UPCOMING, states_help
 
 # Every network's variables come from its capabilities (publish/networks/*_capabilities.py).
 ENVIRONMENT = "\n".join([
@@ -74,7 +74,7 @@ def listing(parser: argparse.ArgumentParser) -> None:
     g = parser.add_argument_group("which items, and how")
     g.add_argument("--upcoming", action="store_true",
                    help="only items not done yet: " + ", ".join(sorted(UPCOMING,
-                                                                      key=list(STATES).index)))
+                                                                      key=list(SHOWN_STATES).index)))
     g.add_argument("--from", dest="start", metavar="WHEN",
                    help="only items due at or after WHEN: a date (2026-11-20) or a date-time "
                         "('2026-11-20 09:00'), in the site's time zone unless it has an "

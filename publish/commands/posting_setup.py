@@ -13,9 +13,10 @@ from publish.context import Ctx
 from publish.errors import ExitCode, UsageError
 from publish.networks import ErrorKind, Network, NetworkError
 from publish.posting import linkcheck
+from publish.posting.decisions import RunOptions
 from publish.posting.pins import FileReport
 from publish.posting.plan_file import Plan, load_plan
-from publish.posting.runner import RunOptions, RunReport, run_once
+from publish.posting.runner import RunReport, run_once
 
 
 def networks(ctx: Ctx, plan: Plan) -> dict[str, Network]:

@@ -37,6 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(ctx: Ctx) -> int:
     from publish.posting import ledger as L
+    from publish.posting.ledger_entry import Entry, LedgerState
 
     item_id = ctx.args.item_id
     plan = load_plan(ctx.args.plan) if Path(ctx.args.plan).exists() else None
@@ -46,11 +47,11 @@ def run(ctx: Ctx) -> int:
         entry = ledger.get(item_id)
         if entry is None and item is None:
             raise UsageError(f"no item {item_id!r} in the ledger or the plan")
-        state = (entry or {}).get("state")
-        if entry is not None and state == "sent":
-            raise UsageError(f"{item_id} is already sent as {entry.get('url')}; nothing to do")
+        state = entry.state if entry else None
+        if entry is not None and state is LedgerState.SENT:
+            raise UsageError(f"{item_id} is already sent as {entry.url}; nothing to do")
         if ctx.args.not_posted:
-            if state == "posting":      # not checked yet: the post may be out
+            if state is LedgerState.POSTING:      # not checked yet: the post may be out
                 raise UsageError(
                     f"{item_id} has an attempt whose outcome is not checked yet; the next "
                     "run looks for it on X first (only an `unknown` item needs a person)")
@@ -59,9 +60,9 @@ def run(ctx: Ctx) -> int:
                     "(beyond --max-lateness only with --post-late)")
         if entry is None:
             assert item is not None         # checked first: the ledger or the plan has it
-            entry = {"network": item.network, "source": item.source, "link": item.link}
-        network = entry.get("network") or (item.network if item is not None else "")
-        post_id, url = posted_as(network, ctx.args.posted)
+            entry = Entry(LedgerState.UNKNOWN, item.network, source=item.source,
+                          link=item.link)
+        post_id, url = posted_as(entry.network, ctx.args.posted)
         ledger.put(item_id, L.mark_sent(entry, post_id=post_id, url=url, now=ctx.now,
                                         how="person"))
         return f"{item_id}: recorded as sent → {url}"

@@ -6,10 +6,10 @@ import argparse
 
 from publish.commands import listing, options
 from publish.context import Ctx
-from publish.report.status import STATES
+from publish.report.status import SHOWN_STATES
 
 NAME = "status"
-DESCRIPTION = "every item: its state (" + "/".join(STATES) + "), post, numbers"
+DESCRIPTION = "every item: its state (" + "/".join(SHOWN_STATES) + "), post, numbers"
 EXAMPLES = """\
 examples:
   python -m publish status

@@ -8,57 +8,79 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from enum import StrEnum
 
 from publish import networks as registry
 from publish.clock import TimeFormatError, format_time, parse_time
-from publish.posting.ledger import Entry, Ledger
+from publish.posting.decisions import Action, RunOptions, decide
+from publish.posting.ledger import Ledger
+from publish.posting.ledger_entry import Entry, LedgerState, WaitingFor
 from publish.posting.pins import MAY_BE_OUT, rename_notes
 from publish.posting.plan_file import Plan, PlanItem
-from publish.posting.runner import Action, RunOptions, decide
 from publish.terminal import shorten_links
 
-# The one vocabulary of `plan`, `status`, their summaries, --help and docs/publisher.md, in
-# the order summaries list them. Adding a state is one line here (and the rule that sets it).
-STATES: dict[str, str] = {
-    "scheduled": "not yet due",
-    "due": "would be posted by a run now",
-    "waiting": "due, but not posted by the last run: its page was not live (the link "
-               "check) or its network had no posting credentials (the note says which); "
-               "tried again on each run, missed once beyond --max-lateness",
-    "sent": "posted; the post and its link are known",
-    "failed": "the network refused it; a run tries again while within --max-lateness",
-    "unknown": "the outcome of an attempt is not settled yet, or it is parked for a person "
-               "(`resolve`)",
-    "missed": "overdue by more than --max-lateness: not posted (`run --post-late` posts it)",
+
+class ShownState(StrEnum):
+    """The one vocabulary of `plan`, `status`, their summaries, --help and
+    docs/publisher.md, in the order summaries list them: what an item is to a person (the
+    ledger's own states are LedgerState, publish/posting/ledger_entry.py)."""
+    SCHEDULED = "scheduled"
+    DUE = "due"
+    WAITING = "waiting"
+    SENT = "sent"
+    FAILED = "failed"
+    UNKNOWN = "unknown"
+    MISSED = "missed"
+
+
+# What each state means. Adding a state is a member above, a line here (and the rule that
+# sets it).
+SHOWN_STATES: dict[ShownState, str] = {
+    ShownState.SCHEDULED: "not yet due",
+    ShownState.DUE: "would be posted by a run now",
+    ShownState.WAITING: "due, but not posted by the last run: its page was not live (the "
+                        "link check) or its network had no posting credentials (the note "
+                        "says which); tried again on each run, missed once beyond "
+                        "--max-lateness",
+    ShownState.SENT: "posted; the post and its link are known",
+    ShownState.FAILED: "the network refused it; a run tries again while within "
+                       "--max-lateness",
+    ShownState.UNKNOWN: "the outcome of an attempt is not settled yet, or it is parked for "
+                        "a person (`resolve`)",
+    ShownState.MISSED: "overdue by more than --max-lateness: not posted (`run --post-late` "
+                       "posts it)",
 }
 # Not done yet: what --upcoming shows.
-UPCOMING = frozenset({"scheduled", "due", "waiting"})
+UPCOMING = frozenset({ShownState.SCHEDULED, ShownState.DUE, ShownState.WAITING})
 
 # What `run` would do with an item, in the vocabulary (a recorded failure stays `failed`).
 _BY_ACTION = {
-    Action.NOT_DUE: "scheduled", Action.POST: "due", Action.SENT: "sent",
-    Action.PARKED: "unknown", Action.RECONCILE: "unknown", Action.MISSED: "missed",
-    Action.ALREADY_MISSED: "missed",
+    Action.NOT_DUE: ShownState.SCHEDULED, Action.POST: ShownState.DUE,
+    Action.SENT: ShownState.SENT, Action.PARKED: ShownState.UNKNOWN,
+    Action.RECONCILE: ShownState.UNKNOWN, Action.MISSED: ShownState.MISSED,
+    Action.ALREADY_MISSED: ShownState.MISSED,
 }
 
 
 def states_help() -> str:
     """The vocabulary as an --help epilog section."""
-    width = max(map(len, STATES))
+    width = max(map(len, SHOWN_STATES))
     return "states:\n" + "\n".join(f"  {name:<{width}}  {meaning}"
-                                   for name, meaning in STATES.items())
+                                   for name, meaning in SHOWN_STATES.items())
 
 
 def item_state(item: PlanItem, entry: Entry | None, now: datetime,
-               max_lateness: timedelta) -> str:
+               max_lateness: timedelta) -> ShownState:
     """The item's state at `now`: what happened to it, or else what `run` would do with it
     (the runner's own `decide`, so the two never disagree). A due item whose page was not
     live at the last run is `waiting`."""
-    recorded = (entry or {}).get("state")
-    if recorded == "failed":
-        return "failed"
+    recorded = entry.state if entry else None
+    if recorded is LedgerState.FAILED:
+        return ShownState.FAILED
     state = _BY_ACTION[decide(item, entry, now, RunOptions(max_lateness=max_lateness))]
-    return "waiting" if state == "due" and recorded == "waiting" else state
+    if state is ShownState.DUE and recorded is LedgerState.WAITING:
+        return ShownState.WAITING
+    return state
 
 
 def numbers_text(metrics: dict | None, network: str) -> str:
@@ -70,31 +92,33 @@ def numbers_text(metrics: dict | None, network: str) -> str:
     return ", ".join(f"{name} {metrics.get(name, 0)}" for name in names)
 
 
-def note_text(entry: Entry | None, state: str, tz: tzinfo = UTC) -> str:
+def note_text(entry: Entry | None, state: ShownState, tz: tzinfo = UTC) -> str:
     """A person's note on the item (times in `tz`)."""
-    entry = entry or {}
+    if entry is None:
+        return ""
 
-    def when(key: str) -> str:
+    def when(value: str | None) -> str:
         try:
-            return local_time(parse_time(str(entry.get(key))), tz)
+            return local_time(parse_time(str(value)), tz)
         except TimeFormatError:
-            return str(entry.get(key))
+            return str(value)
 
-    if entry.get("state") == "posting":
-        return f"attempt at {when('attempted_at')} not settled: the next run checks the network"
-    if state in ("failed", "unknown") and isinstance(entry.get("error"), dict):
-        return entry["error"].get("message", "")
-    if state in ("waiting", "missed") and entry.get("waiting_reason"):
-        if entry.get("waiting_for") == "credentials":
-            label = registry.post_id_rule(str(entry.get("network"))).label
+    if entry.state is LedgerState.POSTING:
+        return f"attempt at {when(entry.attempted_at)} not settled: the next run checks the " \
+            "network"
+    if state in (ShownState.FAILED, ShownState.UNKNOWN) and entry.error is not None:
+        return entry.error.message or ""
+    if state in (ShownState.WAITING, ShownState.MISSED) and entry.waiting_reason:
+        if entry.waiting_for is WaitingFor.CREDENTIALS:
+            label = registry.post_id_rule(entry.network).label
             return (f"no credentials for {label} at the time it was due (from "
-                    f"{when('waiting_since')}): {entry['waiting_reason']}")
-        return (f"page not live (waiting since {when('waiting_since')}): "
-                f"{entry['waiting_reason']}")
-    if entry.get("metrics_missing"):
-        return f"post not found at last check: {entry['metrics_missing']}"
-    if entry.get("metrics_at"):
-        return f"numbers as of {when('metrics_at')}"
+                    f"{when(entry.waiting_since)}): {entry.waiting_reason}")
+        return (f"page not live (waiting since {when(entry.waiting_since)}): "
+                f"{entry.waiting_reason}")
+    if entry.metrics_missing:
+        return f"post not found at last check: {entry.metrics_missing}"
+    if entry.metrics_at:
+        return f"numbers as of {when(entry.metrics_at)}"
     return ""
 
 
@@ -102,7 +126,7 @@ def note_text(entry: Entry | None, state: str, tz: tzinfo = UTC) -> str:
 class Row:
     """One plan item as `plan` and `status` show it."""
     item: PlanItem
-    state: str
+    state: ShownState
     post_id: str | None = None
     post_url: str | None = None
     metrics: dict | None = None
@@ -134,17 +158,12 @@ def rows(plan: Plan, ledger: Ledger, now: datetime, max_lateness: timedelta) -> 
     for item in plan.items:
         entry = ledger.get(item.id)
         state = item_state(item, entry, now, max_lateness)
-        entry = entry or {}
-        post_id, metrics = entry.get("post_id"), entry.get("metrics")
-        posted = entry.get("text") if entry.get("state") in MAY_BE_OUT else None
-        row = Row(
-            item=item, state=state,
-            post_id=str(post_id) if post_id else None,
-            post_url=entry.get("url") or None,
-            metrics=metrics if isinstance(metrics, dict) else None,
-            metrics_at=entry.get("metrics_at"),
-            renamed=renamed.get(item.id, ""),
-            posted_text=posted if isinstance(posted, str) else None)
+        row = Row(item=item, state=state, renamed=renamed.get(item.id, ""))
+        if entry is not None:
+            row = replace(
+                row, post_id=entry.post_id or None, post_url=entry.url or None,
+                metrics=entry.metrics, metrics_at=entry.metrics_at,
+                posted_text=entry.text if entry.state in MAY_BE_OUT else None)
         notes = (TEXT_CHANGED if row.text_changed else "", note_text(entry, state, plan.tz),
                  row.renamed)
         result.append(replace(row, note="; ".join(n for n in notes if n)))
@@ -254,9 +273,9 @@ def status_table(plan: Plan, shown: Sequence[Row], now: datetime) -> Table:
 TABLES = {"plan": plan_table, "status": status_table}
 
 
-def counts(shown: Iterable[Row]) -> dict[str, int]:
+def counts(shown: Iterable[Row]) -> dict[ShownState, int]:
     found = Counter(row.state for row in shown)
-    return {state: found.get(state, 0) for state in STATES}
+    return {state: found.get(state, 0) for state in ShownState}
 
 
 def summary(command: str, shown: Sequence[Row], total: int) -> str:

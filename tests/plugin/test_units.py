@@ -12,7 +12,6 @@ from campaign.header.dates import (
     parse_date,
     parse_when,
     resolve_due,
-    utc_iso,
 )
 from campaign.header.engagement import parse_engagement
 from campaign.header.metadata import Coupon, mentions_code, parse_campaign_meta
@@ -24,10 +23,12 @@ from campaign.posts.plan_document import (
     plan_document,
     write_plan,
 )
-from campaign.posts.problems import merged
 from campaign.posts.text import ELLIPSIS, compose, fill, hashtag, hashtags, plain_text, shorten
-from campaign.posts.weighing import weighted_length
+from campaign.posts.weighing import NETWORKS, weighted_length
+from campaign.problems import Problem, lines, merged
 from campaign.site.offers import article_coupon, coupon_state, live_offers, offers_feed
+
+from contract.plan import utc_iso
 
 TZ = ZoneInfo("Europe/Berlin")
 UTM = (("utm_source", "{network}"), ("utm_medium", "social"), ("utm_campaign", "{campaign}"))
@@ -247,7 +248,7 @@ def test_relative_times_must_stay_inside_the_years_from_the_article_date():
     header = {"social_at": "+5w", "social_2": "b {url}", "social_2_at": "+1d"}
     _, problems = parse_campaign_meta(header, TZ, ("x",), late)
     assert problems == [
-        ("Social_At", "+5w is too far: every date must stay in the years 1970-2199")
+        Problem("+5w is too far: every date must stay in the years 1970-2199", "Social_At")
     ]
     assert parse_campaign_meta(header, TZ, ("x",))[1] == []  # no date (a draft): not checked
 
@@ -276,9 +277,9 @@ def test_engagement_lines():
     )
     wrong_order = dict(lines, engagement_x="reposts 3, likes 12, replies 1, quotes 0, "
                        "bookmarks 2, impressions 1")
-    assert parse_engagement(wrong_order)[1][0][0] == "Engagement_X"
+    assert parse_engagement(wrong_order)[1][0].key == "Engagement_X"
     assert parse_engagement({"engagement_myspace": "likes 1"})[1] == [
-        ("Engagement_Myspace", "unknown network (known: X, Mastodon, Bluesky)")
+        Problem("unknown network (known: X, Mastodon, Bluesky)", "Engagement_Myspace")
     ]
 
 
@@ -326,8 +327,8 @@ def test_translations_may_word_an_offer_differently_but_not_date_it():
     de = Coupon("SAVE10", "10 % Rabatt", None, COUPON.starts, COUPON.expires, None)
     assert coupon_conflicts([CouponUse("a.md", "a", "en", COUPON),
                              CouponUse("a-de.md", "a", "de", de)]) == []
-    assert coupon_conflicts([CouponUse("a.md", "a", "en", COUPON),
-                             CouponUse("b.md", "b", "en", de)]) == [
+    assert lines(coupon_conflicts([CouponUse("a.md", "a", "en", COUPON),
+                                   CouponUse("b.md", "b", "en", de)])) == [
         "b.md: Coupon: SAVE10 is also used by a.md with a different Coupon_Offer"
     ]
 
@@ -336,24 +337,35 @@ def test_one_offer_in_two_languages_under_two_slugs_is_a_translation_missing_its
     de = Coupon("SAVE10", "10 % Rabatt", None, COUPON.starts, COUPON.expires, None)
     missing = ("b-de.md: Slug: missing: b-de.md (Lang de) offers coupon SAVE10 like a.md "
                "(Lang en); a translation has its original's Slug: add Slug: a")
-    assert coupon_conflicts([CouponUse("a.md", "a", "en", COUPON),
-                             CouponUse("b-de.md", "b", "de", de, slug_given=False)],
-                            "en") == [missing]
+    assert lines(coupon_conflicts([CouponUse("a.md", "a", "en", COUPON),
+                                   CouponUse("b-de.md", "b", "de", de, slug_given=False)],
+                                  "en")) == [missing]
     # Neither has a Slug: the one not in the site's language is the translation.
-    assert coupon_conflicts([CouponUse("a.md", "a", "en", COUPON, slug_given=False),
-                             CouponUse("b-de.md", "b", "de", de, slug_given=False)],
-                            "en") == [missing]
+    assert lines(coupon_conflicts([CouponUse("a.md", "a", "en", COUPON, slug_given=False),
+                                   CouponUse("b-de.md", "b", "de", de, slug_given=False)],
+                                  "en")) == [missing]
     # Both chose their Slug: two articles, so one code must mean one offer.
-    assert coupon_conflicts([CouponUse("a.md", "a", "en", COUPON),
-                             CouponUse("b-de.md", "b", "de", de)], "en") == [
+    assert lines(coupon_conflicts([CouponUse("a.md", "a", "en", COUPON),
+                                   CouponUse("b-de.md", "b", "de", de)], "en")) == [
         "b-de.md: Coupon: SAVE10 is also used by a.md with a different Coupon_Offer"]
 
 
 def test_a_problem_found_on_several_networks_is_said_once_naming_them():
-    assert merged([("Social", "early", "bluesky"), ("Social_2", "long"),
-                   ("Social", "early", "x"), ("Social_2", "long"), ("Social", "other", "x")]
-                  ) == [("Social", "early (x, bluesky)"), ("Social_2", "long"),
-                        ("Social", "other (x)")]
+    found = [Problem("early", "Social", network="bluesky"), Problem("long", "Social_2"),
+             Problem("early", "Social", network="x"), Problem("long", "Social_2"),
+             Problem("other", "Social", network="x")]
+    assert lines(merged(found, NETWORKS)) == [
+        "Social: early (x, bluesky)", "Social_2: long", "Social: other (x)"]
+
+
+def test_a_problem_is_said_as_one_line_naming_its_file_and_key():
+    assert Problem("missing", "Coupon_Offer", file="posts/a.md").as_line() == (
+        "posts/a.md: Coupon_Offer: missing")
+    assert Problem("no header", file="posts/a.md").as_line() == "posts/a.md: no header"
+    assert Problem("not a header line", line=4, file="a.md").as_line() == (
+        "a.md: line 4: not a header line")
+    assert Problem("must be True or False", "CAMPAIGN_ALLOW_RAW_HTML").as_line() == (
+        "CAMPAIGN_ALLOW_RAW_HTML: must be True or False")
 
 
 def test_plan_text_is_sorted_and_stable():

@@ -328,7 +328,7 @@ def test_a_header_mistake_in_a_cached_file_still_fails_the_build(site, capfd):
     assert contentcache.usable(folder)
     file_stamp, (_, metadata) = site.cached_articles()[str(site.post("bad.md"))]
     assert file_stamp == hashlib.sha256(site.post("bad.md").read_bytes()).digest()
-    assert any(label == "Date" for label, _ in metadata["campaign_problems"])
+    assert any(problem.label == "Date" for problem in metadata["campaign_problems"])
     code, second = site.cycle("2026-11-22T10:30:00Z")
     assert code == 2 and "pelican failed" in build_line(second), second
     assert "posts/bad.md: Date: not a valid date-time" in "".join(capfd.readouterr())

@@ -4,6 +4,7 @@ aggregation, error classification, metric mapping, redaction."""
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -19,9 +20,10 @@ from publish.clock import (
 from publish.networks import ErrorKind, FoundPost, capabilities
 from publish.networks.common import parse_timeout
 from publish.networks.x.x_adapter import classify, map_public_metrics, rate_limit_reset
+from publish.posting.decisions import Action, RunOptions, decide, match_post
 from publish.posting.ledger import Ledger, dumps, loads, mark_posting, mark_sent
+from publish.posting.ledger_entry import Entry
 from publish.posting.plan_file import PlanError, parse_plan
-from publish.posting.runner import Action, RunOptions, decide, match_post
 from publish.report.metrics import aggregate, header_values, next_refresh, refresh_due
 from publish.terminal import Output, plain_table, redact
 from tests.publish.conftest import ANSWERING, ITEMS, plan_doc
@@ -95,7 +97,8 @@ def test_plan_coupons_are_optional_and_checked():
     ({"state": "missed", "due": "2026-11-01T09:00:00Z"}, T0, RunOptions(), Action.POST),
 ])
 def test_decide(entry, now, options, action):
-    assert decide(SOCIAL1, entry, now, options) is action
+    recorded = None if entry is None else Entry.from_json({"network": "x", **entry})
+    assert decide(SOCIAL1, recorded, now, options) is action
 
 
 def _found(post_id, text, minutes=0, urls=()):
@@ -115,16 +118,17 @@ def test_match_post_compares_text_without_links_time_and_claims():
 
 
 def test_cadence_points():
-    entry = {"state": "sent", "post_id": "1", "sent_at": "2026-11-22T15:00:00Z"}
+    entry = Entry.from_json({"state": "sent", "network": "x", "post_id": "1",
+                             "sent_at": "2026-11-22T15:00:00Z"})
     cadence = parse_cadence("1h,1d")
     assert next_refresh(entry, cadence) == T0 + timedelta(hours=1)
     assert not refresh_due(entry, T0 + timedelta(minutes=59), cadence)
     assert refresh_due(entry, T0 + timedelta(hours=1), cadence)
-    entry["checked_at"] = "2026-11-22T16:00:00Z"
+    entry = replace(entry, checked_at="2026-11-22T16:00:00Z")
     assert next_refresh(entry, cadence) == T0 + timedelta(days=1)
-    entry["checked_at"] = "2026-11-23T15:00:00Z"
+    entry = replace(entry, checked_at="2026-11-23T15:00:00Z")
     assert next_refresh(entry, cadence) is None
-    assert not refresh_due({"state": "failed"}, T0, cadence)
+    assert not refresh_due(Entry.from_json({"state": "failed", "network": "x"}), T0, cadence)
 
 
 def test_aggregate_sums_in_plan_order():
@@ -134,8 +138,8 @@ def test_aggregate_sums_in_plan_order():
                                         (SOCIAL1.id, "8", 5, "2026-11-22T17:00:00Z")):
         entry = mark_sent(mark_posting(None, network="x", text="t", link="l", now=T0),
                           post_id=post_id, url=f"u{post_id}", now=T0, how="api")
-        entry.update(metrics={"likes": likes, "impressions": 10}, metrics_at=at)
-        ledger.put(item_id, entry)
+        ledger.put(item_id, replace(entry, metrics={"likes": likes, "impressions": 10},
+                                    metrics_at=at))
     result = aggregate(PLAN, ledger, "x", capabilities("x").metric_names)
     engagement = result[f"posts/{ANSWERING}.md"]
     assert engagement.posts == ("u8", "u9")                  # social-1 is earlier in the plan
@@ -154,7 +158,8 @@ def test_aggregate_sums_in_plan_order():
 def test_ledger_round_trip_is_sorted_and_stable():
     sent = {"state": "sent", "network": "x", "post_id": "1", "z": 1, "a": "é",
             "url": "https://x.com/i/web/status/1", "sent_at": "2026-11-22T15:00:00Z"}
-    ledger = Ledger({"b": sent, "a": {"state": "missed", "network": "x"}})
+    ledger = Ledger({"b": Entry.from_json(sent),
+                     "a": Entry.from_json({"state": "missed", "network": "x"})})
     raw = dumps(ledger)
     assert raw.decode().index('"a": {') < raw.decode().index('"b": {')
     assert "é" in raw.decode()
@@ -229,19 +234,3 @@ def test_redact_and_plain_table():
     assert redact("token abcd1234 leaked", ["abcd1234", ""]) == "token [redacted] leaked"
     assert plain_table(["a", "bb", "c"], [["1", "2", "long text"]]) == \
         "a  bb  c\n1  2   long text"
-
-
-def test_the_plugin_and_the_publisher_name_the_same_metrics_in_the_same_order():
-    """The Engagement_* lines are written by the publisher and read by the plugin
-    (docs/contract.md §3): one list on each side, and this test ties them."""
-    from campaign.posts.weighing import NETWORKS  # plugins/ is on pytest's pythonpath
-
-    from publish import networks as registry
-
-    assert set(NETWORKS) == set(registry.REGISTRY)
-    for name, network in NETWORKS.items():
-        caps = registry.capabilities(name)
-        assert network.metrics == caps.metric_names, name
-        assert network.label == caps.label, name
-        # The links the publisher stores are the links the plugin accepts as hrefs.
-        assert network.link_pattern == caps.link_pattern, name
