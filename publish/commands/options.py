@@ -73,8 +73,8 @@ def listing(parser: argparse.ArgumentParser) -> None:
     lateness(parser)
     g = parser.add_argument_group("which items, and how")
     g.add_argument("--upcoming", action="store_true",
-                   help="only items not done yet: " + ", ".join(sorted(UPCOMING,
-                                                                      key=list(SHOWN_STATES).index)))
+                   help="only items not done yet: " + ", ".join(
+                       state for state in SHOWN_STATES if state in UPCOMING))
     g.add_argument("--from", dest="start", metavar="WHEN",
                    help="only items due at or after WHEN: a date (2026-11-20) or a date-time "
                         "('2026-11-20 09:00'), in the site's time zone unless it has an "
