@@ -148,7 +148,7 @@ plan: html
 status: venv
 	$(PYTHON) -m publish status
 
-# One publish cycle in Python (publish/commands/cycle.py): production build -> deploy if DEPLOY_TARGET
+# One publish cycle in Python (publish/commands/cycle_order.py): production build -> deploy if DEPLOY_TARGET
 # -> post what is due (each item once its page answers) -> pull metrics -> rebuild and deploy
 # again if a header changed (engagement numbers, or the Shared_* pins), under one lock. Make
 # itself exits 2 whenever a recipe fails; the publisher's own code (docs/publisher.md) is in

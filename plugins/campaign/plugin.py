@@ -39,6 +39,7 @@ from .posts.plan_document import (
     write_plan,
 )
 from .problems import Problem, lines, merged
+from .site import frozen_urls
 from .site import future_posts as scheduling
 from .site import site_changes as changes
 from .site.most_shared import most_shared
@@ -372,6 +373,7 @@ def register() -> None:
     reader.register()
     signals.initialized.connect(initialized)
     signals.all_generators_finalized.connect(reading_done)  # before the checks
+    signals.all_generators_finalized.connect(frozen_urls.all_generators_finalized)
     signals.get_generators.connect(get_generators)
     signals.article_generator_pretaxonomy.connect(article_generator_pretaxonomy)
     signals.article_generator_finalized.connect(article_generator_finalized)

@@ -23,6 +23,7 @@ from typing import Protocol, TypeGuard
 
 from contract import networks as contract_networks
 from contract.networks import NetworkFacts
+from publish.errors import ExitCode, PublishError
 
 
 class ErrorKind(StrEnum):
@@ -49,7 +50,10 @@ NO_POST_KINDS = frozenset({ErrorKind.INVALID, ErrorKind.UNAUTHORIZED, ErrorKind.
                            ErrorKind.FORBIDDEN, ErrorKind.RATE_LIMITED, ErrorKind.CONFIG})
 
 
-class NetworkError(Exception):
+class NetworkError(PublishError):
+    """A network's answer (or no answer) as one of ErrorKind; a CONFIG one is exit 2, any
+    other a failure (exit 1)."""
+
     def __init__(self, kind: ErrorKind, message: str, *, status: int | None = None,
                  reset_at: datetime | None = None, certain_no_post: bool | None = None):
         super().__init__(message)
@@ -59,6 +63,10 @@ class NetworkError(Exception):
         self.reset_at = reset_at
         self.certain_no_post = (kind in NO_POST_KINDS if certain_no_post is None
                                 else certain_no_post)
+
+    @property
+    def exit_code(self) -> ExitCode:  # type: ignore[override]  # depends on the kind
+        return ExitCode.CONFIG if self.kind is ErrorKind.CONFIG else ExitCode.FAILED
 
     def __str__(self) -> str:
         """One line per problem (a configuration error may list several)."""

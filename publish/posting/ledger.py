@@ -30,6 +30,7 @@ from typing import Any
 from publish import networks as registry
 from publish.atomic import create_exclusive, write_atomic
 from publish.clock import TimeFormatError, format_time, parse_time
+from publish.errors import ConfigError
 from publish.posting.ledger_entry import Entry, EntryError, LedgerState, WaitingFor
 from publish.redaction import mentions_any, redact_all
 
@@ -38,7 +39,7 @@ DEFAULT_PATH = Path("state/ledger.json")
 WAITING_FIELDS = ("waiting_since", "waiting_reason")
 
 
-class LedgerError(Exception):
+class LedgerError(ConfigError):
     """The ledger file is unreadable or not in the expected format (one problem a line)."""
 
 

@@ -24,14 +24,15 @@ from contract.plan import (
 from contract.x_pricing import DEFAULT as DEFAULT_X_PRICES
 from contract.x_pricing import XPrices, parse_prices, prices_problems
 from publish.clock import TimeFormatError, parse_time
+from publish.errors import ConfigError
 
 
-class PlanError(Exception):
+class PlanError(ConfigError):
     """The plan is missing or not in the contract's format (a configuration error)."""
 
 
 class PlanMissing(PlanError):
-    pass
+    """There is no plan file at all."""
 
 
 @dataclass(frozen=True)

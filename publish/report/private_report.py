@@ -25,6 +25,7 @@ from contract.x_pricing import usd
 from publish import networks as registry
 from publish.atomic import fresh_folder, recover_folder, swap_folder
 from publish.clock import TimeFormatError, format_time, parse_time
+from publish.errors import ConfigError
 from publish.posting.ledger import Ledger
 from publish.posting.plan_file import Plan, PlanCoupon, PlanItem
 from publish.redaction import redact_bytes
@@ -49,8 +50,11 @@ TEMPLATES = Path(__file__).parent / "templates"
 TEXT_FILES = (".html", ".ics", ".css", ".svg", ".txt", MARKER)
 
 
-class ReportError(Exception):
+class ReportError(ConfigError):
     """The report folder cannot be written (a usage error: exit 2)."""
+
+    def step_line(self) -> str:
+        return f"{super().step_line()}; not written"
 
 
 # --- export -----------------------------------------------------------------------------

@@ -60,7 +60,7 @@ class SkippingBuilder:
                 "pelican_args": self.pelican_args}
 
     def resolve_output(self) -> Path:
-        """The output folder (the settings' OUTPUT_PATH unless given). Raises BuildError."""
+        """The output folder (the settings' OUTPUT_PATH unless given). Raises BuildRefused."""
         if self.output is None:
             self.output = site_build.output_of(self.settings, self.content, self.extra,
                                                self.env)

@@ -21,13 +21,14 @@ from pathlib import Path
 
 from publish.atomic import write_atomic
 from publish.clock import TimeFormatError, format_time, parse_time
+from publish.errors import ConfigError
 
 SCHEMA = "publish-build-stamp/1"
 # A stamp of 1000 posts is well under 2 MB; anything far larger is not one of ours.
 MAX_BYTES = 64 * 1024 * 1024
 
 
-class StampError(ValueError):
+class StampError(ConfigError, ValueError):
     """The stamp cannot be used (unreadable, not ours, or of another schema)."""
 
 

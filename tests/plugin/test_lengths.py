@@ -84,3 +84,14 @@ def test_each_network_is_remembered_apart(cache):
     text = "Café 👍🏽 " * 3
     assert build(settings, [text], "bluesky") == [NETWORKS["bluesky"].length(text, ())]
     assert build(settings, [text], "x") == [weighted_length(text, ("https://blog.example/a",))]
+
+
+def test_without_a_cache_file_no_count_is_held_to_the_end_of_the_build():
+    """With CACHE_CONTENT off nothing is written at the end: the counts (and every candidate
+    text a matching post tried) are not held through the writing of the pages."""
+    remembered = lengths.start({"CACHE_CONTENT": False})
+    measure = remembered.of(NETWORKS["x"])
+    assert measure(TEXT, ("https://blog.example/a",)) == weighted_length(
+        TEXT, ("https://blog.example/a",))
+    assert remembered.used == {} and remembered.known == {}
+    remembered.finish()

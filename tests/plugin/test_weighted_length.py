@@ -119,3 +119,31 @@ def test_the_pkg_resources_stand_in_is_gone_after_import():
     assert "campaign.posts.weighing" in sys.modules
     leftover = sys.modules.get("pkg_resources")
     assert leftover is None or hasattr(leftover, "__file__")  # only a real one may stay
+
+
+def test_the_url_short_cuts_find_what_twitter_text_finds():
+    """Text whose every dot is followed by a space or ends it holds no URL, and our link
+    stand-ins between spaces are found where they are: as the library finds them."""
+    extract = networks._twitter_text.extract_urls_with_indices
+    stand_in = networks._LINK_STAND_IN
+    texts = corpus(3000, seed=11)
+    texts += [f"{text} {stand_in}" for text in texts[:500]]
+    texts += [f"{stand_in} {text} {stand_in}" for text in texts[:300]]
+    texts += [f"{text}{stand_in}" for text in texts[:200]] + [f"{stand_in}." for _ in "x"]
+    short_cut = 0
+    for text in texts:
+        for without_protocol in (True, False):
+            assert networks._urls(text, without_protocol) == extract(
+                text, without_protocol), (text, without_protocol)
+        short_cut += not networks._MAYBE_DOMAIN.search(text.replace(stand_in, ""))
+    assert short_cut > 1000  # the short cuts were taken, not only the library's path
+
+
+def test_below_the_combining_marks_every_character_is_one_grapheme_but_cr_lf():
+    below = [chr(code) for code in range(0x300)]
+    for first in below:  # every pair, both ways round
+        text = first.join(below) + first
+        assert networks.graphemes(text) == len(text) - text.count("\r\n")
+        assert sum(1 for _ in networks._GRAPHEME.finditer(text)) == len(text) - text.count(
+            "\r\n"), repr(first)
+    assert networks.graphemes("e\u0301") == 1 and networks.graphemes("a\r\nb") == 3

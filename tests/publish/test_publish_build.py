@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from publish.cli import main
-from publish.site.build import BuildError, build
+from publish.site.build import BuildRefused, build
 
 REPO = Path(__file__).resolve().parents[2]
 NOW = {"CAMPAIGN_NOW": "2026-11-22T12:00:00Z"}
@@ -199,13 +199,13 @@ def test_pelican_options_pass_through_with_or_without_dashes_and_conflicting_one
 
 
 def test_requests_that_would_destroy_something_are_refused(project):
-    with pytest.raises(BuildError, match=r"--output: .* holds the content and the settings "
+    with pytest.raises(BuildRefused, match=r"--output: .* holds the content and the settings "
                                          r"file and the current folder"):
         build(Path("pelicanconf.py"), output=project)
-    with pytest.raises(BuildError, match=r"--settings: no settings file at nope\.py"):
+    with pytest.raises(BuildRefused, match=r"--settings: no settings file at nope\.py"):
         build(Path("nope.py"))
     (project / "output").write_text("a file", encoding="utf-8")
-    with pytest.raises(BuildError, match="not a plain folder"):
+    with pytest.raises(BuildRefused, match="not a plain folder"):
         build(Path("pelicanconf.py"))
     assert leftovers(project) == []
 

@@ -10,7 +10,7 @@ import io
 import pytest
 
 from publish.cli import main
-from publish.commands.cycle import StepResult, Steps, run_cycle
+from publish.commands.cycle_order import StepResult, Steps, run_cycle
 from publish.posting.lock import publisher_lock
 from publish.terminal import Output
 from tests.fake_x import CREDENTIALS

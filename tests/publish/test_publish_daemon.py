@@ -9,8 +9,10 @@ from datetime import UTC, datetime, timedelta
 
 import schedule
 
-from publish.cli import Ctx, build_parser, cmd_daemon
-from publish.commands.daemon import StopRequest
+from publish.cli import build_parser
+from publish.commands.daemon_command import run as cmd_daemon
+from publish.commands.daemon_loop import StopRequest
+from publish.context import Ctx
 from publish.posting.lock import publisher_lock
 from tests.publish.conftest import DUE_IDS
 
@@ -79,7 +81,7 @@ def test_daemon_waits_for_the_rate_limit_reset(project, fake_x):
 
 
 def test_daemon_step_failure_is_reported_and_loop_continues():
-    from publish.commands.daemon import Daemon
+    from publish.commands.daemon_loop import Daemon
     from publish.terminal import Output
 
     scheduler, stop = schedule.Scheduler(), StopRequest()

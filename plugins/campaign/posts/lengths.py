@@ -100,6 +100,8 @@ class Lengths:
         """`length` (a network's count, (text, links) → int) through the remembered counts."""
 
         def measured(text: str, links: tuple[str, ...] = ()) -> int:
+            if self.path is None:  # no file to keep them in: the network's cache serves
+                return length(text, links)
             key = (network, text, tuple(links))
             found = self.used.get(key)
             if found is None:

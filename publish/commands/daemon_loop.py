@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from publish.clock import format_time
+from publish.errors import ExitCode
 from publish.terminal import Output
 
 
@@ -103,4 +104,4 @@ class Daemon:
                 break
         self.scheduler.clear()
         self.out.say(f"daemon: stopped ({self.stop.reason or 'stop requested'})")
-        return 0
+        return ExitCode.OK

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from publish.clock import format_duration, format_time
+from publish.errors import ConfigError, ExitCode
 from publish.posting.decisions import DEFAULT_MAX_LATENESS
 from publish.posting.plan_file import PlanError, load_plan
 from publish.report import changes_text
@@ -30,7 +31,7 @@ from publish.report.previews import read_card
 from publish.site import build as site_build
 
 if TYPE_CHECKING:
-    from publish.cli import Ctx
+    from publish.context import Ctx
 
 NAME = "diff"
 DESCRIPTION = ("show what a change does to the social posts: the plan built at --base REF "
@@ -47,17 +48,19 @@ examples:
   python -m publish diff --base HEAD --format json     # uncommitted edits, for a script
   python -m publish diff --base origin/main --format markdown > comment.md   # a PR comment"""
 FORMATS = ("text", "markdown", "json")
-EXIT_OK, EXIT_CONFIG = 0, 2
 
 
-class DiffError(Exception):
+class DiffError(ConfigError):
     """Nothing to compare: a bad --base, no git, or a side that does not build (each line one
-    problem). `messages`: what the failed builds printed (their `file: Key: reason` lines),
-    shown as they are before the problems."""
+    problem; exit 2). `messages`: what the failed builds printed (their `file: Key: reason`
+    lines), shown as they are before the problems."""
 
     def __init__(self, problems: str, messages: tuple[str, ...] = ()):
         super().__init__(problems)
         self.messages = messages
+
+    def lines(self, command: str = "") -> list[str]:
+        return [*self.messages, *(f"publish: diff: {p}" for p in self.problem_lines())]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -87,12 +90,9 @@ def run(ctx: Ctx) -> int:
         sides = build_sides(args.base, Path(args.settings), Path(args.content), ctx.now,
                             ctx.env, say=ctx.out.notice)
     except DiffError as exc:
-        lines = [*exc.messages, *(f"publish: diff: {p}" for p in str(exc).splitlines())]
-        for line in lines:
-            ctx.out.error(line)
         if args.format == "markdown":   # the pull request's comment says so too
-            ctx.out.write(changes_text.failure_markdown(lines, args.base))
-        return EXIT_CONFIG
+            ctx.out.write(changes_text.failure_markdown(exc.lines(NAME), args.base))
+        raise                           # main() shows its lines on stderr: exit 2
     changes = compare(sides.before, sides.after, ledger, ctx.now, max_lateness)
     if args.format == "json":
         ctx.out.json(json_document(changes, args.base, ctx.now))
@@ -100,7 +100,7 @@ def run(ctx: Ctx) -> int:
         ctx.out.write(changes_text.markdown(changes, args.base))
     else:
         ctx.out.write(changes_text.text(changes, args.base))
-    return EXIT_OK
+    return ExitCode.OK
 
 
 # --- the two builds -----------------------------------------------------------------------
@@ -202,7 +202,7 @@ def _side(name: str, settings: Path, content: Path, folder: Path, now: datetime,
                                       extra_settings=extra,
                                       pelican_args=["--log-handler", "plain"], env=env,
                                       stdout=messages, stderr=messages)
-        except site_build.BuildError as exc:
+        except site_build.BuildRefused as exc:
             return Failed(f"{name}: the build cannot run: {exc}")
         messages.seek(0)
         said = messages.read()

@@ -5,8 +5,10 @@ never posts a link to a page that is not live.
           → rebuild and deploy again (only if a header changed) → report (if asked for)
 
 `run_cycle` is that order and its stop rules over injected steps, so a test can drive it with
-plain functions; publish.cli wires the real build, deploy, runner and metrics, and holds the
-publisher lock around the whole cycle. Rules:
+plain functions; publish/commands/cycle_command.py wires the real build, deploy, runner and
+metrics, and holds the publisher lock around the whole cycle. A step that raises a
+PublishError (publish/errors.py) failed: its message is the step's line, its exit code the
+step's code. Rules:
 
 - a failed build stops the cycle: nothing deployed, nothing posted (exit 2);
 - so does a failed check of the new plan and the posting credentials (exit 2);
@@ -28,13 +30,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from publish.errors import ExitCode, PublishError
 from publish.terminal import Output
 
 # What each exit code means, for the cycle's last line (the full table: docs/publisher.md).
-MEANINGS = {
-    1: "something failed; the next run tries again (see the lines above)",
-    2: "bad input or configuration: fix it (see the lines above)",
-    3: "items parked as unknown need a person: see `python -m publish resolve --help`",
+MEANINGS: dict[int, str] = {
+    ExitCode.FAILED: "something failed; the next run tries again (see the lines above)",
+    ExitCode.CONFIG: "bad input or configuration: fix it (see the lines above)",
+    ExitCode.UNKNOWN: "items parked as unknown need a person: see `python -m publish resolve "
+                      "--help`",
 }
 
 
@@ -75,12 +79,20 @@ class CycleResult:
         return f"cycle: exit {self.code} ({self.failed}: {MEANINGS.get(self.code, 'failed')})"
 
 
+def attempt(run: Callable[[], StepResult]) -> StepResult:
+    """Run one step; a PublishError it raises is its failure (line and exit code)."""
+    try:
+        return run()
+    except PublishError as exc:
+        return StepResult(exc.exit_code, exc.step_line())
+
+
 def run_cycle(steps: Steps, out: Output, *, dry_run: bool = False) -> CycleResult:
     """Run the steps in order (module docstring), one `cycle: STEP: …` line each."""
     result = CycleResult()
 
     def step(name: str, run: Callable[[], StepResult]) -> StepResult:
-        done = run()
+        done = attempt(run)
         result.note(name, done)
         (out.error if done.code else out.say)(f"cycle: {name}: {done.line}")
         return done
@@ -92,7 +104,7 @@ def run_cycle(steps: Steps, out: Output, *, dry_run: bool = False) -> CycleResul
     if step("build", steps.build).code:
         out.error("cycle: stopped: nothing deployed, nothing posted")
         return finish()
-    if (checked := steps.check()).code:
+    if (checked := attempt(steps.check)).code:
         result.note("check", checked)
         out.error(f"cycle: check: {checked.line}")
         out.error("cycle: stopped: nothing deployed, nothing posted")
