@@ -187,7 +187,7 @@ def test_the_chart_has_dates_and_room_for_its_top_label():
     from datetime import UTC, datetime
     from zoneinfo import ZoneInfo
 
-    from publish.report.private_report import DIGIT_WIDTH, chart_svg
+    from publish.report.charts import DIGIT_WIDTH, chart_svg
 
     points = [(datetime(2026, 11, 20, 10, tzinfo=UTC), 40),
               (datetime(2026, 11, 21, 9, tzinfo=UTC), 98_000),
