@@ -182,8 +182,13 @@ rsync_upload s3_upload github: deploy
 test-tools:
 	tests/setup/ensure-tools
 
+# pytest-xdist: TEST_WORKERS processes (docs/testing.md has the timings behind the default).
+# `--dist loadgroup` keeps each xdist_group on one worker: the Bluesky stack starts once.
+TEST_WORKERS ?= 3
+PYTEST_XDIST = -n $(TEST_WORKERS) --dist loadgroup
+
 test: venv-dev test-tools
-	$(PYTHON) -m pytest
+	$(PYTHON) -m pytest $(PYTEST_XDIST)
 	$(VENV)/bin/ruff check .
 
 lint: venv-dev

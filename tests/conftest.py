@@ -15,10 +15,14 @@ STACK_FIXTURES = frozenset({"bluesky_installed", "bluesky_stack", "bluesky_accou
                             "atproto_node"})
 
 
+@pytest.hookimpl(tryfirst=True)     # before xdist reads the xdist_group marks
 def pytest_collection_modifyitems(items):
     for item in items:
         if STACK_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.bluesky_stack)
+            # One xdist worker runs them all (`--dist loadgroup`), so the stack, a session
+            # fixture, starts once rather than once per worker.
+            item.add_marker(pytest.mark.xdist_group("bluesky_stack"))
 
 
 def _require_stack() -> None:
