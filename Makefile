@@ -123,7 +123,7 @@ clean:
 # Pelican's rebuild loop (`--fatal errors`: a broken plugin or template fails the build),
 # except that a failed build is one line and the next change builds again (`pelican -r`
 # stops at the first failed build).
-DEVSERVER = $(PYTHON) -m publish.devserver $(INPUTDIR) -o $(OUTPUTDIR) --fatal errors $(PELICANOPTS)
+DEVSERVER = $(PYTHON) -m publish.site.devserver $(INPUTDIR) -o $(OUTPUTDIR) --fatal errors $(PELICANOPTS)
 
 regenerate: venv
 	$(DEVSERVER) -r -s $(CONFFILE)
@@ -148,7 +148,7 @@ plan: html
 status: venv
 	$(PYTHON) -m publish status
 
-# One publish cycle in Python (publish/cycle.py): production build -> deploy if DEPLOY_TARGET
+# One publish cycle in Python (publish/commands/cycle.py): production build -> deploy if DEPLOY_TARGET
 # -> post what is due (each item once its page answers) -> pull metrics -> rebuild and deploy
 # again if a header changed (engagement numbers, or the Shared_* pins), under one lock. Make
 # itself exits 2 whenever a recipe fails; the publisher's own code (docs/publisher.md) is in

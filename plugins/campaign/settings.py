@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .identity import KEYS as IDENTITY_KEYS
-from .keys import KEY_RE, PELICAN_KEYS, suggest
-from .metadata import classify, in_own_namespace
-from .networks import NETWORKS
-from .schedule import parse_absolute
+from .header.dates import parse_absolute
+from .header.identity import KEYS as IDENTITY_KEYS
+from .header.keys import KEY_RE, PELICAN_KEYS, suggest
+from .header.metadata import classify, in_own_namespace
+from .posts.weighing import NETWORKS
 
 DEFAULTS = {
     # Absolute production URL that shared links point to; None means SITEURL.

@@ -208,9 +208,11 @@ class Network(Protocol):
 # the capabilities module imports no network library, so `publish plan`/`status` (which check
 # post ids in the ledger) do not load one.
 REGISTRY: dict[str, tuple[str, str, str]] = {
-    "x": ("publish.networks.x", "from_env", "publish.networks.x_capabilities"),
-    "mastodon": ("publish.networks.mastodon", "from_env", "publish.networks.mastodon_capabilities"),
-    "bluesky": ("publish.networks.bluesky", "from_env", "publish.networks.bluesky_capabilities"),
+    "x": ("publish.networks.x.x_adapter", "from_env", "publish.networks.x.x_capabilities"),
+    "mastodon": ("publish.networks.mastodon.mastodon_adapter", "from_env",
+                 "publish.networks.mastodon.mastodon_capabilities"),
+    "bluesky": ("publish.networks.bluesky.bluesky_adapter", "from_env",
+                "publish.networks.bluesky.bluesky_capabilities"),
 }
 
 

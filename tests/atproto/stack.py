@@ -239,7 +239,7 @@ class Account:
     service: str
 
     def env(self) -> dict[str, str]:
-        """The variables publish/networks/bluesky.py's from_env reads."""
+        """The variables publish/networks/bluesky/bluesky_adapter.py's from_env reads."""
         return {"BLUESKY_HANDLE": self.handle, "BLUESKY_APP_PASSWORD": self.app_password,
                 "BLUESKY_SERVICE_URL": self.service}
 

@@ -77,8 +77,8 @@ def test_report_and_cached_card_targets():
 
 def test_the_report_bench_state_matches_the_plan(tmp_path):
     from bench.report import CADENCE, write_state
-    from publish.history import read
-    from publish.ledger import LedgerStore
+    from publish.posting.ledger import LedgerStore
+    from publish.report.history import read
     from tests.publish.conftest import plan_doc
 
     plan = tmp_path / "plan.json"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from publish.output import Output
+from publish.terminal import Output
 
 SITE_FILES = {
     "index.html": "<!doctype html><title>Home</title>",

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from publish.cli import main
-from publish.deploy import (
+from publish.site.deploy import (
     DeployConfigError,
     GitHubTarget,
     RsyncTarget,

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from publish.cli import main
-from publish.deploy import DeployConfigError, GitHubTarget, deploy
+from publish.site.deploy import DeployConfigError, GitHubTarget, deploy
 from tests.deploy.conftest import SITE_FILES, Captured
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 
 from publish.cli import main
-from publish.deploy import RsyncTarget, deploy
-from publish.deploy.rsync import command
+from publish.site.deploy import RsyncTarget, deploy
+from publish.site.deploy.rsync import command
 from tests.deploy.conftest import SITE_FILES, Captured, tree
 
 

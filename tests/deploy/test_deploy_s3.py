@@ -12,8 +12,8 @@ import pytest
 from moto.server import ThreadedMotoServer
 
 from publish.cli import main
-from publish.deploy import S3Target, deploy
-from publish.deploy.s3 import LONG_CACHE, SHORT_CACHE, cache_control, content_type
+from publish.site.deploy import S3Target, deploy
+from publish.site.deploy.s3 import LONG_CACHE, SHORT_CACHE, cache_control, content_type
 from tests.deploy.conftest import SITE_FILES, Captured
 
 SECRET = "wJalrXUtnFEMI-not-a-real-secret"

@@ -12,7 +12,7 @@ import re
 from collections import Counter
 
 from contract import bluesky_text
-from publish.networks import bluesky
+from publish.networks.bluesky import bluesky_adapter as bluesky
 from tests.atproto.stack import wait_for
 from tests.corpus_content import LAUNCH, LONG_BLUESKY_POST, SLOTS, copy_corpus, item_ids
 from tests.e2e.conftest import created, environment, ledger, running_fakes, sent_ids

@@ -14,7 +14,7 @@ from __future__ import annotations
 import shutil
 from datetime import UTC, datetime
 
-from publish.lock import publisher_lock
+from publish.posting.lock import publisher_lock
 from tests.e2e.conftest import (
     created,
     environment,
@@ -216,7 +216,7 @@ def test_make_publish_exit_codes(project, www, site, tmp_path):
         env = environment(fakes, site, DEPLOY_TARGET=f"rsync:{www}")
 
         # Another publisher holds the lock: exit 4, nothing built, deployed or posted.
-        with publisher_lock(project / "state" / "publish.lock", "test"):
+        with publisher_lock(project / "state" / "publish.posting.lock", "test"):
             locked = make_publish(project, env, FIRST)
         assert locked.returncode == 2 and "publish] Error 4" in locked.stderr
         assert "publish: another publisher holds" in locked.stderr

@@ -6,7 +6,7 @@ import sys
 from datetime import UTC, datetime
 
 import pytest
-from campaign.campaign import CampaignBuildFailed
+from campaign.plugin import CampaignBuildFailed
 
 from tests.plugin.conftest import DATA, ROOT, run_build, write_posts
 
@@ -209,7 +209,7 @@ def test_every_problem_in_every_file_is_reported_at_once(tmp_path, caplog):
         "posts/two.md: Coupon: SAVE10 is also used by posts/one.md with a different Coupon_Offer",
     ]
     assert_refused(content, tmp_path, expected)
-    logged = [r.getMessage() for r in caplog.records if r.name == "campaign.campaign"]
+    logged = [r.getMessage() for r in caplog.records if r.name == "campaign.plugin"]
     assert logged == expected
 
 
@@ -423,7 +423,7 @@ def test_matching_post_from_pelicans_own_summary(tmp_path):
 def test_a_problem_shared_by_every_network_is_one_line():
     """One Social text goes to three networks and is checked once per network: mentioning
     the coupon before it starts was reported three times, identically."""
-    from campaign.campaign import fail_on
+    from campaign.plugin import fail_on
 
     line = ("posts/a.md: Social: mentions coupon SAVE10 but is due 2026-11-20 09:00, before "
             "Coupon_Starts (2026-11-25 00:00)")

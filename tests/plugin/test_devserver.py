@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from publish.devserver import failure_line, watch
+from publish.site.devserver import failure_line, watch
 
 ROOT = Path(__file__).resolve().parents[2]
 HEAD = "Title: {title}\nDate: 2026-11-20 09:00\nSlug: post\n"
@@ -99,7 +99,7 @@ def test_devserver_recovers_after_a_header_error(tmp_path):
     env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(ROOT), "COLUMNS": "200"}
     with log.open("w") as sink:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "publish.devserver", str(tmp_path / "content"), "-o",
+            [sys.executable, "-m", "publish.site.devserver", str(tmp_path / "content"), "-o",
              str(output), "-s", str(conf), "--fatal", "errors", "-lr", "-p", "0",
              "-b", "127.0.0.1"],
             cwd=tmp_path, env=env, stdout=sink, stderr=subprocess.STDOUT)

@@ -5,9 +5,9 @@ keeps the title as written."""
 import re
 
 import pytest
-from campaign.engagement import parse_engagement, parse_posts
-from campaign.networks import NETWORKS
-from campaign.text import compose, plain_text
+from campaign.header.engagement import parse_engagement, parse_posts
+from campaign.posts.text import compose, plain_text
+from campaign.posts.weighing import NETWORKS
 
 from tests.plugin.conftest import run_build, write_posts
 from tests.plugin.test_build import HEAD, assert_refused

@@ -5,9 +5,9 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from campaign.fields import check_fields
-from campaign.header import NO_HEADER, Field, Problem, decode, parse
-from campaign.rawhtml import active_content, scheme
+from campaign.header.fields import check_fields
+from campaign.header.rawhtml import active_content, scheme
+from campaign.header.strict_header import NO_HEADER, Field, Problem, decode, parse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown import Markdown

@@ -2,7 +2,7 @@
 raises, a valid header reads back exactly, and the body is exactly what follows it, in LF,
 CRLF and BOM forms, with and without a `---` fence."""
 
-from campaign.header import BOM, FORBIDDEN_RE, Field, decode, parse
+from campaign.header.strict_header import BOM, FORBIDDEN_RE, Field, decode, parse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

@@ -53,7 +53,7 @@ def test_an_old_address_gets_an_escaped_redirect_page_kept_out_of_the_sitemap(tm
         'Title: Q&A: "quotes" <script>alert(1)</script>\nDate: 2026-11-20 09:00\n'
         "Slug: new-slug\nSocial: Hello {url}\n"
         "Shared_Id: en/old-slug\nShared_Urls: 2026/old-slug/, 2026/new-slug/\n\nBody.\n")})
-    with caplog.at_level(logging.INFO, logger="campaign.redirects"):
+    with caplog.at_level(logging.INFO, logger="campaign.site.redirects"):
         run_build(content, tmp_path, PLUGINS=SITEMAP_PLUGINS, SITEURL=SITE_URL,
                   SITEMAP={"format": "xml"})
     page = output(tmp_path, "2026/old-slug/index.html")
@@ -69,7 +69,7 @@ def test_an_old_address_gets_an_escaped_redirect_page_kept_out_of_the_sitemap(tm
     assert "new-slug" in output(tmp_path, "2026/new-slug/index.html")  # the article itself
     sitemap = output(tmp_path, "sitemap.xml")
     assert "2026/new-slug/" in sitemap and "old-slug" not in sitemap
-    logged = [r.getMessage() for r in caplog.records if r.name == "campaign.redirects"]
+    logged = [r.getMessage() for r in caplog.records if r.name == "campaign.site.redirects"]
     assert logged == ["campaign: posts/renamed.md: redirect page at 2026/old-slug/ → "
                       "2026/new-slug/"]
 

@@ -1,12 +1,12 @@
-"""plugins/campaign/lengths.py: post lengths remembered between builds. The counts of the
+"""plugins/campaign/posts/lengths.py: post lengths remembered between builds. The counts of the
 last build are used only when the length code is the same; a build keeps only the counts it
 used; the file is replaced atomically."""
 
 import json
 
 import pytest
-from campaign import lengths
-from campaign.networks import NETWORKS, weighted_length
+from campaign.posts import lengths
+from campaign.posts.weighing import NETWORKS, weighted_length
 
 TEXT = "We answer every mention within an hour https://blog.example/a #CustomerCare"
 

@@ -9,8 +9,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from campaign.campaign import CampaignBuildFailed
-from campaign.most_shared import interactions, most_shared
+from campaign.plugin import CampaignBuildFailed
+from campaign.site.most_shared import interactions, most_shared
 
 from tests.plugin.conftest import ROOT, run_build, write_posts
 

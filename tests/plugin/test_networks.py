@@ -4,9 +4,9 @@ for an article on three networks, and their Engagement lines."""
 import json
 
 import pytest
-from campaign.campaign import CampaignBuildFailed
-from campaign.engagement import parse_engagement
-from campaign.networks import NETWORKS, bluesky_length, graphemes, mastodon_length
+from campaign.header.engagement import parse_engagement
+from campaign.plugin import CampaignBuildFailed
+from campaign.posts.weighing import NETWORKS, bluesky_length, graphemes, mastodon_length
 
 from contract.bluesky_text import MAX_BYTES, display_text
 from tests.plugin.conftest import run_build, write_posts

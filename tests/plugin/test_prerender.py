@@ -10,9 +10,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from campaign import prerender
-from campaign.rawhtml import active_content
-from campaign.reader import CampaignMarkdownReader
+from campaign.header.rawhtml import active_content
+from campaign.header.reader import CampaignMarkdownReader
+from campaign.header import prerender
 from campaign.settings import validate
 from pelican.settings import read_settings
 
@@ -42,7 +42,7 @@ DRIVER = """
 import json, os, sys
 from pelican import Pelican
 from pelican.settings import read_settings
-from campaign import prerender
+from campaign.header import prerender
 
 taken, take = [], prerender.Prerendered.take
 

@@ -1,11 +1,11 @@
-"""The plain-markup short cut in campaign.rawhtml: it passes only HTML that both readings
+"""The plain-markup short cut in campaign.header.rawhtml: it passes only HTML that both readings
 pass, and it passes what Markdown writes for ordinary posts (so the parsers rarely run)."""
 
 import random
 from pathlib import Path
 
 import pytest
-from campaign.rawhtml import active_content, both_readings, plainly_clean
+from campaign.header.rawhtml import active_content, both_readings, plainly_clean
 from markdown import Markdown
 from pelican.settings import DEFAULT_CONFIG
 
@@ -49,7 +49,7 @@ def test_the_short_cut_passes_only_what_both_readings_pass():
 
 @pytest.mark.parametrize("html", [piece for piece in PIECES if not plainly_clean(piece)])
 def test_each_piece_the_short_cut_refuses_gets_the_full_check(html, monkeypatch):
-    monkeypatch.setattr("campaign.rawhtml.both_readings", lambda h: ["full check"])
+    monkeypatch.setattr("campaign.header.rawhtml.both_readings", lambda h: ["full check"])
     assert active_content(html) == ["full check"]
 
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 from campaign import settings as campaign_settings
-from campaign.scheduling import is_scheduled
+from campaign.site.future_posts import is_scheduled
 
 from tests.plugin.conftest import NOW, SITE_URL, run_build, write_posts
 

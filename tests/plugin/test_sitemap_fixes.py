@@ -2,7 +2,7 @@
 build in the same process (the devserver rebuilds in-process)."""
 
 import pytest
-from campaign.campaign import CampaignBuildFailed
+from campaign.plugin import CampaignBuildFailed
 
 from tests.plugin.conftest import SITE_URL, run_build, write_posts
 

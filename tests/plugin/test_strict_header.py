@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from campaign.campaign import CampaignBuildFailed
+from campaign.plugin import CampaignBuildFailed
 from pelican import Pelican, signals
 
 from tests.plugin.conftest import ROOT, run_build, settings_for

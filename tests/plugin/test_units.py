@@ -6,14 +6,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from campaign.engagement import parse_engagement
-from campaign.links import shared_link
-from campaign.metadata import Coupon, mentions_code, parse_campaign_meta
-from campaign.networks import weighted_length
-from campaign.offers import article_coupon, coupon_state, live_offers, offers_feed
-from campaign.plan import CouponUse, coupon_conflicts, dumps, plan_document, write_plan
-from campaign.problems import merged
-from campaign.schedule import (
+from campaign.header.dates import (
     MOVED_WARNING,
     parse_absolute,
     parse_date,
@@ -21,7 +14,20 @@ from campaign.schedule import (
     resolve_due,
     utc_iso,
 )
-from campaign.text import ELLIPSIS, compose, fill, hashtag, hashtags, plain_text, shorten
+from campaign.header.engagement import parse_engagement
+from campaign.header.metadata import Coupon, mentions_code, parse_campaign_meta
+from campaign.posts.links import shared_link
+from campaign.posts.plan_document import (
+    CouponUse,
+    coupon_conflicts,
+    dumps,
+    plan_document,
+    write_plan,
+)
+from campaign.posts.problems import merged
+from campaign.posts.text import ELLIPSIS, compose, fill, hashtag, hashtags, plain_text, shorten
+from campaign.posts.weighing import weighted_length
+from campaign.site.offers import article_coupon, coupon_state, live_offers, offers_feed
 
 TZ = ZoneInfo("Europe/Berlin")
 UTM = (("utm_source", "{network}"), ("utm_medium", "social"), ("utm_campaign", "{campaign}"))

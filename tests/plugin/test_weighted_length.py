@@ -1,5 +1,5 @@
-"""The short cuts in campaign.networks (the emoji scan skipped, the characters weighed a run at
-a time): their premises, and that they change no length against twitter-text itself."""
+"""The short cuts in campaign.posts.weighing (the emoji scan skipped, the characters weighed a
+run at a time): their premises, and that they change no length against twitter-text itself."""
 
 import importlib
 import random
@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from campaign import networks
-from campaign.networks import EMOJI_CHARACTERS, emoji_pattern, tweet_weight, weighted_length
+from campaign.posts import weighing as networks
+from campaign.posts.weighing import EMOJI_CHARACTERS, emoji_pattern, tweet_weight, weighted_length
 
 ROOT = Path(__file__).resolve().parents[2]
 library = importlib.import_module("twitter_text.parse_tweet")
@@ -44,7 +44,7 @@ def test_text_without_an_emoji_character_holds_no_emoji():
 
 def test_the_emoji_module_loads_only_for_text_that_may_hold_an_emoji():
     script = ("import sys; sys.path[:0] = ['plugins']\n"
-              "from campaign.networks import weighted_length\n"
+              "from campaign.posts.weighing import weighted_length\n"
               "weighted_length('Við svörum öllum: https://example.com/þ 日本 …')\n"
               "print(hasattr(sys.modules['twitter_text.regexp.emoji'], '__file__'))\n"
               "assert weighted_length('Takk 🙏🏽') == 7\n"
@@ -116,6 +116,6 @@ def test_our_links_count_as_23_through_the_short_cut():
 
 
 def test_the_pkg_resources_stand_in_is_gone_after_import():
-    assert "campaign.networks" in sys.modules
+    assert "campaign.posts.weighing" in sys.modules
     leftover = sys.modules.get("pkg_resources")
     assert leftover is None or hasattr(leftover, "__file__")  # only a real one may stay

@@ -8,7 +8,7 @@ import io
 from pathlib import Path
 
 from publish.cli import main
-from publish.contained import paths_outside
+from publish.site.contained import paths_outside
 from tests.publish.test_publish_build import project, snapshot  # noqa: F401  (fixture)
 
 

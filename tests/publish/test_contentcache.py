@@ -1,9 +1,9 @@
-"""publish/contentcache.py: the content cache's folder key, and the manifest that keeps a
+"""publish/site/contentcache.py: the content cache's folder key, and the manifest that keeps a
 half-written cache away from Pelican."""
 
 import pickle
 
-from publish import contentcache
+from publish.site import contentcache
 
 INPUTS = {"/p/content/posts/a.md": "1", "/p/content": "2", "/p/theme/base.html": "3",
           "/p/plugins/campaign/reader.py": "4", "env:LANG": "C", "python": "3.11"}

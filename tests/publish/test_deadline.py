@@ -9,9 +9,9 @@ import httpx
 import pytest
 import requests
 
-from publish.linkcheck import check_page, http_fetch
 from publish.networks import Draft, ErrorKind, NetworkError
 from publish.networks.common import httpx_transport, parse_deadline, requests_session
+from publish.posting.linkcheck import check_page, http_fetch
 from tests.drip_server import dripping
 
 TOTAL = 1.0
@@ -62,14 +62,14 @@ def test_the_link_check_of_a_dripping_page_ends_in_time_and_is_not_live(where):
 
 
 def x_network(base: str):
-    from publish.networks import x
+    from publish.networks.x import x_adapter as x
     from tests.fake_x import CREDENTIALS
     return x.from_env({**CREDENTIALS, **ENV, "X_API_BASE_URL": base + "/2"},
                       sleep=lambda s: None)
 
 
 def mastodon_network(base: str):
-    from publish.networks import mastodon
+    from publish.networks.mastodon import mastodon_adapter as mastodon
     from tests.fake_mastodon import TOKEN
     return mastodon.from_env({"MASTODON_BASE_URL": base, "MASTODON_ACCESS_TOKEN": TOKEN, **ENV},
                              sleep=lambda s: None)
@@ -101,7 +101,7 @@ def test_a_read_cut_off_by_the_deadline_is_a_failure(network):
 
 
 def test_a_bluesky_card_image_that_drips_is_left_out_in_time():
-    from publish.networks.bluesky import BlueskyNetwork
+    from publish.networks.bluesky.bluesky_adapter import BlueskyNetwork
     network = BlueskyNetwork(timeout=(1.0, 1.0), deadline=TOTAL)
     with dripping("body") as drip:
         assert network._fetch_image(drip.url + "/card.png") is None
@@ -109,7 +109,7 @@ def test_a_bluesky_card_image_that_drips_is_left_out_in_time():
 
 
 def test_a_bluesky_create_cut_off_is_unknown_and_a_read_cut_off_is_a_failure():
-    from publish.networks import bluesky
+    from publish.networks.bluesky import bluesky_adapter as bluesky
     from tests.fake_bluesky import CREATE, running_fake
     with running_fake() as fake:
         network = bluesky.from_env({**fake.env(), **ENV}, sleep=lambda s: None)

@@ -1,5 +1,5 @@
 """The cycle skips a deploy only to the very place it deployed to (issue 18, item 6): the
-stamp records everything that decides where the files go (publish.deploy.identity), never a
+stamp records everything that decides where the files go (publish.site.deploy.identity), never a
 secret. Two moto S3 servers on 127.0.0.1 stand in for AWS and a move to another provider."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 
-from publish import deploy
-from publish.stamp import stamp_path
+from publish.site import deploy
+from publish.site.stamp import stamp_path
 from tests.publish.test_publish_skip import Site, build_line, skipped
 
 SECRET = "wJalrXUtnFEMI-not-a-real-secret"

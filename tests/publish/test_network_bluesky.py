@@ -19,7 +19,7 @@ import pytest
 from atproto_client.models.common import XrpcError
 
 from publish.networks import Draft, ErrorKind, NetworkError, capabilities, factory
-from publish.networks.bluesky import (
+from publish.networks.bluesky.bluesky_adapter import (
     _transport_error,
     classify,
     due_record_key,
@@ -28,7 +28,7 @@ from publish.networks.bluesky import (
     record_key,
     tid_parts,
 )
-from publish.networks.bluesky_capabilities import CAPABILITIES
+from publish.networks.bluesky.bluesky_capabilities import CAPABILITIES
 from tests.fake_bluesky import (
     APP_PASSWORD,
     AUTHOR_FEED,

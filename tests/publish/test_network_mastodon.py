@@ -11,18 +11,18 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from campaign.engagement import parse_posts  # plugins/ is on pytest's pythonpath
-from campaign.networks import NETWORKS
+from campaign.header.engagement import parse_posts  # plugins/ is on pytest's pythonpath
+from campaign.posts.weighing import NETWORKS
 
 from publish.networks import Draft, ErrorKind, NetworkError, capabilities, factory, post_id_rule
-from publish.networks.mastodon import (
+from publish.networks.mastodon.mastodon_adapter import (
     content_text,
     from_env,
     idempotency_key,
     rate_limit_reset,
 )
-from publish.networks.mastodon_capabilities import CAPABILITIES, link_host_problem
-from publish.runner import comparable_text
+from publish.networks.mastodon.mastodon_capabilities import CAPABILITIES, link_host_problem
+from publish.posting.runner import comparable_text
 from tests.fake_mastodon import SERVERS, TOKEN, running_fake
 from tests.publish.conftest import ANSWERING, DUE_IDS, ITEMS, write_plan
 

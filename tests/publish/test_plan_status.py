@@ -14,10 +14,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from publish.cli import main
-from publish.freshness import stale_reason
-from publish.output import short_link, shorten_links
-from publish.plan import PlanError, parse_plan
-from publish.status import STATES, local_time, parse_bound, split_warnings
+from publish.posting.plan_file import PlanError, parse_plan
+from publish.report.status import STATES, local_time, parse_bound, split_warnings
+from publish.site.freshness import stale_reason
+from publish.terminal import short_link, shorten_links
 from tests.publish.conftest import ANSWERING, ICELANDIC, ITEMS, OLD, REPO, item, plan_doc
 
 SOCIAL1 = f"en/{ANSWERING}/social-1/x"

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from publish.build import BuildError, build
 from publish.cli import main
+from publish.site.build import BuildError, build
 
 REPO = Path(__file__).resolve().parents[2]
 NOW = {"CAMPAIGN_NOW": "2026-11-22T12:00:00Z"}
@@ -112,7 +112,7 @@ def test_each_problem_is_one_unwrapped_line_in_a_narrow_log_without_a_terminal(p
         "posts/two.md: Social_At: not a date-time 'tomorrow morning': expected YYYY-MM-DD "
         "HH:MM in the site time zone, or with an offset (2026-11-20T09:00+01:00), or +30m, "
         "+2h, +3d or +1w after the article's date"]
-    assert "campaign.py:" not in done.stdout + done.stderr
+    assert "plugin.py:" not in done.stdout + done.stderr
 
 
 def test_a_failure_after_the_plan_was_written_keeps_the_old_plan(project):

@@ -12,12 +12,12 @@ import sys
 import pytest
 
 # Each adapter is imported once here, not in every forked child.
-import publish.networks.bluesky
-import publish.networks.mastodon
-import publish.networks.x  # noqa: F401
-from publish import crashpoints
+import publish.networks.bluesky.bluesky_adapter
+import publish.networks.mastodon.mastodon_adapter
+import publish.networks.x.x_adapter  # noqa: F401
 from publish.cli import main
 from publish.networks import capabilities
+from publish.posting import crashpoints
 from tests.fakes import FAKES
 from tests.publish.conftest import DUE_IDS, ITEMS, NOW, write_plan
 

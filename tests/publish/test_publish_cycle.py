@@ -10,9 +10,9 @@ import io
 import pytest
 
 from publish.cli import main
-from publish.cycle import StepResult, Steps, run_cycle
-from publish.lock import publisher_lock
-from publish.output import Output
+from publish.commands.cycle import StepResult, Steps, run_cycle
+from publish.posting.lock import publisher_lock
+from publish.terminal import Output
 from tests.fake_x import CREDENTIALS
 
 
@@ -156,7 +156,7 @@ def test_cycle_with_a_bad_target_or_base_builds_nothing(project, fake_x):
 
 def test_cycle_while_another_publisher_runs_is_exit_4_and_does_nothing(project, fake_x):
     before = project.ledger.read_bytes()
-    with publisher_lock(project.root / "state" / "publish.lock", "run"):
+    with publisher_lock(project.root / "state" / "publish.posting.lock", "run"):
         result = refused(project, fake_x)
     assert result.code == 4 and result.err.startswith("publish: another publisher holds ")
     assert project.ledger.read_bytes() == before

@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 import schedule
 
 from publish.cli import Ctx, build_parser, cmd_daemon
-from publish.daemon import StopRequest
-from publish.lock import publisher_lock
+from publish.commands.daemon import StopRequest
+from publish.posting.lock import publisher_lock
 from tests.publish.conftest import DUE_IDS
 
 
@@ -40,7 +40,7 @@ class FakeTime:
 def start_daemon(project, env, *extra, stop_after=5):
     args = build_parser().parse_args(["daemon", *extra, *project.paths()])
     out = io.StringIO()
-    from publish.output import Output
+    from publish.terminal import Output
     ctx = Ctx(args=args, env={**project.env, **env}, out=Output(out, out, tty=False),
               now=datetime(2026, 11, 22, 15, 0, tzinfo=UTC), sleep=lambda s: None)
     scheduler, stop = schedule.Scheduler(), StopRequest()
@@ -62,7 +62,7 @@ def test_daemon_posts_refreshes_and_stops_cleanly(project, fake_x):
     assert out.count("metadata changed") >= 2      # at start, then every 2 minutes
     assert fake_x.posts_created == 3
     assert all(project.ledger_items()[i]["state"] == "sent" for i in DUE_IDS)
-    with publisher_lock(project.root / "state" / "publish.lock"):
+    with publisher_lock(project.root / "state" / "publish.posting.lock"):
         pass                                       # the lock was released
 
 
@@ -79,8 +79,8 @@ def test_daemon_waits_for_the_rate_limit_reset(project, fake_x):
 
 
 def test_daemon_step_failure_is_reported_and_loop_continues():
-    from publish.daemon import Daemon
-    from publish.output import Output
+    from publish.commands.daemon import Daemon
+    from publish.terminal import Output
 
     scheduler, stop = schedule.Scheduler(), StopRequest()
     fake_time = FakeTime(scheduler, stop, datetime(2026, 11, 22, 15, 0, tzinfo=UTC), 3)

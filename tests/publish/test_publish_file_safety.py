@@ -8,7 +8,7 @@ import stat
 
 import pytest
 
-from publish.plan import source_problem
+from publish.posting.plan_file import source_problem
 from tests.publish.conftest import ANSWERING, ICELANDIC, ITEMS, item, sent_with_numbers, write_plan
 
 SOCIAL1 = f"en/{ANSWERING}/social-1/x"

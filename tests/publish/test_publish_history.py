@@ -9,8 +9,8 @@ import os
 
 import pytest
 
-from publish import history
 from publish.atomic import append_durable
+from publish.report import history
 from tests.publish.conftest import ANSWERING, sent_with_numbers
 
 SOCIAL1 = f"en/{ANSWERING}/social-1/x"

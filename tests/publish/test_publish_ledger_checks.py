@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from publish import history
 from publish.cli import main
-from publish.ledger import LedgerStore
+from publish.posting.ledger import LedgerStore
+from publish.report import history
 from tests.publish.conftest import ANSWERING, ICELANDIC, REPO, cli_here
 
 SOCIAL1 = f"en/{ANSWERING}/social-1/x"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from publish.linkcheck import (
+from publish.posting.linkcheck import (
     Answer,
     LinkChecker,
     check_page,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from publish.networks.x import from_env
+from publish.networks.x.x_adapter import from_env
 from tests.publish.conftest import ANSWERING, DUE_IDS, ICELANDIC
 
 SOCIAL1 = f"en/{ANSWERING}/social-1/x"

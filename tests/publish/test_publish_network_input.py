@@ -10,7 +10,7 @@ import pytest
 
 from publish.networks import post_id_rule
 from publish.networks.common import parse_timeout
-from publish.networks.x_capabilities import credential_problems
+from publish.networks.x.x_capabilities import credential_problems
 from tests.publish.conftest import ANSWERING, cli_here
 
 SOCIAL1 = f"en/{ANSWERING}/social-1/x"

@@ -233,7 +233,7 @@ def test_without_credentials_run_is_a_loud_dry_run(project, fake_x):
     assert "NO POSTING CREDENTIALS FOR X" in result.out and "DRY RUN" in result.out
     assert "would   " in result.out
     assert project.ledger.read_bytes() == ledger
-    assert not (project.root / "state" / "publish.lock").exists()
+    assert not (project.root / "state" / "publish.posting.lock").exists()
     assert fake_x.requests == []
     assert before == {p: p.read_bytes() for p in project.content.rglob("*.md")}
 

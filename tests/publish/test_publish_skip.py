@@ -1,6 +1,6 @@
 """`publish cycle` skips the build when nothing changed and no time boundary passed
-(publish/stamp.py, publish/skipping.py), and builds with Pelican's content cache when
-something did (publish/contentcache.py): real builds of a small site made with the project's
+(publish/site/stamp.py, publish/site/skipping.py), and builds with Pelican's content cache when
+something did (publish/site/contentcache.py): real builds of a small site made with the project's
 own settings, theme and plugins, an injected clock (--now), the loopback fake X where posting
 is involved. Every kept or cached site is compared with a clean build (no cache), file by
 file, byte for byte."""
@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from publish import contentcache
 from publish.cli import main
-from publish.stamp import stamp_path
+from publish.site import contentcache
+from publish.site.stamp import stamp_path
 from tests.fake_x import running_fake
 
 REPO = Path(__file__).resolve().parents[2]
@@ -177,7 +177,7 @@ def test_a_second_cycle_with_nothing_changed_skips_the_build_and_says_until_when
     (lambda s: (s.root / "publishconf.py").open("a").write("DEFAULT_PAGINATION = 3\n"),
      "publishconf.py changed"),
     (lambda s: (s.root / "plugins" / "campaign" / "offers.py").open("a").write("# x\n"),
-     "plugins/campaign/offers.py changed"),
+     "plugins/campaign/site/offers.py changed"),
 ])
 def test_a_changed_input_rebuilds_and_names_it(site, change, reason):
     assert site.cycle()[0] == 0

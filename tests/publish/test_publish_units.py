@@ -16,14 +16,14 @@ from publish.clock import (
     parse_duration,
     parse_time,
 )
-from publish.ledger import Ledger, dumps, loads, mark_posting, mark_sent
-from publish.metrics import aggregate, header_values, next_refresh, refresh_due
 from publish.networks import ErrorKind, FoundPost, capabilities
 from publish.networks.common import parse_timeout
-from publish.networks.x import classify, map_public_metrics, rate_limit_reset
-from publish.output import Output, plain_table, redact
-from publish.plan import PlanError, parse_plan
-from publish.runner import Action, RunOptions, decide, match_post
+from publish.networks.x.x_adapter import classify, map_public_metrics, rate_limit_reset
+from publish.posting.ledger import Ledger, dumps, loads, mark_posting, mark_sent
+from publish.posting.plan_file import PlanError, parse_plan
+from publish.posting.runner import Action, RunOptions, decide, match_post
+from publish.report.metrics import aggregate, header_values, next_refresh, refresh_due
+from publish.terminal import Output, plain_table, redact
 from tests.publish.conftest import ANSWERING, ITEMS, plan_doc
 
 T0 = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
@@ -234,7 +234,7 @@ def test_redact_and_plain_table():
 def test_the_plugin_and_the_publisher_name_the_same_metrics_in_the_same_order():
     """The Engagement_* lines are written by the publisher and read by the plugin
     (docs/contract.md §3): one list on each side, and this test ties them."""
-    from campaign.networks import NETWORKS  # plugins/ is on pytest's pythonpath
+    from campaign.posts.weighing import NETWORKS  # plugins/ is on pytest's pythonpath
 
     from publish import networks as registry
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from publish.writeback import HeaderError, set_header_lines, split_lines, update_file
+from publish.posting.writeback import HeaderError, set_header_lines, split_lines, update_file
 
 GOLDEN = Path(__file__).parent / "golden"
 CASES = sorted(p.name.removesuffix(".in.md") for p in GOLDEN.glob("*.in.md"))

@@ -74,9 +74,9 @@ def test_secret_values_cover_every_form_a_request_carries():
 def test_every_store_redacts_what_it_writes_whoever_made_the_text(tmp_path):
     """The stores do not trust their callers: the ledger, the history and the report each
     redact on the way to the file."""
-    from publish import history
-    from publish.ledger import Ledger, LedgerStore
-    from publish.report import write_report
+    from publish.posting.ledger import Ledger, LedgerStore
+    from publish.report import history
+    from publish.report.private_report import write_report
 
     secrets = secret_values({"MASTODON_ACCESS_TOKEN": "tok-123456", "X_API_KEY": "tok/123456"})
     store = LedgerStore(tmp_path / "ledger.json", secrets=secrets)
@@ -96,8 +96,8 @@ def test_every_store_redacts_what_it_writes_whoever_made_the_text(tmp_path):
 def test_header_lines_written_back_are_redacted(tmp_path):
     from types import SimpleNamespace
 
-    from publish.output import Output
-    from publish.writeback import update_header
+    from publish.posting.writeback import update_header
+    from publish.terminal import Output
 
     content = tmp_path / "content"
     (content / "posts").mkdir(parents=True)

@@ -134,7 +134,7 @@ def test_a_post_the_header_lists_and_the_restored_ledger_lacks_is_looked_for(pro
 
 
 def test_a_search_that_cannot_rule_the_item_out_parks_it(project, monkeypatch):
-    import publish.networks.mastodon as adapter
+    import publish.networks.mastodon.mastodon_adapter as adapter
 
     monkeypatch.setattr(adapter, "PAGE_SIZE", 1)      # 25 pages of one status each
     with FAKES["mastodon"].serve() as fake:
@@ -174,7 +174,7 @@ def test_a_search_that_fails_posts_nothing_and_is_tried_again(project):
 # --- the pure parts ------------------------------------------------------------------------
 
 def test_header_lines_reads_pins_and_post_lines_only_from_the_header():
-    from publish.writeback import header_lines
+    from publish.posting.writeback import header_lines
 
     text = ("\ufeffTitle: A\r\nShared_Id: en/a\r\nEngagement_X_Posts: "
             "https://x.com/i/web/status/1,\r\n  https://x.com/i/web/status/2\r\n\r\n"
@@ -188,9 +188,9 @@ def test_header_lines_reads_pins_and_post_lines_only_from_the_header():
 
 
 def test_unrecorded_shares_names_only_what_the_header_knows_and_the_ledger_lacks():
-    from publish.ledger import Ledger
-    from publish.pins import unrecorded_shares
-    from publish.plan import parse_plan
+    from publish.posting.ledger import Ledger
+    from publish.posting.pins import unrecorded_shares
+    from publish.posting.plan_file import parse_plan
     from tests.publish.conftest import plan_doc
 
     plan = parse_plan(plan_doc([*plan_on("x", ITEM["due"]),

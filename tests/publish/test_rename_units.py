@@ -1,13 +1,19 @@
-"""Pins and the rename safety net as values (publish/pins.py), and the ledger's `source`."""
+"""Pins and the rename safety net as values (publish/posting/pins.py), and the ledger's `source`."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from publish import ledger as L
-from publish.ledger import Ledger
-from publish.pins import already_sent_as, pin_values, rename_notes, shared_by_source, site_path
-from publish.plan import parse_plan
+from publish.posting import ledger as L
+from publish.posting.ledger import Ledger
+from publish.posting.pins import (
+    already_sent_as,
+    pin_values,
+    rename_notes,
+    shared_by_source,
+    site_path,
+)
+from publish.posting.plan_file import parse_plan
 from tests.publish.conftest import SITE, item, plan_doc
 
 NOW = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from publish.cli import main
-from publish.report import item_uid
+from publish.report.private_report import item_uid
 from tests.report_fixture import HISTORY, HOSTILE, ITEMS, NOW, SITE, argv, write_project
 
 
@@ -187,7 +187,7 @@ def test_the_chart_has_dates_and_room_for_its_top_label():
     from datetime import UTC, datetime
     from zoneinfo import ZoneInfo
 
-    from publish.report import DIGIT_WIDTH, chart_svg
+    from publish.report.private_report import DIGIT_WIDTH, chart_svg
 
     points = [(datetime(2026, 11, 20, 10, tzinfo=UTC), 40),
               (datetime(2026, 11, 21, 9, tzinfo=UTC), 98_000),

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from publish import fingerprint
-from publish.freshness import source_times
-from publish.stamp import stamp_path
+from publish.site import fingerprint
+from publish.site.freshness import source_times
+from publish.site.stamp import stamp_path
 from tests.publish.test_publish_skip import LATER, LIVE, Site, build_line, skipped
 
 MINUTES = iter(f"2026-11-22T10:{m:02d}:00Z" for m in range(5, 60, 5))
@@ -108,7 +108,7 @@ def test_the_cache_root_as_a_link_is_removed_not_followed(site, tmp_path):
 def test_a_post_in_a_symlinked_folder_is_fingerprinted_as_pelican_reads_it(site):
     """content/posts/shared -> ../archive/shared (a folder inside content/, which the
     settings keep Pelican from reading twice); a link out of content/ is refused by the
-    build itself (publish/contained.py)."""
+    build itself (publish/site/contained.py)."""
     shared = site.root / "content" / "archive" / "shared"
     shared.mkdir(parents=True)
     (shared / "linked.md").write_text(LATER.replace("Saying sorry in public", "Linked post")

@@ -1,18 +1,18 @@
-"""Properties of the header write-back (publish/writeback.py), with hypothesis: for valid
+"""Properties of the header write-back (publish/posting/writeback.py), with hypothesis: for valid
 headers and bodies in LF, CRLF and BOM forms, with or without a `---` fence and with the
 Engagement lines absent, partly present or present (continued, in any case), setting the
 lines never changes the body or the other header lines, and the build's strict header
-parser (plugins/campaign/header.py) reads the written values back."""
+parser (plugins/campaign/header/strict_header.py) reads the written values back."""
 
 import tempfile
 from datetime import datetime
 from pathlib import Path
 
-from campaign.header import BOM, parse
+from campaign.header.strict_header import BOM, parse
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from publish.writeback import set_header_lines, update_file
+from publish.posting.writeback import set_header_lines, update_file
 from tests.plugin.test_header_properties import INDENTS, KEYS, PARTS
 
 SETTINGS = settings(max_examples=150, deadline=None,

@@ -1,0 +1,1 @@
+"""The social posts: items, texts, their lengths, links, and the plan document."""

@@ -1,0 +1,2 @@
+"""What the campaign adds to the site: offers, redirects, most shared, future posts,
+output collisions."""

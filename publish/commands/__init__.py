@@ -1,0 +1,1 @@
+"""Commands whose body is more than a call: the cycle and the daemon."""

@@ -1,0 +1,1 @@
+"""Bluesky: capabilities (plain data) and the adapter."""

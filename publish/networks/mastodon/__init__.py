@@ -1,0 +1,1 @@
+"""Mastodon-API servers: capabilities (plain data) and the adapter."""

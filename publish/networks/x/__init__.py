@@ -1,0 +1,1 @@
+"""X: its capabilities (plain data) and its adapter."""

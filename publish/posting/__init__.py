@@ -1,0 +1,1 @@
+"""Posting: the runner, the ledger, pins, link checks, header write-back, locks."""

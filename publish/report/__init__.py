@@ -1,0 +1,2 @@
+"""What people read about the campaign: status rows, metrics, history, previews, the
+private report."""

@@ -1,0 +1,525 @@
+"""`publish export` and `publish report` (docs/report.md): the history as a table, and a
+static private report (calendar, calendar.ics, performance) for the people running campaigns.
+
+Pure: `export_rows` (history joined with the plan and the ledger), `calendar_weeks`,
+`scheduled_articles`, `performance`, `chart_svg`, `ics_calendar`. `write_report` renders
+the pages with Jinja2 (autoescape on: plan and ledger text are data) into a fresh folder
+next to the report folder and swaps it in, so a reader never sees half a report.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import shutil
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, tzinfo
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from publish import networks as registry
+from publish.atomic import fresh_folder, recover_folder, swap_folder
+from publish.clock import TimeFormatError, format_time, parse_time
+from publish.posting.ledger import Ledger
+from publish.posting.plan_file import Plan, PlanCoupon, PlanItem
+from publish.redaction import redact_bytes
+from publish.report.previews import LinkCard, read_card
+from publish.report.status import STATES, UPCOMING, Row, local_time, shown_text
+
+METRIC_NAMES = registry.all_metric_names()
+EXPORT_COLUMNS = ("fetched_at", "id", "network", "post_id", "post_url", "title",
+                  "campaign", "source", "kind", "lang", "due", *METRIC_NAMES)
+EXPORT_SCHEMA = "publish-export/1"
+UID_DOMAIN = "listening-brands"
+MARKER = ".publish-report"          # a folder holding it is a report: it may be replaced
+TEMPLATES = Path(__file__).parent / "templates"
+TEXT_FILES = (".html", ".ics", ".css", ".svg", ".txt", MARKER)
+
+
+class ReportError(Exception):
+    """The report folder cannot be written (a usage error: exit 2)."""
+
+
+# --- export -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One history record with its UTC time."""
+    at: datetime
+    record: Mapping
+
+
+def snapshots(records: Iterable[Mapping], problems: list[str]) -> list[Snapshot]:
+    """History records with a readable `fetched_at` and `id`, in time order; the others are
+    named in `problems`."""
+    found = []
+    for number, record in enumerate(records, start=1):
+        try:
+            at = parse_time(str(record.get("fetched_at")))
+        except TimeFormatError:
+            problems.append(f"history record {number}: no readable fetched_at: skipped")
+            continue
+        if not isinstance(record.get("id"), str):
+            problems.append(f"history record {number}: no item id: skipped")
+            continue
+        found.append(Snapshot(at, record))
+    found.sort(key=lambda s: (s.at, s.record["id"]))
+    return found
+
+
+def _number(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def export_rows(plan: Plan, ledger: Ledger, shots: Sequence[Snapshot],
+                start: datetime | None = None, end: datetime | None = None) -> list[dict]:
+    """One row per history snapshot with `start <= fetched_at <= end`, joined with the plan
+    item (title, campaign, source, …; empty when the item left the plan) and the ledger's
+    post URL. Columns: EXPORT_COLUMNS."""
+    items = plan.by_id()
+    rows = []
+    for shot in shots:
+        if (start and shot.at < start) or (end and shot.at > end):
+            continue
+        rec = shot.record
+        item = items.get(rec["id"])
+        entry = ledger.get(rec["id"]) or {}
+        rows.append({
+            "fetched_at": format_time(shot.at), "id": rec["id"],
+            "network": rec.get("network") or (item.network if item else None),
+            "post_id": rec.get("post_id"), "post_url": entry.get("url"),
+            "title": item.title if item else None,
+            "campaign": item.campaign if item else None,
+            "source": item.source if item else entry.get("source"),
+            "kind": item.kind if item else None, "lang": item.lang if item else None,
+            "due": format_time(item.due) if item else None,
+            **{name: _number(rec.get(name)) for name in METRIC_NAMES},
+        })
+    return rows
+
+
+# A cell a spreadsheet would read as a formula (OWASP, "CSV Injection"): '=HYPERLINK(…)'.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> object:
+    """A value as an export cell: empty for None; text that starts like a formula gets a
+    leading `'`, so a spreadsheet shows it as text instead of running it."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def export_csv(rows: Sequence[Mapping]) -> str:
+    """RFC 4180 rows (CRLF line ends: the csv module then quotes a cell holding a CR too)."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=EXPORT_COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: csv_cell(v) for k, v in row.items()})
+    return buffer.getvalue()
+
+
+def export_document(rows: Sequence[Mapping], plan: Plan, now: datetime,
+                    start: datetime | None, end: datetime | None) -> dict:
+    def when(value: datetime | None) -> str | None:
+        return format_time(value) if value else None
+
+    return {"schema": EXPORT_SCHEMA, "now": format_time(now), "timezone": plan.timezone,
+            "filters": {"from": when(start), "to": when(end)},
+            "columns": list(EXPORT_COLUMNS), "count": len(rows), "rows": list(rows)}
+
+
+# --- calendar ---------------------------------------------------------------------------
+
+def network_label(name: str) -> str:
+    return registry.capabilities(name).label
+
+
+@dataclass(frozen=True)
+class Week:
+    year: int
+    week: int
+    first_day: str      # Monday, site time, 2026-11-16
+    last_day: str
+    rows: list[Row]
+
+    @property
+    def title(self) -> str:
+        return f"Week {self.week}, {self.year}"
+
+
+def calendar_weeks(rows: Sequence[Row], tz: tzinfo) -> list[Week]:
+    """The rows grouped by ISO week of their due time in the site's zone, in time order."""
+    groups: dict[tuple[int, int], list[Row]] = defaultdict(list)
+    for row in sorted(rows, key=lambda r: (r.item.due, r.item.id)):
+        local = row.item.due.astimezone(tz)
+        year, week, _ = local.isocalendar()
+        groups[(year, week)].append(row)
+    result = []
+    for (year, week), members in sorted(groups.items()):
+        monday = date.fromisocalendar(year, week, 1)
+        sunday = date.fromisocalendar(year, week, 7)
+        result.append(Week(year, week, monday.isoformat(), sunday.isoformat(), members))
+    return result
+
+
+@dataclass(frozen=True)
+class Article:
+    source: str
+    title: str
+    lang: str
+    first_due: datetime
+    items: int
+    link: str
+
+
+def articles(plan: Plan) -> list[Article]:
+    """Each article of the plan (by source file): its first item's due time and its count."""
+    by_source: dict[str, list[PlanItem]] = defaultdict(list)
+    for item in plan.items:
+        by_source[item.source].append(item)
+    found = [Article(source, its[0].title, its[0].lang, min(i.due for i in its), len(its),
+                     its[0].link.split("?", 1)[0]) for source, its in by_source.items()]
+    return sorted(found, key=lambda a: (a.first_due, a.source))
+
+
+def scheduled_articles(plan: Plan, now: datetime) -> list[Article]:
+    """Articles whose first item is due after `now`: future-dated, not announced yet."""
+    return [a for a in articles(plan) if a.first_due > now]
+
+
+# --- performance ------------------------------------------------------------------------
+
+def latest_numbers(ledger: Ledger, shots: Sequence[Snapshot]) -> dict[str, dict[str, int]]:
+    """Each item's latest numbers: its last history snapshot, else the ledger's metrics."""
+    latest: dict[str, dict[str, int]] = {}
+    for item_id, entry in ledger.items.items():
+        if isinstance(entry.get("metrics"), dict):
+            latest[item_id] = {n: _number(entry["metrics"].get(n)) or 0 for n in METRIC_NAMES}
+    for shot in shots:          # in time order: the last one wins
+        latest[shot.record["id"]] = {n: _number(shot.record.get(n)) or 0 for n in METRIC_NAMES}
+    return latest
+
+
+@dataclass
+class Total:
+    name: str               # article title or campaign
+    network: str
+    lang: str = ""
+    items: int = 0
+    numbers: dict[str, int] = field(default_factory=lambda: dict.fromkeys(METRIC_NAMES, 0))
+
+    def value(self, metric: str) -> int | None:
+        """The sum of `metric`, or None when the row's network has no such number (X has no
+        favourites): the table shows a dash, never a 0 that was never counted."""
+        return self.numbers[metric] if metric in metric_names(self.network) else None
+
+
+def metric_names(network: str) -> tuple[str, ...]:
+    """The numbers `network` counts (its capabilities); every one for a network this
+    publisher does not know."""
+    return registry.capabilities(network).metric_names if registry.known(network) \
+        else METRIC_NAMES
+
+
+def totals(plan: Plan, latest: Mapping[str, Mapping[str, int]], key: str) -> list[Total]:
+    """Sums of the latest numbers per article (key 'article') or campaign ('campaign') and
+    network, over the plan's items that have numbers."""
+    found: dict[tuple[str, str], Total] = {}
+    for item in plan.items:
+        numbers = latest.get(item.id)
+        if numbers is None:
+            continue
+        name = item.title if key == "article" else (item.campaign or "(no campaign)")
+        total = found.setdefault((name, item.network), Total(
+            name, item.network, item.lang if key == "article" else ""))
+        total.items += 1
+        for metric in METRIC_NAMES:
+            total.numbers[metric] += numbers.get(metric, 0)
+    return sorted(found.values(), key=lambda t: (t.name.casefold(), t.network))
+
+
+def sort_totals(rows: Sequence[Total], metric: str | None) -> list[Total]:
+    if metric is None:
+        return list(rows)
+    return sorted(rows, key=lambda t: (t.value(metric) is None, -(t.value(metric) or 0),
+                                       t.name.casefold(), t.network))
+
+
+def series(shots: Sequence[Snapshot], metric: str) -> list[tuple[datetime, int]]:
+    """The sum over items of each item's latest `metric` at every fetch time."""
+    current: dict[str, int] = {}
+    points: list[tuple[datetime, int]] = []
+    total = 0                   # kept as a running sum: one pass over the history
+    for shot in shots:
+        number = _number(shot.record.get(metric)) or 0
+        total += number - current.get(shot.record["id"], 0)
+        current[shot.record["id"]] = number
+        if points and points[-1][0] == shot.at:
+            points[-1] = (shot.at, total)
+        else:
+            points.append((shot.at, total))
+    return points
+
+
+CHART_WIDTH, CHART_HEIGHT = 640, 260
+DIGIT_WIDTH = 8         # a digit of the chart's 12px labels, in its units (generous)
+DATE_LABEL_WIDTH = 56   # "20 Nov" and the room between two of them
+
+
+def date_ticks(xs: Sequence[float], days: Sequence[date]) -> list[int]:
+    """Which points get a date under the x axis: the first, the last, and the first point of
+    each other day where its label does not run into its neighbours (x in chart units)."""
+    if not xs:
+        return []
+    ticks = [0]
+    for i in range(1, len(xs)):
+        if days[i] != days[i - 1] and xs[i] - xs[ticks[-1]] >= DATE_LABEL_WIDTH:
+            ticks.append(i)
+    last = len(xs) - 1
+    if ticks[-1] != last and days[last] != days[ticks[-1]]:
+        if xs[last] - xs[ticks[-1]] < DATE_LABEL_WIDTH and len(ticks) > 1:
+            ticks.pop()
+        ticks.append(last)
+    return ticks
+
+
+def chart_svg(points: Sequence[tuple[datetime, int]], title: str, chart_id: str,
+              tz: tzinfo = UTC) -> str:
+    """A line chart as inline SVG (no script): role=img with a title and description; the
+    same numbers are in a table next to it. The y axis is labelled 0 and its top, with room
+    for the widest number; the x axis has the dates (site time) of the first and last fetch
+    and of each day between that has room. Only numbers, dates and the fixed title."""
+    if not points:
+        return ""
+    width, height = CHART_WIDTH, CHART_HEIGHT
+    top = max(max(p[1] for p in points), 1)
+    left = 14 + DIGIT_WIDTH * len(str(top))
+    right, over, under = 28, 16, 40
+    times = [p[0].timestamp() for p in points]
+    span = (times[-1] - times[0]) or 1.0
+
+    def x(value: float) -> float:
+        return left + (value - times[0]) / span * (width - left - right)
+
+    def y(value: int) -> float:
+        return height - under - value / top * (height - over - under)
+
+    xs = [x(t) for t in times]
+    days = [at.astimezone(tz).date() for at, _ in points]
+    line = " ".join(f"{px:.1f},{y(v):.1f}" for px, (_, v) in zip(xs, points, strict=True))
+    dots = "".join(f'<circle cx="{px:.1f}" cy="{y(v):.1f}" r="3"/>'
+                   for px, (_, v) in zip(xs, points, strict=True))
+    base = height - under
+    ticks = date_ticks(xs, days)
+    labels = "".join(
+        f'<line x1="{xs[i]:.1f}" y1="{base}" x2="{xs[i]:.1f}" y2="{base + 5}" class="axis"/>'
+        f'<text x="{xs[i]:.1f}" y="{base + 20}" text-anchor="'
+        f'{"start" if i == 0 and len(ticks) > 1 else "end" if i == ticks[-1] else "middle"}">'
+        f'{days[i].day} {days[i]:%b}</text>' for i in ticks)
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'role="img" aria-labelledby="{chart_id}-t {chart_id}-d" class="chart">'
+        f'<title id="{chart_id}-t">{title}</title>'
+        f'<desc id="{chart_id}-d">From {points[0][1]} on {days[0].isoformat()} to '
+        f'{points[-1][1]} on {days[-1].isoformat()} over {len(points)} fetches; the table '
+        f'next to the chart has every point.</desc>'
+        f'<line x1="{left}" y1="{base}" x2="{width - right}" y2="{base}" class="axis"/>'
+        f'<line x1="{left}" y1="{over}" x2="{left}" y2="{base}" class="axis"/>'
+        f'<text x="{left - 6}" y="{over + 4}" text-anchor="end">{top}</text>'
+        f'<text x="{left - 6}" y="{base + 4}" text-anchor="end">0</text>{labels}'
+        f'<polyline points="{line}" class="line"/><g class="dots">{dots}</g></svg>')
+
+
+# --- calendar.ics -----------------------------------------------------------------------
+
+def item_uid(item_id: str) -> str:
+    """Stable across runs and unique per item: a subscriber's calendar updates, never
+    duplicates, an event."""
+    return f"{hashlib.sha1(item_id.encode('utf-8')).hexdigest()}@{UID_DOMAIN}"
+
+
+def ics_calendar(plan: Plan, rows: Sequence[Row], now: datetime) -> bytes:
+    from icalendar import Calendar, Event
+
+    cal = Calendar()
+    cal.add("prodid", "-//Listening Brands//publish report//EN")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", "Listening Brands: social posts")
+    cal.add("x-wr-timezone", plan.timezone)
+    for row in rows:
+        item = row.item
+        event = Event()
+        event.add("uid", item_uid(item.id))
+        event.add("dtstamp", now.astimezone(UTC))
+        event.add("dtstart", item.due.astimezone(UTC))
+        event.add("summary", f"{network_label(item.network)}: {item.title}")
+        # The text holds the link already (it is the post exactly); URL carries it alone.
+        event.add("description", f"{shown_text(item, row.text)}\n\nstate: {row.state}"
+                  + (f"\npost: {row.post_url}" if row.post_url else ""))
+        event.add("url", item.link)
+        event.add("categories", [item.kind, row.state])
+        cal.add_component(event)
+    return cal.to_ical()
+
+
+# --- writing the report -------------------------------------------------------------------
+
+@dataclass
+class ReportInput:
+    plan: Plan
+    ledger: Ledger
+    rows: list[Row]              # status rows at `now`
+    shots: list[Snapshot]
+    now: datetime
+    site: Path | None = None     # the built site (output/): the link cards of the previews
+
+
+@dataclass(frozen=True)
+class Written:
+    out: Path
+    pages: int
+    items: int
+    snapshots: int
+
+    def summary(self) -> str:
+        return (f"report: {self.pages} pages, {self.items} items, {self.snapshots} snapshots "
+                f"→ {self.out}/")
+
+
+def _environment():
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                      keep_trailing_newline=True)
+    return env
+
+
+@dataclass(frozen=True)
+class CouponRow:
+    coupon: PlanCoupon
+    state: str                  # upcoming / live / expired at the report's time
+    announcements: tuple        # the status rows of its coupon-announcement items
+
+
+def coupon_rows(plan: Plan, rows, now: datetime) -> list[CouponRow]:
+    """Each coupon's window and state, with whether its announcement went out."""
+    by_source: dict[str, list] = {}
+    for row in rows:
+        if row.item.kind == "coupon-announcement":
+            by_source.setdefault(row.item.source, []).append(row)
+    return [CouponRow(c, c.state(now), tuple(by_source.get(c.source, ())))
+            for c in plan.coupons]
+
+
+@dataclass(frozen=True)
+class Preview:
+    row: Row
+    card: LinkCard
+    image: str | None            # the card's image, copied into the report (cards/…)
+
+
+def previews(rows: Sequence[Row], site: Path | None, site_url: str,
+             files: dict[str, bytes]) -> list[Preview]:
+    """The items still to go out, each with the card X will show for its link; each card
+    image is copied once into `files` (the report is read offline, and is private)."""
+    found: dict[str, LinkCard] = {}
+    shown = []
+    for row in rows:
+        if row.state not in UPCOMING:
+            continue
+        link = row.item.link
+        if link not in found:
+            found[link] = (read_card(site, link, site_url) if site is not None
+                           else LinkCard(domain=urlsplit(link).netloc))
+        card = found[link]
+        image = None
+        if card.image_path is not None:
+            suffix = card.image_path.suffix.lower()
+            image = f"cards/{hashlib.sha1(str(card.image_path).encode()).hexdigest()}{suffix}"
+            if image not in files:
+                files[image] = card.image_path.read_bytes()
+        shown.append(Preview(row, card, image))
+    return shown
+
+
+def render_pages(data: ReportInput) -> dict[str, bytes]:
+    """Every file of the report: name → bytes."""
+    plan, now, tz = data.plan, data.now, data.plan.tz
+    env = _environment()
+    env.filters["site_time"] = lambda value: local_time(value, tz)
+    env.globals.update(network_label=network_label, shown_text=shown_text,
+                       length_rule=lambda name: registry.post_id_rule(name).length_rule,
+                       metrics=METRIC_NAMES,
+                       generated=local_time(now, tz), timezone=plan.timezone,
+                       states=STATES)
+    nav = [("index.html", "Calendar"), ("previews.html", "Previews"),
+           ("performance.html", "Performance")]
+    files: dict[str, bytes] = {}
+
+    def page(name: str, template: str, **values) -> None:
+        html = env.get_template(template).render(nav=nav, current=name, **values)
+        files[name] = html.encode("utf-8")
+
+    page("previews.html", "previews.html",
+         previews=previews(data.rows, data.site, plan.site_url, files),
+         site=str(data.site) if data.site is not None else None)
+    page("index.html", "calendar.html", weeks=calendar_weeks(data.rows, tz),
+         scheduled=scheduled_articles(plan, now), coupons=coupon_rows(plan, data.rows, now))
+
+    latest = latest_numbers(data.ledger, data.shots)
+    by_article, by_campaign = totals(plan, latest, "article"), totals(plan, latest, "campaign")
+    total_row = env.get_template("performance_rows.html").module.total_row
+    rendered = {id(t): total_row(t) for t in [*by_article, *by_campaign]}
+    views = [("performance.html", None), *((f"performance-by-{m}.html", m)
+                                           for m in METRIC_NAMES)]
+    for name, metric in views:
+        shown = metric or "impressions"
+        points = series(data.shots, shown)
+        page(name, "performance.html", views=views, metric=metric,
+             by_article=[rendered[id(t)] for t in sort_totals(by_article, metric)],
+             by_campaign=[rendered[id(t)] for t in sort_totals(by_campaign, metric)],
+             chart_metric=shown, points=points,
+             chart=chart_svg(points, f"Total {shown} over time", "chart", tz))
+    files["style.css"] = (TEMPLATES / "style.css").read_bytes()
+    files["calendar.ics"] = ics_calendar(plan, data.rows, now)
+    files[MARKER] = b"publish-report/1\n"
+    return files
+
+
+def check_out(out: Path) -> None:
+    """Refuse to replace a folder that is not a report (e.g. `--out .` or `--out output`)."""
+    if out.exists() and (not out.is_dir() or (any(out.iterdir())
+                                              and not (out / MARKER).is_file())):
+        raise ReportError(f"--out: {out} exists and is not a report folder (no {MARKER}); "
+                          "it would be replaced: choose another folder")
+
+
+def write_report(out: Path, files: Mapping[str, bytes], secrets: Sequence[str] = ()) -> None:
+    """Write `files` into a fresh folder next to `out`, then swap it in (old one aside,
+    new one in, old one removed): a reader sees the old report or the new one. Every
+    credential value in `secrets` is redacted from the text files (pages, calendar)."""
+    out = Path(out)
+    check_out(out)
+    recover_folder(out)             # a run killed halfway
+    fresh = fresh_folder(out)
+    try:
+        for name, data in files.items():
+            (fresh / name).parent.mkdir(parents=True, exist_ok=True)
+            text = name.endswith(TEXT_FILES)
+            (fresh / name).write_bytes(redact_bytes(data, secrets) if text else data)
+        swap_folder(fresh, out)
+    except BaseException:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
+
+
+def pages_count(files: Mapping[str, bytes]) -> int:
+    return sum(1 for name in files if name.endswith(".html"))

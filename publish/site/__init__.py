@@ -1,0 +1,2 @@
+"""The site: build without a half-built output, the build's inputs and stamp, the content
+cache, deploy."""

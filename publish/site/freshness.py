@@ -1,0 +1,151 @@
+"""Keep the plan in step with its sources: `plan` and `status` rebuild it first when it is
+missing or older than any file it is built from.
+
+`stale_reason` decides from modification times (pure). `source_times` reads them and
+`_rebuild` runs `make html`'s build (publish.site.build, Pelican in a subprocess) into a
+temporary folder, so `output/` is never touched and the plan is replaced only by a build
+that succeeded. The publisher still never imports Pelican."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+
+from publish.posting.lock import build_lock, lock_timeout
+from publish.posting.plan_file import PlanError
+from publish.site import build as site_build
+from publish.terminal import Output
+
+SETTINGS = "pelicanconf.py"
+# What the plan is built from, next to the content folder.
+SOURCES = ("theme", "plugins", "contract", SETTINGS, "publishconf.py")
+
+
+class BuildFailed(PlanError):
+    """The build that writes the plan failed (a configuration error: exit 2)."""
+
+
+def stale_reason(plan_mtime: float | None, sources: Iterable[tuple[str, float]]) -> str | None:
+    """Why the plan must be rebuilt, or None when it is at least as new as every source."""
+    if plan_mtime is None:
+        return "there is no plan yet"
+    newest = max(sources, key=lambda source: source[1], default=None)
+    if newest is not None and newest[1] > plan_mtime:
+        return f"{newest[0]} changed after the plan was built"
+    return None
+
+
+def _skipped(name: str) -> bool:
+    return name.startswith(".") or name == "__pycache__" or name.endswith(".pyc")
+
+
+def source_times(root: Path, content: Path) -> Iterator[tuple[str, float]]:
+    """(path, mtime) of every source file: the content folder, theme/, plugins/, contract/
+    and the two settings files (editor backups, dot files and byte code left out)."""
+    for top in (content, *(root / name for name in SOURCES)):
+        if top.is_file():
+            yield str(top), top.stat().st_mtime
+            continue
+        seen: set[tuple[int, int]] = set()
+        # Symlinked folders are followed, as Pelican follows them; each real folder once.
+        for folder, dirs, files in os.walk(top, followlinks=True):
+            try:
+                info = os.stat(folder)
+            except OSError:
+                continue
+            if (info.st_dev, info.st_ino) in seen:
+                dirs[:] = []
+                continue
+            seen.add((info.st_dev, info.st_ino))
+            dirs[:] = [d for d in dirs if not _skipped(d)]
+            for name in files:
+                if not _skipped(name):
+                    path = Path(folder) / name
+                    with_time = _mtime(path)
+                    if with_time is not None:
+                        yield str(path), with_time
+
+
+def _mtime(path: Path) -> float | None:
+    try:
+        return path.stat().st_mtime
+    except OSError:      # removed while we looked
+        return None
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """Changes whenever the plugin writes the plan (a new file renamed into place)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_ino, stat.st_mtime_ns
+
+
+def _rebuild(root: Path, content: Path, plan: Path, env: Mapping[str, str],
+             out: Output) -> None:
+    """`make html`'s build (publish.site.build: Pelican into a fresh folder, the plan staged and
+    moved over `plan` only when Pelican exits 0), its output folder a temporary one that is
+    thrown away. On failure show its messages and raise BuildFailed; `plan` is then as it
+    was, whichever step failed. build() keeps the credentials out of its environment."""
+    before = _identity(plan)
+    started = time.monotonic()
+    try:        # the plan is what the builds of the settings' output write: take its lock
+        guarded = site_build.output_of(root / SETTINGS, content.resolve(), {}, env)
+        timeout = lock_timeout(env)
+    except (site_build.BuildError, ValueError) as exc:
+        raise BuildFailed(f"the build cannot run, so the plan was not rebuilt: {exc}") \
+            from None
+    with (build_lock(guarded, "plan rebuild", timeout=timeout,
+                     say=lambda line: out.notice(f"publish: {line}")),
+          tempfile.TemporaryDirectory(prefix="publish-build-") as folder,
+          tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as stdout,
+          tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as stderr):
+        try:
+            result = site_build.build(
+                root / SETTINGS, output=Path(folder) / "output", content=content.resolve(),
+                extra_settings={"CAMPAIGN_PLAN_PATH": str(plan.resolve())},
+                pelican_args=["--log-handler", "plain"], env=env, stdout=stdout,
+                stderr=stderr)
+        except site_build.BuildError as exc:
+            raise BuildFailed(f"the build cannot run, so the plan was not rebuilt: {exc}") \
+                from None
+        messages = _read_back(stdout) + _read_back(stderr)
+    if not result.ok:
+        for line in messages.splitlines():
+            out.notice(line)
+        raise BuildFailed(f"the build failed (exit {result.returncode}), so the plan was not "
+                          "rebuilt: fix what is listed above, or pass --no-build to use the "
+                          "plan as it is")
+    if _identity(plan) in (None, before):
+        raise BuildFailed(f"the build did not write {plan} (is `campaign` in PLUGINS of "
+                          f"{root / SETTINGS}?)")
+    out.notice(f"publish: plan rebuilt in {time.monotonic() - started:.1f}s")
+
+
+def _read_back(stream) -> str:
+    stream.seek(0)
+    return stream.read()
+
+
+def ensure_fresh_plan(plan: Path, content: Path, env: Mapping[str, str], out: Output, *,
+                      dry_run: bool = False) -> None:
+    """Rebuild the plan when a source is newer. Without a pelicanconf.py next to the content
+    folder there is nothing to build from: the plan is used as it is. A dry run only says
+    so."""
+    root = content.parent
+    if not (root / SETTINGS).is_file():
+        return
+    reason = stale_reason(_mtime(plan), source_times(root, content))
+    if reason is None:
+        return
+    if dry_run:
+        out.notice(f"publish: {reason}: without --dry-run the plan would be rebuilt first; "
+                   "showing it as it is")
+        return
+    out.notice(f"publish: {reason}: rebuilding the plan (Pelican, into a temporary folder; "
+               "--no-build skips this)")
+    _rebuild(root, content, plan, env, out)
