@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.deploy.conftest import tree
 
 REPO = Path(__file__).resolve().parents[2]
@@ -21,6 +23,7 @@ def copy_project(root: Path) -> None:
             shutil.copy2(REPO / name, root / name)
 
 
+@pytest.mark.slow
 def test_make_deploy_builds_for_production_and_deploys_without_posting(tmp_path, base_env):
     project = tmp_path / "project"
     copy_project(project)

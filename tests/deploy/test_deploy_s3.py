@@ -165,6 +165,7 @@ def run(argv, env):
     return code, stdout.getvalue(), stderr.getvalue()
 
 
+@pytest.mark.slow
 def test_cli_deploys_from_the_environment_and_never_prints_the_secret(site, s3env):
     env, _, bucket = s3env
     code, stdout, stderr = run(["deploy", "--site", str(site)], env)

@@ -361,6 +361,7 @@ def test_cli_fails_cleanly_with_fatal_errors(tmp_path):
     assert not (tmp_path / "plan.json").exists()
 
 
+@pytest.mark.slow
 def test_cli_succeeds_with_fatal_errors(data_copy, tmp_path):
     result = _pelican_cli(data_copy("offers"), tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -81,6 +81,7 @@ def _wait_for(predicate, what: str, log: Path, *, nudge=None, timeout: float = 6
         time.sleep(0.05)
 
 
+@pytest.mark.slow
 def test_devserver_recovers_after_a_header_error(tmp_path):
     content = tmp_path / "content" / "posts"
     content.mkdir(parents=True)

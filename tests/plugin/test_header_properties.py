@@ -2,6 +2,7 @@
 raises, a valid header reads back exactly, and the body is exactly what follows it, in LF,
 CRLF and BOM forms, with and without a `---` fence."""
 
+import pytest
 from campaign.header.strict_header import BOM, FORBIDDEN_RE, Field, decode, parse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -39,6 +40,7 @@ def documents(draw):
     return bom + "".join(lines) + body, tuple(fields), body
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(documents())
 def test_a_valid_header_reads_back_and_the_body_is_exact(document):
@@ -55,6 +57,7 @@ LINES = st.one_of(
 )
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(st.lists(st.lists(LINES, min_size=1, max_size=3).map("".join), max_size=12),
        st.sampled_from(["\n", "\r\n", "\r"]), st.sampled_from(["", BOM]), st.text(max_size=50))

@@ -73,6 +73,7 @@ def build_with_the_project_settings(content, tmp_path, *settings: str) -> Path:
     return output
 
 
+@pytest.mark.slow
 def test_the_home_page_lists_them_in_order_as_text(tmp_path):
     content = write_posts(tmp_path / "content", {
         "a.md": POST.format(title="Answering <fast> & \"well\"", day=10, likes=20),
@@ -90,6 +91,7 @@ def test_the_home_page_lists_them_in_order_as_text(tmp_path):
     assert "most-shared" not in tag_page.read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_no_list_when_switched_off(tmp_path):
     content = write_posts(tmp_path / "content", {
         "a.md": POST.format(title="A", day=10, likes=2)})

@@ -10,9 +10,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from campaign.header import prerender
 from campaign.header.rawhtml import active_content
 from campaign.header.reader import CampaignMarkdownReader
-from campaign.header import prerender
 from campaign.settings import validate
 from pelican.settings import read_settings
 
@@ -89,6 +89,7 @@ def files(folder: Path) -> dict[str, bytes]:
     return found
 
 
+@pytest.mark.slow
 def test_workers_build_the_same_site_byte_for_byte(tmp_path):
     content = site_content(tmp_path / "content")
     serial, _ = build(content, tmp_path, 0)

@@ -36,6 +36,7 @@ def random_html(rng: random.Random) -> str:
     return "".join(rng.choice(PIECES) for _ in range(rng.randint(0, 12)))
 
 
+@pytest.mark.slow
 def test_the_short_cut_passes_only_what_both_readings_pass():
     rng = random.Random(20261123)
     passed = 0

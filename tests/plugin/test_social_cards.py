@@ -135,6 +135,7 @@ class MeasureBudget:
         return self.width(text, chain, size)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("title", ["漢" * 10_000, "漢字 " * 3_000, "x" * 10_000,
                                    "a\u200d" * 10_000, "word " * 5_000,
                                    "x" + "\u0301\u0316" * 5_000])     # marks: no width
@@ -157,6 +158,7 @@ def test_the_work_of_a_card_is_bounded_by_the_card_not_the_title(monkeypatch, ti
 # --- the build ----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_every_article_and_translation_gets_its_card_and_a_rebuild_renders_none(tmp_path):
     content = write_posts(tmp_path / "content", {
         "a.md": post("Answering customers", "Slug: a\n"),
@@ -202,6 +204,7 @@ def test_the_cache_key_covers_title_site_colours_fonts_version_and_size(monkeypa
     assert key != social_cards.card_key("T", "S", COLOURS)
 
 
+@pytest.mark.slow
 def test_og_and_twitter_tags_point_at_the_article_card_and_escape_the_title(tmp_path):
     title = 'Why "fast" beats <perfect> & it\'s more'
     content = write_posts(tmp_path / "content", {

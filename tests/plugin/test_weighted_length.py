@@ -42,6 +42,7 @@ def test_text_without_an_emoji_character_holds_no_emoji():
     assert emoji.search("1\u20e3") and emoji.fullmatch("\u00a9")  # keycap: U+20E3 is in
 
 
+@pytest.mark.slow
 def test_the_emoji_module_loads_only_for_text_that_may_hold_an_emoji():
     script = ("import sys; sys.path[:0] = ['plugins']\n"
               "from campaign.posts.weighing import weighted_length\n"
@@ -100,6 +101,7 @@ def corpus(count: int, seed: int = 20261123) -> list[str]:
     return [text for text in texts if not 0xD800 <= ord(max(text)) <= 0xDFFF]
 
 
+@pytest.mark.slow
 def test_the_run_at_a_time_count_equals_twitter_text_on_a_large_corpus():
     texts = corpus(3000)
     assert len(texts) > 3000

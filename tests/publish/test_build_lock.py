@@ -124,6 +124,7 @@ def leftovers(root: Path) -> list[str]:
     return sorted(p.name for p in root.iterdir() if ".new-" in p.name or ".old-" in p.name)
 
 
+@pytest.mark.slow
 def test_a_build_started_during_another_waits_and_removes_nothing_of_it(project):
     first = Lines(start(project, *build_args(), gate=True))
     first.until("GATE entered")
@@ -143,6 +144,7 @@ def test_a_build_started_during_another_waits_and_removes_nothing_of_it(project)
     assert leftovers(project) == []
 
 
+@pytest.mark.slow
 def test_with_a_timeout_a_second_build_says_who_holds_the_lock(project):
     first = Lines(start(project, *build_args(), gate=True))
     first.until("GATE entered")
@@ -155,6 +157,7 @@ def test_with_a_timeout_a_second_build_says_who_holds_the_lock(project):
     assert leftovers(project) == []
 
 
+@pytest.mark.slow
 def test_a_build_whose_folder_lost_a_file_is_not_swapped_in(project):
     """Something removes a feed from the build's folder while Pelican runs (what a racing
     build's cleanup did): the build fails, output/ stays as it was."""
@@ -175,6 +178,7 @@ def test_a_build_whose_folder_lost_a_file_is_not_swapped_in(project):
     assert leftovers(project) == []
 
 
+@pytest.mark.slow
 def test_a_site_missing_a_file_its_build_wrote_is_not_deployed(project, tmp_path):
     assert subprocess.run([sys.executable, "-m", "publish", *build_args()], cwd=project,
                           env=env(), capture_output=True, timeout=WAIT_SECONDS).returncode == 0
@@ -190,6 +194,7 @@ def test_a_site_missing_a_file_its_build_wrote_is_not_deployed(project, tmp_path
     assert not destination.exists()
 
 
+@pytest.mark.slow
 def test_the_cycle_holds_the_build_lock_from_its_build_to_its_deploy(project, tmp_path):
     """A build started while the cycle runs waits for the whole cycle: with a timeout it
     names the cycle as the holder; the cycle's site is deployed whole."""
@@ -214,6 +219,7 @@ def test_the_cycle_holds_the_build_lock_from_its_build_to_its_deploy(project, tm
     assert leftovers(project) == []
 
 
+@pytest.mark.slow
 def test_make_clean_removes_nothing_while_a_build_holds_the_lock(project):
     if shutil.which("flock") is None:
         pytest.skip("no flock(1) here: make clean runs without the lock")
@@ -235,6 +241,7 @@ def test_make_clean_removes_nothing_while_a_build_holds_the_lock(project):
     assert not (project / "output").exists() and not (project / "cache").exists()
 
 
+@pytest.mark.slow
 def test_a_bad_lock_timeout_is_named_and_nothing_is_built(project):
     done = subprocess.run([sys.executable, "-m", "publish", *build_args()], cwd=project,
                           env=env(PUBLISH_LOCK_TIMEOUT="soon"), capture_output=True,

@@ -37,6 +37,7 @@ def test_requests_with_the_deadline_adapter_end_in_time(where):
         assert drip.sent <= MOST_BYTES
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("where", ["headers", "body"])
 @pytest.mark.parametrize("streamed", [False, True])
 def test_httpx_with_the_deadline_transport_ends_in_time(where, streamed):
@@ -90,6 +91,7 @@ def test_a_create_cut_off_by_the_deadline_is_an_unknown_outcome(network):
     assert caught.value.certain_no_post is False
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("network", [x_network, mastodon_network])
 def test_a_read_cut_off_by_the_deadline_is_a_failure(network):
     with dripping("headers", content_type="application/json") as drip:
@@ -108,6 +110,7 @@ def test_a_bluesky_card_image_that_drips_is_left_out_in_time():
         assert drip.sent <= MOST_BYTES
 
 
+@pytest.mark.slow
 def test_a_bluesky_create_cut_off_is_unknown_and_a_read_cut_off_is_a_failure():
     from publish.networks.bluesky import bluesky_adapter as bluesky
     from tests.fake_bluesky import CREATE, running_fake

@@ -48,6 +48,7 @@ def site(tmp_path, live_site) -> Site:
     return Site(tmp_path / "project", {"PUBLISH_LINK_CHECK_BASE": live_site.url})
 
 
+@pytest.mark.slow
 def test_a_new_endpoint_gets_the_site_although_the_build_was_kept(site, two_endpoints):
     first, second = two_endpoints
     old, new = s3(first), s3(second)

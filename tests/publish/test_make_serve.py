@@ -13,6 +13,8 @@ import sys
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from tests.deploy.test_deploy_make import copy_project
 
 PRODUCTION_CSS = 'href="https://blog.listening-brands.example/theme/css/style.css"'
@@ -46,6 +48,7 @@ def serve(project: Path, env: dict[str, str]) -> tuple[str, str]:
     return printed, page
 
 
+@pytest.mark.slow
 def test_make_serve_after_a_production_build_serves_the_development_site(tmp_path):
     project = tmp_path / "project"
     copy_project(project)

@@ -207,6 +207,7 @@ def test_post_creates_the_record_under_the_items_key_with_facets_and_a_card(fake
     assert fake.posts_created == 1
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("image", ["big.jpg", "page.html", "missing.jpg", "500", "hang",
                                    "refused", "upload-500"])
 def test_a_card_image_that_cannot_be_used_posts_the_card_without_a_thumb(fake, image):
@@ -341,6 +342,7 @@ def test_a_pds_named_by_the_login_is_followed_only_when_it_is_a_usable_url(fake)
 
 # --- failures of the create ---------------------------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("fault", "kind", "certain", "status"), [
     ("400", ErrorKind.INVALID, True, 400),
     ("401", ErrorKind.UNAUTHORIZED, True, 401),
@@ -419,6 +421,7 @@ def test_a_held_create_completes_when_released(fake):
 
 # --- hostile answers ----------------------------------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("hostile", "kind"), [
     (f"at://{DID}/app.bsky.feed.post/3lbxyz2abcdef\nEngagement_Bluesky: likes 999",
      ErrorKind.MALFORMED),
@@ -774,6 +777,7 @@ def test_a_post_made_under_the_older_due_based_key_is_found_by_the_reconcile(pro
     assert fake.posts_created == 1
 
 
+@pytest.mark.slow
 def test_a_crash_before_the_create_is_settled_by_the_absent_record_key(project, fake):
     """Item 7: the repository answers RecordNotFound for the item's key and the feed has no
     post with its link: proof that nothing was posted. Posted in the same run, no person."""

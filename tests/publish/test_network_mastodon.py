@@ -99,6 +99,7 @@ def test_idempotency_key_is_stable_and_per_item():
     assert DRAFT.key not in key
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("kind", "error_kind", "status", "certain_no_post", "created"), [
     ("401", ErrorKind.UNAUTHORIZED, 401, True, False),
     ("403", ErrorKind.FORBIDDEN, 403, True, False),
@@ -267,6 +268,7 @@ def test_find_recent_posts_without_card_finds_link_in_content(net, fake_mastodon
     assert post.expanded_urls == (LINK,)
 
 
+@pytest.mark.slow
 def test_find_recent_posts_paginates_and_stops_at_since(net, fake_mastodon):
     target = fake_mastodon.add_post(TEXT, T0 - timedelta(hours=100))
     for n in range(99):
@@ -507,6 +509,7 @@ def server(request):
         yield fake
 
 
+@pytest.mark.slow
 def test_each_server_posts_finds_its_own_post_and_reads_its_numbers(server, sleeps):
     net = from_env(server.env(), sleep=sleeps.append)
     posted = net.post(DRAFT)
@@ -606,6 +609,7 @@ def mastodon_items() -> list[dict]:
              "max_length": 500, "warnings": []} for i in ITEMS]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", sorted(SERVERS))
 def test_each_server_end_to_end(project, kind):
     write_plan(project.plan, mastodon_items())

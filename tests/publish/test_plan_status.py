@@ -367,6 +367,7 @@ def texts(out: str) -> list[str]:
     return [i["text"].split(" https://")[0] for i in json.loads(out)["items"]]
 
 
+@pytest.mark.slow
 def test_status_builds_a_missing_or_stale_plan_and_no_build_skips_it(site):
     code, out, err = run_in(site, "status", "--json")
     assert code == 0, err
@@ -395,6 +396,7 @@ def test_status_builds_a_missing_or_stale_plan_and_no_build_skips_it(site):
     assert code == 0 and "rebuilding the plan" in err and "Third" in out
 
 
+@pytest.mark.slow
 def test_a_failed_build_is_reported_with_its_messages_and_exit_2(site):
     assert run_in(site, "status")[0] == 0
     post = site / "content" / "posts" / "answering.md"
@@ -416,6 +418,7 @@ def test_a_failed_build_is_reported_with_its_messages_and_exit_2(site):
     assert code == 0 and "en/answering/social-1/x" in out
 
 
+@pytest.mark.slow
 def test_a_build_that_writes_no_plan_is_an_error(site):
     conf = site / "pelicanconf.py"
     conf.write_text(conf.read_text().replace("PLUGINS = ['campaign']", "PLUGINS = []"))
@@ -433,6 +436,7 @@ def test_no_settings_file_means_no_build(project):
     assert result.code == 2 and "no plan at" in result.err
 
 
+@pytest.mark.slow
 def test_a_build_failing_after_the_plan_was_written_keeps_the_old_plan(site, tmp_path):
     """A `finalized` handler after the campaign plugin's (the sitemap's is one) fails: the
     rebuild is the staged build, so the plan is the last good one, as the message says

@@ -75,6 +75,7 @@ def break_header(root: Path) -> None:
                     encoding="utf-8")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("settings", ["publishconf.py", "pelicanconf.py"])
 def test_a_failed_build_leaves_output_and_plan_as_they_were(project, settings):
     first = build(Path(settings), extra_settings=NOW)
@@ -96,6 +97,7 @@ def test_a_failed_build_leaves_output_and_plan_as_they_were(project, settings):
     assert leftovers(project) == []
 
 
+@pytest.mark.slow
 def test_each_problem_is_one_unwrapped_line_in_a_narrow_log_without_a_terminal(project):
     """A CI log: no terminal, 40 columns. Pelican's rich handler wrapped each problem over
     several lines, each with a time and `campaign.py:73`; the docs promise one line each."""
@@ -115,6 +117,7 @@ def test_each_problem_is_one_unwrapped_line_in_a_narrow_log_without_a_terminal(p
     assert "plugin.py:" not in done.stdout + done.stderr
 
 
+@pytest.mark.slow
 def test_a_failure_after_the_plan_was_written_keeps_the_old_plan(project):
     """A `finalized` handler that runs after the campaign plugin wrote its plan (the sitemap
     plugin's does) and fails: the new plan must not replace the old one."""
@@ -140,6 +143,7 @@ def test_a_failure_after_the_plan_was_written_keeps_the_old_plan(project):
     assert snapshot(project)["state/plan.json"] != before["state/plan.json"]
 
 
+@pytest.mark.slow
 def test_a_successful_build_swaps_in_a_clean_folder_and_removes_leftovers(project):
     (project / "output").mkdir()
     (project / "output" / "stale.html").write_text("from an old build", encoding="utf-8")
@@ -163,6 +167,7 @@ def test_a_successful_build_swaps_in_a_clean_folder_and_removes_leftovers(projec
     assert oct((project / "output").stat().st_mode & 0o777) != oct(0o700)
 
 
+@pytest.mark.slow
 def test_a_build_killed_between_the_renames_gets_the_old_site_back(project):
     """Killed after output/ was renamed aside and before the new folder came in: the next
     build (here a failing one) finds output/ missing and restores the old folder."""
@@ -179,6 +184,7 @@ def test_a_build_killed_between_the_renames_gets_the_old_site_back(project):
     assert leftovers(project) == []
 
 
+@pytest.mark.slow
 def test_pelican_options_pass_through_with_or_without_dashes_and_conflicting_ones_are_refused(
         project):
     done = run_cli(project, "--settings", "publishconf.py", "--", "--relative-urls")
@@ -198,6 +204,7 @@ def test_pelican_options_pass_through_with_or_without_dashes_and_conflicting_one
     assert not (project / "elsewhere").exists()
 
 
+@pytest.mark.slow
 def test_requests_that_would_destroy_something_are_refused(project):
     with pytest.raises(BuildError, match=r"--output: .* holds the content and the settings "
                                          r"file and the current folder"):
@@ -210,6 +217,7 @@ def test_requests_that_would_destroy_something_are_refused(project):
     assert leftovers(project) == []
 
 
+@pytest.mark.slow
 def test_a_settings_file_that_prints_builds_and_one_that_gives_nothing_is_refused(project):
     """The settings are read in a subprocess; what the settings file prints is not its
     answer (it was parsed as JSON: "unexpected error: JSONDecodeError", exit 1)."""
@@ -230,6 +238,7 @@ def test_a_settings_file_that_prints_builds_and_one_that_gives_nothing_is_refuse
     assert snapshot(project) == before
 
 
+@pytest.mark.slow
 def test_credentials_never_reach_the_build_of_publish_build_cycle_or_status(project):
     """Every way into a build (`publish build`, the cycle's build, the plan's rebuild for
     `status`) hands Pelican and the settings file the environment without credentials."""

@@ -104,6 +104,7 @@ def assert_exactly_once(project, fake, due: list[str], written=FAKES["x"].writte
         assert [p.id for p in matching] == [entry["post_id"]]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("step", "n"), CASES, ids=[f"{s}:{n}" for s, n in CASES])
 def test_killed_at_every_step_never_posts_twice(project, net, step, n):
     fake_network, fake, due = net
@@ -117,6 +118,7 @@ def test_killed_at_every_step_never_posts_twice(project, net, step, n):
     assert codes == ([3, 0] if step == "after-posting-write" and not proved else [0])
 
 
+@pytest.mark.slow
 def test_killed_while_recording_a_reconciled_post(project, net):
     fake_network, fake, due = net
     fake.fail(fake_network.create, "drop-after-create")
@@ -126,6 +128,7 @@ def test_killed_while_recording_a_reconciled_post(project, net):
     assert_exactly_once(project, fake, due, fake_network.written)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("crash", ["after-post:2", "atomic-before-rename:3"])
 def test_real_subprocess_killed_by_env_crash_point(project, fake_x, crash):
     env = {**fake_x.env(), crashpoints.ENV: crash}
@@ -138,6 +141,7 @@ def test_real_subprocess_killed_by_env_crash_point(project, fake_x, crash):
     assert_exactly_once(project, fake_x, DUE_IDS)
 
 
+@pytest.mark.slow
 def test_second_publisher_exits_4_and_nothing_doubles(project, fake_x):
     fake_x.fail("POST /2/tweets", "hold")
     env = {**fake_x.env(), "PUBLISH_HTTP_TIMEOUT": "5,30"}

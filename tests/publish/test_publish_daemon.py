@@ -7,6 +7,7 @@ import io
 import signal
 from datetime import UTC, datetime, timedelta
 
+import pytest
 import schedule
 
 from publish.cli import Ctx, build_parser, cmd_daemon
@@ -109,6 +110,7 @@ def test_daemon_needs_posting_credentials(project, fake_x):
         "X_ACCESS_TOKEN_SECRET (required by the daemon; --dry-run runs without them)")
 
 
+@pytest.mark.slow
 def test_sigterm_stops_a_real_daemon(project, fake_x):
     proc = project.spawn("daemon", env=fake_x.env())
     try:

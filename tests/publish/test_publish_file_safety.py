@@ -14,6 +14,7 @@ from tests.publish.conftest import ANSWERING, ICELANDIC, ITEMS, item, sent_with_
 SOCIAL1 = f"en/{ANSWERING}/social-1/x"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("source", "why"), [
     ("../outside.md", "has an empty, '.' or '..' part"),
     ("posts/../../outside.md", "has an empty, '.' or '..' part"),
@@ -108,6 +109,7 @@ def test_source_form(source, problem):
     assert (found is None) if problem is None else (problem in found)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mode", [0o444, 0o464])
 def test_read_only_post_is_reported_not_rewritten(project, fake_x, mode):
     sent_with_numbers(project, fake_x)

@@ -17,6 +17,7 @@ from tests.publish.conftest import ANSWERING, ICELANDIC, REPO, cli_here
 SOCIAL1 = f"en/{ANSWERING}/social-1/x"
 ICE = f"is/{ICELANDIC}/social-1/x"
 
+@pytest.mark.slow
 @pytest.mark.parametrize("content", [b"", b"  \n\n"])
 def test_empty_ledger_is_an_error(project, fake_x, monkeypatch, content):
     project.ledger.write_bytes(content)

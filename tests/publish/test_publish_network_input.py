@@ -26,6 +26,7 @@ def test_x_post_id_form(value, good):
     assert post_id_rule("x").valid_post_id(value) is good
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("hostile", HOSTILE_IDS)
 def test_hostile_post_id_on_create_is_ambiguous_not_stored(project, fake_x, hostile):
     fake_x.hostile_ids(hostile)
@@ -74,6 +75,7 @@ def test_hostile_post_id_on_reconcile_is_not_stored(project, fake_x, monkeypatch
     assert project.ledger_items()[SOCIAL1]["url"] == link
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("value", ["abc", "0", "-1", "nan", "inf", "5,", "1,2,3,4", "1,2,0",
                                    "5;30"])
 def test_bad_timeout_names_variable(project, fake_x, value):
@@ -92,6 +94,7 @@ def test_timeout_forms():
     assert parse_timeout("1,2,3") == (1.0, 2.0)      # the third: the total (parse_deadline)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("value", ["ftp://api.x.com/2", "http:///2", "api.x.com/2",
                                    "https://api.x.com/2 x/2", "https://api.x.com/1.1",
                                    "https://api.x.com/2?x=/2"])

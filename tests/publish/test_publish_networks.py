@@ -86,6 +86,7 @@ def test_a_network_without_credentials_is_a_dry_run_for_itself_alone(three, fake
     assert fakes["mastodon"].posts_created == 3 and fakes["x"].posts_created == 3
 
 
+@pytest.mark.slow
 def test_status_and_metrics_use_each_networks_own_numbers(three, fakes):
     env = env_of(fakes, *NETWORKS)
     assert three.cli("run", env=env).code == 0
@@ -111,6 +112,7 @@ def test_status_and_metrics_use_each_networks_own_numbers(three, fakes):
         "impressions 180\n" in header
 
 
+@pytest.mark.slow
 def test_nothing_due_loads_no_network_library(three, fakes):
     """A run with nothing due (the cycle every 15 minutes, most of the day) never imports a
     network's client: atproto alone costs a second or more. Checked in a fresh process."""

@@ -44,6 +44,7 @@ def test_ledger_is_sorted_pretty_json(project, fake_x):
         == text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("fault", "kind", "stops_network"), [
     ("400", "invalid", False),
     ("401", "unauthorized", True),
@@ -81,6 +82,7 @@ def test_rate_limited_post_stops_network_without_sleeping(project, fake_x):
     assert fake_x.posts_created == 3
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fault", ["drop-after-create", "malformed-after-create",
                                    "hang-after-create"])
 def test_ambiguous_answer_after_create_is_found_on_the_next_run(project, fake_x, fault):
@@ -99,6 +101,7 @@ def test_ambiguous_answer_after_create_is_found_on_the_next_run(project, fake_x,
     assert len(fake_x.posts_containing(entry["link"])) == 2   # social-1 + coupon, once each
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fault", ["500", "503-html", "hang", "malformed"])
 def test_ambiguous_failure_without_post_is_parked_never_reposted(project, fake_x, fault):
     fake_x.fail("POST /2/tweets", fault)
@@ -258,6 +261,7 @@ def test_base_url_must_keep_the_2_suffix(project, fake_x):
     assert result.code == 2 and "ending in /2" in result.err
 
 
+@pytest.mark.slow
 def test_wrong_secret_is_unauthorized_and_never_printed(project, fake_x):
     secrets = {
         "X_API_KEY": "KEY-SHOULD-NOT-LEAK-1",

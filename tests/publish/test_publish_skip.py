@@ -151,6 +151,7 @@ def site(tmp_path, live_site) -> Site:
     return Site(tmp_path / "project", {"PUBLISH_LINK_CHECK_BASE": live_site.url})
 
 
+@pytest.mark.slow
 def test_a_second_cycle_with_nothing_changed_skips_the_build_and_says_until_when(site):
     code, first = site.cycle()
     assert code == 0, first
@@ -167,6 +168,7 @@ def test_a_second_cycle_with_nothing_changed_skips_the_build_and_says_until_when
     assert "(built: forced" in build_line(forced)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("change, reason", [
     (lambda s: s.write("live.md", LIVE.replace("the hour", "the hour, every day")),
      "content/posts/live.md changed"),
@@ -207,6 +209,7 @@ def test_each_time_boundary_rebuilds_and_the_kept_site_equals_a_clean_build(site
     assert "no change due by time" in build_line(site.cycle("2027-06-01T00:00:00Z")[1])
 
 
+@pytest.mark.slow
 def test_a_site_gone_or_changed_by_hand_is_built_again(site):
     assert site.cycle()[0] == 0
     shutil.rmtree(site.output)
@@ -226,6 +229,7 @@ def test_a_site_gone_or_changed_by_hand_is_built_again(site):
     assert "plan.json changed or is missing since the last build" in build_line(text)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("stamp, note", [
     ("{not json", "is not usable: not JSON"),
     ('{"schema": "someone-else/1"}', "is not usable: not a build stamp of this publisher"),
@@ -240,6 +244,7 @@ def test_a_corrupt_or_foreign_stamp_builds_with_a_note(site, stamp, note):
     assert skipped(site.cycle("2026-11-22T10:30:00Z")[1])       # the stamp is good again
 
 
+@pytest.mark.slow
 def test_a_stamp_of_another_output_or_an_earlier_clock_builds(site, tmp_path):
     assert site.cycle()[0] == 0
     other = tmp_path / "elsewhere" / "output"

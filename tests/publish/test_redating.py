@@ -49,6 +49,7 @@ def redated_run(project, network, fake, *, restore: bytes | None):
     return posted, again, project.ledger_items().get(item_id)
 
 
+@pytest.mark.slow
 def test_a_redated_item_the_ledger_remembers_is_not_posted_again(project, network, fake):
     write_plan(project.plan, plan_on(network, ITEM["due"]))
     posted, again, entry = redated_run(project, network, fake, restore=None)
@@ -58,6 +59,7 @@ def test_a_redated_item_the_ledger_remembers_is_not_posted_again(project, networ
     assert entry["post_id"] == posted["post_id"]
 
 
+@pytest.mark.slow
 def test_a_redated_item_is_not_posted_again_after_the_ledger_was_restored(project, network,
                                                                           fake):
     write_plan(project.plan, plan_on(network, ITEM["due"]))
@@ -69,6 +71,7 @@ def test_a_redated_item_is_not_posted_again_after_the_ledger_was_restored(projec
         ("sent", posted["post_id"], posted["url"])
 
 
+@pytest.mark.slow
 def test_without_a_redating_a_restored_ledger_posts_nothing_twice_either(project, network,
                                                                          fake):
     write_plan(project.plan, plan_on(network, ITEM["due"]))
@@ -94,6 +97,7 @@ def both_on(network: str, social_2_due: str) -> list[dict]:
     return [*plan_on(network, ITEM["due"]), second]
 
 
+@pytest.mark.slow
 def test_a_later_item_of_a_shared_article_costs_no_search(project):
     """The ledger holds everything the header names: the article's next item is posted
     without reading the account's posts first."""
@@ -133,6 +137,7 @@ def test_a_post_the_header_lists_and_the_restored_ledger_lacks_is_looked_for(pro
                                               "posted again)")
 
 
+@pytest.mark.slow
 def test_a_search_that_cannot_rule_the_item_out_parks_it(project, monkeypatch):
     import publish.networks.mastodon.mastodon_adapter as adapter
 

@@ -120,6 +120,7 @@ RENAMES = {  # change: (file, new file, edit of its header, its first id, old UR
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("change", list(RENAMES))
 def test_a_rename_after_sharing_posts_nothing_again_and_keeps_the_old_link(site, fake, change):
     old_rel, new_rel, edit, item_id, old_url, new_url = RENAMES[change]
@@ -149,6 +150,7 @@ def test_a_rename_after_sharing_posts_nothing_again_and_keeps_the_old_link(site,
     assert fake.posts_created == 4
 
 
+@pytest.mark.slow
 def test_a_later_item_goes_out_once_with_the_new_address(site, fake):
     site.write("posts/answering.md", site.header("posts/answering.md").replace(
         "Title: Answering customers", "Title: How we answer"))
@@ -168,6 +170,7 @@ def test_a_later_item_goes_out_once_with_the_new_address(site, fake):
     assert fake.posts_created == 5
 
 
+@pytest.mark.slow
 def test_a_lost_pin_and_a_rename_together_are_caught_and_the_pin_restored(site, fake):
     rel = "posts/answering.md"
     pinned = site.header(rel)
@@ -202,6 +205,7 @@ def test_a_lost_pin_and_a_rename_together_are_caught_and_the_pin_restored(site, 
     assert fake.posts_created == 4
 
 
+@pytest.mark.slow
 def test_a_dry_run_says_it_but_changes_nothing(site, fake):
     rel = "posts/answering.md"
     site.write(rel, "".join(line for line in site.header(rel).splitlines(keepends=True)

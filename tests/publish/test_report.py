@@ -157,6 +157,7 @@ def test_coupons_show_their_window_status_and_whether_the_announcement_went_out(
     assert 'coupon-upcoming">upcoming<' in rows["WINTER15"] and ">none<" in rows["WINTER15"]
 
 
+@pytest.mark.slow
 def test_performance_views_are_sorted_and_chart_has_a_data_table(paths, tmp_path):
     out = tmp_path / "report"
     assert run(paths, "report", "--out", str(out))[0] == 0
@@ -310,6 +311,7 @@ def test_a_card_image_outside_the_site_is_not_copied(paths, tmp_path):
     assert "No image on the page" in (out / "previews.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_the_calendar_shows_what_was_posted_when_the_header_changed_since(paths, tmp_path):
     plan = json.loads(paths["plan"].read_text(encoding="utf-8"))
     posted = plan["items"][0]["text"]                   # ANSWER: sent, per the ledger

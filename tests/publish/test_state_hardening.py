@@ -43,6 +43,7 @@ def poison_stamp(site: Site, sources: list[str]) -> None:
     path.write_text(json.dumps(stamp), encoding="utf-8")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("env", [{}, {"FORCE_BUILD": "1"}])
 def test_a_stamp_naming_dev_is_ignored_with_a_note(site, deadline, env):
     assert site.cycle()[0] == 0
@@ -64,6 +65,7 @@ def test_a_stamp_naming_dev_is_ignored_with_a_note(site, deadline, env):
     assert skipped(site.cycle(next(MINUTES))[1])        # the new stamp is clean
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("env", [{}, {"FORCE_BUILD": "1"}])
 def test_a_file_where_the_content_cache_folder_belongs_is_replaced(site, env):
     assert site.cycle()[0] == 0
@@ -84,6 +86,7 @@ def test_a_file_where_the_content_cache_folder_belongs_is_replaced(site, env):
     assert (site.output / "2026" / "answering-every-mention" / "index.html").is_file()
 
 
+@pytest.mark.slow
 def test_the_cache_root_as_a_link_is_removed_not_followed(site, tmp_path):
     assert site.cycle()[0] == 0
     elsewhere = tmp_path / "elsewhere"
@@ -105,6 +108,7 @@ def test_the_cache_root_as_a_link_is_removed_not_followed(site, tmp_path):
     assert (elsewhere / "keep.txt").is_file() and not root.is_symlink()
 
 
+@pytest.mark.slow
 def test_a_post_in_a_symlinked_folder_is_fingerprinted_as_pelican_reads_it(site):
     """content/posts/shared -> ../archive/shared (a folder inside content/, which the
     settings keep Pelican from reading twice); a link out of content/ is refused by the

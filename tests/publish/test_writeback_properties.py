@@ -8,6 +8,7 @@ import tempfile
 from datetime import datetime
 from pathlib import Path
 
+import pytest
 from campaign.header.strict_header import BOM, parse
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -73,6 +74,7 @@ FOUND = [  # what the property found first: " A: x" was taken for a key, not a c
 ]
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(posts(), engagement_values())
 @example(("A: 0\nEngagement_X: 0\n A: x\n\n", ""), FOUND)
@@ -94,6 +96,7 @@ def test_setting_engagement_lines_changes_only_those_lines(post, values):
     assert set_header_lines(new, values) == new  # a second run changes nothing
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(posts(), engagement_values())
 def test_update_file_writes_exactly_those_bytes(post, values):
