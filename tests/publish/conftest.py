@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 
 from publish.cli import main
-from tests.fake_x import running_fake
-from tests.loopback_site import serving
+from tests.fakes.fake_x import running_fake
+from tests.fakes.loopback_site import serving
 
 REPO = Path(__file__).resolve().parents[2]
 NOW = "2026-11-22T15:00:00Z"

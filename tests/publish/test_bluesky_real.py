@@ -1,7 +1,7 @@
 """Our Bluesky adapter (publish/networks/bluesky/bluesky_adapter.py) and the publisher against
 the reference servers: PLC, PDS, bsync and AppView from npm, on 127.0.0.1
 (tests/atproto, docs/testing.md).
-Everywhere else the loopback fake (tests/fake_bluesky.py) stands in for them; here the real
+Everywhere else the loopback fake (tests/fakes/fake_bluesky.py) stands in for them; here the real
 PDS checks the records we write (lexicon validation, record keys, blobs) and the real AppView
 counts likes, reposts, replies and quotes."""
 
@@ -19,7 +19,7 @@ from publish.networks import NO_POST_KINDS, Draft, ErrorKind, NetworkError
 from publish.networks.bluesky import bluesky_adapter as bluesky
 from tests.atproto.stack import Account, wait_for, xrpc
 from tests.corpus_content import CORPUS
-from tests.loopback_site import serving
+from tests.fakes.loopback_site import serving
 from tests.publish.conftest import ANSWERING, DUE_IDS, ICELANDIC, ITEMS, write_plan
 from tests.publish.test_publish_crash import CASES, on_network, run_forked
 

@@ -1,4 +1,4 @@
-"""The Bluesky adapter against a loopback fake PDS (tests/fake_bluesky.py): posting with a
+"""The Bluesky adapter against a loopback fake PDS (tests/fakes/fake_bluesky.py): posting with a
 record key derived from the item's id (so a second create is refused, also after re-dating),
 the text as Bluesky's app writes it (links shortened, facets in UTF-8 bytes, tags, resolved
 mentions, its limits),
@@ -29,7 +29,7 @@ from publish.networks.bluesky.bluesky_adapter import (
     tid_parts,
 )
 from publish.networks.bluesky.bluesky_capabilities import CAPABILITIES
-from tests.fake_bluesky import (
+from tests.fakes.fake_bluesky import (
     APP_PASSWORD,
     AUTHOR_FEED,
     CARD_JPEG,

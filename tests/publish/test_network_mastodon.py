@@ -1,4 +1,4 @@
-"""The Mastodon adapter against the loopback fake (tests/fake_mastodon.py): posting once
+"""The Mastodon adapter against the loopback fake (tests/fakes/fake_mastodon.py): posting once
 (Idempotency-Key), every failure as an ErrorKind with the right doubt, bounded read retries
 through the injected sleep, finding our own post by its link, metrics in batches, the
 configuration checks, and answers that are never trusted."""
@@ -23,7 +23,7 @@ from publish.networks.mastodon.mastodon_adapter import (
 )
 from publish.networks.mastodon.mastodon_capabilities import CAPABILITIES, link_host_problem
 from publish.posting.runner import comparable_text
-from tests.fake_mastodon import SERVERS, TOKEN, running_fake
+from tests.fakes.fake_mastodon import SERVERS, TOKEN, running_fake
 from tests.publish.conftest import ANSWERING, DUE_IDS, ITEMS, write_plan
 
 LINK = ("https://blog.listening-brands.example/2026/answering-customers-on-twitter/"
@@ -501,7 +501,7 @@ def test_rate_limit_reset_forms():
     assert rate_limit_reset({}) is None
 
 
-# --- every server of the Mastodon client API (tests/fake_mastodon.py SERVERS) -------------
+# --- every server of the Mastodon client API (tests/fakes/fake_mastodon.py SERVERS) -------------
 
 @pytest.fixture(params=sorted(SERVERS))
 def server(request):

@@ -13,7 +13,7 @@ from publish.cli import main
 from publish.commands.cycle import StepResult, Steps, run_cycle
 from publish.posting.lock import publisher_lock
 from publish.terminal import Output
-from tests.fake_x import CREDENTIALS
+from tests.fakes.fake_x import CREDENTIALS
 
 
 class Recorder:

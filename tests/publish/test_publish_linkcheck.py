@@ -1,6 +1,6 @@
 """The link check: an item is posted only once its page answers on the site; until then it is
 `waiting` (ledger, plan, status), checked again on every run, and missed past the lateness
-limit. Real HTTP against loopback sites (tests/loopback_site.py); the redirect rules also as
+limit. Real HTTP against loopback sites (tests/fakes/loopback_site.py); the redirect rules also as
 pure decisions over a table of answers."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from publish.posting.linkcheck import (
     same_site,
     share_image,
 )
-from tests.loopback_site import serving
+from tests.fakes.loopback_site import serving
 from tests.publish.conftest import ANSWERING, ICELANDIC, NOW, SITE, link
 
 ANSWERING_PAGE = f"/2026/{ANSWERING}/"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.fake_x import CREDENTIALS
+from tests.fakes.fake_x import CREDENTIALS
 from tests.publish.conftest import ANSWERING, DUE_IDS, ICELANDIC, OLD
 
 SOCIAL1 = f"en/{ANSWERING}/social-1/x"

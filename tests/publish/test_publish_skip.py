@@ -21,7 +21,7 @@ import pytest
 from publish.cli import main
 from publish.site import contentcache
 from publish.site.stamp import stamp_path
-from tests.fake_x import running_fake
+from tests.fakes.fake_x import running_fake
 
 REPO = Path(__file__).resolve().parents[2]
 T0 = "2026-11-22T10:00:00Z"

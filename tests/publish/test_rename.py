@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fake_x import running_fake
+from tests.fakes.fake_x import running_fake
 from tests.plugin.conftest import SITE_URL, run_build
 from tests.publish.conftest import Project
 

@@ -41,7 +41,7 @@ from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
-from tests.loopback_fake import serving
+from tests.fakes.loopback_fake import serving
 
 USER_ID = "1234567890"
 USERNAME = "listeningbrands"

@@ -68,7 +68,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import regex
 
-from tests.loopback_fake import serving
+from tests.fakes.loopback_fake import serving
 
 HANDLE = "listeningbrands.bsky.social"
 DID = "did:plc:listeningbrandsfakeaaaaa"

@@ -63,7 +63,7 @@ from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from tests.loopback_fake import serving
+from tests.fakes.loopback_fake import serving
 
 USERNAME = "brand"
 TOKEN = "fake-mastodon-access-token-5f2c"

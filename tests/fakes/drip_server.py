@@ -18,7 +18,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from tests.loopback_fake import in_thread
+from tests.fakes.loopback_fake import in_thread
 
 
 def head(content_type: str) -> bytes:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from tests.loopback_fake import in_thread
+from tests.fakes.loopback_fake import in_thread
 
 
 @dataclass

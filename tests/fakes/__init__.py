@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from publish.networks import capabilities
-from tests import fake_bluesky, fake_mastodon, fake_x
+from tests.fakes import fake_bluesky, fake_mastodon, fake_x
 
 NOW = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
 
