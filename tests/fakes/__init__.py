@@ -8,12 +8,10 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from publish.networks import capabilities
 from tests.fakes import fake_bluesky, fake_mastodon, fake_x
-
-NOW = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
+from tests.fakes.fake_api import NOW
 
 
 @dataclass(frozen=True)

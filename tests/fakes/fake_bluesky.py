@@ -58,16 +58,16 @@ import hashlib
 import hmac
 import json
 import re
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
+from typing import ClassVar
+from urllib.parse import parse_qs
 
 import regex
 
+from tests.fakes.fake_api import Answer, FakeAPI, FakeHandler, json_answer
 from tests.fakes.loopback_fake import serving
 
 HANDLE = "listeningbrands.bsky.social"
@@ -134,6 +134,7 @@ def xrpc_error(name: str, message: str | None = None) -> dict:
     return {"error": name, "message": message or name}
 
 
+JSON = "application/json; charset=utf-8"
 MAX_TEXT_BYTES, MAX_TEXT_GRAPHEMES = 3000, 300      # app.bsky.feed.post text
 _DID_SYNTAX = re.compile(r"did:[a-z]+:[a-zA-Z0-9._:%-]*[a-zA-Z0-9._-]")
 FEATURES = {"app.bsky.richtext.facet#link": "uri", "app.bsky.richtext.facet#mention": "did",
@@ -196,12 +197,11 @@ class Post:
         return b"".join([*pieces, raw[position:]]).decode("utf-8")
 
 
-class FakeBluesky:
+class FakeBluesky(FakeAPI):
     def __init__(self, now: datetime | None = None):
-        self.now = now or datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
+        super().__init__(now)
         self.handle, self.did, self.password = HANDLE, DID, APP_PASSWORD
         self.posts: dict[str, Post] = {}
-        self.posts_created = 0
         self.sessions_created = 0
         self.sessions_refreshed = 0
         self.blobs: dict[str, tuple[bytes, str]] = {}
@@ -212,31 +212,21 @@ class FakeBluesky:
         }
         self.image_redirects: dict[str, str] = {}     # name → Location of a 302
         self.dripped = 0                              # bytes sent by "drip" faults
-        self.requests: list[tuple[str, str]] = []
-        self.faults: dict[str, list[str]] = {}
         self.access_ttl = 7200               # seconds, wall clock (the JWTs' exp)
         self.access_tokens: dict[str, bool] = {}   # token → expired
         self.refresh_tokens: set[str] = set()
         self.did_doc_endpoint: str | None = None   # createSession's didDoc service, if any
         self.rate_limit_window = 300
         self._secret = b"fake-pds-jwt-secret"
-        self._lock = threading.Lock()
         self._serial = 0
-        self.release = threading.Event()     # set at shutdown: ends every hang
-        self.hold_release = threading.Event()
-        self.holding = threading.Event()     # a request is being held
-        self.hang_seconds = 5.0
-        self.server: ThreadingHTTPServer | None = None
         self._hostile: list[str] = []
-        self.shown_ids: dict[str, str] = {}  # real uri → the uri its answers show
         self.not_indexed: set[str] = set()   # uris the AppView has not seen yet (feeds)
         self.handles: dict[str, str] = {HANDLE: DID}   # resolveHandle: handle → DID
 
     # --- test controls --------------------------------------------------------------
     @property
     def url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}"
+        return self.base
 
     def image_url(self, name: str = "card.jpg") -> str:
         return f"{self.url}/img/{name}"
@@ -247,9 +237,11 @@ class FakeBluesky:
         env.update(overrides)
         return env
 
-    def fail(self, endpoint: str, kind: str, times: int = 1) -> None:
-        with self._lock:
-            self.faults.setdefault(endpoint_name(endpoint), []).extend([kind] * times)
+    def endpoint_key(self, endpoint: str) -> str:
+        return endpoint_name(endpoint)
+
+    def request_path(self, path: str) -> str:
+        return endpoint_name(path).split(" ", 1)[1]
 
     def hostile_uris(self, *uris: str) -> None:
         with self._lock:
@@ -257,9 +249,6 @@ class FakeBluesky:
 
     def wire_id(self, post: Post) -> str:
         return self.shown_ids.get(post.id, post.id)
-
-    def release_hold(self) -> None:
-        self.hold_release.set()
 
     def expire_access_tokens(self) -> None:
         """Every access token issued so far is answered with 400 ExpiredToken from now on."""
@@ -281,10 +270,6 @@ class FakeBluesky:
 
     def posts_containing(self, link: str) -> list[Post]:
         return [p for p in self.posts.values() if link in p.text or link in _uris(p.record)]
-
-    def count(self, method: str, path: str) -> int:
-        path = endpoint_name(path).split(" ", 1)[1]
-        return sum(1 for m, p in self.requests if m == method and p == path)
 
     # --- the model ------------------------------------------------------------------------
     def _next_tid(self, at: datetime | None = None) -> str:
@@ -367,42 +352,42 @@ def _uris(record: dict) -> list[str]:
     return [u for u in uris if isinstance(u, str)]
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    server: ThreadingHTTPServer
+def _error(status: int, name: str, message: str) -> Answer:
+    return json_answer(status, xrpc_error(name, message), JSON)
 
-    def log_message(self, format, *args):
-        return
+
+class _Handler(FakeHandler):
+    content_type = JSON
+    FAULTS: ClassVar[dict[str, Answer]] = {
+        "400": _error(400, "InvalidRequest", "Invalid app.bsky.feed.post record: grapheme "
+                      "too big (maximum 300, got 301) at $.text"),
+        "401": _error(401, "AuthenticationRequired", "Authentication Required"),
+        "403": _error(403, "Forbidden", "Forbidden"),
+        "404": _error(404, "NotFound", "Not Found"),
+        "429": _error(429, "RateLimitExceeded", "Rate Limit Exceeded"),
+        "500": _error(500, "InternalServerError", "Internal Server Error"),
+        "502": _error(502, "UpstreamFailure", "Upstream Failure"),
+        "503-html": Answer(503, b"<html><body>503 Service Unavailable</body></html>",
+                           "text/html"),
+        "expired": _error(400, "ExpiredToken", "Token has expired"),
+        "malformed": Answer(200, b'{"uri": "at://', JSON),
+    }
 
     @property
     def fake(self) -> FakeBluesky:
         return self.server.fake
 
-    # --- plumbing -------------------------------------------------------------------------
-    def _send(self, status: int, body: object, headers: dict[str, str] | None = None,
-              raw: bytes | None = None, content_type: str = "application/json; charset=utf-8"
-              ) -> None:
-        payload = raw if raw is not None else json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("content-type", content_type)
-        self.send_header("content-length", str(len(payload)))
-        for key, value in {**self.fake.rate_headers(), **(headers or {})}.items():
-            self.send_header(key, value)
-        self.end_headers()
-        self.wfile.write(payload)
-        self.wfile.flush()
-
     def _error(self, status: int, name: str, message: str | None = None) -> None:
         self._send(status, xrpc_error(name, message))
 
-    def _drop(self) -> None:
-        self.close_connection = True
-        with contextlib.suppress(OSError):
-            self.connection.shutdown(2)
+    def echo(self, authorization: str) -> Answer:
+        return _error(400, "InvalidRequest", "bad request with Authorization: " + authorization)
 
-    def _hang(self) -> None:
-        self.fake.release.wait(self.fake.hang_seconds)
-        self._drop()
+    def other_fault(self, kind: str) -> bool:
+        if kind != "drip":
+            return False
+        self._drip()
+        return True
 
     def _drip(self) -> None:
         """A 200 whose body comes a byte every 0.2 s, never whole (each read in time)."""
@@ -421,48 +406,6 @@ class _Handler(BaseHTTPRequestHandler):
             with self.fake._lock:
                 self.fake.dripped += 1
         self._drop()
-
-    def _fault(self, endpoint: str) -> str | None:
-        with self.fake._lock:
-            queue = self.fake.faults.get(endpoint)
-            return queue.pop(0) if queue else None
-
-    def _answer_fault(self, kind: str) -> bool:
-        """Answer with a plain fault; False when `kind` needs the endpoint's own logic."""
-        fake = self.fake
-        if kind == "400":
-            self._error(400, "InvalidRequest", "Invalid app.bsky.feed.post record: grapheme "
-                        "too big (maximum 300, got 301) at $.text")
-        elif kind == "400-echo":   # a server (or proxy) repeating the request's credentials
-            self._error(400, "InvalidRequest", "bad request with Authorization: "
-                        + self.headers.get("Authorization", ""))
-        elif kind == "401":
-            self._error(401, "AuthenticationRequired", "Authentication Required")
-        elif kind == "403":
-            self._error(403, "Forbidden", "Forbidden")
-        elif kind == "404":
-            self._error(404, "NotFound", "Not Found")
-        elif kind == "429":
-            self._send(429, xrpc_error("RateLimitExceeded", "Rate Limit Exceeded"),
-                       headers=fake.rate_headers(remaining=0))
-        elif kind == "500":
-            self._error(500, "InternalServerError", "Internal Server Error")
-        elif kind == "502":
-            self._error(502, "UpstreamFailure", "Upstream Failure")
-        elif kind == "503-html":
-            self._send(503, None, raw=b"<html><body>503 Service Unavailable</body></html>",
-                       content_type="text/html")
-        elif kind == "expired":
-            self._error(400, "ExpiredToken", "Token has expired")
-        elif kind == "malformed":
-            self._send(200, None, raw=b'{"uri": "at://')
-        elif kind == "hang":
-            self._hang()
-        elif kind == "drip":
-            self._drip()
-        else:
-            return False
-        return True
 
     def _bearer(self) -> str | None:
         header = self.headers.get("Authorization", "")
@@ -497,42 +440,22 @@ class _Handler(BaseHTTPRequestHandler):
         return True
 
     # --- routing --------------------------------------------------------------------------
-    def _route(self, method: str) -> None:
-        parts = urlsplit(self.path)
-        path, query = parts.path, parse_qs(parts.query, keep_blank_values=True)
-        fake = self.fake
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
-        endpoint = f"{method} {path}"
-        with fake._lock:
-            fake.requests.append((method, path))
+    def refused(self, method: str, path: str) -> bool:
         if path.startswith("/img/"):
-            self._image(endpoint, path[len("/img/"):])
-            return
+            self._image(f"{method} {path}", path[len("/img/"):])
+            return True
         nsid = path[len("/xrpc/"):] if path.startswith("/xrpc/") else ""
         if METHODS.get(nsid) != method:
             self._error(404, "XRPCNotSupported", "XRPCNotSupported")
-            return
-        if not self._check_auth(nsid):
-            return
-        kind = self._fault(endpoint)
-        if kind == "hold":
-            fake.holding.set()
-            fake.hold_release.wait(30)
-            kind = None
-        if kind and self._answer_fault(kind):
-            return
-        handler = getattr(self, "_" + nsid.rsplit(".", 1)[1])
-        handler(query, body, kind)
+            return True
+        return not self._check_auth(nsid)
 
-    def do_GET(self):
-        self._route("GET")
-
-    def do_POST(self):
-        self._route("POST")
+    def endpoint(self, endpoint, path, query, body, kind):
+        handler = getattr(self, "_" + path.rsplit(".", 1)[1])
+        handler(parse_qs(query, keep_blank_values=True), body, kind)
 
     def _image(self, endpoint: str, name: str) -> None:
-        kind = self._fault(endpoint)
+        kind = self.fake.next_fault(endpoint)
         if kind and self._answer_fault(kind):
             return
         if name in self.fake.image_redirects:
@@ -622,14 +545,7 @@ class _Handler(BaseHTTPRequestHandler):
             # and the error reaches the client as a bare 500.
             self._error(500, "InternalServerError", "Internal Server Error")
             return
-        if kind == "drop-after-create":
-            self._drop()
-            return
-        if kind == "malformed-after-create":
-            self._send(200, None, raw=b'{"uri": "' + post.id.encode())
-            return
-        if kind == "hang-after-create":
-            self._hang()
+        if self._answered_after_create(kind, b'{"uri": "' + post.id.encode()):
             return
         self._send(200, {"uri": fake.wire_id(post), "cid": post.cid,
                          "commit": {"cid": fake_cid(post.cid.encode()), "rev": rkey},

@@ -56,13 +56,13 @@ import html
 import json
 import re
 import string
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+from tests.fakes.fake_api import Answer, FakeAPI, FakeHandler
 from tests.fakes.loopback_fake import serving
 
 USERNAME = "brand"
@@ -73,15 +73,11 @@ PAGE_DEFAULT, PAGE_MAX = 20, 40
 _URL = re.compile(r"https?://[^\s<>\"]+")
 
 
-@dataclass(frozen=True)
-class Answer:
-    status: int
-    body: bytes
-    content_type: str = "application/json; charset=utf-8"
+JSON = "application/json; charset=utf-8"
 
 
 def _json(status: int, error: str) -> Answer:
-    return Answer(status, json.dumps({"error": error}).encode())
+    return Answer(status, json.dumps({"error": error}).encode(), JSON)
 
 
 @dataclass(frozen=True)
@@ -117,7 +113,7 @@ SERVERS = {
     # StatusController#index wants ids[] (CastAndValidate: 400); IdempotencyPlug (6 hours);
     # StatusView url /notice/ID, uri the object's /objects/UUID
     "akkoma": Server("akkoma", "flake", "{base}/notice/{id}", "{base}/objects/{uuid}",
-                     Answer(400, json.dumps({"error": "Missing field: ids."}).encode()),
+                     _json(400, "Missing field: ids."),
                      _json(403, "Invalid credentials."), timedelta(hours=6)),
     # api/middleware.py (400 text), api/urls.py (v1/statuses: POST only), Post.urls,
     # Post.to_mastodon_json (id a number, card and language None)
@@ -202,48 +198,33 @@ class Post:
         return (self.created_at, self.seq)
 
 
-class FakeMastodon:
+class FakeMastodon(FakeAPI):
     def __init__(self, now: datetime | None = None, server: str = "mastodon"):
+        super().__init__(now)
         self.server_kind: Server = SERVERS[server]
         self.account_id = status_id(self.server_kind.ids, datetime(2022, 11, 14, tzinfo=UTC), 1)
-        self.now = now or datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
         self.token = TOKEN
         self.posts: dict[str, Post] = {}
-        self.posts_created = 0
-        self.requests: list[tuple[str, str]] = []
         self.idempotency_keys_seen: list[str | None] = []
-        self.faults: dict[str, list[str]] = {}
         self.cards = self.server_kind.cards
         self.batch_endpoint = self.server_kind.batch is None
         self.rate_limit_window = 300
         self._idempotency: dict[tuple[str, str], tuple[str, datetime]] = {}
         self._seq = 0
-        self._lock = threading.Lock()
-        self.release = threading.Event()    # set at shutdown: ends every hang
-        self.hold_release = threading.Event()
-        self.holding = threading.Event()    # a request is being held
-        self.hang_seconds = 5.0
-        self.server: ThreadingHTTPServer | None = None
         self._hostile_ids: list[str] = []
         self._hostile_urls: list[str] = []
-        self.shown_ids: dict[str, str] = {}
         self.shown_urls: dict[str, str] = {}
 
     # --- test controls --------------------------------------------------------------
     @property
     def url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}"
+        return self.base
 
     def env(self, **overrides: str) -> dict[str, str]:
         env = {"MASTODON_BASE_URL": self.url, "MASTODON_ACCESS_TOKEN": self.token,
                "PUBLISH_HTTP_TIMEOUT": "2,1"}
         env.update(overrides)
         return env
-
-    def fail(self, endpoint: str, kind: str, times: int = 1) -> None:
-        with self._lock:
-            self.faults.setdefault(endpoint, []).extend([kind] * times)
 
     def hostile_ids(self, *ids: str) -> None:
         with self._lock:
@@ -252,9 +233,6 @@ class FakeMastodon:
     def hostile_urls(self, *urls: str) -> None:
         with self._lock:
             self._hostile_urls.extend(urls)
-
-    def release_hold(self) -> None:
-        self.hold_release.set()
 
     def set_metrics(self, post_id: str, *, favourites=0, boosts=0, replies=0) -> None:
         self.posts[post_id].metrics = {"favourites_count": favourites,
@@ -266,9 +244,6 @@ class FakeMastodon:
 
     def posts_containing(self, link: str) -> list[Post]:
         return [p for p in self.posts.values() if link in p.text]
-
-    def count(self, method: str, path: str) -> int:
-        return sum(1 for m, p in self.requests if m == method and p == path)
 
     def status_url(self, post_id: str) -> str:
         """The status's `url`, in the server's form."""
@@ -363,108 +338,51 @@ class FakeMastodon:
                 "X-RateLimit-Reset": reset.strftime("%Y-%m-%dT%H:%M:%S.%fZ")}
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    server: ThreadingHTTPServer
-
-    def log_message(self, format, *args):
-        return
+class _Handler(FakeHandler):
+    content_type = JSON
+    FAULTS: ClassVar[dict[str, Answer]] = {
+        "401": _json(401, "The access token is invalid"),
+        "403": _json(403, "This action is not allowed"),
+        "404": _json(404, "Record not found"),
+        "422": _json(422, "Validation failed: Text character limit of 500 exceeded"),
+        "429": _json(429, "Too many requests"),
+        "500": _json(500, "Something went wrong on our end"),
+        "503-html": Answer(503, b"<html><body><h1>503 Service Unavailable</h1></body></html>",
+                           "text/html"),
+        "malformed": Answer(200, b'{"id": "1'),
+    }
 
     @property
     def fake(self) -> FakeMastodon:
         return self.server.fake
 
-    # --- plumbing -------------------------------------------------------------------------
-    def _send(self, status: int, body: object, headers: dict[str, str] | None = None,
-              raw: bytes | None = None, content_type: str = "application/json; charset=utf-8"
-              ) -> None:
-        payload = raw if raw is not None else json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(payload)))
-        for key, value in {**self.fake.rate_headers(), **(headers or {})}.items():
-            self.send_header(key, value)
-        self.end_headers()
-        self.wfile.write(payload)
-        self.wfile.flush()
-
     def _error(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
         self._send(status, {"error": message}, headers=headers)
 
-    def _drop(self) -> None:
-        self.close_connection = True
-        with contextlib.suppress(OSError):
-            self.connection.shutdown(2)
+    def echo(self, authorization: str) -> Answer:
+        return _json(400, "bad request with Authorization: " + authorization)
 
-    def _authorized(self) -> bool:
-        header = self.headers.get("Authorization", "")
-        return header == f"Bearer {self.fake.token}"
-
-    def _fault(self, endpoint: str) -> str | None:
-        with self.fake._lock:
-            queue = self.fake.faults.get(endpoint)
-            return queue.pop(0) if queue else None
-
-    def _answer(self, answer: Answer) -> None:
-        self._send(answer.status, None, raw=answer.body, content_type=answer.content_type)
-
-    def _answer_fault(self, kind: str) -> bool:
-        """Answer with a plain fault; False when `kind` needs the endpoint's own logic."""
-        fake = self.fake
-        if kind == "bad-token":
-            self._answer(fake.server_kind.bad_token)
-        elif kind == "401":
-            self._error(401, "The access token is invalid")
-        elif kind == "403":
-            self._error(403, "This action is not allowed")
-        elif kind == "404":
-            self._error(404, "Record not found")
-        elif kind == "400-echo":   # a server (or proxy) repeating the request's credentials
-            self._error(400, "bad request with Authorization: "
-                        + self.headers.get("Authorization", ""))
-        elif kind == "422":
-            self._error(422, "Validation failed: Text character limit of 500 exceeded")
-        elif kind == "429":
-            self._error(429, "Too many requests", headers=fake.rate_headers(remaining=0))
-        elif kind == "500":
-            self._error(500, "Something went wrong on our end")
-        elif kind == "503-html":
-            self._send(503, None, raw=b"<html><body><h1>503 Service Unavailable</h1></body>"
-                       b"</html>", content_type="text/html")
-        elif kind == "malformed":
-            self._send(200, None, raw=b'{"id": "1', content_type="application/json")
-        elif kind == "hang":
-            fake.release.wait(fake.hang_seconds)
-            self._drop()
-        else:
+    def other_fault(self, kind: str) -> bool:
+        if kind != "bad-token":
             return False
+        self._answer(self.fake.server_kind.bad_token)
         return True
 
     # --- routing --------------------------------------------------------------------------
-    def _route(self, method: str) -> None:
-        parts = urlsplit(self.path)
-        path, query = parts.path, parse_qsl(parts.query, keep_blank_values=True)
-        fake = self.fake
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
+    def endpoint_of(self, method: str, path: str) -> str:
         if re.fullmatch(r"/api/v1/statuses/[A-Za-z0-9_-]+", path):
-            endpoint = f"{method} /api/v1/statuses/:id"
-        elif re.fullmatch(r"/api/v1/accounts/[A-Za-z0-9_-]+/statuses", path):
-            endpoint = f"{method} /api/v1/accounts/:id/statuses"
-        else:
-            endpoint = f"{method} {path}"
-        with fake._lock:
-            fake.requests.append((method, endpoint.split(" ", 1)[1]))
-        if not self._authorized():
-            self._answer(fake.server_kind.bad_token)
-            return
-        kind = self._fault(endpoint)
-        if kind == "hold":
-            fake.holding.set()
-            fake.hold_release.wait(30)
-            kind = None
-        if kind and self._answer_fault(kind):
-            return
+            return f"{method} /api/v1/statuses/:id"
+        if re.fullmatch(r"/api/v1/accounts/[A-Za-z0-9_-]+/statuses", path):
+            return f"{method} /api/v1/accounts/:id/statuses"
+        return f"{method} {path}"
+
+    def refused(self, method: str, path: str) -> bool:
+        if self.headers.get("Authorization", "") == f"Bearer {self.fake.token}":
+            return False
+        self._answer(self.fake.server_kind.bad_token)
+        return True
+
+    def endpoint(self, endpoint, path, query, body, kind):
         handler = {
             "POST /api/v1/statuses": self._create,
             "GET /api/v1/statuses": self._batch,
@@ -473,19 +391,13 @@ class _Handler(BaseHTTPRequestHandler):
             "GET /api/v1/accounts/verify_credentials": self._verify,
             "GET /api/v1/accounts/:id/statuses": self._timeline,
         }.get(endpoint)
-        if handler == self._batch and not fake.batch_endpoint:
-            self._answer(fake.server_kind.batch or _json(404, "Record not found"))
+        if handler == self._batch and not self.fake.batch_endpoint:
+            self._answer(self.fake.server_kind.batch or _json(404, "Record not found"))
             return
         if handler is None:
             self._error(404, "Record not found")
             return
-        handler(path, query, body, kind)
-
-    def do_GET(self):
-        self._route("GET")
-
-    def do_POST(self):
-        self._route("POST")
+        handler(path, parse_qsl(query, keep_blank_values=True), body, kind)
 
     def do_DELETE(self):
         self._route("DELETE")
@@ -528,15 +440,7 @@ class _Handler(BaseHTTPRequestHandler):
                 post = fake._create(text, fake.now, form.get("language"), visibility)
                 if key and window:
                     fake._idempotency[(fake.account_id, key)] = (post.id, fake.now)
-        if kind == "drop-after-create":
-            self._drop()
-            return
-        if kind == "malformed-after-create":
-            self._send(200, None, raw=b'{"id": "' + post.id.encode())
-            return
-        if kind == "hang-after-create":
-            fake.release.wait(fake.hang_seconds)
-            self._drop()
+        if self._answered_after_create(kind, b'{"id": "' + post.id.encode()):
             return
         self._send(200, fake.status_json(post))
 

@@ -34,13 +34,13 @@ import hashlib
 import hmac
 import json
 import re
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
+from tests.fakes.fake_api import Answer, FakeAPI, FakeHandler, json_answer
 from tests.fakes.loopback_fake import serving
 
 USER_ID = "1234567890"
@@ -98,33 +98,22 @@ class Post:
     metrics: dict = field(default_factory=dict)
 
 
-class FakeX:
+class FakeX(FakeAPI):
     def __init__(self, now: datetime | None = None, *, check_signatures: bool = True):
-        self.now = now or datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
+        super().__init__(now)
         self.credentials = dict(CREDENTIALS)
         self.check_signatures = check_signatures
         self.tco = False                    # rewrite links to t.co like real X does
         self.repost_spelling = False        # public_metrics.repost_count instead of retweet_
         self.posts: dict[str, Post] = {}
-        self.posts_created = 0
-        self.requests: list[tuple[str, str]] = []
-        self.faults: dict[str, list[str]] = {}
         self.rate_limit_window = 900
         self._next_id = FIRST_ID
-        self._lock = threading.Lock()
-        self.release = threading.Event()    # set at shutdown: ends every hang
-        self.hold_release = threading.Event()
-        self.holding = threading.Event()    # a request is being held
-        self.hang_seconds = 5.0
-        self.server: ThreadingHTTPServer | None = None
         self._hostile: list[str] = []
-        self.shown_ids: dict[str, str] = {}  # real post id → the id its answers show
 
     # --- test controls --------------------------------------------------------------
     @property
     def url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}/2"
+        return f"{self.base}/2"
 
     def env(self, **overrides: str) -> dict[str, str]:
         env = {**self.credentials, "X_API_BASE_URL": self.url,
@@ -132,19 +121,12 @@ class FakeX:
         env.update(overrides)
         return env
 
-    def fail(self, endpoint: str, kind: str, times: int = 1) -> None:
-        with self._lock:
-            self.faults.setdefault(endpoint, []).extend([kind] * times)
-
     def hostile_ids(self, *ids: str) -> None:
         with self._lock:
             self._hostile.extend(ids)
 
     def wire_id(self, post: Post) -> str:
         return self.shown_ids.get(post.id, post.id)
-
-    def release_hold(self) -> None:
-        self.hold_release.set()
 
     def set_metrics(self, post_id: str, *, likes=0, reposts=0, replies=0, quotes=0,
                     bookmarks=0, impressions=0) -> None:
@@ -160,9 +142,6 @@ class FakeX:
     def posts_containing(self, link: str) -> list[Post]:
         return [p for p in self.posts.values()
                 if link in p.text or any(u["expanded_url"] == link for u in p.urls)]
-
-    def count(self, method: str, path: str) -> int:
-        return sum(1 for m, p in self.requests if m == method and p == path)
 
     # --- the model ------------------------------------------------------------------------
     def _create(self, text: str, created_at: datetime) -> Post:
@@ -216,34 +195,39 @@ class FakeX:
                 "x-rate-limit-reset": str(reset)}
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    server: ThreadingHTTPServer
+def _invalid_request() -> Answer:
+    return json_answer(400, {"errors": [{"parameters": {"text": ["…"]},
+                                         "message": "Invalid text"}],
+                             "title": "Invalid Request",
+                             "detail": "One or more parameters to your request was invalid.",
+                             "type": "https://api.twitter.com/2/problems/invalid-request"})
 
-    def log_message(self, format, *args):
-        return
+
+class _Handler(FakeHandler):
+    created_status = 201
+    FAULTS: ClassVar[dict[str, Answer]] = {
+        "400": _invalid_request(),
+        "401": json_answer(401, problem(401, "Unauthorized", "Unauthorized")),
+        "402": json_answer(402, problem(402, "CreditsDepleted",
+                                        "Your account does not have any credits.",
+                                        "https://api.twitter.com/2/problems/credits-depleted")),
+        "403": json_answer(403, {"type": "https://api.x.com/2/problems/client-forbidden",
+                                 "title": "Client Forbidden",
+                                 "detail": "This request must be made using an approved "
+                                           "developer account.",
+                                 "reason": "client-not-enrolled",
+                                 "registration_url": "https://developer.x.com/"}),
+        "403-duplicate": json_answer(403, problem(403, "Forbidden", "You are not allowed to "
+                                                  "create a Tweet with duplicate content.")),
+        "429": json_answer(429, problem(429, "Too Many Requests", "Too Many Requests")),
+        "500": json_answer(500, problem(500, "Internal Server Error", "Internal Server Error")),
+        "503-html": Answer(503, b"<html><body>Over capacity</body></html>", "text/html"),
+        "malformed": Answer(200, b'{"data": {"id": '),
+    }
 
     @property
     def fake(self) -> FakeX:
         return self.server.fake
-
-    # --- plumbing -------------------------------------------------------------------------
-    def _send(self, status: int, body: object, headers: dict[str, str] | None = None,
-              raw: bytes | None = None, content_type: str = "application/json") -> None:
-        payload = raw if raw is not None else json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("content-type", content_type)
-        self.send_header("content-length", str(len(payload)))
-        for key, value in {**self.fake.rate_headers(), **(headers or {})}.items():
-            self.send_header(key, value)
-        self.end_headers()
-        self.wfile.write(payload)
-        self.wfile.flush()
-
-    def _drop(self) -> None:
-        self.close_connection = True
-        with contextlib.suppress(OSError):
-            self.connection.shutdown(2)
 
     def _authorized(self, method: str, path: str, query: list[tuple[str, str]]) -> bool:
         header = self.headers.get("Authorization", "")
@@ -266,83 +250,27 @@ class _Handler(BaseHTTPRequestHandler):
                                     creds["X_API_SECRET"], creds["X_ACCESS_TOKEN_SECRET"])
         return hmac.compare_digest(signature, expected)
 
-    def _fault(self, endpoint: str) -> str | None:
-        with self.fake._lock:
-            queue = self.fake.faults.get(endpoint)
-            return queue.pop(0) if queue else None
-
-    def _answer_fault(self, kind: str) -> bool:
-        """Answer with a plain fault; False when `kind` needs the endpoint's own logic."""
-        fake = self.fake
-        if kind == "400":
-            self._send(400, {"errors": [{"parameters": {"text": ["…"]},
-                                         "message": "Invalid text"}],
-                             "title": "Invalid Request",
-                             "detail": "One or more parameters to your request was invalid.",
-                             "type": "https://api.twitter.com/2/problems/invalid-request"})
-        elif kind == "401":
-            self._send(401, problem(401, "Unauthorized", "Unauthorized"))
-        elif kind == "402":
-            self._send(402, problem(402, "CreditsDepleted",
-                                    "Your account does not have any credits.",
-                                    "https://api.twitter.com/2/problems/credits-depleted"))
-        elif kind == "403":
-            self._send(403, {"type": "https://api.x.com/2/problems/client-forbidden",
-                             "title": "Client Forbidden",
-                             "detail": "This request must be made using an approved "
-                                       "developer account.",
-                             "reason": "client-not-enrolled",
-                             "registration_url": "https://developer.x.com/"})
-        elif kind == "403-duplicate":
-            self._send(403, problem(403, "Forbidden", "You are not allowed to create a Tweet "
-                                    "with duplicate content."))
-        elif kind == "400-echo":   # a server (or proxy) repeating the request's credentials
-            header = self.headers.get("Authorization", "")
-            keys = re.findall(r'oauth_(?:consumer_key|token)="[^"]*"', header)
-            self._send(400, problem(400, "Invalid Request", "Authorization: "
-                                    + (", ".join(keys) or header)))
-        elif kind == "429":
-            self._send(429, problem(429, "Too Many Requests", "Too Many Requests"),
-                       headers=fake.rate_headers(remaining=0))
-        elif kind == "500":
-            self._send(500, problem(500, "Internal Server Error", "Internal Server Error"))
-        elif kind == "503-html":
-            self._send(503, None, raw=b"<html><body>Over capacity</body></html>",
-                       content_type="text/html")
-        elif kind == "malformed":
-            self._send(200, None, raw=b'{"data": {"id": ')
-        elif kind == "hang":
-            fake.release.wait(fake.hang_seconds)
-            self._drop()
-        else:
-            return False
-        return True
+    def echo(self, authorization: str) -> Answer:
+        keys = re.findall(r'oauth_(?:consumer_key|token)="[^"]*"', authorization)
+        return json_answer(400, problem(400, "Invalid Request", "Authorization: "
+                                        + (", ".join(keys) or authorization)))
 
     # --- routing --------------------------------------------------------------------------
-    def _route(self, method: str) -> None:
-        parts = urlsplit(self.path)
-        path, query = parts.path, parse_qsl(parts.query, keep_blank_values=True)
-        fake = self.fake
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
+    def endpoint_of(self, method: str, path: str) -> str:
         if re.fullmatch(r"/2/tweets/\d+", path):
-            endpoint = f"{method} /2/tweets/:id"
-        elif re.fullmatch(r"/2/users/\d+/tweets", path):
-            endpoint = f"{method} /2/users/:id/tweets"
-        else:
-            endpoint = f"{method} {path}"
-        with fake._lock:
-            fake.requests.append((method, endpoint.split(" ", 1)[1]))
-        if not self._authorized(method, path, query):
-            self._send(401, problem(401, "Unauthorized", "Unauthorized"))
-            return
-        kind = self._fault(endpoint)
-        if kind == "hold":
-            fake.holding.set()
-            fake.hold_release.wait(30)
-            kind = None
-        if kind and self._answer_fault(kind):
-            return
+            return f"{method} /2/tweets/:id"
+        if re.fullmatch(r"/2/users/\d+/tweets", path):
+            return f"{method} /2/users/:id/tweets"
+        return f"{method} {path}"
+
+    def refused(self, method: str, path: str) -> bool:
+        query = parse_qsl(urlsplit(self.path).query, keep_blank_values=True)
+        if self._authorized(method, path, query):
+            return False
+        self._answer(self.FAULTS["401"])
+        return True
+
+    def endpoint(self, endpoint, path, query, body, kind):
         handler = {
             "POST /2/tweets": self._create,
             "GET /2/tweets": self._lookup,
@@ -354,13 +282,7 @@ class _Handler(BaseHTTPRequestHandler):
         if handler is None:
             self._send(404, problem(404, "Not Found", f"no route {endpoint}"))
             return
-        handler(path, dict(query), body, kind)
-
-    def do_GET(self):
-        self._route("GET")
-
-    def do_POST(self):
-        self._route("POST")
+        handler(path, dict(parse_qsl(query, keep_blank_values=True)), body, kind)
 
     def do_DELETE(self):
         self._route("DELETE")
@@ -381,15 +303,7 @@ class _Handler(BaseHTTPRequestHandler):
         if post is None:
             self._answer_fault("403-duplicate")
             return
-        if kind == "drop-after-create":
-            self._drop()
-            return
-        if kind == "malformed-after-create":
-            self._send(201, None, raw=b'{"data": {"id": "' + post.id.encode())
-            return
-        if kind == "hang-after-create":
-            fake.release.wait(fake.hang_seconds)
-            self._drop()
+        if self._answered_after_create(kind, b'{"data": {"id": "' + post.id.encode()):
             return
         shown = fake.wire_id(post)
         self._send(201, {"data": {"id": shown, "text": post.text,
