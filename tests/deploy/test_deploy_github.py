@@ -60,6 +60,7 @@ def test_the_branch_holds_the_site_nojekyll_and_cname(site, repos, base_env):
                                "0 unchanged"
 
 
+@pytest.mark.slow
 def test_an_unchanged_site_makes_no_commit_and_a_change_pushes_one(site, repos, base_env):
     project, remote = repos
     target = GitHubTarget(remote="origin", repo=project)
@@ -80,6 +81,7 @@ def test_an_unchanged_site_makes_no_commit_and_a_change_pushes_one(site, repos, 
     assert "robots.txt" not in branch_files(remote)
 
 
+@pytest.mark.slow
 def test_a_fresh_clone_continues_the_branch_without_forcing(site, repos, base_env, tmp_path):
     """CI checks out the sources only: no local gh-pages. The deploy builds on the remote's
     branch (a fast-forward push), it does not start a new history."""
@@ -132,6 +134,7 @@ def test_refusals_and_failures_name_the_problem(site, repos, base_env, tmp_path)
     assert report.uploaded == []
 
 
+@pytest.mark.slow
 def test_after_a_failed_first_push_an_unchanged_site_is_pushed(site, repos, base_env):
     """The remote refused the first push: the local branch has the commit, the remote has no
     branch. The next deploy of the same site must push it (it used to see "nothing changed"

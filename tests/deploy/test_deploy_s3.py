@@ -69,6 +69,7 @@ def body(client, bucket, key) -> bytes:
     return client.get_object(Bucket=bucket, Key=key)["Body"].read()
 
 
+@pytest.mark.slow
 def test_first_deploy_uploads_every_file_with_its_type_and_cache_header(site, s3env):
     env, client, bucket = s3env
     out = Captured()
@@ -91,6 +92,7 @@ def test_first_deploy_uploads_every_file_with_its_type_and_cache_header(site, s3
     assert report.summary() == f"deploy s3://{bucket}/blog: 12 uploaded, 0 deleted, 0 unchanged"
 
 
+@pytest.mark.slow
 def test_only_changed_files_go_up_and_stale_ones_are_deleted(site, s3env):
     env, client, bucket = s3env
     client.put_object(Bucket=bucket, Key="elsewhere/keep.txt", Body=b"not ours")
@@ -136,6 +138,7 @@ def test_a_deploy_failing_halfway_deletes_nothing(site, s3env):
     assert "(done before that: 1 uploaded, 0 deleted, 5 unchanged)" in report.summary()
 
 
+@pytest.mark.slow
 def test_objects_without_an_md5_etag_are_compared_by_their_stored_sha256(site, s3env):
     """A multipart upload's ETag is not an MD5: the sha256 in the metadata decides."""
     env, client, bucket = s3env

@@ -345,6 +345,7 @@ def _pelican_cli(content, tmp_path):
     )
 
 
+@pytest.mark.slow
 def test_cli_fails_cleanly_with_fatal_errors(tmp_path):
     content = write_posts(tmp_path / "content", {
         "a.md": HEAD + "Coupon_Expiers: 2026-12-31 23:59\nSocial_3: x {url}\n\nx\n"

@@ -368,6 +368,7 @@ def test_markup_html_parser_gives_up_on_is_refused():
         f"well-formed HTML ({HINT})", MARKUP]
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("<!-/?>[]=\"' abcxCDAT&#;\x00\n")), max_size=40))
 def test_any_text_gives_reasons_not_a_traceback(html):

@@ -100,6 +100,7 @@ def test_an_article_on_three_networks_gets_one_item_each_with_its_own_text(tmp_p
     assert x["warnings"] and not bluesky["warnings"] and not mastodon["warnings"]
 
 
+@pytest.mark.slow
 def test_a_matching_post_is_fitted_to_each_networks_limit(tmp_path):
     summary = " ".join(["Listening"] * 80)
     items = build_plan(tmp_path, f"Social_Networks: x, bluesky\nSummary: {summary}\n")

@@ -54,6 +54,7 @@ def test_each_piece_the_short_cut_refuses_gets_the_full_check(html, monkeypatch)
     assert active_content(html) == ["full check"]
 
 
+@pytest.mark.slow
 def test_markdown_of_ordinary_posts_takes_the_short_cut(tmp_path):
     from bench.synth import write_posts
 

@@ -5,6 +5,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
+import pytest
 from campaign import settings as campaign_settings
 from campaign.site.future_posts import is_scheduled
 
@@ -100,6 +101,7 @@ def test_a_future_article_is_live_from_its_date(tmp_path, seen):
         assert "not-yet-live" in text or "SOON10" in text, rel
 
 
+@pytest.mark.slow
 def test_the_plan_does_not_depend_on_the_setting_or_the_clock(tmp_path):
     plans = [build(tmp_path, "show")[1], build(tmp_path, "hide", CAMPAIGN_FUTURE_POSTS="hide")[1],
              build(tmp_path, "later", CAMPAIGN_FUTURE_POSTS="hide",

@@ -468,6 +468,7 @@ REGRESSIONS = {
 }
 
 
+@pytest.mark.slow
 def test_the_pelican_command_reports_them_all_and_exits_1(tmp_path):
     content = write_content(tmp_path / "content", {f"posts/{k}": v for k, v in
                                                    REGRESSIONS.items()})

@@ -110,6 +110,7 @@ def test_the_run_at_a_time_count_equals_twitter_text_on_a_large_corpus():
     assert different == []
 
 
+@pytest.mark.slow
 def test_our_links_count_as_23_through_the_short_cut():
     link = "https://blog.listening-brands.example/2026/x/?utm_source=x&utm_medium=social"
     for text in corpus(300, seed=7):

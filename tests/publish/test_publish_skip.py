@@ -191,6 +191,7 @@ def test_a_changed_input_rebuilds_and_names_it(site, change, reason):
     assert skipped(site.cycle("2026-11-22T10:30:00Z")[1])
 
 
+@pytest.mark.slow
 def test_each_time_boundary_rebuilds_and_the_kept_site_equals_a_clean_build(site, tmp_path):
     """No posting credentials: posting is a loud dry run, so only time changes anything."""
     assert site.cycle()[0] == 0
@@ -256,6 +257,7 @@ def test_a_stamp_of_another_output_or_an_earlier_clock_builds(site, tmp_path):
     assert "is before the last build's time (2026-11-22T10:00:00Z)" in build_line(text)
 
 
+@pytest.mark.slow
 def test_the_kept_site_is_byte_identical_to_a_clean_build_after_every_edit(site, tmp_path):
     """Edit, add, delete, rename a post, change a setting, let a boundary pass: after each,
     the cycle's site (built or kept) equals a clean build at the same moment."""
@@ -295,6 +297,7 @@ def test_the_kept_site_is_byte_identical_to_a_clean_build_after_every_edit(site,
     assert folders[0] == folders[4] != folders[5] == folders[6]
 
 
+@pytest.mark.slow
 def test_a_cached_build_reads_unchanged_posts_from_the_cache_and_a_forced_one_does_not(site):
     """Proof that the cache is read: a cached entry changed behind Pelican's back shows in
     the next build (only this test ever does that); --force-build reads every file."""
@@ -320,6 +323,7 @@ def test_a_cached_build_reads_unchanged_posts_from_the_cache_and_a_forced_one_do
     assert "POISONED" not in page.read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_a_header_mistake_in_a_cached_file_still_fails_the_build(site, capfd):
     """Pelican's own messages go to the process's stderr (capfd), not to the CLI's."""
     assert site.cycle()[0] == 0
@@ -341,6 +345,7 @@ def test_a_header_mistake_in_a_cached_file_still_fails_the_build(site, capfd):
     assert site.cycle("2026-11-22T10:45:00Z")[0] == 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("damage", [
     lambda f: (f / "ArticlesGenerator-Readers").write_bytes(
         (f / "ArticlesGenerator-Readers").read_bytes()[:1000]),     # a build killed mid-write
@@ -361,6 +366,7 @@ def test_a_damaged_content_cache_is_emptied_and_the_build_equals_a_clean_one(
     assert same_tree(site.output, clean) == []
 
 
+@pytest.mark.slow
 def test_a_kept_site_still_posts_and_pulls_metrics_then_rebuilds_for_the_new_header(
         tmp_path, live_site):
     with running_fake(now=datetime(2026, 11, 20, 8, 0, tzinfo=UTC)) as fake:
