@@ -1,5 +1,5 @@
 """Every network's loopback fake behind one description, so a test runs the same steps
-against each: the crash matrix (tests/publish/test_publish_crash.py) and the end-to-end
+against each: the crash matrix (tests/publish/posting/test_publish_crash.py) and the end-to-end
 `make publish` (tests/e2e). Adding a network adds one entry here (docs/publisher.md,
 "Adding a network")."""
 

@@ -4,7 +4,7 @@ by `init`, and ways to run the CLI in-process or as a real subprocess.
 
 Every project's site is up: a loopback web site answering 200 for every page stands in for
 the production site (PUBLISH_LINK_CHECK_BASE in `Project.env`), so posting passes the link
-check as on a deployed site. tests/publish/test_publish_linkcheck.py takes pages away."""
+check as on a deployed site. tests/publish/posting/test_publish_linkcheck.py takes pages away."""
 
 from __future__ import annotations
 
