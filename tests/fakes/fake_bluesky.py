@@ -57,16 +57,23 @@ import contextlib
 import hashlib
 import hmac
 import json
-import re
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import ClassVar
 from urllib.parse import parse_qs
 
-import regex
-
+from tests.fakes.bluesky_records import (
+    COLLECTION,
+    TID,
+    Post,
+    b64url,
+    bsky_time,
+    fake_cid,
+    record_problem,
+    record_uris,
+    tid_for,
+)
 from tests.fakes.fake_api import Answer, FakeAPI, FakeHandler, json_answer
 from tests.fakes.loopback_fake import serving
 
@@ -74,9 +81,6 @@ HANDLE = "listeningbrands.bsky.social"
 DID = "did:plc:listeningbrandsfakeaaaaa"
 APP_PASSWORD = "abcd-efgh-ijkl-mnop"
 CREDENTIALS = {"BLUESKY_HANDLE": HANDLE, "BLUESKY_APP_PASSWORD": APP_PASSWORD}
-COLLECTION = "app.bsky.feed.post"
-TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
-_TID = re.compile(r"[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}")
 
 METHODS = {
     "com.atproto.server.createSession": "POST",
@@ -112,89 +116,11 @@ def endpoint_name(name: str) -> str:
     return f"{METHODS.get(nsid, 'GET')} {path}"
 
 
-def tid_for(micros: int, clock_id: int = 0) -> str:
-    value = (micros << 10) | (clock_id & 0x3FF)
-    return "".join(TID_ALPHABET[(value >> (5 * i)) & 31] for i in reversed(range(13)))
-
-
-def bsky_time(value: datetime) -> str:
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + \
-        f"{value.microsecond // 1000:03d}Z"
-
-
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def fake_cid(data: bytes, prefix: str = "bafyrei") -> str:
-    return prefix + base64.b32encode(hashlib.sha256(data).digest()).decode().lower().rstrip("=")
-
-
 def xrpc_error(name: str, message: str | None = None) -> dict:
     return {"error": name, "message": message or name}
 
 
 JSON = "application/json; charset=utf-8"
-MAX_TEXT_BYTES, MAX_TEXT_GRAPHEMES = 3000, 300      # app.bsky.feed.post text
-_DID_SYNTAX = re.compile(r"did:[a-z]+:[a-zA-Z0-9._:%-]*[a-zA-Z0-9._-]")
-FEATURES = {"app.bsky.richtext.facet#link": "uri", "app.bsky.richtext.facet#mention": "did",
-            "app.bsky.richtext.facet#tag": "tag"}
-
-
-def record_problem(record: dict) -> str | None:
-    """What the PDS's lexicon check refuses in a post record's text and facets (its words:
-    @atproto/lex-schema's IssueTooBig), or None."""
-    text = record["text"]
-    size = len(text.encode("utf-8"))
-    if size > MAX_TEXT_BYTES:
-        return f"string too big (maximum {MAX_TEXT_BYTES}, got {size}) at $.text"
-    graphemes = len(regex.findall(r"\X", text))
-    if graphemes > MAX_TEXT_GRAPHEMES:
-        return f"grapheme too big (maximum {MAX_TEXT_GRAPHEMES}, got {graphemes}) at $.text"
-    facets = record.get("facets", [])
-    if not isinstance(facets, list):
-        return "Expected an array at $.facets"
-    for n, facet in enumerate(facets):
-        index = facet.get("index") if isinstance(facet, dict) else None
-        features = facet.get("features") if isinstance(facet, dict) else None
-        if (not isinstance(index, dict) or not all(
-                type(index.get(k)) is int and index[k] >= 0 for k in ("byteStart", "byteEnd"))
-                or not isinstance(features, list) or not features):
-            return f"Invalid facet at $.facets[{n}]"
-        for feature in features:
-            field = FEATURES.get(feature.get("$type")) if isinstance(feature, dict) else None
-            value = feature.get(field) if field else None
-            if not isinstance(value, str) or not value or (
-                    field == "did" and not _DID_SYNTAX.fullmatch(value)) or (
-                    field == "tag" and len(regex.findall(r"\X", value)) > 64):
-                return f"Invalid facet feature at $.facets[{n}]"
-    return None
-
-
-@dataclass
-class Post:
-    id: str                      # the AT URI
-    rkey: str
-    text: str
-    created_at: datetime | None  # the record's createdAt (set by the client)
-    record: dict
-    cid: str
-    indexed_at: datetime
-    metrics: dict = field(default_factory=dict)
-
-    @property
-    def written(self) -> str:
-        """The text with each link facet's span replaced by its URI: what the client wrote
-        before the Bluesky app's rule shortened the links it shows."""
-        raw, pieces, position = self.text.encode("utf-8"), [], 0
-        for facet in sorted(self.record.get("facets") or [],
-                            key=lambda f: f["index"]["byteStart"]):
-            uris = [f["uri"] for f in facet["features"] if "uri" in f]
-            start, end = facet["index"]["byteStart"], facet["index"]["byteEnd"]
-            if uris and start >= position:
-                pieces += [raw[position:start], uris[0].encode("utf-8")]
-                position = end
-        return b"".join([*pieces, raw[position:]]).decode("utf-8")
 
 
 class FakeBluesky(FakeAPI):
@@ -269,7 +195,7 @@ class FakeBluesky(FakeAPI):
             return self._create(rkey or self._next_tid(created), record, created).id
 
     def posts_containing(self, link: str) -> list[Post]:
-        return [p for p in self.posts.values() if link in p.text or link in _uris(p.record)]
+        return [p for p in self.posts.values() if link in p.text or link in record_uris(p.record)]
 
     # --- the model ------------------------------------------------------------------------
     def _next_tid(self, at: datetime | None = None) -> str:
@@ -294,11 +220,11 @@ class FakeBluesky(FakeAPI):
         with self._lock:
             self._serial += 1
             serial = self._serial
-        header = _b64(json.dumps({"typ": "at+jwt", "alg": "HS256"}).encode())
+        header = b64url(json.dumps({"typ": "at+jwt", "alg": "HS256"}).encode())
         now = int(time.time())
-        payload = _b64(json.dumps({"scope": scope, "sub": self.did, "aud": "did:web:fake.pds",
+        payload = b64url(json.dumps({"scope": scope, "sub": self.did, "aud": "did:web:fake.pds",
                                    "iat": now, "exp": now + ttl, "jti": f"t{serial}"}).encode())
-        signature = _b64(hmac.new(self._secret, f"{header}.{payload}".encode(),
+        signature = b64url(hmac.new(self._secret, f"{header}.{payload}".encode(),
                                   hashlib.sha256).digest())
         return f"{header}.{payload}.{signature}"
 
@@ -342,14 +268,6 @@ class FakeBluesky(FakeAPI):
         reset = int((self.now + timedelta(seconds=self.rate_limit_window)).timestamp())
         return {"ratelimit-limit": "3000", "ratelimit-remaining": str(remaining),
                 "ratelimit-reset": str(reset), "ratelimit-policy": "3000;w=300"}
-
-
-def _uris(record: dict) -> list[str]:
-    uris = [f.get("uri") for facet in record.get("facets") or []
-            for f in facet.get("features") or []]
-    embed = record.get("embed") or {}
-    uris.append((embed.get("external") or {}).get("uri"))
-    return [u for u in uris if isinstance(u, str)]
 
 
 def _error(status: int, name: str, message: str) -> Answer:
@@ -524,7 +442,7 @@ class _Handler(FakeHandler):
                                                                       str):
             self._error(400, "InvalidRequest", "Record/text must be a string")
             return
-        if rkey is not None and (not isinstance(rkey, str) or not _TID.fullmatch(rkey)):
+        if rkey is not None and (not isinstance(rkey, str) or not TID.fullmatch(rkey)):
             self._error(400, "InvalidRequest", "Invalid record key: must be a TID")
             return
         if problem := record_problem(record):

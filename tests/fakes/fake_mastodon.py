@@ -55,7 +55,6 @@ import contextlib
 import html
 import json
 import re
-import string
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -64,88 +63,13 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from tests.fakes.fake_api import Answer, FakeAPI, FakeHandler
 from tests.fakes.loopback_fake import serving
+from tests.fakes.mastodon_servers import JSON, SERVERS, Server, error_answer, status_id
 
 USERNAME = "brand"
 TOKEN = "fake-mastodon-access-token-5f2c"
-IDEMPOTENCY_WINDOW = timedelta(hours=1)
 BATCH_LIMIT = 20          # Api::BaseController::DEFAULT_STATUSES_LIMIT
 PAGE_DEFAULT, PAGE_MAX = 20, 40
 _URL = re.compile(r"https?://[^\s<>\"]+")
-
-
-JSON = "application/json; charset=utf-8"
-
-
-def _json(status: int, error: str) -> Answer:
-    return Answer(status, json.dumps({"error": error}).encode(), JSON)
-
-
-@dataclass(frozen=True)
-class Server:
-    """How one server of the Mastodon client API answers where servers differ."""
-    name: str
-    ids: str                       # "snowflake", "ulid", "flake", "takahe"
-    url: str                       # status link forms: {base}, {user}, {host}, {id}
-    uri: str
-    batch: Answer | None           # None: GET /api/v1/statuses?id[]= works (Mastodon ≥ 4.3)
-    bad_token: Answer
-    idempotency: timedelta | None  # how long a create's Idempotency-Key is remembered
-    cards: bool = True             # a link card on the status
-    language: bool = True          # the status's language as posted
-
-
-SERVERS = {
-    # app/controllers/api/v1/statuses_controller.rb; ActivityPub::TagManager#url_for, #uri_for
-    "mastodon": Server("mastodon", "snowflake", "{base}/@{user}/{id}",
-                       "{base}/users/{user}/statuses/{id}", None,
-                       _json(401, "The access token is invalid"), IDEMPOTENCY_WINDOW),
-    # Mastodon before 4.3: no GET /api/v1/statuses route
-    "mastodon-4.2": Server("mastodon-4.2", "snowflake", "{base}/@{user}/{id}",
-                           "{base}/users/{user}/statuses/{id}",
-                           _json(404, "Record not found"),
-                           _json(401, "The access token is invalid"), IDEMPOTENCY_WINDOW),
-    # internal/uris/uri.go GenerateURIsForAccount; internal/router/router.go
-    # (HandleMethodNotAllowed: gin's plain-text 405); no Idempotency-Key; Card: nil
-    "gotosocial": Server("gotosocial", "ulid", "{base}/@{user}/statuses/{id}",
-                         "{base}/users/{user}/statuses/{id}",
-                         Answer(405, b"405 method not allowed", "text/plain"),
-                         _json(401, "Unauthorized: token not supplied"), None, cards=False),
-    # StatusController#index wants ids[] (CastAndValidate: 400); IdempotencyPlug (6 hours);
-    # StatusView url /notice/ID, uri the object's /objects/UUID
-    "akkoma": Server("akkoma", "flake", "{base}/notice/{id}", "{base}/objects/{uuid}",
-                     _json(400, "Missing field: ids."),
-                     _json(403, "Invalid credentials."), timedelta(hours=6)),
-    # api/middleware.py (400 text), api/urls.py (v1/statuses: POST only), Post.urls,
-    # Post.to_mastodon_json (id a number, card and language None)
-    "takahe": Server("takahe", "takahe", "{base}/@{user}/posts/{id}/",
-                     "{base}/@{user}@{host}/posts/{id}/",
-                     Answer(405, b"", "text/html; charset=utf-8"),
-                     Answer(400, b"Invalid Bearer token", "text/html; charset=utf-8"),
-                     None, cards=False, language=False),
-}
-_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-_BASE62 = string.digits + string.ascii_uppercase + string.ascii_lowercase
-TAKAHE_EPOCH = 1641020400          # core/snowflake.py
-
-
-def _encode(number: int, alphabet: str, width: int) -> str:
-    out = []
-    for _ in range(width):
-        number, digit = divmod(number, len(alphabet))
-        out.append(alphabet[digit])
-    return "".join(reversed(out))
-
-
-def status_id(ids: str, created_at: datetime, seq: int) -> str:
-    """A new status id in the server's form, ordered by time then `seq`."""
-    millis = int(created_at.timestamp() * 1000)
-    if ids == "ulid":              # 48 bits of milliseconds, 80 more bits: 26 characters
-        return _encode((millis << 80) | (seq * 7919), _CROCKFORD, 26)
-    if ids == "flake":             # Pleroma's FlakeId: 64 bits time, 48 worker, 16 sequence
-        return _encode((millis << 64) | (0xA1B2C3 << 16) | (seq & 0xFFFF), _BASE62, 22)
-    if ids == "takahe":            # 41 bits time since 2022, 19 random, 3 type (post: 0)
-        return str(((millis - TAKAHE_EPOCH * 1000) << 22) | ((seq & 0x7FFFF) << 3))
-    return str((millis << 16) | (seq & 0xFFFF))
 
 
 def mastodon_time(value: datetime) -> str:
@@ -341,12 +265,12 @@ class FakeMastodon(FakeAPI):
 class _Handler(FakeHandler):
     content_type = JSON
     FAULTS: ClassVar[dict[str, Answer]] = {
-        "401": _json(401, "The access token is invalid"),
-        "403": _json(403, "This action is not allowed"),
-        "404": _json(404, "Record not found"),
-        "422": _json(422, "Validation failed: Text character limit of 500 exceeded"),
-        "429": _json(429, "Too many requests"),
-        "500": _json(500, "Something went wrong on our end"),
+        "401": error_answer(401, "The access token is invalid"),
+        "403": error_answer(403, "This action is not allowed"),
+        "404": error_answer(404, "Record not found"),
+        "422": error_answer(422, "Validation failed: Text character limit of 500 exceeded"),
+        "429": error_answer(429, "Too many requests"),
+        "500": error_answer(500, "Something went wrong on our end"),
         "503-html": Answer(503, b"<html><body><h1>503 Service Unavailable</h1></body></html>",
                            "text/html"),
         "malformed": Answer(200, b'{"id": "1'),
@@ -360,7 +284,7 @@ class _Handler(FakeHandler):
         self._send(status, {"error": message}, headers=headers)
 
     def echo(self, authorization: str) -> Answer:
-        return _json(400, "bad request with Authorization: " + authorization)
+        return error_answer(400, "bad request with Authorization: " + authorization)
 
     def other_fault(self, kind: str) -> bool:
         if kind != "bad-token":
@@ -392,7 +316,7 @@ class _Handler(FakeHandler):
             "GET /api/v1/accounts/:id/statuses": self._timeline,
         }.get(endpoint)
         if handler == self._batch and not self.fake.batch_endpoint:
-            self._answer(self.fake.server_kind.batch or _json(404, "Record not found"))
+            self._answer(self.fake.server_kind.batch or error_answer(404, "Record not found"))
             return
         if handler is None:
             self._error(404, "Record not found")
