@@ -26,7 +26,6 @@ from urllib.parse import urlsplit
 
 NOW = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
 HOLD_SECONDS = 30               # a held request answers by itself after this long
-AFTER_CREATE = ("drop-after-create", "malformed-after-create", "hang-after-create")
 
 
 @dataclass(frozen=True)
