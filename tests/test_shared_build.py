@@ -12,6 +12,12 @@ def factory(base):
     return SimpleNamespace(getbasetemp=lambda: base)
 
 
+@pytest.fixture(autouse=True)
+def one_process(monkeypatch):
+    """As without xdist (this file's own tests may run on a worker)."""
+    monkeypatch.delenv("PYTEST_XDIST_WORKER", raising=False)
+
+
 def test_it_is_made_once_and_read_back(tmp_path):
     made = []
 

@@ -178,7 +178,7 @@ def test_a_second_cycle_with_nothing_changed_skips_the_build_and_says_until_when
      "theme/static/css/extra.css is new"),
     (lambda s: (s.root / "publishconf.py").open("a").write("DEFAULT_PAGINATION = 3\n"),
      "publishconf.py changed"),
-    (lambda s: (s.root / "plugins" / "campaign" / "offers.py").open("a").write("# x\n"),
+    (lambda s: (s.root / "plugins" / "campaign" / "site" / "offers.py").open("a").write("# x\n"),
      "plugins/campaign/site/offers.py changed"),
 ])
 def test_a_changed_input_rebuilds_and_names_it(site, change, reason):
