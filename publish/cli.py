@@ -29,17 +29,19 @@ from publish.clock import (
     parse_time,
     wall_now,
 )
+from publish.commands import diff as diff_command
 from publish.commands.cycle import StepResult, Steps, run_cycle
 from publish.networks import ErrorKind, Network, NetworkError
 from publish.posting import linkcheck
+from publish.posting.decisions import DEFAULT_MAX_LATENESS, RunOptions
 from publish.posting.ledger import Ledger, LedgerError, LedgerStore
 from publish.posting.lock import LockHeld, build_lock, lock_timeout, publisher_lock
 from publish.posting.pins import FileReport
 from publish.posting.plan_file import Plan, PlanError, load_plan
-from publish.posting.runner import DEFAULT_MAX_LATENESS, RunOptions, RunReport, run_once
+from publish.posting.runner import RunReport, run_once
 from publish.redaction import secret_values
 from publish.report.status import (
-    STATES,
+    SHOWN_STATES,
     TABLES,
     UPCOMING,
     Filters,
@@ -90,6 +92,7 @@ ENVIRONMENT = "\n".join([
     *registry.environment_help(),
     "  PUBLISH_HTTP_TIMEOUT      seconds, 'CONNECT,READ,TOTAL' (default 5,30,60)",
     "  PUBLISH_LINK_CHECK_BASE   check pages on this base URL instead of the production site",
+    "  PUBLISH_X_MONTHLY_BUDGET_USD  X posts that would pass it this month are held",
     "  CI                        'true': posting credentials are required (as "
     "--require-credentials)",
     "  DEPLOY_TARGET             cycle: where to deploy (see `publish deploy --help`)"])
@@ -230,7 +233,7 @@ def _listing_opts(parser: argparse.ArgumentParser) -> None:
     g = parser.add_argument_group("which items, and how")
     g.add_argument("--upcoming", action="store_true",
                    help="only items not done yet: " + ", ".join(sorted(UPCOMING,
-                                                                      key=list(STATES).index)))
+                                                                      key=list(SHOWN_STATES).index)))
     g.add_argument("--from", dest="start", metavar="WHEN",
                    help="only items due at or after WHEN: a date (2026-11-20) or a date-time "
                         "('2026-11-20 09:00'), in the site's time zone unless it has an "
@@ -305,7 +308,7 @@ def build_parser() -> argparse.ArgumentParser:
     _metrics_opts(p)
     _marker(p)
     with_environment(p)
-    p = add("status", "every item: its state (" + "/".join(STATES) + "), post, numbers")
+    p = add("status", "every item: its state (" + "/".join(SHOWN_STATES) + "), post, numbers")
     _listing_opts(p)
     p = add("daemon", "keep running: `run` every minute, metrics every N minutes")
     _posting(p)
@@ -326,6 +329,9 @@ def build_parser() -> argparse.ArgumentParser:
         module.add_arguments(sub.add_parser(
             name, help=module.HELP, description=module.HELP, epilog=module.EPILOG,
             formatter_class=argparse.RawDescriptionHelpFormatter))
+    diff_command.add_arguments(sub.add_parser(
+        "diff", help=diff_command.DESCRIPTION, description=diff_command.DESCRIPTION,
+        epilog=diff_command.EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter))
     p = add("cycle", "one publish cycle: build, deploy, post what is due, pull metrics, "
                      "rebuild and deploy again if a header changed")
     _posting(p)
@@ -456,6 +462,16 @@ def _link_checker(ctx: Ctx, plan: Plan) -> linkcheck.LinkChecker | None:
                                  base=base)
 
 
+def _x_budget(ctx: Ctx) -> float | None:
+    """X's monthly budget (PUBLISH_X_MONTHLY_BUDGET_USD; None: no budget)."""
+    from publish.posting.budget import budget_from_env
+
+    try:
+        return budget_from_env(ctx.env)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
 def _exit_for_run(report: RunReport) -> int:
     if report.unknown:
         return EXIT_UNKNOWN
@@ -557,6 +573,7 @@ class Posting:
     def prepare(cls, ctx: Ctx, what: str) -> Posting:
         plan = load_plan(ctx.args.plan)
         adapters = _networks(ctx, plan)
+        _x_budget(ctx)          # a bad budget fails before anything is posted
         dry = _no_credentials_banner(ctx, adapters, what) or ctx.args.dry_run
         return cls(plan, adapters, dry)
 
@@ -564,7 +581,7 @@ class Posting:
         """One run over the plan: (exit code, summary line, report). The run also writes
         the articles' identity pins (publish.posting.pins) into their headers."""
         options = RunOptions(max_lateness=ctx.max_lateness(), post_late=ctx.args.post_late,
-                             dry_run=self.dry)
+                             dry_run=self.dry, x_budget_usd=_x_budget(ctx))
         report = run_once(self.plan, ctx.store, self.adapters, ctx.now, options, ctx.out,
                           ctx.args.content, link_check=_link_checker(ctx, self.plan))
         return (EXIT_OK if self.dry else _exit_for_run(report)), report.summary(self.dry), report
@@ -631,6 +648,7 @@ def cmd_status(ctx: Ctx) -> int:
 
 def cmd_resolve(ctx: Ctx) -> int:
     from publish.posting import ledger as L
+    from publish.posting.ledger_entry import Entry, LedgerState
 
     item_id = ctx.args.item_id
     plan = load_plan(ctx.args.plan) if Path(ctx.args.plan).exists() else None
@@ -640,20 +658,20 @@ def cmd_resolve(ctx: Ctx) -> int:
         entry = ledger.get(item_id)
         if entry is None and item is None:
             raise UsageError(f"no item {item_id!r} in the ledger or the plan")
-        state = (entry or {}).get("state")
-        if state == "sent":
-            raise UsageError(f"{item_id} is already sent as {entry.get('url')}; nothing to do")
+        state = entry.state if entry else None
+        if entry is not None and state is LedgerState.SENT:
+            raise UsageError(f"{item_id} is already sent as {entry.url}; nothing to do")
         if ctx.args.not_posted:
-            if state == "posting":      # not checked yet: the post may be out
+            if state is LedgerState.POSTING:      # not checked yet: the post may be out
                 raise UsageError(
                     f"{item_id} has an attempt whose outcome is not checked yet; the next "
                     "run looks for it on X first (only an `unknown` item needs a person)")
             ledger.remove(item_id)
             return (f"{item_id}: recorded as not posted; the next run posts it when due "
                     "(beyond --max-lateness only with --post-late)")
-        network = (entry or {}).get("network") or item.network
+        network = entry.network if entry else item.network
         post_id, url = posted_as(network, ctx.args.posted)
-        base = entry or {"network": network, "source": item.source, "link": item.link}
+        base = entry or Entry(LedgerState.UNKNOWN, network, source=item.source, link=item.link)
         ledger.put(item_id, L.mark_sent(base, post_id=post_id, url=url, now=ctx.now,
                                         how="person"))
         return f"{item_id}: recorded as sent → {url}"
@@ -710,7 +728,7 @@ def cmd_daemon(ctx: Ctx, *, scheduler=None, clock=None, wait=None, stop=None) ->
             return start_wall + timedelta(seconds=int(time.monotonic() - start_mono))
 
     options = RunOptions(max_lateness=ctx.max_lateness(), post_late=ctx.args.post_late,
-                         dry_run=dry)
+                         dry_run=dry, x_budget_usd=_x_budget(ctx))
 
     def run_step(now: datetime) -> datetime | None:
         plan = load_plan(plan_path)
@@ -822,7 +840,8 @@ class CycleIO:
         from publish.report.private_report import ReportError
 
         try:
-            line = _write_report(self.ctx, Path(self.ctx.args.report), site=self.output)
+            line = _write_report(self.ctx, Path(self.ctx.args.report), site=self.output,
+                                 keep=True)
         except ReportError as exc:
             return StepResult(EXIT_CONFIG, f"{exc}; not written")
         except Exception as exc:    # an auxiliary step never hides the cycle's
@@ -853,6 +872,7 @@ def cmd_cycle(ctx: Ctx) -> int:
         timeout = lock_timeout(ctx.env)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
+    _x_budget(ctx)              # a bad budget fails before any build
     with publisher_lock(ctx.lock_path, "cycle"):
         ctx.store.load()            # no (valid) ledger: stop before building anything
         cycle = CycleIO(ctx, target)
@@ -915,8 +935,22 @@ def cmd_export(ctx: Ctx) -> int:
     return EXIT_OK
 
 
-def _write_report(ctx: Ctx, out: Path, site: Path | None) -> str:
-    """Render and swap in the report; its summary line (a dry run writes nothing)."""
+def _write_report(ctx: Ctx, out: Path, site: Path | None, *, keep: bool = False) -> str:
+    """Render and swap in the report; its summary line (a dry run writes nothing). `keep`
+    (the cycle): leave it as it is when nothing it is made from changed
+    (publish/report/report_stamp.py)."""
+    from publish.report import report_stamp
+    from publish.site import buildmanifest
+
+    keeper = None
+    if keep and not ctx.args.dry_run:
+        manifest = buildmanifest.manifest_path(site) if site is not None else None
+        keeper = report_stamp.Keeper(
+            out, plan=Path(ctx.args.plan),
+            sources=[Path(ctx.args.ledger), Path(ctx.args.history), *filter(None, [manifest])],
+            options={"max_lateness": ctx.max_lateness(), "site": str(site)})
+        if (line := keeper.kept_line(ctx.now)) is not None:
+            return line
     from publish.report import private_report as R
 
     R.check_out(out)
@@ -929,7 +963,11 @@ def _write_report(ctx: Ctx, out: Path, site: Path | None) -> str:
     written = R.Written(out, R.pages_count(files), len(rows), len(data.shots))
     if ctx.args.dry_run:
         return "report: dry run: would write " + written.summary().removeprefix("report: ")
+    if keeper is not None:
+        report_stamp.forget(out)
     R.write_report(out, files, ctx.out.secrets)
+    if keeper is not None:
+        keeper.record(ctx.now, ctx.max_lateness(), written.summary())
     return written.summary()
 
 
@@ -950,6 +988,7 @@ COMMANDS: dict[str, Callable[[Ctx], int]] = {
     "status": cmd_status, "daemon": cmd_daemon, "resolve": cmd_resolve, "cycle": cmd_cycle,
     "build": lambda ctx: site_build.command(ctx.args, ctx.out),
     "deploy": lambda ctx: site_deploy.command(ctx.args, ctx.env, ctx.out),
+    diff_command.NAME: diff_command.run,
 }
 
 

@@ -17,13 +17,18 @@ from html import escape
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from contract import networks as contract_networks
+
 # Credentials: redacted from every message and stored text (here) and, with every other
-# X_*/AWS_* variable and a push URL that may carry a token, kept out of the build's
-# environment (publish.site.build.build_env).
-SECRET_VARS = ("X_API_KEY", "X_API_SECRET", "X_ACCESS_TOKEN", "X_ACCESS_TOKEN_SECRET",
-               "X_BEARER_TOKEN", "MASTODON_ACCESS_TOKEN", "BLUESKY_APP_PASSWORD",
-               "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
+# variable of a network or of AWS and a push URL that may carry a token, kept out of the
+# build's environment (publish.site.build.build_env). Each network's are in its contract
+# entry (contract/networks.py); the deploy's own are here.
+DEPLOY_SECRET_VARS = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
+DEPLOY_ENV_PREFIXES = ("AWS_",)
+SECRET_VARS = (*contract_networks.secret_names(), *DEPLOY_SECRET_VARS)
 SECRET_URL_VARS = ("DEPLOY_GITHUB_REMOTE",)   # https://USER:TOKEN@host/…: the userinfo
+# Every variable of a network or of the deploy starts with one of these.
+SECRET_ENV_PREFIXES = (*contract_networks.env_prefixes(), *DEPLOY_ENV_PREFIXES)
 SHORTEST = 4            # a shorter value would redact ordinary words: never a real secret
 REDACTED = "[redacted]"
 

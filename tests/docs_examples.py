@@ -11,9 +11,10 @@ each block; `make docs` (`python -m tests.docs_examples --write`) rewrites them 
 The fixture is fixed, so the output is too: a copy of the sample site (content/, theme/,
 plugins/, the settings) with its plan built once, a ledger and a metrics history made up
 from that plan (`fixture_ledger`, `fixture_history`: posts sent on all three networks, one
-missed for want of credentials, one failed, numbers fetched over two months), and no
-credentials; `mistakes/` holds posts with mistakes (tests/docs_mistakes) for the examples of
-build errors, which copy them into content/posts/. COMMAND runs in bash in a fresh copy of
+missed for want of credentials, one failed, numbers fetched over two months), no
+credentials, all of it one git commit (for `publish diff --base HEAD`); `mistakes/` holds
+posts with mistakes (tests/docs_mistakes) for the examples of build errors, which copy them
+into content/posts/. COMMAND runs in bash in a fresh copy of
 that folder, `python` being this interpreter; the moment is always given (`--now`), so
 nothing depends on the clock. The folder's path never shows: it is `.` in the output, and
 a loopback port (of a fake, see `with_fakes`) is `PORT`.
@@ -197,7 +198,18 @@ def make_fixture(root: Path) -> Path:
     (state / "history.jsonl").write_text(
         "".join(json.dumps(r, sort_keys=True) + "\n" for r in fixture_history(ledger)),
         encoding="utf-8")
+    commit(root)
     return root
+
+
+def commit(root: Path) -> None:
+    """The fixture as one commit on `main`, for the examples of `publish diff --base HEAD`
+    (they edit a post first)."""
+    who = ["-c", "user.name=Docs", "-c", "user.email=docs@example.invalid"]
+    for args in (["init", "--quiet", "--initial-branch", "main"], ["add", "-A"],
+                 [*who, "commit", "--quiet", "-m", "the docs fixture"]):
+        subprocess.run(["git", *args], cwd=root, env=environment(root), check=True,
+                       capture_output=True)
 
 
 @dataclass(frozen=True)

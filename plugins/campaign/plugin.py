@@ -22,10 +22,10 @@ from pelican.generators import (
     PelicanTemplateNotFound,
 )
 
+from . import build_state
 from . import settings as campaign_settings
-from .header import identity, prerender, reader
+from .header import identity, reader
 from .header.metadata import CampaignMeta, parse_campaign_meta
-from .posts import lengths
 from .posts import weighing as networks
 from .posts.items import ArticleInfo, article_items
 from .posts.links import article_url, site_path
@@ -38,7 +38,7 @@ from .posts.plan_document import (
     sort_items,
     write_plan,
 )
-from .posts.problems import merged
+from .problems import Problem, lines, merged
 from .site import future_posts as scheduling
 from .site import site_changes as changes
 from .site.most_shared import most_shared
@@ -49,17 +49,13 @@ from .site.redirects import TEMPLATES, RedirectsGenerator
 logger = logging.getLogger(__name__)
 
 OFFERS_TEMPLATE = "offers"
-# Plans waiting for the end of a successful run, by id of the run's settings dict.
-_PENDING_PLANS: dict[int, tuple[str | None, dict]] = {}
-# The same for the next-change file (CAMPAIGN_NEXT_CHANGE_PATH, docs/contract.md §1.1).
-_PENDING_CHANGES: dict[int, tuple[str, dict]] = {}
 
 
 class CampaignBuildFailed(SystemExit):
     """Content or settings mistakes. A SystemExit, because Pelican's main() prints a Python
     traceback for any Exception; this one ends the run with status 1 and one line."""
 
-    def __init__(self, problems: list[str]):
+    def __init__(self, problems: list[str]):  # each problem's line
         count = len(problems)
         super().__init__(
             f"campaign: {count} problem{'s' if count != 1 else ''} found (listed above); "
@@ -68,17 +64,16 @@ class CampaignBuildFailed(SystemExit):
         self.problems = list(problems)
 
 
-def fail_on(problems: list[str]) -> None:
-    """Log every problem once, then stop the build (nothing written yet). A text shared by
-    several networks is checked once per network: its problem is still one line."""
+def fail_on(problems: list[Problem]) -> None:
+    """Log every problem once, then stop the build (nothing written yet)."""
     if not problems:
         return
-    problems = list(dict.fromkeys(problems))
-    for problem in problems:
+    said = lines(problems)
+    for line in said:
         # `pelican --fatal errors` raises after the first error record; report them all.
         with contextlib.suppress(RuntimeError):
-            logger.error("%s", problem)
-    raise CampaignBuildFailed(problems)
+            logger.error("%s", line)
+    raise CampaignBuildFailed(said)
 
 
 # --- settings ---------------------------------------------------------------------
@@ -86,13 +81,13 @@ def fail_on(problems: list[str]) -> None:
 
 def initialized(pelican) -> None:
     campaign_settings.apply_defaults(pelican.settings)
-    lengths.start(pelican.settings)
-    _PENDING_PLANS.pop(id(pelican.settings), None)
-    _PENDING_CHANGES.pop(id(pelican.settings), None)
     fail_on(campaign_settings.validate(pelican.settings))
 
 
 def get_generators(pelican):
+    """The first signal of every run (`pelican -lr` runs one instance again and again): the
+    run's state begins here, before anything is read."""
+    build_state.begin(pelican.settings)
     return OffersGenerator, RedirectsGenerator
 
 
@@ -126,7 +121,7 @@ def set_neighbours(articles) -> None:
 
 
 def article_generator_pretaxonomy(generator) -> None:
-    config = campaign_settings.for_build(generator)
+    config = build_state.of(generator.settings).config
     scheduling.apply(generator, config.now, config.future_posts)
 
 
@@ -143,25 +138,24 @@ def _has_real_date(article, header_problems) -> bool:
     # year < 9999: Pelican dates a draft without a Date datetime.max (contents.py); a
     # relative Social_At from it would overflow.
     return (isinstance(date, datetime) and date.tzinfo is not None and date.year < 9999
-            and not any(label in ("Date", "") for label, _ in header_problems)
+            and not any(problem.label in ("Date", "") for problem in header_problems)
             and "date" not in reader.attempted_of(article))
 
 
-def _not_attempted(problems, attempted) -> list[tuple[str, str]]:
+def _not_attempted(problems: list[Problem], attempted) -> list[Problem]:
     """Leave out "missing" for a key a bad line of the file was meant as (`Coupon_Offer :`):
     that line is already reported."""
-    return [(key, reason) for key, reason in problems
-            if not (key.lower() in attempted and reason.startswith("missing"))]
+    return [problem for problem in problems
+            if not (problem.key.lower() in attempted and problem.reason.startswith("missing"))]
 
 
-def _file_problems(content) -> list[str]:
-    """What the reader found in the file, as `file: Key: reason` lines."""
+def _file_problems(content) -> list[Problem]:
+    """What the reader found in the file."""
     source = relative_source(content)
-    return [f"{source}: {label}: {reason}" if label else f"{source}: {reason}"
-            for label, reason in reader.problems_of(content)]
+    return [problem.in_file(source) for problem in reader.problems_of(content)]
 
 
-def template_problems(generator, content) -> list[tuple[str, str]]:
+def template_problems(generator, content) -> list[Problem]:
     """A `Template:` the theme does not have: Pelican would stop with a traceback while
     writing the pages. Checked with the generator that writes the content."""
     name = content.metadata.get("template")
@@ -171,18 +165,17 @@ def template_problems(generator, content) -> list[tuple[str, str]]:
         generator.get_template(name)
     except PelicanTemplateNotFound:
         extension = (generator.settings.get("TEMPLATE_EXTENSIONS") or [".html"])[0]
-        return [("Template", f"no template {name + extension!r} in the theme")]
+        return [Problem(f"no template {name + extension!r} in the theme", "Template",
+                        file=relative_source(content))]
     return []
 
 
-def page_problems(generator) -> list[str]:
+def page_problems(generator) -> list[Problem]:
     pages = (generator.pages + generator.translations + generator.hidden_pages
              + generator.hidden_translations + generator.draft_pages
              + generator.draft_translations)
-    return [line for page in sorted(pages, key=relative_source)
-            for line in _file_problems(page) + [
-                f"{relative_source(page)}: {key}: {reason}"
-                for key, reason in template_problems(generator, page)]]
+    return [problem for page in sorted(pages, key=relative_source)
+            for problem in _file_problems(page) + template_problems(generator, page)]
 
 
 @dataclass(frozen=True)
@@ -194,8 +187,8 @@ class Analysed:
     published: bool    # written to the site by this build
 
 
-def analyse(generator, config):
-    """Parse and check every article.
+def analyse(generator, config, counts):
+    """Parse and check every article (its texts measured through `counts`).
 
     Returns (problems, [Analysed], plan items, plan coupons).
     """
@@ -215,7 +208,7 @@ def analyse(generator, config):
         own_items = []
         if dated:
             info = article_info(article, meta.shared_id)
-            own_items, item_problems = article_items(info, meta, config)
+            own_items, item_problems = article_items(info, meta, config, counts)
             article_problems += item_problems
         problems += _file_problems(article)
         article_problems += template_problems(generator, article)
@@ -224,9 +217,10 @@ def analyse(generator, config):
         if meta.shared_id or (own_items and id(article) in planned_ids):
             identities.append((source, identity.identity(article.lang, article.slug,
                                                          meta.shared_id), bool(meta.shared_id)))
-        article_problems = _not_attempted(merged(article_problems),
-                                          reader.attempted_of(article))
-        problems += [f"{source}: {key}: {reason}" for key, reason in article_problems]
+        problems += _not_attempted(
+            merged([problem.in_file(source) for problem in article_problems],
+                   networks.NETWORKS),
+            reader.attempted_of(article))
         if meta.coupon:
             coupons.append(CouponUse(source, article.slug, article.lang, meta.coupon,
                                      "slug" in article.metadata))
@@ -262,8 +256,9 @@ def all_generators_finalized(generators) -> None:
     articles = next((g for g in generators if isinstance(g, ArticlesGenerator)), None)
     if articles is None:
         return
-    config = campaign_settings.for_build(articles)  # the one clock read of the build
-    problems, results, items, planned_coupons = analyse(articles, config)
+    state = build_state.of(articles.settings)
+    config = state.config  # the one clock read of the build
+    problems, results, items, planned_coupons = analyse(articles, config, state.lengths)
     networks.forget_texts()
     pages = next((g for g in generators if isinstance(g, PagesGenerator)), None)
     moved = redirects(results, written=articles.articles + articles.translations
@@ -289,12 +284,13 @@ def all_generators_finalized(generators) -> None:
             generator.redirects, generator.site_url = moved, config.site_url
     # Kept as the document (its items are shared with article.social_items); serialised
     # only once the site is written, so the text is not held through the whole build.
-    _PENDING_PLANS[id(articles.settings)] = (
-        config.plan_path, plan_document(config.site_url, items, config.tz.key, planned_coupons))
+    state.plan = (config.plan_path,
+                  plan_document(config.site_url, items, config.tz.key, planned_coupons,
+                                 config.x_prices))
     changes_path = articles.settings.get("CAMPAIGN_NEXT_CHANGE_PATH")
     if changes_path:
-        _PENDING_CHANGES[id(articles.settings)] = (
-            changes_path, next_change_document(articles.settings, config.now, results))
+        state.next_change = (changes_path,
+                             next_change_document(articles.settings, config.now, results))
 
 
 def next_change_document(settings, now, results) -> dict:
@@ -312,14 +308,23 @@ def next_change_document(settings, now, results) -> dict:
 
 
 def finalized(pelican) -> None:
-    """The run wrote the whole site without an exception: now the plan."""
-    path, plan = _PENDING_PLANS.pop(id(pelican.settings), (None, None))
-    if path and plan is not None:
-        write_plan(path, plan)
-    pending = _PENDING_CHANGES.pop(id(pelican.settings), None)
-    if pending is not None:
-        changes.write(*pending)
-    lengths.finish()
+    """The run wrote the whole site without an exception: now the plan; the run ends."""
+    state = build_state.end(pelican.settings)
+    if state is None:
+        return
+    if state.plan is not None and state.plan[0]:
+        write_plan(*state.plan)
+    if state.next_change is not None:
+        changes.write(*state.next_change)
+    state.lengths.finish()
+
+
+def reading_done(generators) -> None:
+    """Every generator has read its files: the Markdown workers go (before the checks)."""
+    for generator in generators[:1]:
+        state = build_state.current(generator.settings)
+        if state:
+            state.stop_workers()
 
 
 # --- offers page ----------------------------------------------------------------------
@@ -362,9 +367,7 @@ class OffersGenerator(Generator):
 def register() -> None:
     reader.register()
     signals.initialized.connect(initialized)
-    signals.initialized.connect(prerender.start)  # after the settings are checked
-    signals.all_generators_finalized.connect(prerender.reading_done)  # before the checks
-    signals.finalized.connect(prerender.stop)
+    signals.all_generators_finalized.connect(reading_done)  # before the checks
     signals.get_generators.connect(get_generators)
     signals.article_generator_pretaxonomy.connect(article_generator_pretaxonomy)
     signals.article_generator_finalized.connect(article_generator_finalized)

@@ -7,11 +7,15 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from contract.x_pricing import DEFAULT as DEFAULT_X_PRICES
+from contract.x_pricing import XPrices, parse_prices, prices_problems
+
 from .header.dates import parse_absolute
 from .header.identity import KEYS as IDENTITY_KEYS
 from .header.keys import KEY_RE, PELICAN_KEYS, suggest
 from .header.metadata import classify, in_own_namespace
 from .posts.weighing import NETWORKS
+from .problems import Problem
 
 DEFAULTS = {
     # Absolute production URL that shared links point to; None means SITEURL.
@@ -48,6 +52,12 @@ DEFAULTS = {
     # Worker processes that render Markdown bodies while the build reads (prerender.py);
     # 0: every body is rendered by the reader, in the build's own process.
     "CAMPAIGN_READ_WORKERS": 0,
+    # X's prices (docs/settings.md): None keeps contract/x_pricing.py's defaults; a mapping
+    # overrides some, with the date they were read: {"post_usd": 0.02, "as_of": "2026-09"}.
+    "CAMPAIGN_X_PRICES": None,
+    # False: X posts go out without the article's link (cheaper on X: docs/settings.md); an
+    # article's Social_X_Link: yes/no decides for its own posts.
+    "CAMPAIGN_X_LINK": True,
 }
 
 FUTURE_POSTS = ("show", "hide")
@@ -66,6 +76,8 @@ class Config:
     max_hashtags: int
     future_posts: str
     most_shared: int = 5
+    x_prices: XPrices = DEFAULT_X_PRICES
+    x_link: bool = True
 
 
 def apply_defaults(settings: dict) -> None:
@@ -126,7 +138,7 @@ def _check_extra_keys(value: object) -> str | None:
 PREFIX = "CAMPAIGN_"
 
 
-def unknown_settings(settings: dict) -> list[str]:
+def unknown_settings(settings: dict) -> list[Problem]:
     """A CAMPAIGN_* name the plugin does not read is a typo: silently ignored, it would
     leave the default in effect (CAMPAIGN_FUTURE_POST = "hide" would publish future posts)."""
     problems = []
@@ -136,67 +148,74 @@ def unknown_settings(settings: dict) -> list[str]:
         # Compared without the prefix, which every name shares.
         hint = suggest(name.removeprefix(PREFIX).lower(),
                        [known.removeprefix(PREFIX).lower() for known in DEFAULTS])
-        problems.append(f"{name}: unknown setting " + (
+        problems.append(Problem("unknown setting " + (
             f"(did you mean {PREFIX}{hint.upper()}?)" if hint
-            else "(the campaign's settings are listed in docs/settings.md)"))
+            else "(the campaign's settings are listed in docs/settings.md)"), name))
     return problems
 
 
-def validate(settings: dict) -> list[str]:
-    """Every problem with the CAMPAIGN_* settings, as "SETTING: reason"."""
+def validate(settings: dict) -> list[Problem]:
+    """Every problem with the CAMPAIGN_* settings, each on its setting."""
     problems = unknown_settings(settings)
     site = site_url_of(settings)
     if not _is_absolute_http(site):
         source = "CAMPAIGN_SITE_URL" if settings.get("CAMPAIGN_SITE_URL") is not None else (
             "CAMPAIGN_SITE_URL (unset, so SITEURL)"
         )
-        problems.append(f"{source}: must be an absolute http(s) URL, got {site!r}")
+        problems.append(Problem(f"must be an absolute http(s) URL, got {site!r}", source))
     plan = settings.get("CAMPAIGN_PLAN_PATH")
     if plan is not None and (not isinstance(plan, str) or not plan):
-        problems.append("CAMPAIGN_PLAN_PATH: must be a file path or None")
+        problems.append(Problem("must be a file path or None", "CAMPAIGN_PLAN_PATH"))
     changes = settings.get("CAMPAIGN_NEXT_CHANGE_PATH")
     if changes is not None and (not isinstance(changes, str) or not changes):
-        problems.append("CAMPAIGN_NEXT_CHANGE_PATH: must be a file path or None")
+        problems.append(Problem("must be a file path or None", "CAMPAIGN_NEXT_CHANGE_PATH"))
     nets = settings.get("CAMPAIGN_NETWORKS")
     if not isinstance(nets, list | tuple) or not nets or not all(n in NETWORKS for n in nets):
-        problems.append(
-            f"CAMPAIGN_NETWORKS: must be a non-empty list of known networks ({', '.join(NETWORKS)})"
-        )
+        problems.append(Problem(
+            f"must be a non-empty list of known networks ({', '.join(NETWORKS)})",
+            "CAMPAIGN_NETWORKS"))
     utm = _check_utm(settings.get("CAMPAIGN_UTM"))
     if utm:
-        problems.append(f"CAMPAIGN_UTM: {utm}")
+        problems.append(Problem(utm, "CAMPAIGN_UTM"))
     now = settings.get("CAMPAIGN_NOW")
     if now is not None and not _is_date_time(now):
-        problems.append("CAMPAIGN_NOW: must be an ISO 8601 date-time string or None")
+        problems.append(Problem("must be an ISO 8601 date-time string or None", "CAMPAIGN_NOW"))
     for key in ("CAMPAIGN_MAX_HASHTAGS", "CAMPAIGN_MOST_SHARED", "CAMPAIGN_READ_WORKERS"):
         number = settings.get(key)
         if not isinstance(number, int) or isinstance(number, bool) or number < 0:
-            problems.append(f"{key}: must be a whole number, 0 or more")
+            problems.append(Problem("must be a whole number, 0 or more", key))
     url = settings.get("CAMPAIGN_OFFERS_URL")
     if not isinstance(url, str):
-        problems.append("CAMPAIGN_OFFERS_URL: must be a string (URL of the offers page)")
+        problems.append(Problem("must be a string (URL of the offers page)",
+                                "CAMPAIGN_OFFERS_URL"))
     for key in ("CAMPAIGN_OFFERS_SAVE_AS", "CAMPAIGN_OFFERS_JSON_SAVE_AS"):
         reason = _check_save_as(settings.get(key))
         if reason:
-            problems.append(f"{key}: {reason}")
+            problems.append(Problem(reason, key))
     future = settings.get("CAMPAIGN_FUTURE_POSTS")
     if future not in FUTURE_POSTS:
-        problems.append(f'CAMPAIGN_FUTURE_POSTS: must be "show" or "hide", got {future!r}')
+        problems.append(Problem(f'must be "show" or "hide", got {future!r}',
+                                "CAMPAIGN_FUTURE_POSTS"))
     if not settings.get("WITH_FUTURE_DATES", True):
-        problems.append(
-            "WITH_FUTURE_DATES: must stay True (Pelican's default): False turns future posts "
+        problems.append(Problem(
+            "must stay True (Pelican's default): False turns future posts "
             "into drafts, written to drafts/ and left out of the plan; "
-            'use CAMPAIGN_FUTURE_POSTS = "hide" to keep them off the site until their date'
-        )
+            'use CAMPAIGN_FUTURE_POSTS = "hide" to keep them off the site until their date',
+            "WITH_FUTURE_DATES"))
     extra = _check_extra_keys(settings.get("CAMPAIGN_EXTRA_KEYS"))
     if extra:
-        problems.append(f"CAMPAIGN_EXTRA_KEYS: {extra}")
+        problems.append(Problem(extra, "CAMPAIGN_EXTRA_KEYS"))
     if not isinstance(settings.get("CAMPAIGN_ALLOW_RAW_HTML"), bool):
-        problems.append("CAMPAIGN_ALLOW_RAW_HTML: must be True or False")
+        problems.append(Problem("must be True or False", "CAMPAIGN_ALLOW_RAW_HTML"))
+    if not isinstance(settings.get("CAMPAIGN_X_LINK"), bool):
+        problems.append(Problem("must be True or False", "CAMPAIGN_X_LINK"))
+    prices = settings.get("CAMPAIGN_X_PRICES")
+    if prices is not None:
+        problems += [Problem(p, "CAMPAIGN_X_PRICES") for p in prices_problems(prices)]
     try:
         site_timezone(settings)
     except ZoneInfoNotFoundError:
-        problems.append(f"TIMEZONE: unknown time zone {settings.get('TIMEZONE')!r}")
+        problems.append(Problem(f"unknown time zone {settings.get('TIMEZONE')!r}", "TIMEZONE"))
     return problems
 
 
@@ -229,14 +248,7 @@ def resolve(settings: dict) -> Config:
         max_hashtags=settings["CAMPAIGN_MAX_HASHTAGS"],
         future_posts=settings["CAMPAIGN_FUTURE_POSTS"],
         most_shared=settings["CAMPAIGN_MOST_SHARED"],
+        x_prices=parse_prices(settings["CAMPAIGN_X_PRICES"]),
+        x_link=settings["CAMPAIGN_X_LINK"],
     )
 
-
-def for_build(generator) -> Config:
-    """The Config of this build, resolved (the clock read) the first time a handler asks.
-    Kept on the articles generator, which Pelican makes anew for every run, so each run of
-    `pelican --autoreload` reads the clock once too."""
-    config = getattr(generator, "campaign_config", None)
-    if config is None:
-        config = generator.campaign_config = resolve(generator.settings)
-    return config

@@ -16,10 +16,13 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
+
+from contract import networks as contract_networks
+from contract.networks import NetworkFacts
 
 
 class ErrorKind(StrEnum):
@@ -66,6 +69,9 @@ class NetworkError(Exception):
 
 @dataclass(frozen=True)
 class Capabilities:
+    """What the publisher knows about a network: its contract entry's facts
+    (contract/networks.py, `of`) and the publisher's own (`metrics_batch`,
+    `proves_absence`)."""
     name: str                    # plan `network` value, e.g. "x"
     label: str                   # header label, e.g. "X" → Engagement_X
     metrics_batch: int           # ids per fetch_metrics call
@@ -76,7 +82,8 @@ class Capabilities:
     # returns the link the network answers with.
     post_url: str = ""
     # Every post link (formed or answered) must match this in full before it is stored: it
-    # becomes an href on the site (the plugin holds the same pattern, networks.py).
+    # becomes an href on the site (the plugin checks the Engagement lines with the same
+    # contract entry).
     link_pattern: str = r"https://[A-Za-z0-9.-]{1,253}/[A-Za-z0-9/@._~-]{1,200}"
     # The post id in a link, from link_pattern's named groups (`resolve --posted LINK`).
     post_id_in_link: str = "{post_id}"
@@ -96,6 +103,13 @@ class Capabilities:
     shortens_links: bool = False
     # Further environment variables: (name, what it sets), for --help.
     settings: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def of(cls, facts: NetworkFacts, **own) -> Capabilities:
+        """A network's capabilities: every fact of its contract entry that the publisher
+        uses, and `own`, what only the publisher knows."""
+        shared = {f.name: getattr(facts, f.name) for f in fields(cls) if hasattr(facts, f.name)}
+        return cls(**shared, **own)
 
     def valid_post_id(self, value: object) -> bool:
         """True when `value` has the network's post id form. Every post id from the network,
@@ -204,15 +218,15 @@ class Network(Protocol):
     def fetch_metrics(self, post_ids: Sequence[str]) -> MetricsResult: ...
 
 
-# name → (adapter module, its factory, module holding CAPABILITIES). Modules import lazily, and
-# the capabilities module imports no network library, so `publish plan`/`status` (which check
-# post ids in the ledger) do not load one.
+# name → (adapter module, its factory, module holding CAPABILITIES): one folder per network of
+# the contract (contract/networks.py), publish/networks/<name>/ holding <name>_adapter.py and
+# <name>_capabilities.py. Modules import lazily, and the capabilities module imports no
+# network library, so `publish plan`/`status` (which check post ids in the ledger) do not
+# load one.
 REGISTRY: dict[str, tuple[str, str, str]] = {
-    "x": ("publish.networks.x.x_adapter", "from_env", "publish.networks.x.x_capabilities"),
-    "mastodon": ("publish.networks.mastodon.mastodon_adapter", "from_env",
-                 "publish.networks.mastodon.mastodon_capabilities"),
-    "bluesky": ("publish.networks.bluesky.bluesky_adapter", "from_env",
-                "publish.networks.bluesky.bluesky_capabilities"),
+    name: (f"publish.networks.{name}.{name}_adapter", "from_env",
+           f"publish.networks.{name}.{name}_capabilities")
+    for name in contract_networks.NETWORKS
 }
 
 

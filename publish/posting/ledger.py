@@ -2,9 +2,10 @@
 
 Pretty JSON, sorted keys, one final newline: diffs in git stay small and readable. Written
 atomically (publish.atomic) before and after every POST. Transitions are pure functions that
-return a new entry dict; `LedgerStore` does the file I/O.
+return a new `Entry`; `LedgerStore` does the file I/O.
 
-States: posting (a POST may be in flight or may have happened: outcome unknown until
+Each item's record is an `Entry` (publish/posting/ledger_entry.py), its state a
+`LedgerState`: posting (a POST may be in flight or may have happened: outcome unknown until
 reconciled), sent, failed (the API definitively refused; no post exists; tried again next run),
 unknown (a person must settle it with `publish resolve`), missed (too late, not posted),
 waiting (due, but not posted: its page was not live, or its network had no posting
@@ -20,25 +21,21 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from publish import networks as registry
 from publish.atomic import create_exclusive, write_atomic
 from publish.clock import TimeFormatError, format_time, parse_time
+from publish.posting.ledger_entry import Entry, EntryError, LedgerState, WaitingFor
 from publish.redaction import mentions_any, redact_all
 
 SCHEMA = "publish-ledger/1"
 DEFAULT_PATH = Path("state/ledger.json")
-STATES = ("posting", "sent", "failed", "unknown", "missed", "waiting")
 WAITING_FIELDS = ("waiting_since", "waiting_reason")
-# What a `waiting` item waits for: its page to answer (the default, no field stored), or its
-# network's posting credentials (it was due on a network that had none).
-WAITING_FOR = ("page", "credentials")
-
-Entry = dict[str, Any]
 
 
 class LedgerError(Exception):
@@ -63,93 +60,75 @@ class Ledger:
         self.items.pop(item_id, None)
 
     def claimed_post_ids(self, except_id: str | None = None) -> set[str]:
-        return {
-            e["post_id"] for i, e in self.items.items()
-            if i != except_id and e.get("post_id")
-        }
+        return {e.post_id for i, e in self.items.items() if i != except_id and e.post_id}
 
 
 # --- pure transitions -------------------------------------------------------------------
 
 def mark_posting(old: Entry | None, *, network: str, text: str, link: str,
-                 now: datetime, source: str | None = None) -> Entry:
-    entry = dict(old or {})
-    for stale in ("error", *WAITING_FIELDS, "waiting_for"):
-        entry.pop(stale, None)
-    entry.update(state="posting", network=network, text=text, link=link,
-                 attempted_at=format_time(now), attempts=int(entry.get("attempts", 0)) + 1)
-    if source:
-        entry["source"] = source
-    return entry
+                 now: datetime, source: str | None = None,
+                 cost_usd: float | None = None) -> Entry:
+    """`cost_usd`: what the post is estimated to cost (X): the monthly budget counts it."""
+    base = old or Entry(LedgerState.POSTING, network)
+    return replace(base, state=LedgerState.POSTING, network=network, text=text, link=link,
+                   attempted_at=format_time(now), attempts=(base.attempts or 0) + 1,
+                   source=source or base.source, error=None, waiting_since=None,
+                   waiting_reason=None, waiting_for=None,
+                   cost_usd=cost_usd or base.cost_usd)
 
 
 def with_source(old: Entry, source: str) -> Entry:
     """The article file the item belongs to now (the publisher's safety net for renames
     needs it once the item's id has left the plan)."""
-    return {**old, "source": source}
+    return replace(old, source=source)
 
 
 def mark_sent(old: Entry, *, post_id: str, url: str, now: datetime, how: str) -> Entry:
-    entry = dict(old)
-    entry.pop("error", None)
-    entry.update(state="sent", post_id=post_id, url=url, sent_at=format_time(now),
-                 confirmed_by=how)
-    return entry
+    return replace(old, state=LedgerState.SENT, post_id=post_id, url=url,
+                   sent_at=format_time(now), confirmed_by=how, error=None)
 
 
 def mark_failed(old: Entry, *, kind: str, message: str, now: datetime) -> Entry:
     """The API refused and certainly created no post: tried again on the next run."""
-    entry = dict(old)
-    entry.update(state="failed", error={"kind": kind, "message": message,
-                                        "at": format_time(now)})
-    return entry
+    return replace(old, state=LedgerState.FAILED,
+                   error=EntryError(kind, message, format_time(now)))
 
 
 def mark_unknown(old: Entry, *, reason: str, now: datetime) -> Entry:
     """Nobody can tell whether the post exists: parked until a person runs `resolve`."""
-    entry = dict(old)
-    entry.update(state="unknown", error={"kind": "unknown", "message": reason,
-                                         "at": format_time(now)})
-    return entry
+    return replace(old, state=LedgerState.UNKNOWN,
+                   error=EntryError("unknown", reason, format_time(now)))
 
 
 def mark_missed(old: Entry | None, *, network: str, due: datetime, now: datetime) -> Entry:
     """Too late to post (beyond --max-lateness); `run --post-late` still posts it."""
-    entry = dict(old or {})
-    entry.update(state="missed", network=network, due=format_time(due),
-                 missed_at=format_time(now))
-    return entry
+    return replace(old or Entry(LedgerState.MISSED, network), state=LedgerState.MISSED,
+                   network=network, due=format_time(due), missed_at=format_time(now))
 
 
 def mark_waiting(old: Entry | None, *, network: str, reason: str, now: datetime,
-                 waiting_for: str = "page") -> Entry:
-    """Due, but not posted: its page is not live, or (`waiting_for="credentials"`) its
+                 waiting_for: WaitingFor = WaitingFor.PAGE) -> Entry:
+    """Due, but not posted: its page is not live, or (`waiting_for=CREDENTIALS`) its
     network had no posting credentials. Checked again on the next run. The time it started
     waiting is kept across runs; `reason` is the last run's answer. A later `missed` keeps
     these fields: they say why it was never posted."""
-    entry = dict(old or {})
-    entry.pop("error", None)
-    if entry.get("state") != "waiting" or "waiting_since" not in entry:
-        entry["waiting_since"] = format_time(now)
-    entry.update(state="waiting", network=network, waiting_reason=reason)
-    entry.pop("waiting_for", None)
-    if waiting_for != "page":
-        entry["waiting_for"] = waiting_for
-    return entry
+    base = old or Entry(LedgerState.WAITING, network)
+    since = base.waiting_since
+    if base.state is not LedgerState.WAITING or since is None:
+        since = format_time(now)
+    return replace(base, state=LedgerState.WAITING, network=network, error=None,
+                   waiting_since=since, waiting_reason=reason,
+                   waiting_for=None if waiting_for is WaitingFor.PAGE else waiting_for)
 
 
 def record_metrics(old: Entry, *, numbers: dict[str, int] | None, now: datetime,
                    missing: str | None = None) -> Entry:
     """A refresh happened at `now`: store the numbers, or note that the post was not found."""
-    entry = dict(old)
-    entry["checked_at"] = format_time(now)
     if numbers is not None:
-        entry["metrics"] = dict(numbers)
-        entry["metrics_at"] = format_time(now)
-        entry.pop("metrics_missing", None)
-    elif missing:
-        entry["metrics_missing"] = missing
-    return entry
+        return replace(old, checked_at=format_time(now), metrics=dict(numbers),
+                       metrics_at=format_time(now), metrics_missing=None)
+    return replace(old, checked_at=format_time(now),
+                   metrics_missing=missing or old.metrics_missing)
 
 
 # --- file I/O ---------------------------------------------------------------------------
@@ -161,9 +140,10 @@ def dumps(ledger: Ledger, secrets: Sequence[str] = ()) -> bytes:
         doc = {"schema": SCHEMA, "items": items}
         return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
-    plain = text(ledger.items)
+    items = {item_id: entry.to_json() for item_id, entry in ledger.items.items()}
+    plain = text(items)
     if mentions_any(plain, secrets):       # rare: walk the entries only then
-        plain = text(redact_all(ledger.items, secrets))
+        plain = text(redact_all(items, secrets))
     return plain.encode()
 
 
@@ -204,23 +184,30 @@ def _url(value: Any) -> str | None:
     return None if good else "an http(s) URL without spaces or line breaks"
 
 
-def _waiting_for(value: Any) -> str | None:
-    return None if value in WAITING_FOR else "one of " + ", ".join(WAITING_FOR)
-
-
-def _state(value: Any) -> str | None:
-    return None if value in STATES else "one of " + ", ".join(STATES)
+def _price(value: Any) -> str | None:
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    return None if number and 0 <= value < 1000 else "a price in US dollars"
 
 
 Check = Callable[[Any], str | None]
+
+
+def _one_of(values: type[StrEnum]) -> Check:
+    def check(value: Any) -> str | None:
+        known = [member.value for member in values]
+        return None if value in known else "one of " + ", ".join(known)
+    return check
+
+
 # `url` goes into the Engagement_X_Posts header line, hence its strict form; `text` and `link`
 # are copied from the plan and only compared, so nothing a plan holds can lock the ledger.
 FIELDS: dict[str, Check] = {
-    "state": _state, "network": _word, "text": _string, "link": _string, "url": _url,
+    "state": _one_of(LedgerState), "network": _word, "text": _string, "link": _string,
+    "source": _string, "url": _url,
     "attempts": _count, "attempted_at": _time, "sent_at": _time, "due": _time,
     "missed_at": _time, "checked_at": _time, "metrics_at": _time, "confirmed_by": _string,
     "metrics_missing": _string, "waiting_since": _time, "waiting_reason": _string,
-    "waiting_for": _waiting_for,
+    "waiting_for": _one_of(WaitingFor), "cost_usd": _price,
 }
 ERROR_FIELDS: dict[str, Check] = {"kind": _word, "message": _string, "at": _time}
 REQUIRED = ("state", "network")
@@ -232,8 +219,9 @@ def _entry_problems(entry: Any) -> Iterator[tuple[str, str]]:
     if not isinstance(entry, dict):
         yield "", f"expected an object, got {_shown(entry)}"
         return
-    required = REQUIRED + (REQUIRED_WHEN_SENT if entry.get("state") == "sent" else ())
-    required += WAITING_FIELDS if entry.get("state") == "waiting" else ()
+    state = entry.get("state")
+    required = REQUIRED + (REQUIRED_WHEN_SENT if state == LedgerState.SENT else ())
+    required += WAITING_FIELDS if state == LedgerState.WAITING else ()
     required += ("metrics_at",) if "metrics" in entry else ()
     for name in required:
         if name not in entry:
@@ -296,7 +284,7 @@ def loads(raw: bytes, where: str = "ledger") -> Ledger:
         lines = [f"{where}: {p}" for p in problems[:MAX_PROBLEMS]]
         lines += [f"{where}: … and {more} more problems"] if more > 0 else []
         raise LedgerError("\n".join(lines))
-    return Ledger(items=items)
+    return Ledger(items={item_id: Entry.from_json(entry) for item_id, entry in items.items()})
 
 
 @dataclass(frozen=True)

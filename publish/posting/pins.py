@@ -16,14 +16,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from publish.posting.ledger import Entry, Ledger
+from contract.header_lines import SEPARATOR, SHARED_ID_KEY, SHARED_URLS_KEY, posts_key
+from publish.posting.ledger import Ledger
+from publish.posting.ledger_entry import Entry, LedgerState
 from publish.posting.plan_file import Plan, PlanItem
 from publish.posting.writeback import content_file, header_lines, update_header
 from publish.terminal import Output
 
 # A post may exist for an entry in these states: its link may be out.
-MAY_BE_OUT = frozenset({"posting", "sent", "unknown"})
-ID_KEY, URLS_KEY = "Shared_Id", "Shared_Urls"
+MAY_BE_OUT = frozenset({LedgerState.POSTING, LedgerState.SENT, LedgerState.UNKNOWN})
 
 
 def id_base(item_id: str) -> str:
@@ -49,7 +50,7 @@ def site_path(link: str, site_url: str) -> str | None:
 
 def _shared_at(pair: tuple[str, Entry]) -> tuple[str, str]:
     item_id, entry = pair
-    return (entry.get("sent_at") or entry.get("attempted_at") or "", item_id)
+    return (entry.sent_at or entry.attempted_at or "", item_id)
 
 
 def shared_by_source(plan: Plan, ledger: Ledger) -> dict[str, list[tuple[str, Entry]]]:
@@ -60,9 +61,9 @@ def shared_by_source(plan: Plan, ledger: Ledger) -> dict[str, list[tuple[str, En
     sources = {item.source for item in plan.items}
     groups: dict[str, list[tuple[str, Entry]]] = {}
     for item_id, entry in ledger.items.items():
-        if entry.get("state") not in MAY_BE_OUT:
+        if entry.state not in MAY_BE_OUT:
             continue
-        source = by_id[item_id].source if item_id in by_id else entry.get("source")
+        source = by_id[item_id].source if item_id in by_id else entry.source
         if source in sources:
             groups.setdefault(source, []).append((item_id, entry))
     for entries in groups.values():
@@ -71,7 +72,7 @@ def shared_by_source(plan: Plan, ledger: Ledger) -> dict[str, list[tuple[str, En
 
 
 def shared_paths(entries: Iterable[tuple[str, Entry]], site_url: str) -> list[str]:
-    paths = (site_path(entry.get("link") or "", site_url) for _, entry in entries)
+    paths = (site_path(entry.link or "", site_url) for _, entry in entries)
     return list(dict.fromkeys(p for p in paths if p is not None))
 
 
@@ -80,10 +81,10 @@ def pin_values(plan: Plan, ledger: Ledger) -> dict[str, list[tuple[str, str]]]:
     its links were shared at."""
     result = {}
     for source, entries in shared_by_source(plan, ledger).items():
-        values = [(ID_KEY, id_base(entries[0][0]))]
+        values = [(SHARED_ID_KEY, id_base(entries[0][0]))]
         paths = shared_paths(entries, plan.site_url)
         if paths:
-            values.append((URLS_KEY, ", ".join(paths)))
+            values.append((SHARED_URLS_KEY, SEPARATOR.join(paths)))
         result[source] = values
     return result
 
@@ -98,11 +99,6 @@ def already_sent_as(item: PlanItem, plan_ids: set[str],
     return None
 
 
-def posts_key(label: str) -> str:
-    """The header line listing an article's posts on a network (docs/contract.md §3)."""
-    return f"Engagement_{label}_Posts"
-
-
 def unrecorded_shares(plan: Plan, ledger: Ledger, headers: Mapping[str, Mapping[str, str]],
                       labels: Mapping[str, str]) -> set[tuple[str, str]]:
     """(article file, network) pairs whose header says a post went out that the ledger does
@@ -112,11 +108,11 @@ def unrecorded_shares(plan: Plan, ledger: Ledger, headers: Mapping[str, Mapping[
     item there may be out already, even under another due time. `headers`: file → its
     header lines (lowercased keys, `read_headers`); `labels`: network → label."""
     groups = shared_by_source(plan, ledger)
-    known = {entry.get("url") for entry in ledger.items.values() if entry.get("url")}
+    known = {entry.url for entry in ledger.items.values() if entry.url}
     doubted = set()
     for item in plan.items:
         header = headers.get(item.source) or {}
-        if ID_KEY.lower() in header and not groups.get(item.source):
+        if SHARED_ID_KEY.lower() in header and not groups.get(item.source):
             doubted.add((item.source, item.network))
         label = labels.get(item.network)
         listed = header.get(posts_key(label).lower(), "") if label else ""
@@ -129,7 +125,7 @@ def read_headers(content: Path, sources: Iterable[str],
                  labels: Iterable[str]) -> dict[str, dict[str, str]]:
     """Each article file's pin and post lines (`header_lines`); a file that cannot be read
     has none (the build reports it)."""
-    keys = [ID_KEY, *(posts_key(label) for label in labels)]
+    keys = [SHARED_ID_KEY, *(posts_key(label) for label in labels)]
     headers = {}
     for source in dict.fromkeys(sources):
         try:
@@ -146,9 +142,9 @@ def rename_notes(plan: Plan, ledger: Ledger) -> dict[str, str]:
     plan_ids = set(plan.by_id())
     notes = {}
     for item in plan.items:
-        entry = ledger.get(item.id) or {}
+        entry = ledger.get(item.id)
         old = already_sent_as(item, plan_ids, groups)
-        if old and entry.get("state") not in MAY_BE_OUT:
+        if old and (entry is None or entry.state not in MAY_BE_OUT):
             notes[item.id] = f"renamed: already sent as {old}; not posted again"
             continue
         here = site_path(item.link, plan.site_url)

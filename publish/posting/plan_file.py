@@ -1,18 +1,28 @@
-"""Load and validate the campaign plan (docs/contract.md §1). Pure validation over values;
+"""Load and validate the campaign plan (docs/contract.md §1) into its records
+(contract/plan.py, shared with the plugin that writes it). Pure validation over values;
 `load_plan` is the only function that touches the disk."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from contract.plan import (
+    COUPON_TEXT_FIELDS,
+    COUPON_TIME_FIELDS,
+    ITEM_INT_FIELDS,
+    ITEM_OPTIONAL_TEXT_FIELDS,
+    ITEM_TEXT_FIELDS,
+    KINDS,
+    SCHEMA,
+    PlanCoupon,
+    PlanItem,
+)
+from contract.x_pricing import DEFAULT as DEFAULT_X_PRICES
+from contract.x_pricing import XPrices, parse_prices, prices_problems
 from publish.clock import TimeFormatError, parse_time
-
-SCHEMA = "campaign-plan/1"
-KINDS = ("article-post", "coupon-announcement")
 
 
 class PlanError(Exception):
@@ -24,52 +34,12 @@ class PlanMissing(PlanError):
 
 
 @dataclass(frozen=True)
-class PlanItem:
-    id: str
-    kind: str
-    network: str
-    due: datetime
-    text: str
-    link: str
-    weighted_length: int
-    max_length: int
-    source: str
-    slug: str
-    lang: str
-    title: str
-    campaign: str | None = None
-    coupon: str | None = None
-    warnings: tuple[str, ...] = ()
-    description: str = ""       # the article's summary as plain text (link cards)
-
-
-@dataclass(frozen=True)
-class PlanCoupon:
-    """A coupon's window (Coupon_Starts, Coupon_Expires: None when open)."""
-    code: str
-    offer: str
-    source: str
-    title: str
-    lang: str
-    slug: str
-    starts: datetime | None = None
-    expires: datetime | None = None
-
-    def state(self, now: datetime) -> str:
-        """As the site shows it: upcoming, live or expired (the plugin's coupon_state)."""
-        if self.expires is not None and now >= self.expires:
-            return "expired"
-        if self.starts is not None and now < self.starts:
-            return "upcoming"
-        return "live"
-
-
-@dataclass(frozen=True)
 class Plan:
     site_url: str
     items: tuple[PlanItem, ...] = field(default_factory=tuple)
     timezone: str = "UTC"   # the site's TIMEZONE (IANA name): how people read the times
     coupons: tuple[PlanCoupon, ...] = ()
+    x_prices: XPrices = DEFAULT_X_PRICES   # the site's CAMPAIGN_X_PRICES (older plans: defaults)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -77,11 +47,6 @@ class Plan:
 
     def by_id(self) -> dict[str, PlanItem]:
         return {item.id: item for item in self.items}
-
-
-_REQUIRED_STR = ("id", "kind", "network", "due", "text", "link", "source", "slug", "lang",
-                 "title")
-_REQUIRED_INT = ("weighted_length", "max_length")
 
 
 def source_problem(source: str) -> str | None:
@@ -105,10 +70,10 @@ def _item(raw: object, index: int) -> PlanItem:
         raise PlanError(f"{where} is not an object")
     if isinstance(raw.get("id"), str):
         where = f"item {raw['id']!r}"
-    for key in _REQUIRED_STR:
+    for key in ITEM_TEXT_FIELDS:
         if not isinstance(raw.get(key), str) or not raw[key]:
             raise PlanError(f"{where}: '{key}' must be a non-empty string")
-    for key in _REQUIRED_INT:
+    for key in ITEM_INT_FIELDS:
         if not isinstance(raw.get(key), int) or isinstance(raw.get(key), bool):
             raise PlanError(f"{where}: '{key}' must be an integer")
     if raw["kind"] not in KINDS:
@@ -122,7 +87,7 @@ def _item(raw: object, index: int) -> PlanItem:
         raise PlanError(f"{where}: 'warnings' must be a list of strings")
     if not isinstance(raw.get("description", ""), str):
         raise PlanError(f"{where}: 'description' must be a string")
-    for key in ("campaign", "coupon"):
+    for key in ITEM_OPTIONAL_TEXT_FIELDS:
         if raw.get(key) is not None and not isinstance(raw[key], str):
             raise PlanError(f"{where}: '{key}' must be a string or null")
     if problem := source_problem(raw["source"]):
@@ -162,11 +127,13 @@ def parse_plan(data: object) -> Plan:
     if problems:
         raise PlanError("\n".join(problems))      # every bad item at once, one per line
     coupons = _coupons(data.get("coupons", []), problems)
+    problems += [f"'x_prices': {p}" for p in prices_problems(data.get("x_prices", {}))]
     if problems:
         raise PlanError("\n".join(problems))
     items.sort(key=lambda it: (it.due, it.id))
     return Plan(site_url=data["site_url"], items=tuple(items),
-                timezone=_timezone(data.get("timezone", "UTC")), coupons=coupons)
+                timezone=_timezone(data.get("timezone", "UTC")), coupons=coupons,
+                x_prices=parse_prices(data.get("x_prices", {})))
 
 
 def _coupons(raw: object, problems: list[str]) -> tuple[PlanCoupon, ...]:
@@ -180,14 +147,13 @@ def _coupons(raw: object, problems: list[str]) -> tuple[PlanCoupon, ...]:
         if not isinstance(entry, dict):
             problems.append(f"{where} is not an object")
             continue
-        texts = ("code", "offer", "source", "title", "lang", "slug")
-        bad = [k for k in texts if not isinstance(entry.get(k), str) or not entry[k]]
+        bad = [k for k in COUPON_TEXT_FIELDS if not isinstance(entry.get(k), str) or not entry[k]]
         if bad:
             problems.append(f"{where}: {', '.join(repr(k) for k in bad)} must be "
                             "non-empty strings")
             continue
         times = {}
-        for key in ("starts", "expires"):
+        for key in COUPON_TIME_FIELDS:
             value = entry.get(key)
             if value is not None and not isinstance(value, str):
                 problems.append(f"{where}: '{key}' must be a time or null")
@@ -197,7 +163,7 @@ def _coupons(raw: object, problems: list[str]) -> tuple[PlanCoupon, ...]:
             except TimeFormatError as exc:
                 problems.append(f"{where}: '{key}': {exc}")
         if len(times) == 2:
-            found.append(PlanCoupon(**{k: entry[k] for k in texts}, **times))
+            found.append(PlanCoupon(**{k: entry[k] for k in COUPON_TEXT_FIELDS}, **times))
     return tuple(found)
 
 

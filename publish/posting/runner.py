@@ -1,10 +1,11 @@
 """`publish run`: post every due item exactly once.
 
-Pure part: `decide` (what to do with one item at `now`) and `match_post` (which of our own
-recent posts, if any, is the one an interrupted attempt created). The loop `run_once` does the
-I/O in this order for each item: link check (is its page live?) → ledger "posting" → POST →
-ledger "sent"/"failed". An item whose page is not live is recorded "waiting" and not posted.
-An item found in "posting" is reconciled against the network before anything else is posted.
+The pure part is publish/posting/decisions.py: `decide` (what to do with one item at `now`)
+and `match_post` (which of our own recent posts, if any, is the one an interrupted attempt
+created). The loop `run_once` does the I/O in this order for each item: link check (is its
+page live?) → ledger "posting" → POST → ledger "sent"/"failed". An item whose page is not
+live is recorded "waiting" and not posted. An item found in "posting" is reconciled against
+the network before anything else is posted.
 A due item of an article whose header names a share the ledger does not hold (a ledger
 restored from an older commit: `pins.unrecorded_shares`) is looked for on the network first,
 without a time bound, so a post made before, under any due time, is recorded, not repeated.
@@ -12,19 +13,28 @@ without a time bound, so a post made before, under any due time, is recorded, no
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 
 from publish.clock import format_age, format_duration, format_time, parse_time
 from publish.networks import Draft, ErrorKind, FoundPost, Network, NetworkError
 from publish.posting import ledger as L
+from publish.posting.budget import MonthlyBudget
 from publish.posting.crashpoints import crashpoint
-from publish.posting.ledger import Entry, Ledger, LedgerStore
+from publish.posting.decisions import (
+    CLOCK_SKEW,
+    Action,
+    RunOptions,
+    decide,
+    lateness,
+    match_post,
+    search_link,
+)
+from publish.posting.ledger import Ledger, LedgerStore
+from publish.posting.ledger_entry import Entry, LedgerState, WaitingFor
 from publish.posting.linkcheck import PageStatus
 from publish.posting.pins import (
     MAY_BE_OUT,
@@ -38,8 +48,6 @@ from publish.posting.pins import (
 from publish.posting.plan_file import Plan, PlanItem
 from publish.terminal import Output
 
-DEFAULT_MAX_LATENESS = timedelta(hours=24)
-CLOCK_SKEW = timedelta(minutes=10)   # tolerance between our clock and the network's
 # After these errors nothing more is posted to that network in this run.
 STOP_NETWORK = frozenset({ErrorKind.RATE_LIMITED, ErrorKind.UNAUTHORIZED,
                           ErrorKind.OUT_OF_CREDITS, ErrorKind.SERVER, ErrorKind.NETWORK,
@@ -51,74 +59,6 @@ class Doubt(StrEnum):
     INTERRUPTED = "an interrupted attempt"   # found in "posting" at the start of a run
     DUPLICATE = "duplicate"                  # the network refused the text as posted already
     UNRECORDED = "a share the ledger does not hold"   # the header names it: looked for first
-
-
-class Action(StrEnum):
-    POST = "post"
-    RECONCILE = "reconcile"
-    NOT_DUE = "not-due"
-    MISSED = "missed"          # newly too late
-    SENT = "sent"              # nothing to do
-    PARKED = "unknown"         # waits for a person
-    ALREADY_MISSED = "already-missed"
-    UNSUPPORTED = "unsupported"
-
-
-@dataclass(frozen=True)
-class RunOptions:
-    max_lateness: timedelta = DEFAULT_MAX_LATENESS
-    post_late: bool = False
-    dry_run: bool = False
-
-
-def lateness(item: PlanItem, now: datetime) -> timedelta:
-    return now - item.due
-
-
-def decide(item: PlanItem, entry: Entry | None, now: datetime, options: RunOptions,
-           supported: bool = True) -> Action:
-    """A `waiting` entry (its page was not live) counts as not posted: judged by its due
-    time like an item without an entry, so waiting past the lateness limit is missed."""
-    state = (entry or {}).get("state")
-    if state == "sent":
-        return Action.SENT
-    if state == "unknown":
-        return Action.PARKED
-    if state == "posting":
-        return Action.RECONCILE
-    if state == "missed" and entry.get("due") != format_time(item.due):
-        state = None            # the item was re-dated since: judge it afresh
-    if not supported:
-        return Action.UNSUPPORTED
-    if item.due > now:
-        return Action.NOT_DUE
-    if lateness(item, now) > options.max_lateness and not options.post_late:
-        return Action.ALREADY_MISSED if state == "missed" else Action.MISSED
-    return Action.POST
-
-
-_URL = re.compile(r"https?://\S+")
-
-
-def comparable_text(text: str) -> str:
-    """Text without links (X rewrites them to t.co), NFC, single spaces."""
-    text = unicodedata.normalize("NFC", text)
-    return " ".join(_URL.sub(" ", text).split())
-
-
-def match_post(text: str, attempted_at: datetime | None, candidates: Sequence[FoundPost],
-               claimed: set[str]) -> FoundPost | None:
-    """The earliest own post with the same text (links aside) created at/after the attempt
-    and not already recorded for another item. Candidates already contain the link."""
-    want = comparable_text(text)
-    earliest = attempted_at - CLOCK_SKEW if attempted_at else None
-    fits = [
-        p for p in candidates
-        if p.post_id not in claimed and comparable_text(p.text) == want
-        and (earliest is None or p.created_at is None or p.created_at >= earliest)
-    ]
-    fits.sort(key=lambda p: (p.created_at is None, p.created_at or datetime.min, p.post_id))
-    return fits[0] if fits else None
 
 
 @dataclass
@@ -134,6 +74,7 @@ class RunReport(FileReport):
     renamed: int = 0       # due under a new id, but already sent under the old one
     found: int = 0         # due, but found already posted (the ledger did not know it)
     no_credentials: int = 0  # due on a network without posting credentials: dry there
+    held: int = 0          # due, but it would pass X's monthly budget: checked next run
     blocked_until: dict[str, datetime | None] = field(default_factory=dict)
 
     def summary(self, dry_run: bool = False) -> str:
@@ -148,6 +89,8 @@ class RunReport(FileReport):
             text += f", {self.found} found already posted (not posted again)"
         if self.waiting:
             text += f", {self.waiting} waiting for their page"
+        if self.held:
+            text += f", {self.held} held (X's monthly budget)"
         if self.no_credentials:
             text += f", {self.no_credentials} not posted (no credentials for their network)"
         return text
@@ -177,6 +120,8 @@ class _Run:
         self.ledger: Ledger = store.load()
         self.report = RunReport()
         self.blocked: dict[str, str] = {}
+        self.budget = MonthlyBudget(options.x_budget_usd, plan.x_prices, plan.tz, now,
+                                    options.dry_run)
 
     def track_sources(self) -> None:
         """Record in each entry whose post may be out the file its item now comes from
@@ -184,8 +129,8 @@ class _Run:
         changed = False
         for item in self.plan.items:
             entry = self.ledger.get(item.id)
-            if (entry is not None and entry.get("state") in MAY_BE_OUT
-                    and entry.get("source") != item.source):
+            if (entry is not None and entry.state in MAY_BE_OUT
+                    and entry.source != item.source):
                 self.ledger.put(item.id, L.with_source(entry, item.source))
                 changed = True
         if changed:
@@ -212,7 +157,7 @@ class _Run:
         reason += (f"; settle with `python -m publish resolve {item.id} --posted POST_ID` "
                    "or `--not-posted`")
         self.put(item.id, L.mark_unknown(entry, reason=reason, now=self.now))
-        self.out.item("unknown", item.id, reason)
+        self.out.item(LedgerState.UNKNOWN, item.id, reason)
         self.report.unknown += 1
 
     def reconcile(self, item: PlanItem, entry: Entry, *, why: Doubt) -> bool:
@@ -228,11 +173,13 @@ class _Run:
             self.out.item("unsure", item.id, "not checked: " + self.blocked[item.network])
             self.report.unsettled += 1
             return False
-        since = parse_time(entry["attempted_at"]) if entry.get("attempted_at") else None
+        since = parse_time(entry.attempted_at) if entry.attempted_at else None
         # A duplicate may be older than this attempt: search without a time bound.
         search_since = None if why is Doubt.DUPLICATE else since
         try:
-            found = adapter.find_recent_posts(entry.get("link", item.link),
+            found = adapter.find_recent_posts(search_link(
+                item.text if entry.text is None else entry.text,
+                item.link if entry.link is None else entry.link),
                                               search_since - CLOCK_SKEW if search_since
                                               else None, key=item.id, due=item.due)
         except NetworkError as exc:
@@ -255,12 +202,13 @@ class _Run:
         for bad in (p for p in found.posts if problem(p) is not None):
             self.out.item("ignored", item.id, f"a post found on {item.network}: {problem(bad)}")
         claimed = self.ledger.claimed_post_ids(except_id=item.id)
-        post = match_post(entry.get("text", item.text), search_since, candidates, claimed)
+        post = match_post(item.text if entry.text is None else entry.text, search_since,
+                          candidates, claimed)
         if post is not None:
             crashpoint("after-reconcile-found")
             self.put(item.id, L.mark_sent(entry, post_id=post.post_id, url=post.url,
                                           now=self.now, how=f"found-after-{why.value}"))
-            self.out.item("sent", item.id, f"→ {post.url} (found on {item.network} "
+            self.out.item(LedgerState.SENT, item.id, f"→ {post.url} (found on {item.network} "
                           f"after {why})")
             self.report.sent += 1
             return False
@@ -294,7 +242,8 @@ class _Run:
         covered, or the network could not be asked: not posted in this run."""
         why = Doubt.UNRECORDED
         try:
-            found = adapter.find_recent_posts(item.link, None, key=item.id, due=item.due)
+            found = adapter.find_recent_posts(search_link(item.text, item.link), None,
+                                              key=item.id, due=item.due)
         except NetworkError as exc:
             if exc.kind is ErrorKind.MISMATCH:
                 entry = L.mark_posting(self.ledger.get(item.id), network=item.network,
@@ -347,7 +296,7 @@ class _Run:
         entry = L.mark_waiting(old, network=item.network, reason=page.reason, now=self.now)
         if entry != old:
             self.put(item.id, entry)
-        self.out.item("waiting", item.id, f"page not live: {page.reason}; not posted, "
+        self.out.item(LedgerState.WAITING, item.id, f"page not live: {page.reason}; not posted, "
                       "checked again on the next run")
         self.report.waiting += 1
         return page
@@ -358,10 +307,21 @@ class _Run:
         needed = " and ".join(adapter.capabilities.post_credentials)
         old = self.ledger.get(item.id)
         entry = L.mark_waiting(old, network=item.network, reason=f"{needed} not set",
-                               now=self.now, waiting_for="credentials")
+                               now=self.now, waiting_for=WaitingFor.CREDENTIALS)
         if entry != old:
             self.put(item.id, entry)
         self.report.no_credentials += 1
+
+    def hold(self, item: PlanItem, reason: str) -> None:
+        """Not posted: it would pass X's monthly budget. Recorded `waiting` for the budget
+        (judged by its due time like any waiting item: missed beyond the lateness limit)."""
+        old = self.ledger.get(item.id)
+        entry = L.mark_waiting(old, network=item.network, reason=reason, now=self.now,
+                               waiting_for=WaitingFor.BUDGET)
+        if entry != old:
+            self.put(item.id, entry)
+        self.out.item("held", item.id, reason)
+        self.report.held += 1
 
     # --- one create request ----------------------------------------------------------
     def would_post(self, item: PlanItem) -> None:
@@ -372,7 +332,8 @@ class _Run:
         old = self.ledger.get(item.id)
         crashpoint("before-posting-write")
         entry = L.mark_posting(old, network=item.network, text=item.text, link=item.link,
-                               now=self.now, source=item.source)
+                               now=self.now, source=item.source,
+                               cost_usd=self.budget.cost(item))
         self.put(item.id, entry)
         crashpoint("after-posting-write")
         try:
@@ -385,7 +346,7 @@ class _Run:
         self.put(item.id, L.mark_sent(entry, post_id=result.post_id, url=result.url,
                                       now=self.now, how="api"))
         crashpoint("after-sent-write")
-        self.out.item("sent", item.id, f"→ {result.url}")
+        self.out.item(LedgerState.SENT, item.id, f"→ {result.url}")
         self.report.sent += 1
 
     def post_failed(self, item: PlanItem, entry: Entry, old: Entry | None,
@@ -408,7 +369,7 @@ class _Run:
         if exc.certain_no_post:
             self.put(item.id, L.mark_failed(entry, kind=exc.kind.value, message=str(exc),
                                             now=self.now))
-            self.out.item("failed", item.id, f"{exc} (tried again on the next run)")
+            self.out.item(LedgerState.FAILED, item.id, f"{exc} (tried again on the next run)")
             self.report.failed += 1
         else:
             # Ambiguous (timeout, dropped connection, 5xx, unreadable answer): the post may
@@ -452,6 +413,8 @@ class _Run:
                 look = (item.source, item.network) in unrecorded
                 if old_id is not None:
                     self.renamed(item, old_id)
+                elif (held := self.budget.check(item, self.ledger)) is not None:
+                    self.hold(item, held)
                 elif self.options.dry_run:
                     if look:
                         self.out.item("check", item.id, f"would look for it on {item.network} "
@@ -479,13 +442,13 @@ class _Run:
         if action is Action.NOT_DUE:
             self.report.not_due += 1
         elif action is Action.PARKED:
-            self.out.item("unknown", item.id, "still waiting for a person: "
+            self.out.item(LedgerState.UNKNOWN, item.id, "still waiting for a person: "
                           f"`python -m publish resolve {item.id} --posted POST_ID` "
                           "or `--not-posted`")
             self.report.unknown += 1
         elif action is Action.MISSED:
             late = format_age(lateness(item, self.now))
-            self.out.item("missed", item.id, f"due {format_time(item.due)}, {late} late "
+            self.out.item(LedgerState.MISSED, item.id, f"due {format_time(item.due)}, {late} late "
                           f"(max {format_duration(self.options.max_lateness)}; "
                           "`run --post-late` posts it anyway)")
             self.report.missed += 1

@@ -12,11 +12,19 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from contract.header_lines import (
+    SEPARATOR,
+    as_of_key,
+    engagement_key,
+    metrics_value,
+    posts_key,
+)
 from publish.clock import format_time, parse_time
 from publish.networks import Capabilities, ErrorKind, Network, NetworkError
 from publish.posting import ledger as L
-from publish.posting.ledger import Entry, Ledger, LedgerStore
-from publish.posting.pins import FileReport, posts_key, sync_pins
+from publish.posting.ledger import Ledger, LedgerStore
+from publish.posting.ledger_entry import Entry, LedgerState
+from publish.posting.pins import FileReport, sync_pins
 from publish.posting.plan_file import Plan
 from publish.posting.writeback import update_header
 from publish.report import history
@@ -25,8 +33,8 @@ from publish.terminal import Output
 
 def next_refresh(entry: Entry, cadence: Sequence[timedelta]) -> datetime | None:
     """The next cadence point after the last check, or None once frozen."""
-    sent_at = parse_time(entry["sent_at"])
-    checked = parse_time(entry["checked_at"]) if entry.get("checked_at") else None
+    sent_at = parse_time(entry.sent_at or "")
+    checked = parse_time(entry.checked_at) if entry.checked_at else None
     for offset in cadence:
         point = sent_at + offset
         if checked is None or point > checked:
@@ -35,7 +43,7 @@ def next_refresh(entry: Entry, cadence: Sequence[timedelta]) -> datetime | None:
 
 
 def refresh_due(entry: Entry, now: datetime, cadence: Sequence[timedelta]) -> bool:
-    if entry.get("state") != "sent" or not entry.get("post_id"):
+    if entry.state is not LedgerState.SENT or not entry.post_id:
         return False
     point = next_refresh(entry, cadence)
     return point is not None and now >= point
@@ -55,26 +63,26 @@ def aggregate(plan: Plan, ledger: Ledger, network: str,
     groups: dict[str, list[Entry]] = {}
     for item in plan.items:
         entry = ledger.get(item.id)
-        if item.network == network and entry and entry.get("state") == "sent":
+        if item.network == network and entry and entry.state is LedgerState.SENT:
             groups.setdefault(item.source, []).append(entry)
     result = {}
     for source, entries in groups.items():
-        measured = [e for e in entries if isinstance(e.get("metrics"), dict)]
+        measured = [e for e in entries if e.metrics is not None]
         if not measured:
             continue
-        numbers = {name: sum(int(e["metrics"].get(name, 0)) for e in measured)
+        numbers = {name: sum(int((e.metrics or {}).get(name, 0)) for e in measured)
                    for name in names}
-        as_of = max(parse_time(e["metrics_at"]) for e in measured)
-        result[source] = Engagement(numbers, as_of, tuple(e["url"] for e in entries))
+        as_of = max(parse_time(e.metrics_at or "") for e in measured)
+        result[source] = Engagement(numbers, as_of, tuple(e.url or "" for e in entries))
     return result
 
 
 def header_values(label: str, engagement: Engagement) -> list[tuple[str, str]]:
-    numbers = ", ".join(f"{name} {number}" for name, number in engagement.numbers.items())
+    """The network's three Engagement lines (contract/header_lines.py)."""
     return [
-        (f"Engagement_{label}", numbers),
-        (f"Engagement_{label}_As_Of", format_time(engagement.as_of)),
-        (posts_key(label), ", ".join(engagement.posts)),
+        (engagement_key(label), metrics_value(engagement.numbers.items())),
+        (as_of_key(label), format_time(engagement.as_of)),
+        (posts_key(label), SEPARATOR.join(engagement.posts)),
     ]
 
 
@@ -112,7 +120,7 @@ def refresh(plan: Plan, store: LedgerStore, networks: Mapping[str, Network | Non
     due: dict[str, list[tuple[str, Entry]]] = {}
     for item in plan.items:
         entry = ledger.get(item.id)
-        if not entry or entry.get("state") != "sent" or not entry.get("post_id"):
+        if not entry or entry.state is not LedgerState.SENT or not entry.post_id:
             continue
         if refresh_all or refresh_due(entry, now, cadence):
             due.setdefault(item.network, []).append((item.id, entry))
@@ -122,9 +130,9 @@ def refresh(plan: Plan, store: LedgerStore, networks: Mapping[str, Network | Non
         adapter = networks.get(network)
         if dry_run or adapter is None:
             for item_id, entry in pairs:
-                out.item("would", item_id, f"fetch numbers for post {entry['post_id']}")
+                out.item("would", item_id, f"fetch numbers for post {entry.post_id}")
             continue
-        ids = list(dict.fromkeys(e["post_id"] for _, e in pairs))
+        ids = list(dict.fromkeys(e.post_id or "" for _, e in pairs))
         try:
             result = adapter.fetch_metrics(ids)
         except NetworkError as exc:
@@ -135,7 +143,7 @@ def refresh(plan: Plan, store: LedgerStore, networks: Mapping[str, Network | Non
         stamp = format_time(now)
         records = []
         for item_id, entry in pairs:
-            post_id = entry["post_id"]
+            post_id = entry.post_id or ""
             if post_id in result.numbers:
                 numbers = dict(result.numbers[post_id])
                 ledger.put(item_id, L.record_metrics(entry, numbers=numbers, now=now))
@@ -171,5 +179,5 @@ def sync_headers(plan: Plan, ledger: Ledger, content: Path,
         for source, engagement in aggregate(plan, ledger, network, caps.metric_names).items():
             update_header(content, source, header_values(caps.label, engagement),
                           owner=owners[source], dry_run=dry_run, out=out, report=report,
-                          what=f"Engagement_{caps.label}")
+                          what=engagement_key(caps.label))
     sync_pins(plan, ledger, content, dry_run, out, report)

@@ -20,6 +20,8 @@ from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from contract.plan import COUPON_ANNOUNCEMENT
+from contract.x_pricing import usd
 from publish import networks as registry
 from publish.atomic import fresh_folder, recover_folder, swap_folder
 from publish.clock import TimeFormatError, format_time, parse_time
@@ -27,7 +29,15 @@ from publish.posting.ledger import Ledger
 from publish.posting.plan_file import Plan, PlanCoupon, PlanItem
 from publish.redaction import redact_bytes
 from publish.report.previews import LinkCard, read_card
-from publish.report.status import STATES, UPCOMING, Row, local_time, shown_text
+from publish.report.status import (
+    SHOWN_STATES,
+    UPCOMING,
+    Row,
+    cost_text,
+    local_time,
+    month_costs,
+    shown_text,
+)
 
 METRIC_NAMES = registry.all_metric_names()
 EXPORT_COLUMNS = ("fetched_at", "id", "network", "post_id", "post_url", "title",
@@ -86,14 +96,14 @@ def export_rows(plan: Plan, ledger: Ledger, shots: Sequence[Snapshot],
             continue
         rec = shot.record
         item = items.get(rec["id"])
-        entry = ledger.get(rec["id"]) or {}
+        entry = ledger.get(rec["id"])
         rows.append({
             "fetched_at": format_time(shot.at), "id": rec["id"],
             "network": rec.get("network") or (item.network if item else None),
-            "post_id": rec.get("post_id"), "post_url": entry.get("url"),
+            "post_id": rec.get("post_id"), "post_url": entry.url if entry else None,
             "title": item.title if item else None,
             "campaign": item.campaign if item else None,
-            "source": item.source if item else entry.get("source"),
+            "source": item.source if item else entry.source if entry else None,
             "kind": item.kind if item else None, "lang": item.lang if item else None,
             "due": format_time(item.due) if item else None,
             **{name: _number(rec.get(name)) for name in METRIC_NAMES},
@@ -200,8 +210,8 @@ def latest_numbers(ledger: Ledger, shots: Sequence[Snapshot]) -> dict[str, dict[
     """Each item's latest numbers: its last history snapshot, else the ledger's metrics."""
     latest: dict[str, dict[str, int]] = {}
     for item_id, entry in ledger.items.items():
-        if isinstance(entry.get("metrics"), dict):
-            latest[item_id] = {n: _number(entry["metrics"].get(n)) or 0 for n in METRIC_NAMES}
+        if entry.metrics is not None:
+            latest[item_id] = {n: _number(entry.metrics.get(n)) or 0 for n in METRIC_NAMES}
     for shot in shots:          # in time order: the last one wins
         latest[shot.record["id"]] = {n: _number(shot.record.get(n)) or 0 for n in METRIC_NAMES}
     return latest
@@ -413,7 +423,7 @@ def coupon_rows(plan: Plan, rows, now: datetime) -> list[CouponRow]:
     """Each coupon's window and state, with whether its announcement went out."""
     by_source: dict[str, list] = {}
     for row in rows:
-        if row.item.kind == "coupon-announcement":
+        if row.item.kind == COUPON_ANNOUNCEMENT:
             by_source.setdefault(row.item.source, []).append(row)
     return [CouponRow(c, c.state(now), tuple(by_source.get(c.source, ())))
             for c in plan.coupons]
@@ -459,7 +469,7 @@ def render_pages(data: ReportInput) -> dict[str, bytes]:
                        length_rule=lambda name: registry.post_id_rule(name).length_rule,
                        metrics=METRIC_NAMES,
                        generated=local_time(now, tz), timezone=plan.timezone,
-                       states=STATES)
+                       states=SHOWN_STATES, usd=usd, cost_text=cost_text)
     nav = [("index.html", "Calendar"), ("previews.html", "Previews"),
            ("performance.html", "Performance")]
     files: dict[str, bytes] = {}
@@ -472,7 +482,8 @@ def render_pages(data: ReportInput) -> dict[str, bytes]:
          previews=previews(data.rows, data.site, plan.site_url, files),
          site=str(data.site) if data.site is not None else None)
     page("index.html", "calendar.html", weeks=calendar_weeks(data.rows, tz),
-         scheduled=scheduled_articles(plan, now), coupons=coupon_rows(plan, data.rows, now))
+         scheduled=scheduled_articles(plan, now), coupons=coupon_rows(plan, data.rows, now),
+         x_costs=month_costs(plan, data.rows), x_prices=plan.x_prices)
 
     latest = latest_numbers(data.ledger, data.shots)
     by_article, by_campaign = totals(plan, latest, "article"), totals(plan, latest, "campaign")

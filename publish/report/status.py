@@ -8,57 +8,81 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from enum import StrEnum
 
+from contract.x_pricing import estimated_cost_usd, month_of, total_usd, usd
 from publish import networks as registry
 from publish.clock import TimeFormatError, format_time, parse_time
-from publish.posting.ledger import Entry, Ledger
+from publish.posting.budget import COSTLY, entry_cost
+from publish.posting.decisions import Action, RunOptions, decide
+from publish.posting.ledger import Ledger
+from publish.posting.ledger_entry import Entry, LedgerState, WaitingFor
 from publish.posting.pins import MAY_BE_OUT, rename_notes
 from publish.posting.plan_file import Plan, PlanItem
-from publish.posting.runner import Action, RunOptions, decide
 from publish.terminal import shorten_links
 
-# The one vocabulary of `plan`, `status`, their summaries, --help and docs/publisher.md, in
-# the order summaries list them. Adding a state is one line here (and the rule that sets it).
-STATES: dict[str, str] = {
-    "scheduled": "not yet due",
-    "due": "would be posted by a run now",
-    "waiting": "due, but not posted by the last run: its page was not live (the link "
-               "check) or its network had no posting credentials (the note says which); "
-               "tried again on each run, missed once beyond --max-lateness",
-    "sent": "posted; the post and its link are known",
-    "failed": "the network refused it; a run tries again while within --max-lateness",
-    "unknown": "the outcome of an attempt is not settled yet, or it is parked for a person "
-               "(`resolve`)",
-    "missed": "overdue by more than --max-lateness: not posted (`run --post-late` posts it)",
+
+class ShownState(StrEnum):
+    """The one vocabulary of `plan`, `status`, their summaries, --help and
+    docs/publisher.md, in the order summaries list them: what an item is to a person (the
+    ledger's own states are LedgerState, publish/posting/ledger_entry.py)."""
+    SCHEDULED = "scheduled"
+    DUE = "due"
+    WAITING = "waiting"
+    SENT = "sent"
+    FAILED = "failed"
+    UNKNOWN = "unknown"
+    MISSED = "missed"
+
+
+# What each state means. Adding a state is a member above, a line here (and the rule that
+# sets it).
+SHOWN_STATES: dict[ShownState, str] = {
+    ShownState.SCHEDULED: "not yet due",
+    ShownState.DUE: "would be posted by a run now",
+    ShownState.WAITING: "due, but not posted by the last run: its page was not live (the "
+                        "link check), its network had no posting credentials, or X's "
+                        "monthly budget held it (the note says which); tried again on each "
+                        "run, missed once beyond --max-lateness",
+    ShownState.SENT: "posted; the post and its link are known",
+    ShownState.FAILED: "the network refused it; a run tries again while within "
+                       "--max-lateness",
+    ShownState.UNKNOWN: "the outcome of an attempt is not settled yet, or it is parked for "
+                        "a person (`resolve`)",
+    ShownState.MISSED: "overdue by more than --max-lateness: not posted (`run --post-late` "
+                       "posts it)",
 }
 # Not done yet: what --upcoming shows.
-UPCOMING = frozenset({"scheduled", "due", "waiting"})
+UPCOMING = frozenset({ShownState.SCHEDULED, ShownState.DUE, ShownState.WAITING})
 
 # What `run` would do with an item, in the vocabulary (a recorded failure stays `failed`).
 _BY_ACTION = {
-    Action.NOT_DUE: "scheduled", Action.POST: "due", Action.SENT: "sent",
-    Action.PARKED: "unknown", Action.RECONCILE: "unknown", Action.MISSED: "missed",
-    Action.ALREADY_MISSED: "missed",
+    Action.NOT_DUE: ShownState.SCHEDULED, Action.POST: ShownState.DUE,
+    Action.SENT: ShownState.SENT, Action.PARKED: ShownState.UNKNOWN,
+    Action.RECONCILE: ShownState.UNKNOWN, Action.MISSED: ShownState.MISSED,
+    Action.ALREADY_MISSED: ShownState.MISSED,
 }
 
 
 def states_help() -> str:
     """The vocabulary as an --help epilog section."""
-    width = max(map(len, STATES))
+    width = max(map(len, SHOWN_STATES))
     return "states:\n" + "\n".join(f"  {name:<{width}}  {meaning}"
-                                   for name, meaning in STATES.items())
+                                   for name, meaning in SHOWN_STATES.items())
 
 
 def item_state(item: PlanItem, entry: Entry | None, now: datetime,
-               max_lateness: timedelta) -> str:
+               max_lateness: timedelta) -> ShownState:
     """The item's state at `now`: what happened to it, or else what `run` would do with it
     (the runner's own `decide`, so the two never disagree). A due item whose page was not
     live at the last run is `waiting`."""
-    recorded = (entry or {}).get("state")
-    if recorded == "failed":
-        return "failed"
+    recorded = entry.state if entry else None
+    if recorded is LedgerState.FAILED:
+        return ShownState.FAILED
     state = _BY_ACTION[decide(item, entry, now, RunOptions(max_lateness=max_lateness))]
-    return "waiting" if state == "due" and recorded == "waiting" else state
+    if state is ShownState.DUE and recorded is LedgerState.WAITING:
+        return ShownState.WAITING
+    return state
 
 
 def numbers_text(metrics: dict | None, network: str) -> str:
@@ -70,31 +94,35 @@ def numbers_text(metrics: dict | None, network: str) -> str:
     return ", ".join(f"{name} {metrics.get(name, 0)}" for name in names)
 
 
-def note_text(entry: Entry | None, state: str, tz: tzinfo = UTC) -> str:
+def note_text(entry: Entry | None, state: ShownState, tz: tzinfo = UTC) -> str:
     """A person's note on the item (times in `tz`)."""
-    entry = entry or {}
+    if entry is None:
+        return ""
 
-    def when(key: str) -> str:
+    def when(value: str | None) -> str:
         try:
-            return local_time(parse_time(str(entry.get(key))), tz)
+            return local_time(parse_time(str(value)), tz)
         except TimeFormatError:
-            return str(entry.get(key))
+            return str(value)
 
-    if entry.get("state") == "posting":
-        return f"attempt at {when('attempted_at')} not settled: the next run checks the network"
-    if state in ("failed", "unknown") and isinstance(entry.get("error"), dict):
-        return entry["error"].get("message", "")
-    if state in ("waiting", "missed") and entry.get("waiting_reason"):
-        if entry.get("waiting_for") == "credentials":
-            label = registry.post_id_rule(str(entry.get("network"))).label
+    if entry.state is LedgerState.POSTING:
+        return f"attempt at {when(entry.attempted_at)} not settled: the next run checks the " \
+            "network"
+    if state in (ShownState.FAILED, ShownState.UNKNOWN) and entry.error is not None:
+        return entry.error.message or ""
+    if state in (ShownState.WAITING, ShownState.MISSED) and entry.waiting_reason:
+        if entry.waiting_for is WaitingFor.BUDGET:
+            return f"{entry.waiting_reason} (held since {when(entry.waiting_since)})"
+        if entry.waiting_for is WaitingFor.CREDENTIALS:
+            label = registry.post_id_rule(entry.network).label
             return (f"no credentials for {label} at the time it was due (from "
-                    f"{when('waiting_since')}): {entry['waiting_reason']}")
-        return (f"page not live (waiting since {when('waiting_since')}): "
-                f"{entry['waiting_reason']}")
-    if entry.get("metrics_missing"):
-        return f"post not found at last check: {entry['metrics_missing']}"
-    if entry.get("metrics_at"):
-        return f"numbers as of {when('metrics_at')}"
+                    f"{when(entry.waiting_since)}): {entry.waiting_reason}")
+        return (f"page not live (waiting since {when(entry.waiting_since)}): "
+                f"{entry.waiting_reason}")
+    if entry.metrics_missing:
+        return f"post not found at last check: {entry.metrics_missing}"
+    if entry.metrics_at:
+        return f"numbers as of {when(entry.metrics_at)}"
     return ""
 
 
@@ -102,7 +130,7 @@ def note_text(entry: Entry | None, state: str, tz: tzinfo = UTC) -> str:
 class Row:
     """One plan item as `plan` and `status` show it."""
     item: PlanItem
-    state: str
+    state: ShownState
     post_id: str | None = None
     post_url: str | None = None
     metrics: dict | None = None
@@ -110,6 +138,7 @@ class Row:
     note: str = ""
     renamed: str = ""   # the article moved after sharing (publish/posting/pins.py)
     posted_text: str | None = None   # the ledger's copy of what was (maybe) posted
+    cost: float = 0.0   # US dollars: as recorded when attempted, else as the plan prices it
 
     @property
     def text(self) -> str:
@@ -134,17 +163,14 @@ def rows(plan: Plan, ledger: Ledger, now: datetime, max_lateness: timedelta) -> 
     for item in plan.items:
         entry = ledger.get(item.id)
         state = item_state(item, entry, now, max_lateness)
-        entry = entry or {}
-        post_id, metrics = entry.get("post_id"), entry.get("metrics")
-        posted = entry.get("text") if entry.get("state") in MAY_BE_OUT else None
-        row = Row(
-            item=item, state=state,
-            post_id=str(post_id) if post_id else None,
-            post_url=entry.get("url") or None,
-            metrics=metrics if isinstance(metrics, dict) else None,
-            metrics_at=entry.get("metrics_at"),
-            renamed=renamed.get(item.id, ""),
-            posted_text=posted if isinstance(posted, str) else None)
+        row = Row(item=item, state=state, renamed=renamed.get(item.id, ""),
+                  cost=(entry_cost(entry, plan.x_prices) if entry and entry.state in COSTLY
+                        else estimated_cost_usd(item, plan.x_prices)))
+        if entry is not None:
+            row = replace(
+                row, post_id=entry.post_id or None, post_url=entry.url or None,
+                metrics=entry.metrics, metrics_at=entry.metrics_at,
+                posted_text=entry.text if entry.state in MAY_BE_OUT else None)
         notes = (TEXT_CHANGED if row.text_changed else "", note_text(entry, state, plan.tz),
                  row.renamed)
         result.append(replace(row, note="; ".join(n for n in notes if n)))
@@ -208,6 +234,37 @@ def split_warnings(warnings: Sequence[Sequence[str]]) -> tuple[list[str], list[l
     return common, [[w for w in ws if w not in common] for ws in warnings]
 
 
+def cost_text(row: Row) -> str:
+    return usd(row.cost) if row.item.network == "x" else "-"
+
+
+def _costed(shown: Sequence[Row]) -> list[Row]:
+    return [r for r in shown if r.item.network == "x" and r.state is not ShownState.MISSED]
+
+
+def month_costs(plan: Plan, shown: Sequence[Row]) -> dict[str, float]:
+    """X's estimated cost of the rows, per calendar month (site's zone) of their due time;
+    a missed item is never posted and costs nothing."""
+    months: dict[str, list[float]] = {}
+    for row in _costed(shown):
+            months.setdefault(month_of(row.item.due, plan.tz), []).append(row.cost)
+    return {month: total_usd(costs) for month, costs in sorted(months.items())}
+
+
+def cost_lines(plan: Plan, shown: Sequence[Row]) -> list[str]:
+    """`X, estimated: $0.60 in 2026-11 (3 posts)…`: one line under the table."""
+    months = month_costs(plan, shown)
+    if not months:
+        return []
+    posts = Counter(month_of(r.item.due, plan.tz) for r in _costed(shown))
+    each = ", ".join(f"{usd(total)} in {month} ({posts[month]} post"
+                     f"{'' if posts[month] == 1 else 's'})" for month, total in months.items())
+    prices = plan.x_prices
+    return [f"X, estimated: {each}; prices as of {prices.as_of} ({usd(prices.post_with_link_usd)}"
+            f" a post with a link, {usd(prices.post_usd)} without); months in "
+            f"{plan.timezone}"]
+
+
 @dataclass(frozen=True)
 class Table:
     title: str
@@ -232,31 +289,35 @@ def plan_table(plan: Plan, shown: Sequence[Row], now: datetime) -> Table:
         r.renamed, TEXT_CHANGED if r.text_changed else ""])] for r in shown])
     return Table(
         title=f"plan at {local_time(now, tz)}",
-        headers=[f"when ({plan.timezone})", "network", "length", "state", "id", "text"],
+        headers=[f"when ({plan.timezone})", "network", "length", "cost", "state", "id",
+                 "text"],
         cells=[[local_time(r.item.due, tz), r.item.network,
-                f"{r.item.weighted_length}/{r.item.max_length}", r.state, r.item.id,
+                f"{r.item.weighted_length}/{r.item.max_length}", cost_text(r), r.state,
+                r.item.id,
                 shorten_links(" ".join(shown_text(r.item, r.text).split()))] for r in shown],
-        notes=own, footer=[f"all {len(shown)} items: {warning}" for warning in common])
+        notes=own, footer=[*(f"all {len(shown)} items: {warning}" for warning in common),
+                           *cost_lines(plan, shown)])
 
 
 def status_table(plan: Plan, shown: Sequence[Row], now: datetime) -> Table:
-    """when, state, id, post, numbers, link / note."""
+    """when, state, id, cost, post, numbers, link / note."""
     tz = plan.tz
     return Table(
         title=f"status at {local_time(now, tz)}",
-        headers=[f"when ({plan.timezone})", "state", "id", "post", "numbers", "link / note"],
-        cells=[[local_time(r.item.due, tz), r.state, r.item.id, r.post_id or "-",
-                numbers_text(r.metrics, r.item.network) or "-",
+        headers=[f"when ({plan.timezone})", "state", "id", "cost", "post", "numbers",
+                 "link / note"],
+        cells=[[local_time(r.item.due, tz), r.state, r.item.id, cost_text(r),
+                r.post_id or "-", numbers_text(r.metrics, r.item.network) or "-",
                 "  ".join(x for x in (r.post_url, r.note) if x)] for r in shown],
-        notes=[[] for _ in shown], footer=[])
+        notes=[[] for _ in shown], footer=cost_lines(plan, shown))
 
 
 TABLES = {"plan": plan_table, "status": status_table}
 
 
-def counts(shown: Iterable[Row]) -> dict[str, int]:
+def counts(shown: Iterable[Row]) -> dict[ShownState, int]:
     found = Counter(row.state for row in shown)
-    return {state: found.get(state, 0) for state in STATES}
+    return {state: found.get(state, 0) for state in ShownState}
 
 
 def summary(command: str, shown: Sequence[Row], total: int) -> str:
@@ -294,5 +355,7 @@ def json_document(command: str, plan: Plan, shown: Sequence[Row], total: int,
             "campaign": r.item.campaign, "coupon": r.item.coupon, "post_id": r.post_id,
             "post_url": r.post_url, "metrics": r.metrics, "metrics_at": r.metrics_at,
             "note": r.note or None,
+            "estimated_cost_usd": r.cost,
         } for r in shown],
+        "x_estimated_cost_usd_by_month": month_costs(plan, shown),
     }

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from publish.atomic import fresh_folder, fsync_dir, recover_folder, swap_folder
 from publish.posting.lock import build_lock, lock_timeout
-from publish.redaction import SECRET_URL_VARS, SECRET_VARS
+from publish.redaction import SECRET_ENV_PREFIXES, SECRET_URL_VARS, SECRET_VARS
 from publish.site import buildmanifest
 from publish.site.contained import outside_problems
 
@@ -49,9 +49,9 @@ keys = ("OUTPUT_PATH", "PATH", "CAMPAIGN_PLAN_PATH", "THEME")
 with open(sys.argv[2], "w", encoding="utf-8") as answer:
     json.dump({k: values[k] for k in keys if k in values}, answer, default=str)
 """
-# SECRET_VARS (publish.redaction), every other X_*/AWS_* variable and a push URL that may
-# carry a token are kept out of the build's environment (build_env).
-KEPT_FROM_BUILD_PREFIXES = ("X_", "MASTODON_", "BLUESKY_", "AWS_")
+# SECRET_VARS (publish.redaction), every other variable of a network or AWS and a push URL
+# that may carry a token are kept out of the build's environment (build_env).
+KEPT_FROM_BUILD_PREFIXES = SECRET_ENV_PREFIXES
 KEPT_FROM_BUILD = (*SECRET_VARS, *SECRET_URL_VARS)
 # Pelican options that would defeat the swap (its own output, settings, overrides, loops).
 REFUSED_OPTIONS = {
@@ -214,7 +214,7 @@ def content_of(settings: Path, content: Path | None, extra_settings: Mapping[str
 
 def build_env(env: Mapping[str, str]) -> dict[str, str]:
     """`env` without what the build has no business seeing: the posting and deploy
-    credentials (SECRET_VARS, any X_*, MASTODON_*, BLUESKY_* or AWS_* variable) and
+    credentials (SECRET_VARS, any variable of a network, contract/networks.py, or AWS_*) and
     DEPLOY_GITHUB_REMOTE (a URL that may hold a token). A settings file or plugin could
     otherwise print or write them into the site."""
     return {key: value for key, value in env.items()

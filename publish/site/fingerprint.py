@@ -1,10 +1,11 @@
 """What a site build is made from, and what it left, as values the cycle can compare
 (publish/site/stamp.py decides with them; docs/publisher.md, "Skipping a build").
 
-This module reads files; it decides nothing. Inputs are hashed (SHA-256 of the bytes), not
-dated: a fresh clone (CI) gives every file a new mtime but the same bytes. The output folder
-is checked by (size, mtime_ns) with the hash as the fallback, so a folder restored from a
-cache (new mtimes) still matches, and a hand edit (new bytes) never does."""
+Which files are inputs is publish/site/build_inputs.py's; this module reads them and decides
+nothing. Inputs are hashed (SHA-256 of the bytes), not dated: a fresh clone (CI) gives every
+file a new mtime but the same bytes. The output folder is checked by (size, mtime_ns) with
+the hash as the fallback, so a folder restored from a cache (new mtimes) still matches, and
+a hand edit (new bytes) never does."""
 
 from __future__ import annotations
 
@@ -13,18 +14,10 @@ import os
 import stat
 import sys
 import sysconfig
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
-# Environment variables a build may depend on (the locale formats dates; a settings file
-# may read SITEURL or a PELICAN_*/CAMPAIGN_* variable). Others (CI run ids, credentials)
-# never reach the site.
-ENV_NAMES = ("LANG", "LANGUAGE", "TZ", "SITEURL", "PYTHONPATH", "PYTHONHASHSEED",
-             "PYTHONUTF8")
-ENV_PREFIXES = ("LC_", "PELICAN", "CAMPAIGN_", "SOCIAL_CARDS", "SITEMAP", "READING_TIME")
-# Byte code and editor or VCS leftovers are not sources.
-SKIPPED_DIRS = {"__pycache__", ".git", ".hg", ".svn", ".mypy_cache", ".ruff_cache",
-                ".pytest_cache"}
+from publish.site import build_inputs
 
 
 def hash_file(path: Path) -> str:
@@ -45,30 +38,48 @@ def regular(path: Path) -> bool:
         return False
 
 
-def _files(root: Path) -> Iterable[Path]:
+def files(root: Path) -> Iterator[Path]:
     """Every regular file under `root`, as Pelican finds them: symlinked folders and files
     are followed (Pelican walks with followlinks=True), each real folder once (a link loop
-    ends), devices and fifos left out."""
+    ends), devices and fifos left out. In sorted order, a folder's files before its
+    folders."""
+    for _, found in walk(root):
+        yield from found
+
+
+def walk(root: Path) -> Iterator[tuple[Path | None, list[Path]]]:
+    """(folder, its files) for each folder under `root` that `files` walks, or (None,
+    [root]) for a regular file `root`. One scandir per folder: the file type comes with
+    the entry (no stat), except for links."""
     if not root.is_dir():
         if regular(root):
-            yield root
+            yield None, [root]
         return
     seen: set[tuple[int, int]] = set()
-    for folder, dirs, names in os.walk(root, followlinks=True):
+    pending = [str(root)]
+    while pending:
+        folder = pending.pop()
         try:
             info = os.stat(folder)
+            if (info.st_dev, info.st_ino) in seen:  # a link back to a folder walked already
+                continue
+            seen.add((info.st_dev, info.st_ino))
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
         except OSError:
-            dirs[:] = []
             continue
-        if (info.st_dev, info.st_ino) in seen:      # a link back to a folder walked already
-            dirs[:] = []
-            continue
-        seen.add((info.st_dev, info.st_ino))
-        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS)
-        for name in sorted(names):
-            path = Path(folder) / name
-            if not name.endswith((".pyc", "~")) and regular(path):
-                yield path
+        folders, found = [], []
+        for entry in entries:
+            try:
+                if entry.is_dir():
+                    if not build_inputs.skipped_dir(entry.name):
+                        folders.append(entry.path)
+                elif entry.is_file() and not build_inputs.skipped_file(entry.name):
+                    found.append(Path(entry.path))
+            except OSError:     # removed while we looked
+                continue
+        yield Path(folder), found
+        pending.extend(reversed(folders))
 
 
 def tree(root: Path) -> dict[str, str]:
@@ -77,7 +88,7 @@ def tree(root: Path) -> dict[str, str]:
     if not root.exists():
         return {str(root): "missing"}
     found = {}
-    for path in _files(root):
+    for path in files(root):
         try:
             found[str(path)] = hash_file(path)
         except OSError:          # removed or unreadable while we looked: a change
@@ -86,8 +97,7 @@ def tree(root: Path) -> dict[str, str]:
 
 
 def environment(env: Mapping[str, str]) -> dict[str, str]:
-    return {f"env:{key}": value for key, value in sorted(env.items())
-            if key in ENV_NAMES or key.startswith(ENV_PREFIXES)}
+    return {f"env:{key}": env[key] for key in build_inputs.environment(env)}
 
 
 def interpreter() -> dict[str, str]:
@@ -105,11 +115,10 @@ def interpreter() -> dict[str, str]:
 
 def inputs(roots: Iterable[Path], env: Mapping[str, str],
            request: Mapping[str, object]) -> dict[str, str]:
-    """Everything a build reads, as {name: digest}: every file under `roots` (content,
-    theme, plugins, settings, the publisher's code, pinned requirements), the environment
-    it sees (ENV_NAMES, ENV_PREFIXES), the interpreter and packages, and `request` (the
-    build's options: settings file, output and content folders, extra settings except the
-    time, Pelican options)."""
+    """Everything a build reads, as {name: digest}: every file under `roots`
+    (build_inputs.roots), the environment it sees (build_inputs.environment), the
+    interpreter and packages, and `request` (the build's options: settings file, output and
+    content folders, extra settings except the time, Pelican options)."""
     found: dict[str, str] = {}
     for root in sorted({Path(os.path.abspath(r)) for r in roots}):
         found.update(tree(root))
@@ -122,7 +131,7 @@ def inputs(roots: Iterable[Path], env: Mapping[str, str],
 def output_files(folder: Path) -> dict[str, list]:
     """{relative path: [size, mtime_ns, sha256]} of every file of a built site."""
     found = {}
-    for path in _files(folder):
+    for path in files(folder):
         info = path.stat()
         found[path.relative_to(folder).as_posix()] = [info.st_size, info.st_mtime_ns,
                                                       hash_file(path)]
@@ -135,7 +144,7 @@ def output_difference(folder: Path, recorded: Mapping[str, list]) -> str | None:
     if not folder.is_dir():
         return f"{folder} is missing"
     seen = 0
-    for path in _files(folder):
+    for path in files(folder):
         name = path.relative_to(folder).as_posix()
         entry = recorded.get(name)
         if entry is None:

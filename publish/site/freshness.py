@@ -1,5 +1,6 @@
 """Keep the plan in step with its sources: `plan` and `status` rebuild it first when it is
-missing or older than any file it is built from.
+missing or older than any file it is built from (publish/site/build_inputs.py: the files the
+cycle's stamp hashes).
 
 `stale_reason` decides from modification times (pure). `source_times` reads them and
 `_rebuild` runs `make html`'s build (publish.site.build, Pelican in a subprocess) into a
@@ -14,17 +15,17 @@ import time
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
+import publish
 from publish.posting.lock import build_lock, lock_timeout
 from publish.posting.plan_file import PlanError
 from publish.site import build as site_build
+from publish.site import build_inputs, fingerprint
 from publish.terminal import Output
 
 SETTINGS = "pelicanconf.py"
-# What the plan is built from, next to the content folder.
-SOURCES = ("theme", "plugins", "contract", SETTINGS, "publishconf.py")
 
 
-class BuildFailed(PlanError):
+class PlanNotRebuilt(PlanError):
     """The build that writes the plan failed (a configuration error: exit 2)."""
 
 
@@ -38,35 +39,20 @@ def stale_reason(plan_mtime: float | None, sources: Iterable[tuple[str, float]])
     return None
 
 
-def _skipped(name: str) -> bool:
-    return name.startswith(".") or name == "__pycache__" or name.endswith(".pyc")
-
-
 def source_times(root: Path, content: Path) -> Iterator[tuple[str, float]]:
-    """(path, mtime) of every source file: the content folder, theme/, plugins/, contract/
-    and the two settings files (editor backups, dot files and byte code left out)."""
-    for top in (content, *(root / name for name in SOURCES)):
-        if top.is_file():
-            yield str(top), top.stat().st_mtime
-            continue
-        seen: set[tuple[int, int]] = set()
-        # Symlinked folders are followed, as Pelican follows them; each real folder once.
-        for folder, dirs, files in os.walk(top, followlinks=True):
-            try:
-                info = os.stat(folder)
-            except OSError:
-                continue
-            if (info.st_dev, info.st_ino) in seen:
-                dirs[:] = []
-                continue
-            seen.add((info.st_dev, info.st_ino))
-            dirs[:] = [d for d in dirs if not _skipped(d)]
-            for name in files:
-                if not _skipped(name):
-                    path = Path(folder) / name
-                    with_time = _mtime(path)
-                    if with_time is not None:
-                        yield str(path), with_time
+    """(path, mtime) of every input of the build of `root`'s settings
+    (publish/site/build_inputs.py: the same files the cycle hashes into its stamp), walked as
+    the fingerprint walks them (publish/site/fingerprint.py: links followed, regular files
+    only, byte code and editor leftovers left out); and of every folder walked, whose time
+    changes when a file in it is removed or renamed (the cycle sees that as a file gone)."""
+    names = os.listdir(root) if root.is_dir() else []
+    for top in build_inputs.roots(root / SETTINGS, content, names,
+                                  Path(publish.__file__).parent):
+        for folder, found in fingerprint.walk(top):
+            for path in ([folder] if folder is not None else []) + found:
+                with_time = _mtime(path)
+                if with_time is not None:
+                    yield str(path), with_time
 
 
 def _mtime(path: Path) -> float | None:
@@ -89,7 +75,7 @@ def _rebuild(root: Path, content: Path, plan: Path, env: Mapping[str, str],
              out: Output) -> None:
     """`make html`'s build (publish.site.build: Pelican into a fresh folder, the plan staged and
     moved over `plan` only when Pelican exits 0), its output folder a temporary one that is
-    thrown away. On failure show its messages and raise BuildFailed; `plan` is then as it
+    thrown away. On failure show its messages and raise PlanNotRebuilt; `plan` is then as it
     was, whichever step failed. build() keeps the credentials out of its environment."""
     before = _identity(plan)
     started = time.monotonic()
@@ -97,7 +83,7 @@ def _rebuild(root: Path, content: Path, plan: Path, env: Mapping[str, str],
         guarded = site_build.output_of(root / SETTINGS, content.resolve(), {}, env)
         timeout = lock_timeout(env)
     except (site_build.BuildError, ValueError) as exc:
-        raise BuildFailed(f"the build cannot run, so the plan was not rebuilt: {exc}") \
+        raise PlanNotRebuilt(f"the build cannot run, so the plan was not rebuilt: {exc}") \
             from None
     with (build_lock(guarded, "plan rebuild", timeout=timeout,
                      say=lambda line: out.notice(f"publish: {line}")),
@@ -111,17 +97,17 @@ def _rebuild(root: Path, content: Path, plan: Path, env: Mapping[str, str],
                 pelican_args=["--log-handler", "plain"], env=env, stdout=stdout,
                 stderr=stderr)
         except site_build.BuildError as exc:
-            raise BuildFailed(f"the build cannot run, so the plan was not rebuilt: {exc}") \
+            raise PlanNotRebuilt(f"the build cannot run, so the plan was not rebuilt: {exc}") \
                 from None
         messages = _read_back(stdout) + _read_back(stderr)
     if not result.ok:
         for line in messages.splitlines():
             out.notice(line)
-        raise BuildFailed(f"the build failed (exit {result.returncode}), so the plan was not "
+        raise PlanNotRebuilt(f"the build failed (exit {result.returncode}), so the plan was not "
                           "rebuilt: fix what is listed above, or pass --no-build to use the "
                           "plan as it is")
     if _identity(plan) in (None, before):
-        raise BuildFailed(f"the build did not write {plan} (is `campaign` in PLUGINS of "
+        raise PlanNotRebuilt(f"the build did not write {plan} (is `campaign` in PLUGINS of "
                           f"{root / SETTINGS}?)")
     out.notice(f"publish: plan rebuilt in {time.monotonic() - started:.1f}s")
 

@@ -9,6 +9,7 @@ I/O edge for publish.cli's CycleIO: reads the stamp, fingerprints the inputs
 from __future__ import annotations
 
 import json
+import os
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -18,13 +19,8 @@ from pathlib import Path
 import publish
 from publish.clock import parse_time
 from publish.site import build as site_build
-from publish.site import contentcache, fingerprint
+from publish.site import build_inputs, contentcache, fingerprint
 from publish.site import stamp as stamps
-
-# Set for every build the cycle runs; not inputs (they change from run to run).
-NOT_INPUTS = ("CAMPAIGN_NOW", "CAMPAIGN_NEXT_CHANGE_PATH")
-# Next to the settings file: read by every build besides the folders the build reports.
-BESIDE_SETTINGS = ("theme", "plugins", "contract", "requirements.txt")
 
 
 @dataclass(frozen=True)
@@ -54,15 +50,13 @@ class SkippingBuilder:
         return self.settings.absolute().parent
 
     def fixed_roots(self) -> list[Path]:
-        here = self.settings.absolute().parent
-        found = [self.settings.absolute(), *here.glob("*.py"),
-                 *(here / name for name in BESIDE_SETTINGS), Path(publish.__file__).parent]
-        return found + ([self.content] if self.content is not None else [])
+        return build_inputs.roots(self.settings, self.content, _names(self.project),
+                                  Path(publish.__file__).parent)
 
     def request(self) -> dict[str, object]:
         return {"settings": str(self.settings.absolute()), "output": str(self.output),
                 "content": str(self.content.absolute()) if self.content else None,
-                "extra": {k: v for k, v in sorted(self.extra.items()) if k not in NOT_INPUTS},
+                "extra": build_inputs.options(self.extra),
                 "pelican_args": self.pelican_args}
 
     def resolve_output(self) -> Path:
@@ -178,6 +172,13 @@ class SkippingBuilder:
             stamps.write(stamps.stamp_path(self.output), self.stamp)
         except OSError:
             self.stamp = None
+
+
+def _names(folder: Path) -> list[str]:
+    try:
+        return os.listdir(folder)
+    except OSError:
+        return []
 
 
 def _hash_or_none(path: Path) -> str | None:

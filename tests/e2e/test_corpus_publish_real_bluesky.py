@@ -12,7 +12,7 @@ import re
 from collections import Counter
 
 from contract import bluesky_text
-from publish.networks.bluesky import bluesky_adapter as bluesky
+from publish.networks.bluesky.bluesky_records import post_url
 from tests.atproto.stack import wait_for
 from tests.corpus_content import LAUNCH, LONG_BLUESKY_POST, SLOTS, copy_corpus, item_ids
 from tests.e2e.conftest import created, environment, ledger, running_fakes, sent_ids
@@ -145,5 +145,5 @@ def test_the_corpus_publishes_once_with_bluesky_on_the_real_server(
             sums = Counter()
             for item_id in mine & on_bluesky:
                 sums.update(expected[entries[item_id]["post_id"]])
-                assert bluesky.post_url(entries[item_id]["post_id"]) in header, item_id
+                assert post_url(entries[item_id]["post_id"]) in header, item_id
             assert bluesky_line({k: sums[k] for k in NO_ENGAGEMENT}) in header, (name, header)

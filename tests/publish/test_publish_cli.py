@@ -19,10 +19,11 @@ def test_plan_plain_table(project):
     assert result.code == 0, result.text
     lines = result.out.splitlines()
     assert lines[0] == "plan at 2026-11-22 08:00 UTC"     # a plan without `timezone`: UTC
-    assert lines[1].split() == ["when", "(UTC)", "network", "length", "state", "id", "text"]
+    assert lines[1].split() == ["when", "(UTC)", "network", "length", "cost", "state", "id",
+                                "text"]
     row = next(line for line in lines if SOCIAL1 in line)
-    assert row.split()[:7] == ["2026-11-22", "09:00", "UTC", "x", "75/280", "scheduled",
-                               SOCIAL1]
+    assert row.split()[:8] == ["2026-11-22", "09:00", "UTC", "x", "75/280", "$0.20",
+                               "scheduled", SOCIAL1]
     assert row.endswith(f"Here is how blog.listening-brands.example/2026/{ANSWERING}/…")
     # the coupon announcement has no warning, so the link warning stays with its rows
     assert lines[lines.index(row) + 1] == \
@@ -35,9 +36,9 @@ def test_plan_marks_due_items_and_ledger_state(project, fake_x):
     result = project.cli("plan", now="2026-11-25T10:00:00Z")
     assert result.out.splitlines()[0] == "plan at 2026-11-25 10:00 UTC"
     row = next(line for line in result.out.splitlines() if SOCIAL2 in line)
-    assert row.split()[5] == "due"
+    assert row.split()[6] == "due"
     row = next(line for line in result.out.splitlines() if SOCIAL1 in line)
-    assert row.split()[5] == "sent"
+    assert row.split()[6] == "sent"
     assert result.out.splitlines()[-1] == "plan: 5 items: 1 due, 3 sent, 1 missed"
 
 
@@ -111,7 +112,8 @@ def test_status_shows_every_state(project, fake_x):
     project.cli("metrics", env=fake_x.env(), now="2026-11-22T16:00:00Z")
     result = project.cli("status", now="2026-11-22T16:00:00Z")
     assert result.code == 0, result.text
-    states = {line.split()[4]: line.split()[3] for line in result.out.splitlines()[2:-1]}
+    states = {line.split()[4]: line.split()[3] for line in result.out.splitlines()[2:-2]}
+    assert result.out.splitlines()[-2].startswith("X, estimated: $0.80 in 2026-11 (4 posts)")
     assert states == {
         f"en/{OLD}/social-1/x": "missed",
         SOCIAL1: "unknown",

@@ -76,15 +76,16 @@ def test_every_store_redacts_what_it_writes_whoever_made_the_text(tmp_path):
     """The stores do not trust their callers: the ledger, the history and the report each
     redact on the way to the file."""
     from publish.posting.ledger import Ledger, LedgerStore
+    from publish.posting.ledger_entry import Entry
     from publish.report import history
     from publish.report.private_report import write_report
 
     secrets = secret_values({"MASTODON_ACCESS_TOKEN": "tok-123456", "X_API_KEY": "tok/123456"})
     store = LedgerStore(tmp_path / "ledger.json", secrets=secrets)
-    store.save(Ledger(items={"en/a/social-1/x": {
+    store.save(Ledger(items={"en/a/social-1/x": Entry.from_json({
         "state": "failed", "network": "x", "text": "t", "link": "https://a.example/",
         "error": {"kind": "invalid", "message": "Bearer tok-123456 refused",
-                  "at": "2026-11-22T15:00:00Z"}}}))
+                  "at": "2026-11-22T15:00:00Z"}})}))
     assert "tok-123456" not in store.path.read_text() and REDACTED in store.path.read_text()
     history.append(tmp_path / "history.jsonl", [{"id": "x", "note": "tok-123456"}], secrets)
     assert "tok-123456" not in (tmp_path / "history.jsonl").read_text()

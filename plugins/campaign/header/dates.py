@@ -6,7 +6,7 @@ time-zone arithmetic can overflow.
 """
 
 import re
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 FIRST_YEAR, LAST_YEAR = 1970, 2199
@@ -108,7 +108,3 @@ def resolve_due(when: datetime | timedelta | None, article_date: datetime) -> tu
         return article_date, [MOVED_WARNING]
     return due, []
 
-
-def utc_iso(moment: datetime) -> str:
-    """`2026-11-20T09:00:00Z`: UTC, seconds precision."""
-    return moment.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -13,11 +13,12 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from ..problems import Problem
 from .dates import parse_date
 from .identity import KEYS as IDENTITY_KEYS
 from .keys import PELICAN_KEYS, display_key, suggest, unknown_key_reason
 from .metadata import classify, in_own_namespace, known_keys_like
-from .strict_header import Field, Problem
+from .strict_header import Field
 
 STATUSES = ("published", "draft", "hidden")
 _LANG_RE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
@@ -134,7 +135,7 @@ def indented_key_problems(field: Field, extra: set[str]) -> list[Problem]:
     """A continuation line of `field` that reads as a key of its own."""
     return [Problem(f"line {line} is indented, so it is read as part of "
                     f"{display_key(field.key)} (line {field.line}); start "
-                    f"{display_key(word)}: at the beginning of the line", word, line,
+                    f"{display_key(word)}: at the beginning of the line", display_key(word), line,
                     attempted=word)
             for word, line in field.indented_keys if _reads_as_key(word, extra)]
 
@@ -150,15 +151,15 @@ def check_fields(fields: Iterable[Field], tz: ZoneInfo, extra_keys: Iterable[str
         problems += indented_key_problems(field, extra)
         if key in RULES:
             if not field.value:
-                problems.append(Problem(_empty_reason(key), key, field.line))
+                problems.append(Problem(_empty_reason(key), display_key(key), field.line))
                 continue
             try:
                 values[key] = RULES[key](field.value, tz)
             except ValueError as error:
-                problems.append(Problem(str(error), key, field.line))
+                problems.append(Problem(str(error), display_key(key), field.line))
         elif key in IDENTITY_KEYS or key in extra or classify(key) != "other":
             values[key] = field.value
         else:
             known = [*PELICAN_KEYS, *IDENTITY_KEYS, *known_keys_like(key), *sorted(extra)]
-            problems.append(Problem(unknown_key_reason(key, known), key, field.line))
+            problems.append(Problem(unknown_key_reason(key, known), display_key(key), field.line))
     return values, problems

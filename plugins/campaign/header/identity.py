@@ -1,7 +1,7 @@
 """An article's identity once the campaign has shared it. Pure: no Pelican, no files.
 
 The publisher pins two header lines when the first item of an article goes out
-(docs/contract.md §3):
+(docs/contract.md §3, contract/header_lines.py):
 
     Shared_Id: en/answering-customers-on-twitter
     Shared_Urls: 2026/answering-customers-on-twitter/, 2026/an-older-slug/
@@ -17,9 +17,12 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
+from contract.header_lines import SHARED_ID_KEY, SHARED_URLS_KEY, split_list
+
+from ..problems import Problem
 from .keys import display_key
 
-ID_KEY, URLS_KEY = "shared_id", "shared_urls"
+ID_KEY, URLS_KEY = SHARED_ID_KEY.lower(), SHARED_URLS_KEY.lower()  # as Pelican gives keys
 KEYS = (ID_KEY, URLS_KEY)
 _ID_RE = re.compile(r"^[A-Za-z0-9_-]+(/[^/\s]+)+$")
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f\\]")
@@ -51,7 +54,7 @@ def _check_path(path: str) -> str | None:
 
 
 def parse_shared_urls(value: str) -> tuple[str, ...]:
-    paths = [part.strip() for part in value.split(",")]
+    paths = split_list(value)
     for path in paths:
         if not path:
             raise ValueError("an empty entry (paths are separated by a comma and a space)")
@@ -62,7 +65,7 @@ def parse_shared_urls(value: str) -> tuple[str, ...]:
 
 
 def parse_identity(own: dict, problems: list) -> tuple[str | None, tuple[str, ...]]:
-    """(Shared_Id or None, Shared_Urls) from the header values; problems as (Key, reason).
+    """(Shared_Id or None, Shared_Urls) from the header values; problems added to `problems`.
     Either line may be missing (a lost line heals on the publisher's next run)."""
     shared_id, urls = None, ()
     for key, parse in ((ID_KEY, parse_shared_id), (URLS_KEY, parse_shared_urls)):
@@ -71,8 +74,9 @@ def parse_identity(own: dict, problems: list) -> tuple[str | None, tuple[str, ..
         try:
             value = parse(own[key])
         except ValueError as error:
-            problems.append((display_key(key), f"{error} (written by the publisher: restore the "
-                             "line from git, or delete it and run `python -m publish run`)"))
+            problems.append(Problem(f"{error} (written by the publisher: restore the line "
+                                    "from git, or delete it and run `python -m publish run`)",
+                                    display_key(key)))
             continue
         if key == ID_KEY:
             shared_id = value
@@ -86,12 +90,12 @@ def identity(lang: str, slug: str, shared_id: str | None) -> str:
     return shared_id or f"{lang}/{slug}"
 
 
-def override_problems(metadata) -> list[tuple[str, str]]:
+def override_problems(metadata) -> list[Problem]:
     """Url/Save_as on an article the campaign shares: its link would point elsewhere."""
-    return [(name, OVERRIDE_REASON) for key, name in OVERRIDES.items() if key in metadata]
+    return [Problem(OVERRIDE_REASON, name) for key, name in OVERRIDES.items() if key in metadata]
 
 
-def identity_conflicts(entries) -> tuple[list[str], set[str]]:
+def identity_conflicts(entries) -> tuple[list[Problem], set[str]]:
     """Files whose items would share ids with a pinned article. `entries`: (source,
     identity, pinned) for every article the campaign shares. Returns the problems (on the
     later file) and every file involved. Two unpinned files with one `<lang>/<slug>` are
@@ -107,12 +111,14 @@ def identity_conflicts(entries) -> tuple[list[str], set[str]]:
             continue
         involved |= {source, other}
         if pinned and other_pinned:
-            problems.append(f"{source}: Shared_Id: {ident} is also the Shared_Id of {other} "
-                            "(a copied post? delete the Shared_* lines from the copy)")
+            problems.append(Problem(f"{ident} is also the Shared_Id of {other} (a copied post? "
+                                    "delete the Shared_* lines from the copy)",
+                                    "Shared_Id", file=source))
         else:
             owner, shared = (other, source) if pinned else (source, other)
-            problems.append(f"{owner}: Slug: its items would be {ident}/…, the ids {shared} "
-                            f"was shared under (Shared_Id): give {owner} another Slug or Lang")
+            problems.append(Problem(f"its items would be {ident}/…, the ids {shared} was shared "
+                                    f"under (Shared_Id): give {owner} another Slug or Lang",
+                                    "Slug", file=owner))
     return problems, involved
 
 

@@ -1,8 +1,8 @@
 """One article's campaign header → values. Pure: no Pelican, no clock, no files.
 
 Keys arrive lowercased, values as strings (the reader, reader.py, has already refused
-unknown and repeated keys and joined continued lines). Problems come back as (Key, reason)
-pairs; the caller adds the file name.
+unknown and repeated keys and joined continued lines). Problems come back as Problems
+(plugins/campaign/problems.py) without a file; the caller adds the file name.
 """
 
 import re
@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from ..posts.weighing import NETWORKS
+from ..problems import Problem
 from .dates import parse_absolute, parse_when, relative_problem
 from .engagement import parse_engagement
 from .identity import KEYS as IDENTITY_KEYS
@@ -22,7 +23,7 @@ from .keys import display_key
 FIXED_KEYS = [
     "social", "social_at", "social_networks",
     "coupon", "coupon_offer", "coupon_starts", "coupon_expires", "coupon_terms",
-    "coupon_social", "campaign", *IDENTITY_KEYS,
+    "coupon_social", "campaign", "social_x_link", *IDENTITY_KEYS,
 ]
 ENGAGEMENT_PREFIX_RE = re.compile(r"^engagement[_-]")
 # Key names the campaign keeps for itself: a site's extra key may not start like these.
@@ -80,6 +81,7 @@ class CampaignMeta:
     engagement: dict = field(default_factory=dict)
     shared_id: str | None = None  # pinned by the publisher (identity.py)
     shared_urls: tuple[str, ...] = ()
+    x_link: bool | None = None  # Social_X_Link: yes/no; None: the site's CAMPAIGN_X_LINK
 
 
 def mentions_code(text: str, code: str) -> bool:
@@ -161,7 +163,7 @@ def _parse_slot_networks(own, key, enabled, problems) -> tuple[str, ...]:
     try:
         return parse_networks(own[key], enabled)
     except ValueError as error:
-        problems.append((display_key(key), str(error)))
+        problems.append(Problem(str(error), display_key(key)))
         return enabled
 
 
@@ -187,41 +189,41 @@ def _parse_slots(own: dict, tz: ZoneInfo, networks: tuple, problems: list,
         if n > 1 and text is None:
             for suffix in ("_at", "_networks"):
                 if base + suffix in own:
-                    problems.append((display_key(base + suffix), f"set without {name}"))
+                    problems.append(Problem(f"set without {name}", display_key(base + suffix)))
             continue
         if n > 2 and texts.get(n - 1) is None:
             problems.append(
-                (name, f"Social_{n - 1} is missing (number the posts 2, 3, … without gaps)")
+                Problem(f"Social_{n - 1} is missing (number the posts 2, 3, … without gaps)", name)
             )
         at = None
         if base + "_at" in own:
             try:
                 at = _parse_at(own[base + "_at"], tz, article_date)
             except ValueError as error:
-                problems.append((display_key(base + "_at"), str(error)))
+                problems.append(Problem(str(error), display_key(base + "_at")))
         slot_networks = networks
         if n > 1:
             slot_networks = _parse_slot_networks(own, base + "_networks", networks, problems)
         if text is not None and not (n == 1 and off):
             if text.strip().lower() == OFF:
-                problems.append((name, "off works only on Social (it opts the article out)"))
+                problems.append(Problem("off works only on Social (it opts the article out)", name))
                 continue
             reason = check_template(text)
             if reason:
-                problems.append((name, reason))
+                problems.append(Problem(reason, name))
                 continue
             text = text.strip()
         per_network = _network_texts(own, base, name, slot_networks, problems)
         if off and n == 1:
             for network in per_network:
-                problems.append((f"{name}_{NETWORKS[network].label}",
-                                 "set, but Social is off (the article is not shared)"))
+                problems.append(Problem("set, but Social is off (the article is not shared)",
+                                        f"{name}_{NETWORKS[network].label}"))
         slots.append(SocialSlot(n, name, text, at, slot_networks, per_network))
     for key in own:
         m = NETWORK_TEXT_RE.match(key)
         if m and m.group(2) and int(m.group(2)) not in {s.number for s in slots}:
             base = display_key(f"social_{m.group(2)}")
-            problems.append((display_key(key), f"set without {base}"))
+            problems.append(Problem(f"set without {base}", display_key(key)))
     return (() if off else tuple(slots)), off
 
 
@@ -236,12 +238,13 @@ def _network_texts(own: dict, base: str, name: str, networks: tuple[str, ...],
         shown = display_key(key)
         if network not in networks:
             listed = ", ".join(networks) or "none"
-            problems.append((shown, f"{network} is not among the networks of {name} "
-                                    f"({listed}): add it to Social_Networks or remove this key"))
+            problems.append(Problem(f"{network} is not among the networks of {name} "
+                                    f"({listed}): add it to Social_Networks or remove this key",
+                                    shown))
             continue
         reason = check_template(own[key])
         if reason:
-            problems.append((shown, reason))
+            problems.append(Problem(reason, shown))
             continue
         texts[network] = own[key].strip()
     return texts
@@ -253,8 +256,19 @@ def _parse_date(own, key, tz, problems) -> datetime | None:
     try:
         return parse_absolute(own[key], tz)
     except ValueError as error:
-        problems.append((display_key(key), str(error)))
+        problems.append(Problem(str(error), display_key(key)))
         return None
+
+
+def _yes_or_no(own, key, problems) -> bool | None:
+    if key not in own:
+        return None
+    value = own[key].strip().lower()
+    if value not in ("yes", "no"):
+        problems.append(Problem(f"must be yes or no, got {own[key].strip()!r}",
+                                display_key(key)))
+        return None
+    return value == "yes"
 
 
 def _optional_text(own, key, problems) -> str | None:
@@ -262,7 +276,7 @@ def _optional_text(own, key, problems) -> str | None:
         return None
     text = own[key].strip()
     if not text:
-        problems.append((display_key(key), "empty (leave the key out instead)"))
+        problems.append(Problem("empty (leave the key out instead)", display_key(key)))
         return None
     return text
 
@@ -271,29 +285,28 @@ def _parse_coupon(own: dict, tz: ZoneInfo, networks: tuple[str, ...],
                   problems: list) -> Coupon | None:
     if "coupon" not in own:
         for key in sorted(k for k in own if k.startswith("coupon_")):
-            problems.append((display_key(key), "set without Coupon"))
+            problems.append(Problem("set without Coupon", display_key(key)))
         return None
     before = len(problems)
     code = own["coupon"].strip()
     if not CODE_RE.match(code):
-        problems.append(
-            ("Coupon", f"{code!r} is not a coupon code: use 3 to 32 characters A-Z, 0-9 or -")
-        )
+        problems.append(Problem(
+            f"{code!r} is not a coupon code: use 3 to 32 characters A-Z, 0-9 or -", "Coupon"))
     offer = own.get("coupon_offer", "").strip()
     if not offer:
-        problems.append(("Coupon_Offer", "missing: what the reader gets (required with Coupon)"))
+        problems.append(Problem("missing: what the reader gets (required with Coupon)",
+                                "Coupon_Offer"))
     starts = _parse_date(own, "coupon_starts", tz, problems)
     expires = _parse_date(own, "coupon_expires", tz, problems)
     if starts and expires and expires <= starts:
-        problems.append(
-            ("Coupon_Expires", f"must be after Coupon_Starts ({own['coupon_starts'].strip()})")
-        )
+        problems.append(Problem(
+            f"must be after Coupon_Starts ({own['coupon_starts'].strip()})", "Coupon_Expires"))
     terms = _optional_text(own, "coupon_terms", problems)
     social = _optional_text(own, "coupon_social", problems)
     if social is not None:
         reason = check_template(social)
         if reason:
-            problems.append(("Coupon_Social", reason))
+            problems.append(Problem(reason, "Coupon_Social"))
     socials = _network_texts(own, "coupon_social", "the coupon announcement", networks,
                              problems)
     if len(problems) > before:
@@ -303,11 +316,11 @@ def _parse_coupon(own: dict, tz: ZoneInfo, networks: tuple[str, ...],
 
 def parse_campaign_meta(
     meta: Mapping, tz: ZoneInfo, enabled: tuple[str, ...], article_date: datetime | None = None
-) -> tuple[CampaignMeta, list[tuple]]:
-    """The article's campaign values and every problem found in its header, as (Key, reason)
-    or, when found on one network, (Key, reason, network) (problems.merged() says each
-    once). With the article's date, relative times are checked to stay inside the years."""
-    problems: list[tuple] = []
+) -> tuple[CampaignMeta, list[Problem]]:
+    """The article's campaign values and every problem found in its header (one found on one
+    network names it: problems.merged() says each once). With the article's date, relative
+    times are checked to stay inside the years."""
+    problems: list[Problem] = []
     own, engagement_lines = _split_keys(meta)
     networks = _parse_slot_networks(own, "social_networks", enabled, problems)
     slots, off = _parse_slots(own, tz, networks, problems, article_date)
@@ -317,15 +330,16 @@ def parse_campaign_meta(
             for network in slot.networks:
                 key, text = slot.text_for(network)
                 if text and "{code}" in text:
-                    problems.append((key, "{code} needs a Coupon", network))
+                    problems.append(Problem("{code} needs a Coupon", key, network=network))
     campaign = None
     if "campaign" in own:
         campaign = own["campaign"].strip()
         if not campaign:
-            problems.append(("Campaign", "empty (leave it out to use the article's slug)"))
+            problems.append(Problem("empty (leave it out to use the article's slug)", "Campaign"))
+    x_link = _yes_or_no(own, "social_x_link", problems)
     engagement, engagement_problems = parse_engagement(engagement_lines)
     problems += engagement_problems
     shared_id, shared_urls = parse_identity(own, problems)
     meta_value = CampaignMeta(slots, off, networks, coupon, campaign or None, engagement,
-                              shared_id, shared_urls)
+                              shared_id, shared_urls, x_link)
     return meta_value, problems

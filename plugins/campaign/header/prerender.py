@@ -2,7 +2,7 @@
 
 Pelican reads posts one at a time, and turning each body into HTML (Python-Markdown, then
 the raw-HTML check) is most of a build's reading time. With CAMPAIGN_READ_WORKERS = n > 0,
-the build starts n worker processes as it begins (`initialized`) and hands them every
+the build starts n worker processes as each run begins (`get_generators`) and hands them every
 Markdown file under PATH; the reader then takes a body's HTML from them instead of
 rendering it itself. The workers render with the reader's own code and the site's MARKDOWN
 settings, one file at a time from a fresh state, so the HTML is the HTML the reader would
@@ -11,6 +11,8 @@ compares every
 file). The reader uses an answer only for the very body it read (a digest of the body is
 compared), and renders the body itself when there is no answer, or a worker failed.
 """
+
+from __future__ import annotations
 
 import copy
 import fnmatch
@@ -25,7 +27,6 @@ from .rawhtml import active_content
 from .strict_header import decode, parse
 
 SETTING = "CAMPAIGN_READ_WORKERS"
-_BUILDS: dict[int, "Prerendered"] = {}  # id(settings): the build's workers and answers
 _WORKER: dict[str, object] = {}  # in a worker process: its reader
 
 
@@ -108,30 +109,10 @@ class Prerendered:
         self.pool.join()
 
 
-def take(settings: dict, path: str, body: str) -> tuple[str, tuple[str, ...]] | None:
-    """The HTML of `body` (read from `path`) and its raw-HTML reasons, if a worker made
-    them for this build; None: the reader renders it."""
-    build = _BUILDS.get(id(settings))
-    return build.take(path, body) if build else None
-
-
-# --- signal receivers (module level: blinker keeps weak references) -----------------------
-
-
-def start(pelican) -> None:
-    stop(pelican)
-    workers = pelican.settings.get(SETTING, 0)
+def start(settings: dict) -> Prerendered | None:
+    """The workers of a build that begins now (plugins/campaign/build_state.py keeps
+    them), or None when CAMPAIGN_READ_WORKERS asks for none."""
+    workers = settings.get(SETTING, 0)
     if isinstance(workers, int) and not isinstance(workers, bool) and workers > 0:
-        _BUILDS[id(pelican.settings)] = Prerendered(pelican.settings, workers)
-
-
-def stop(pelican) -> None:
-    build = _BUILDS.pop(id(pelican.settings), None)
-    if build:
-        build.close()
-
-
-def reading_done(generators) -> None:
-    """Every generator has read its files: the workers go."""
-    for generator in generators[:1]:
-        stop(generator)
+        return Prerendered(settings, workers)
+    return None

@@ -22,15 +22,16 @@ from pelican import signals
 from pelican.readers import BaseReader, HTMLReader, MarkdownReader, RstReader
 from pelican.utils import SafeDatetime, slugify
 
+from ..build_state import current as current_build
+from ..problems import Problem
 from ..settings import site_timezone
-from . import prerender
 from .fields import check_fields
 from .keys import display_key
 from .metadata import classify
 from .rawhtml import active_content
-from .strict_header import Header, Problem, decode, parse
+from .strict_header import Header, decode, parse
 
-PROBLEMS = "campaign_problems"  # metadata key: ((label, reason), …)
+PROBLEMS = "campaign_problems"  # metadata key: (Problem, …), without their file
 # Metadata key: the lowercased keys a bad line was meant as (`Date : …`); such a key is not
 # reported missing on top of the bad line.
 ATTEMPTED = "campaign_attempted"
@@ -45,8 +46,8 @@ NOT_MARKDOWN = ("not Markdown: posts and pages are Markdown files (.md), the onl
                 "whose header the campaign plugin checks")
 
 
-def problems_of(content) -> tuple[tuple[str, str], ...]:
-    """The (label, reason) pairs the reader found in a content object's file."""
+def problems_of(content) -> tuple[Problem, ...]:
+    """What the reader found in a content object's file (without the file's name)."""
     return tuple(content.metadata.get(PROBLEMS, ()))
 
 
@@ -93,14 +94,14 @@ def empty_addresses(values: dict, lines: dict[str, int], settings: dict, source_
     if ("title" in values and "slug" not in values
             and settings.get("SLUGIFY_SOURCE", "title") == "title"
             and not pelican_slug(settings, values["title"])):
-        problems.append(Problem(EMPTY_TITLE_SLUG, "title", lines.get("title")))
+        problems.append(Problem(EMPTY_TITLE_SLUG, "Title", lines.get("title")))
         values["slug"] = placeholder_slug(source_path)
     for key, wrapper in _WRAPPER_CLASSES.items():
         if key not in values:
             continue
         names = values[key] if isinstance(values[key], list) else [values[key]]
         empty = [name for name in names if not pelican_slug(settings, name, wrapper)]
-        problems += [Problem(f"{name!r} gives an empty address", key, lines.get(key))
+        problems += [Problem(f"{name!r} gives an empty address", display_key(key), lines.get(key))
                      for name in empty]
         if empty:
             kept = [name for name in names if name not in empty]
@@ -111,8 +112,8 @@ def empty_addresses(values: dict, lines: dict[str, int], settings: dict, source_
     return problems
 
 
-def _add(metadata: dict, label: str, reason: str) -> None:
-    metadata[PROBLEMS] = (*metadata.get(PROBLEMS, ()), (label, reason))
+def _add(metadata: dict, problem: Problem) -> None:
+    metadata[PROBLEMS] = (*metadata.get(PROBLEMS, ()), problem)
 
 
 def _aware(moment) -> SafeDatetime:
@@ -136,11 +137,12 @@ class CampaignMarkdownReader(MarkdownReader):
         problems = sorted([*header.problems, *value_problems], key=lambda p: p.line or 0)
         metadata = {key: self._pelican_value(key, value) for key, value in values.items()}
         self._fill_in(metadata, problems, source_path)
-        found = [(problem.label, problem.reason) for problem in problems]
-        early = prerender.take(self.settings, source_path, header.body)  # CAMPAIGN_READ_WORKERS
+        found = list(problems)
+        build = current_build(self.settings)  # its workers (CAMPAIGN_READ_WORKERS)
+        early = build.take_rendered(source_path, header.body) if build else None
         content = early[0] if early else self._render(header.body)
         if not self.settings.get("CAMPAIGN_ALLOW_RAW_HTML", False):
-            found += [("body", reason)
+            found += [Problem(reason, "body")
                       for reason in (early[1] if early else active_content(content))]
         if found:
             metadata[PROBLEMS] = tuple(found)
@@ -171,11 +173,11 @@ class CampaignMarkdownReader(MarkdownReader):
     def _fill_in(metadata: dict, problems: list[Problem], source_path: str) -> None:
         """Placeholders where a problem already explains the missing value; a missing title
         is a problem of its own."""
-        unreadable = any(p.key is None and p.line is None for p in problems)
-        bad = {p.key for p in problems} | {p.attempted for p in problems}
+        unreadable = any(not p.key and p.line is None for p in problems)
+        bad = {p.key.lower() for p in problems} | {p.attempted for p in problems}
         if "title" not in metadata:
             if not (unreadable or "title" in bad):
-                problems.append(Problem("missing: every post and page needs a Title", "title"))
+                problems.append(Problem("missing: every post and page needs a Title", "Title"))
             metadata["title"] = placeholder_title(source_path)
         if "date" not in metadata and (unreadable or "date" in bad):
             metadata["date"] = PLACEHOLDER_DATE
@@ -189,7 +191,7 @@ class NotMarkdownReader(BaseReader):
 
     def read(self, source_path):
         metadata = {"title": placeholder_title(source_path), "date": PLACEHOLDER_DATE}
-        _add(metadata, "", NOT_MARKDOWN)
+        _add(metadata, Problem(NOT_MARKDOWN))
         return "", metadata
 
 
@@ -207,7 +209,7 @@ def readers_init(readers) -> None:
 def article_context(generator, metadata) -> None:
     """An article needs a date (drafts excepted, as in Pelican)."""
     if "date" not in metadata and metadata.get("status") != "draft":
-        _add(metadata, "Date", "missing: every post needs a Date (YYYY-MM-DD HH:MM)")
+        _add(metadata, Problem("missing: every post needs a Date (YYYY-MM-DD HH:MM)", "Date"))
         metadata["date"] = PLACEHOLDER_DATE
 
 
@@ -215,7 +217,8 @@ def page_context(generator, metadata) -> None:
     """Pages are not shared: campaign keys there would be silently ignored."""
     for key in sorted(metadata):
         if classify(key) != "other":
-            _add(metadata, display_key(key), "campaign keys work only in posts, not in pages")
+            _add(metadata, Problem("campaign keys work only in posts, not in pages",
+                                  display_key(key)))
 
 
 def register() -> None:

@@ -16,6 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from ..problems import Problem
 from .keys import KEY_RE, display_key
 
 BOM = "\ufeff"
@@ -41,22 +42,6 @@ class Field:
     line: int  # 1-based line of the key
     # Continuation lines that read `Key: value` once unindented: (lowercased key, line).
     indented_keys: tuple[tuple[str, int], ...] = field(default=(), compare=False)
-
-
-@dataclass(frozen=True)
-class Problem:
-    reason: str
-    key: str | None = None  # lowercased key the problem is about
-    line: int | None = None  # where it is (a problem without a key names its line)
-    # A bad line that was meant as this key (`Date : …`): the key is not also "missing".
-    attempted: str | None = None
-
-    @property
-    def label(self) -> str:
-        """`Title`, `line 4`, or "" for the whole file."""
-        if self.key:
-            return display_key(self.key)
-        return f"line {self.line}" if self.line else ""
 
 
 @dataclass(frozen=True)
@@ -161,7 +146,7 @@ def parse(text: str) -> Header:
         key = match.group(1).lower()
         if key in found:
             problems.append(Problem(f"given more than once (lines {found[key][0]} and {number})",
-                                    key=key, line=number))
+                                    key=display_key(key), line=number))
             continue
         parts, indented = [match.group(2).strip()], []
         found[key] = (number, parts, indented)
@@ -174,8 +159,8 @@ def parse(text: str) -> Header:
         bad = FORBIDDEN_RE.search(value)
         if bad:
             problems.append(Problem(f"contains {char_name(bad.group())}: control and bidi "
-                                    "characters are not allowed in the header", key=key,
-                                    line=number))
+                                    "characters are not allowed in the header",
+                                    key=display_key(key), line=number))
             continue
         fields.append(Field(key, value, number, tuple(indented_keys)))
     problems.sort(key=lambda problem: problem.line or 0)

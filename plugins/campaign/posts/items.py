@@ -1,20 +1,21 @@
-"""One article's plan items (docs/contract.md §1) from its parsed campaign values. Pure."""
+"""One article's plan items (docs/contract.md §1, contract/plan.py PlanItem) from its parsed
+campaign values. Pure."""
 
 import functools
-from dataclasses import dataclass, fields
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
-from ..header.dates import resolve_due, utc_iso
+from contract.plan import ARTICLE_POST, COUPON_ANNOUNCEMENT, PlanItem
+
+from ..header.dates import resolve_due
 from ..header.identity import identity
 from ..header.metadata import CampaignMeta, mentions_code
+from ..problems import Problem
 from ..settings import Config
-from . import lengths
+from .lengths import Lengths
 from .links import shared_link
 from .text import compose, fill, hashtags, plain_text
 from .weighing import NETWORKS
-
-ARTICLE_POST = "article-post"
-COUPON_ANNOUNCEMENT = "coupon-announcement"
 
 
 @dataclass(frozen=True)
@@ -50,45 +51,18 @@ def _window_problem(due: datetime, coupon, tz) -> str | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class PlanItem:
-    """One plan item (docs/contract.md §1). Slotted: a build holds one per post and network
-    (4,000 at 1,000 posts on three networks), about a fifth of a dict's memory each. Read
-    like a dict too (`item["id"]`), as templates and the JSON writer do."""
-    id: str
-    kind: str
-    network: str
-    due: str
-    text: str
-    link: str
-    weighted_length: int
-    max_length: int
-    source: str
-    slug: str
-    lang: str
-    title: str
-    description: str
-    campaign: str
-    coupon: str | None
-    warnings: tuple[str, ...]
-
-    def __getitem__(self, key: str):
-        return getattr(self, key)
-
-    def as_json(self) -> dict:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
-
-
-def _item(info, meta, *, kind, slot, network, due, text, link, warnings, coupon_code):
+def _item(info, meta, counts, *, kind, slot, network, due, text, link, warnings,
+          coupon_code):
     net = NETWORKS[network]
+    link_warning = [net.link_warning] if net.link_warning and link in text else []
     return PlanItem(
         id=item_id(info, slot, network),
         kind=kind,
         network=network,
-        due=utc_iso(due),
+        due=due.astimezone(UTC).replace(microsecond=0),
         text=text,
         link=link,
-        weighted_length=lengths.of(net)(text, (link,)),
+        weighted_length=counts.of(net)(text, (link,)),
         max_length=net.max_length,
         source=info.source,
         slug=info.slug,
@@ -97,8 +71,7 @@ def _item(info, meta, *, kind, slot, network, due, text, link, warnings, coupon_
         description=_description(info.summary),
         campaign=meta.campaign or info.slug,
         coupon=coupon_code,
-        warnings=tuple(([net.link_warning] if net.link_warning else []) + warnings
-                       + net.warnings(text)),
+        warnings=tuple(link_warning + warnings + net.warnings(text)),
     )
 
 
@@ -112,9 +85,17 @@ def _link(info, meta, config, network) -> str:
     return shared_link(config.site_url, info.url, config.utm, network, campaign)
 
 
-def _length_problem(text: str, link: str, network: str) -> str | None:
+def _link_in_text(meta, config, network) -> bool:
+    """False for an X post without its link (Social_X_Link: no, or CAMPAIGN_X_LINK = False):
+    X charges less for it. The item keeps its `link` (the page checked before posting)."""
+    if network != "x":
+        return True
+    return config.x_link if meta.x_link is None else meta.x_link
+
+
+def _length_problem(text: str, link: str, network: str, counts: Lengths) -> str | None:
     net = NETWORKS[network]
-    length = lengths.of(net)(text, (link,))
+    length = counts.of(net)(text, (link,))
     if length > net.max_length:
         return (
             f"{length} {net.length_unit} on {net.label}, the limit is {net.max_length} "
@@ -123,49 +104,50 @@ def _length_problem(text: str, link: str, network: str) -> str | None:
     return next(iter(net.problems(text)), None)
 
 
-def _post_items(info, meta, config, problems):
+def _post_items(info, meta, config, counts, problems):
     coupon = meta.coupon
     items = []
     for slot in meta.slots:
         due, warnings = resolve_due(slot.at, info.date)
         for network in slot.networks:
             link = _link(info, meta, config, network)
+            shown = link if _link_in_text(meta, config, network) else ""
             key, template = slot.text_for(network)
             if template is None:
                 net = NETWORKS[network]
                 tags = hashtags(info.tags, config.max_hashtags)
-                text = compose(info.title, info.summary, tags, link, net.max_length,
-                               lengths.of(net))
+                text = compose(info.title, info.summary, tags, shown, net.max_length,
+                               counts.of(net))
                 if text is None:
-                    problems.append((key, "no room for a matching post; write Social",
-                                     network))
+                    problems.append(Problem("no room for a matching post; write Social", key,
+                                            network=network))
                     continue
                 if reason := next(iter(net.problems(text)), None):
-                    problems.append((key, reason))
+                    problems.append(Problem(reason, key))
                     continue
             else:
-                text = fill(template, link, coupon.code if coupon else None)
-                reason = _length_problem(text, link, network)
+                text = fill(template, shown, coupon.code if coupon else None)
+                reason = _length_problem(text, link, network, counts)
                 if reason:
-                    problems.append((key, reason))
+                    problems.append(Problem(reason, key))
                     continue
             code = None
             if coupon and mentions_code(template or text, coupon.code):
                 code = coupon.code
                 outside = _window_problem(due, coupon, config.tz)
                 if outside:
-                    problems.append((key, f"mentions coupon {coupon.code} but {outside}",
-                                     network))
+                    problems.append(Problem(f"mentions coupon {coupon.code} but {outside}", key,
+                                            network=network))
                     continue
             slot_name = f"social-{slot.number}"
             items.append(
-                _item(info, meta, kind=ARTICLE_POST, slot=slot_name, network=network, due=due,
-                      text=text, link=link, warnings=warnings, coupon_code=code)
+                _item(info, meta, counts, kind=ARTICLE_POST, slot=slot_name, network=network,
+                      due=due, text=text, link=link, warnings=warnings, coupon_code=code)
             )
     return items
 
 
-def _announcement_items(info, meta, config, problems):
+def _announcement_items(info, meta, config, counts, problems):
     coupon = meta.coupon
     if coupon is None or (coupon.social is None and not coupon.socials):
         return []
@@ -174,7 +156,7 @@ def _announcement_items(info, meta, config, problems):
     if outside:
         key = ("Coupon_Social" if coupon.social is not None
                else coupon.social_for(next(iter(coupon.socials)))[0])
-        problems.append((key, f"the announcement {outside}"))
+        problems.append(Problem(f"the announcement {outside}", key))
         return []
     items = []
     for network in meta.networks:
@@ -182,22 +164,24 @@ def _announcement_items(info, meta, config, problems):
         if template is None:
             continue
         link = _link(info, meta, config, network)
-        text = fill(template, link, coupon.code)
-        reason = _length_problem(text, link, network)
+        text = fill(template, link if _link_in_text(meta, config, network) else "",
+                    coupon.code)
+        reason = _length_problem(text, link, network, counts)
         if reason:
-            problems.append((key, reason))
+            problems.append(Problem(reason, key))
             continue
         items.append(
-            _item(info, meta, kind=COUPON_ANNOUNCEMENT, slot="coupon", network=network, due=due,
-                  text=text, link=link, warnings=warnings, coupon_code=coupon.code)
+            _item(info, meta, counts, kind=COUPON_ANNOUNCEMENT, slot="coupon", network=network,
+                  due=due, text=text, link=link, warnings=warnings, coupon_code=coupon.code)
         )
     return items
 
 
-def article_items(info: ArticleInfo, meta: CampaignMeta, config: Config):
-    """(items, problems as (Key, reason) or, when found on one network, (Key, reason,
-    network): problems.merged() says each once)."""
-    problems: list[tuple] = []
-    items = _post_items(info, meta, config, problems)
-    items += _announcement_items(info, meta, config, problems)
+def article_items(info: ArticleInfo, meta: CampaignMeta, config: Config, counts: Lengths):
+    """(items, problems: one found on one network names it; problems.merged() says each
+    once). Texts are measured through `counts`, the
+    build's remembered lengths (posts/lengths.py)."""
+    problems: list[Problem] = []
+    items = _post_items(info, meta, config, counts, problems)
+    items += _announcement_items(info, meta, config, counts, problems)
     return items, problems

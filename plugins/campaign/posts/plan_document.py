@@ -6,11 +6,14 @@ import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
 
-from ..header.dates import utc_iso
+from contract.plan import SCHEMA, PlanCoupon
+from contract.x_pricing import DEFAULT as DEFAULT_X_PRICES
+from contract.x_pricing import XPrices
+
 from ..header.metadata import Coupon
+from ..problems import Problem
 from .weighing import NETWORKS
 
-SCHEMA = "campaign-plan/1"
 COUPON_FIELDS = (("offer", "Coupon_Offer"), ("terms", "Coupon_Terms"),
                  ("starts", "Coupon_Starts"), ("expires", "Coupon_Expires"))
 DATE_FIELDS = {"starts", "expires"}
@@ -40,11 +43,12 @@ def _missing_slug(first: CouponUse, use: CouponUse, default_lang: str | None
                 None)
 
 
-def coupon_conflicts(uses: list[CouponUse], default_lang: str | None = None) -> list[str]:
+def coupon_conflicts(uses: list[CouponUse], default_lang: str | None = None
+                     ) -> list[Problem]:
     """One code must mean one offer everywhere. Translations of one article (same slug,
     other language) may word offer and terms differently, never the dates. A translation
     without its Slug is told so (and checked as the translation it is meant to be), not
-    told its wording differs. Problems as full messages, on the later file (on the
+    told its wording differs. Problems on the later file (on the
     translation for a missing Slug)."""
     by_code = defaultdict(list)
     for use in sorted(uses, key=lambda u: u.source):
@@ -56,24 +60,23 @@ def coupon_conflicts(uses: list[CouponUse], default_lang: str | None = None) -> 
             unpaired = _missing_slug(first, use, default_lang)
             if unpaired:
                 lacking, other = unpaired
-                problems.append(
-                    f"{lacking.source}: Slug: missing: {lacking.source} (Lang {lacking.lang}) "
-                    f"offers coupon {code} like {other.source} (Lang {other.lang}); a "
-                    f"translation has its original's Slug: add Slug: {other.slug}")
+                problems.append(Problem(
+                    f"missing: {lacking.source} (Lang {lacking.lang}) offers coupon {code} "
+                    f"like {other.source} (Lang {other.lang}); a translation has its "
+                    f"original's Slug: add Slug: {other.slug}", "Slug", file=lacking.source))
             differ = [
                 key for name, key in COUPON_FIELDS
                 if getattr(use.coupon, name) != getattr(first.coupon, name)
                 and (name in DATE_FIELDS or not (translation or unpaired))
             ]
             if differ:
-                problems.append(
-                    f"{use.source}: Coupon: {code} is also used by {first.source} with a "
-                    f"different {', '.join(differ)}"
-                )
+                problems.append(Problem(
+                    f"{code} is also used by {first.source} with a different "
+                    f"{', '.join(differ)}", "Coupon", file=use.source))
     return problems
 
 
-def duplicate_ids(items) -> list[str]:
+def duplicate_ids(items) -> list[Problem]:
     """Items of two files with one id: said once per pair of files, the ids without their
     network (every network's item of a slot clashes alike) and the networks at the end."""
     seen, clashes = {}, {}
@@ -87,8 +90,8 @@ def duplicate_ids(items) -> list[str]:
     for (source, first), (ids, networks) in clashes.items():
         many = "s" if len(ids) > 1 else ""
         listed = ", ".join(n for n in NETWORKS if n in networks)
-        problems.append(f"{source}: Slug: plan id{many} {', '.join(ids)} "
-                        f"{'are' if many else 'is'} also produced by {first} ({listed})")
+        problems.append(Problem(f"plan id{many} {', '.join(ids)} {'are' if many else 'is'} "
+                                f"also produced by {first} ({listed})", "Slug", file=source))
     return problems
 
 
@@ -96,10 +99,13 @@ def sort_items(items) -> list[dict]:
     return sorted(items, key=lambda item: (item["due"], item["id"]))
 
 
-def plan_document(site_url: str, items, timezone: str = "UTC", coupons=()) -> dict:
+def plan_document(site_url: str, items, timezone: str = "UTC", coupons=(),
+                  x_prices: XPrices = DEFAULT_X_PRICES) -> dict:
     """`timezone`: the site's TIMEZONE (IANA name), so the publisher shows local times.
-    `coupons`: coupon_entry() of every article in the plan that has a coupon."""
+    `coupons`: coupon_entry() of every article in the plan that has a coupon. `x_prices`:
+    the site's X prices (CAMPAIGN_X_PRICES), which the publisher's costs and budget use."""
     return {"schema": SCHEMA, "site_url": site_url.rstrip("/"), "timezone": timezone,
+            "x_prices": x_prices.as_json(),
             "items": sort_items(items),
             "coupons": sorted(coupons, key=lambda c: (c["starts"] or "", c["code"],
                                                       c["source"]))}
@@ -107,14 +113,14 @@ def plan_document(site_url: str, items, timezone: str = "UTC", coupons=()) -> di
 
 def coupon_entry(coupon, source: str, title: str, lang: str, slug: str) -> dict:
     """A coupon's window for the plan (docs/contract.md §1): UTC times, null when open."""
-    return {"code": coupon.code, "offer": coupon.offer, "source": source, "title": title,
-            "lang": lang, "slug": slug,
-            "starts": utc_iso(coupon.starts) if coupon.starts else None,
-            "expires": utc_iso(coupon.expires) if coupon.expires else None}
+    return PlanCoupon(code=coupon.code, offer=coupon.offer, source=source, title=title,
+                      lang=lang, slug=slug, starts=coupon.starts,
+                      expires=coupon.expires).as_json()
 
 
 def _as_json(value):
-    """Plan items are slotted records (items.PlanItem): one dict each, only while written."""
+    """Plan items are slotted records (contract.plan.PlanItem): one dict each, only while
+    written."""
     if hasattr(value, "as_json"):
         return value.as_json()
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")

@@ -53,8 +53,11 @@ def hashtags(tags, limit: int) -> list[str]:
 
 
 def fill(template: str, link: str, code: str | None = None) -> str:
-    """A marketer's text with {url} (or the link appended) and {code}."""
+    """A marketer's text with {url} (or the link appended) and {code}. Without a link (a
+    post without its link: Social_X_Link: no) {url} and the space before it go."""
     text = template.replace("{code}", code) if code else template
+    if not link:
+        return re.sub(r"[ \t]*\{url\}", "", text).strip()
     if "{url}" in text:
         return text.replace("{url}", link)
     return f"{text} {link}"
@@ -117,9 +120,10 @@ def compose(title: str, summary: str, tags: list[str], link: str, max_length: in
     hashtag. None if even one word of title will not fit. The title is plain text (shown as
     written); the summary is HTML (Pelican's)."""
     title, summary = one_line(title), plain_text(summary)
+    links = (link,) if link else ()     # no link: a post without it (Social_X_Link: no)
 
     def length(text: str) -> int:
-        return measure(text, (link,))
+        return measure(text, links)
 
     full = _join(title, summary)
     tag_lengths = [measure(tag) for tag in tags]  # shared by every post: cached

@@ -1,8 +1,7 @@
-"""The social networks the plugin knows: label, length limit, how text is weighed, the
-numbers the publisher writes back and the form of a link to a post.
-
-The publisher declares the same facts for itself (publish/networks/*_capabilities.py):
-tests/contract/test_metric_names.py ties the two.
+"""How the plugin measures a post on each network: the length functions, and the networks
+the plugin knows, each its contract entry (contract/networks.py: label, limit, metric names,
+the form of a link to a post; the same entry the publisher reads) with the functions of the
+counting it names.
 """
 
 import contextlib
@@ -18,12 +17,9 @@ from pathlib import Path
 
 import regex
 
-# The Bluesky text rule is shared with the publisher: contract/bluesky_text.py at the
-# project's root, beside plugins/ (the plugin may be loaded from PLUGIN_PATHS alone).
-_PROJECT = str(Path(__file__).resolve().parents[3])
-if _PROJECT not in sys.path:
-    sys.path.append(_PROJECT)
-from contract import bluesky_text  # noqa: E402
+from contract import bluesky_text
+from contract import networks as contract_networks
+from contract.networks import NetworkFacts
 
 
 @contextlib.contextmanager
@@ -173,75 +169,64 @@ def nothing_to_say(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Network:
-    key: str           # Social_Networks value and the plan's `network`
-    label: str         # Engagement_<Label> and what messages say
-    max_length: int
+    """A network as the plugin measures it: its contract entry and its counting's functions."""
+    facts: NetworkFacts
     length: Callable[..., int]   # (text, links) → the network's count
-    length_unit: str   # what it counts, for messages: "weighted characters"
-    length_help: str   # how the network counts, for messages
-    link_warning: str | None
-    metrics: tuple[str, ...]     # the Engagement_<Label> line's numbers, in order
-    # The only form a post's link may take (Engagement_<Label>_Posts): it becomes an href.
-    # The same pattern as the publisher's capabilities link_pattern.
-    link_pattern: str
-    link_form: str     # link_pattern in words, for messages
     problems: Callable[[str], list[str]] = nothing_to_say  # limits besides the length
     warnings: Callable[[str], list[str]] = nothing_to_say  # per-text warnings for the plan
 
+    @property
+    def key(self) -> str:
+        """Social_Networks value and the plan's `network`."""
+        return self.facts.name
 
-NETWORKS = {
-    "x": Network(
-        key="x",
-        label="X",
-        max_length=280,
-        length=weighted_length,
-        length_unit="weighted characters",
-        length_help="every link counts 23, emoji, CJK and … count 2",
-        link_warning="contains a link: X charges more for posts with a link (as of 2026)",
-        metrics=("likes", "reposts", "replies", "quotes", "bookmarks", "impressions"),
-        link_pattern=r"https://x\.com/i/web/status/(?P<post_id>[0-9]{1,19})",
-        link_form="https://x.com/i/web/status/<1 to 19 digits>",
-    ),
-    "mastodon": Network(
-        key="mastodon",
-        label="Mastodon",
-        max_length=500,
-        length=mastodon_length,
-        length_unit="characters",
-        length_help="as a reader sees them; every link counts 23",
-        link_warning=None,
-        metrics=("favourites", "boosts", "replies"),
-        # Every server's own status link (Mastodon `/@user/ID`, `/users/user/statuses/ID`;
-        # GoToSocial `/@user/statuses/ID`; Takahē `/@user/posts/ID/`,
-        # `/@user@domain/posts/ID/`; Akkoma/Pleroma `/notice/ID`), ids of letters, digits,
-        # `_` and `-` (snowflakes, ULIDs, FlakeIds).
-        link_pattern=(r"(?:https://[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?"
-                      r"|http://(?:127\.0\.0\.1|localhost))(?::[0-9]{1,5})?"
-                      r"/(?:@[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,28}[A-Za-z0-9_])?"
-                      r"(?:@[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?)?"
-                      r"/(?:statuses/|posts/)?"
-                      r"|users/[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,28}[A-Za-z0-9_])?/statuses/"
-                      r"|notice/)(?P<post_id>[A-Za-z0-9_-]{1,64})/?"),
-        link_form="https://<server>/<the server's status path>/<status id>",
-    ),
-    "bluesky": Network(
-        key="bluesky",
-        label="Bluesky",
-        max_length=bluesky_text.MAX_GRAPHEMES,
-        length=bluesky_length,
-        length_unit="characters",
-        length_help="as a reader sees them; a link counts as the app shows it, shortened to "
-                    "its domain and 13 more characters and ...",
-        link_warning=None,
-        metrics=("likes", "reposts", "replies", "quotes"),
-        link_pattern=(r"https://bsky\.app/profile/(?P<did>did:(?:plc:[a-z2-7]{24}|web:[a-z0-9]"
-                      r"(?:[a-z0-9.-]{0,251}[a-z0-9])?))/post/(?P<rkey>[234567abcdefghij]"
-                      r"[234567abcdefghijklmnopqrstuvwxyz]{12})"),
-        link_form="https://bsky.app/profile/<did>/post/<record key>",
-        problems=bluesky_problems,
-        warnings=bluesky_warnings,
-    ),
+    @property
+    def label(self) -> str:
+        """Engagement_<Label>, Social_<Label> and what messages say."""
+        return self.facts.label
+
+    @property
+    def max_length(self) -> int:
+        return self.facts.max_length
+
+    @property
+    def length_unit(self) -> str:
+        return self.facts.length_unit
+
+    @property
+    def length_help(self) -> str:
+        return self.facts.length_help
+
+    @property
+    def link_warning(self) -> str | None:
+        return self.facts.link_warning
+
+    @property
+    def metrics(self) -> tuple[str, ...]:
+        """The Engagement_<Label> line's numbers, in order."""
+        return self.facts.metric_names
+
+    @property
+    def link_pattern(self) -> str:
+        """The only form a post's link may take (Engagement_<Label>_Posts): it becomes an href."""
+        return self.facts.link_pattern
+
+    @property
+    def link_form(self) -> str:
+        return self.facts.link_form
+
+
+# Each counting of the contract (contract/networks.py COUNTINGS): its length function, and
+# its other problems and warnings.
+COUNTINGS: dict[str, tuple[Callable[..., int], Callable[[str], list[str]],
+                           Callable[[str], list[str]]]] = {
+    contract_networks.COUNT_TWITTER_TEXT: (weighted_length, nothing_to_say, nothing_to_say),
+    contract_networks.COUNT_MASTODON: (mastodon_length, nothing_to_say, nothing_to_say),
+    contract_networks.COUNT_BLUESKY: (bluesky_length, bluesky_problems, bluesky_warnings),
 }
+
+NETWORKS = {name: Network(facts, *COUNTINGS[facts.counting])
+            for name, facts in contract_networks.NETWORKS.items()}
 
 
 # parse_tweet's weighted length without its loop over every character (about 0.25 ms a text,

@@ -2,19 +2,17 @@
 
 from datetime import datetime
 
-from ..header.dates import utc_iso
+from contract import plan
+from contract.plan import LIVE, utc_iso
+
 from ..header.metadata import Coupon
 
-LIVE, UPCOMING, EXPIRED = "live", "upcoming", "expired"
 OFFERS_SCHEMA = "campaign-offers/1"
 
 
 def coupon_state(coupon: Coupon, now: datetime) -> str:
-    if coupon.expires is not None and now >= coupon.expires:
-        return EXPIRED
-    if coupon.starts is not None and now < coupon.starts:
-        return UPCOMING
-    return LIVE
+    """The coupon's state at `now` (contract/plan.py, as the publisher reads it too)."""
+    return plan.coupon_state(coupon.starts, coupon.expires, now)
 
 
 def offer_jsonld(coupon: Coupon, url: str) -> dict:

@@ -10,6 +10,7 @@ from pelican.generators import ArticlesGenerator, PagesGenerator, StaticGenerato
 from pelican.paginator import Paginator
 
 from ..header.identity import Redirect
+from ..problems import Problem
 
 CONTENT_LISTS = ("articles", "translations", "hidden_articles", "hidden_translations",
                  "drafts", "drafts_translations", "pages", "hidden_pages", "draft_pages",
@@ -24,11 +25,13 @@ TERMS = (("tags", "tag", "TAG_SAVE_AS"), ("categories", "category", "CATEGORY_SA
 
 @dataclass(frozen=True)
 class Owner:
-    """Who writes a file: `blame` starts the error line, `name` is how others refer to it."""
+    """Who writes a file: the problem is on `key` (of `file`: content), `name` is how
+    others refer to it."""
 
-    blame: str
+    key: str  # a setting, or the content's key that places it (Slug, Save_as, Shared_Urls)
     name: str
     fixed: bool = False  # a page of the site itself (home page, feed…) rather than content
+    file: str = ""
 
 
 def normalise(path: str) -> str:
@@ -136,7 +139,7 @@ def site_outputs(generators, settings, redirects: list[Redirect]):
                         continue
                     seen.add(id(content))
                     source = relative_source(content)
-                    yield content.save_as, Owner(f"{source}: {_content_key(content)}", source)
+                    yield content.save_as, Owner(_content_key(content), source, file=source)
         if isinstance(generator, StaticGenerator):
             for static in generator.staticfiles:
                 source = relative_source(static)
@@ -147,11 +150,12 @@ def site_outputs(generators, settings, redirects: list[Redirect]):
     yield from _site_outputs(settings)
     for redirect in redirects:
         yield redirect.save_as, Owner(
-            f"{redirect.source}: Shared_Urls",
-            f"the redirect page of {redirect.source} for {redirect.path} (Shared_Urls)")
+            "Shared_Urls",
+            f"the redirect page of {redirect.source} for {redirect.path} (Shared_Urls)",
+            file=redirect.source)
 
 
-def collisions(outputs) -> list[str]:
+def collisions(outputs) -> list[Problem]:
     """One problem per owner that shares its output path with an earlier one (the site's
     own pages first, then content in file order)."""
     by_path: dict[str, list[Owner]] = {}
@@ -163,8 +167,9 @@ def collisions(outputs) -> list[str]:
     for path, owners in sorted(by_path.items()):
         if len(owners) < 2:
             continue
-        owners.sort(key=lambda w: (not w.fixed, w.blame))
+        owners.sort(key=lambda w: (not w.fixed, w.file, w.key))
         first = owners[0]
         for owner in owners[1:]:
-            problems.append(f"{owner.blame}: writes {path}, which {first.name} also writes")
+            problems.append(Problem(f"writes {path}, which {first.name} also writes",
+                                    owner.key, file=owner.file))
     return problems

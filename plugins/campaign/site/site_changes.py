@@ -11,7 +11,8 @@ import json
 from collections.abc import Iterable
 from datetime import datetime
 
-from ..header.dates import utc_iso
+from contract.plan import utc_iso
+
 from ..posts.plan_document import _write_atomic
 
 SCHEMA = "campaign-next-change/1"

@@ -24,13 +24,13 @@ adapter asks for the record under the item's key: when it is there, the answer i
 Every request has a timeout; reads retry with bounded backoff (the sleep function is
 injected); the create request is never retried. Answers are untrusted: a post id is checked
 against the capabilities' AT URI form before it is returned.
+
+The pure parts are beside it: bluesky_records.py (record keys, a post's text, link and
+limits, records read back) and bluesky_errors.py (failures as NetworkErrors).
 """
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import math
 import re
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -41,14 +41,11 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 from atproto_client import Client, models
 from atproto_client.client.session import Session, SessionEvent
-from atproto_client.exceptions import InvokeTimeoutError, RequestErrorBase
-from atproto_client.exceptions import NetworkError as AtNetworkError
-from atproto_client.models.common import XrpcError
+from atproto_client.exceptions import RequestErrorBase
 from atproto_client.request import Request
 from atproto_core.exceptions import AtProtocolError
 
 from contract import bluesky_text
-from publish.clock import TimeFormatError, parse_time
 from publish.networks import (
     Draft,
     ErrorKind,
@@ -68,273 +65,34 @@ from publish.networks.bluesky.bluesky_capabilities import (
     config_problems,
     service_problem,
 )
+from publish.networks.bluesky.bluesky_errors import (
+    BlueskyError,
+    classify,
+    error_parts,
+    transport_error,
+)
+from publish.networks.bluesky.bluesky_records import (
+    IMAGE_TYPES,
+    contains_link,
+    due_record_key,
+    found_post,
+    image_body,
+    iso_z,
+    limit_problem,
+    map_counts,
+    post_uri,
+    post_url,
+    record_key,
+    sort_time,
+)
 from publish.networks.common import one_line, parse_timeout, read_with_retries
 from publish.posting.linkcheck import REDIRECTS, same_site
 from publish.redaction import redact, secret_values
 
-# --- the record key of an item (pure) ----------------------------------------------------
-
-TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"   # base32-sortable
-
-
-KEY_TIME_BITS = 50   # a record key's time: 2**50 µs after 1970 is 2005, never the future
-
-
-def _tid(micros: int, clock_id: int) -> str:
-    value = (micros << 10) | clock_id             # 63 bits: the top bit of 64 stays 0
-    chars = []
-    for _ in range(13):
-        chars.append(TID_ALPHABET[value & 31])
-        value >>= 5
-    return "".join(reversed(chars))
-
-
-def _digest(key: str) -> int:
-    return int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest(), "big")
-
-
-def record_key(key: str) -> str:
-    """The record key of a plan item, from its id alone: a TID (13 base32-sortable
-    characters, the top bit zero, as the PDS requires of an app.bsky.feed.post key) whose 50
-    bits of time and 10 bits of clock id are 60 bits of a SHA-256 of the id. The same for an
-    item whenever it is due, so a re-dated item cannot be posted twice; its time lies before
-    2006, never in the future."""
-    digest = _digest(key)
-    return _tid(digest & ((1 << KEY_TIME_BITS) - 1), (digest >> 64) & 0x3FF)
-
-
-def due_record_key(key: str, due: datetime | None) -> str:
-    """The older record key (until issue 17), still read by the reconcile: the item's due
-    time in whole seconds plus its id's hash mod 1,000,000 as microseconds, and 10 bits of
-    clock id from further bits of that hash. It changed when the item was re-dated."""
-    digest = _digest(key)
-    seconds = math.floor(due.timestamp()) if due is not None else 0
-    micros = (seconds * 1_000_000 + digest % 1_000_000) & ((1 << 53) - 1)
-    return _tid(micros, (digest >> 64) & 0x3FF)
-
-
-def tid_parts(tid: str) -> tuple[int, int]:
-    """(microseconds since the epoch, clock id) of a TID."""
-    value = 0
-    for char in tid:
-        value = (value << 5) | TID_ALPHABET.index(char)
-    return value >> 10, value & 0x3FF
-
-
-# --- other pure helpers --------------------------------------------------------------------
-
 PAGE_SIZE = 100                    # getAuthorFeed limit
 MAX_PAGES = 10                     # reconcile looks at most 1,000 recent posts
-MAX_IMAGE_BYTES = 1_000_000        # app.bsky.embed.external thumb maxSize
 MAX_IMAGE_REDIRECTS = 3
-IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "image/gif"})
-UNAUTHORIZED_NAMES = frozenset({"AuthMissing", "AuthRequired", "AuthenticationRequired",
-                                "InvalidToken", "ExpiredToken", "AccountTakedown",
-                                "AccountDeactivated", "InvalidIdentifier"})
-def post_url(post_id: str) -> str:
-    return CAPABILITIES.url_for(post_id)
 
-
-def post_uri(did: str, rkey: str) -> str:
-    return f"at://{did}/{COLLECTION}/{rkey}"
-
-
-def full_text(text: str, facets: Any) -> str:
-    """A post's text with each link facet's span replaced by its full URI: the text as the
-    plan wrote it (the Bluesky app shows links shortened), so a found post compares with
-    the text the ledger holds. Facets that do not fit the text are ignored."""
-    data = text.encode("utf-8")
-    spans = []
-    for facet in _list(facets):
-        index = facet.get("index") if isinstance(facet, dict) else None
-        uris = [f["uri"] for f in _list(facet.get("features") if isinstance(facet, dict)
-                                        else None)
-                if isinstance(f, dict) and isinstance(f.get("uri"), str)]
-        if not isinstance(index, dict) or not uris:
-            continue
-        start, end = index.get("byteStart"), index.get("byteEnd")
-        if (isinstance(start, int) and isinstance(end, int) and not isinstance(start, bool)
-                and not isinstance(end, bool) and 0 <= start <= end <= len(data)):
-            spans.append((start, end, uris[0]))
-    pieces, position = [], 0
-    for start, end, uri in sorted(spans):
-        if start < position:
-            continue
-        pieces += [data[position:start], uri.encode("utf-8")]
-        position = end
-    return b"".join([*pieces, data[position:]]).decode("utf-8", errors="replace")
-
-
-def limit_problem(shown: str) -> str | None:
-    """What is over Bluesky's limits in the text readers will see, or None."""
-    size, length = bluesky_text.utf8_length(shown), bluesky_text.graphemes(shown)
-    if size > bluesky_text.MAX_BYTES:
-        return f"the text is {size} bytes, Bluesky's limit is {bluesky_text.MAX_BYTES}"
-    if length > bluesky_text.MAX_GRAPHEMES:
-        return (f"the text is {length} characters, Bluesky's limit is "
-                f"{bluesky_text.MAX_GRAPHEMES}")
-    return None
-
-
-def iso_z(value: datetime) -> str:
-    """'2026-11-22T15:00:00.123Z': the createdAt form of the Bluesky app."""
-    value = value.astimezone(UTC)
-    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
-
-
-def _error_parts(content: Any) -> tuple[str, str]:
-    """(error name, message) of an XRPC error answer; empty strings when it has none."""
-    if isinstance(content, XrpcError):
-        return str(content.error or ""), str(content.message or "")
-    if isinstance(content, dict):
-        return str(content.get("error") or ""), str(content.get("message") or "")
-    getter = getattr(content, "to_dict", None)
-    if callable(getter):
-        return _error_parts(getter())
-    return "", ""
-
-
-class BlueskyError(NetworkError):
-    """A NetworkError that keeps the XRPC error name of the answer (e.g. RecordNotFound)."""
-
-    def __init__(self, kind: ErrorKind, message: str, *, name: str = "", **kwargs: Any):
-        super().__init__(kind, message, **kwargs)
-        self.name = name
-
-
-def _image_body(answer: httpx.Response) -> tuple[bytes, str] | None:
-    """A 200 image answer's bytes (at most MAX_IMAGE_BYTES) and type, else None."""
-    kind = answer.headers.get("content-type", "").split(";")[0].strip().lower()
-    if answer.status_code != 200 or kind not in IMAGE_TYPES:
-        return None
-    length = answer.headers.get("content-length", "")
-    if length.isdigit() and int(length) > MAX_IMAGE_BYTES:
-        return None
-    body = bytearray()
-    for chunk in answer.iter_bytes():
-        body += chunk
-        if len(body) > MAX_IMAGE_BYTES:
-            return None
-    return (bytes(body), kind) if body else None
-
-
-def _epoch(value: Any) -> datetime | None:
-    try:
-        seconds = int(str(value).strip())
-    except (TypeError, ValueError):
-        return None
-    return datetime.fromtimestamp(seconds, UTC) if 0 < seconds < 1 << 40 else None
-
-
-def classify(status: int, content: Any, headers: Mapping[str, str] | None = None) -> BlueskyError:
-    """An XRPC error answer → BlueskyError. `content` is the SDK's XrpcError, or the raw body
-    (bytes) when the answer is not JSON."""
-    lowered = {str(k).lower(): v for k, v in (headers or {}).items()}
-    name, detail = _error_parts(content)
-    message = one_line(f"{name}: {detail}" if name and detail else name or detail
-                       or "answer without an error name")
-    if not name and not detail and isinstance(content, bytes | str):
-        if status >= 500:
-            return BlueskyError(ErrorKind.SERVER, "server answered with a non-JSON body",
-                                status=status)
-        message = "answer is not JSON"
-
-    def error(kind: ErrorKind, text: str = message, **kwargs: Any) -> BlueskyError:
-        return BlueskyError(kind, text, name=name, status=status, **kwargs)
-
-    if "AlreadyExists" in name or name == "RecordExists":
-        return error(ErrorKind.DUPLICATE)
-    if status == 429 or name == "RateLimitExceeded":
-        return error(ErrorKind.RATE_LIMITED, reset_at=_epoch(lowered.get("ratelimit-reset")))
-    if status == 401 or (status == 400 and name in UNAUTHORIZED_NAMES):
-        return error(ErrorKind.UNAUTHORIZED,
-                     message + " (check BLUESKY_HANDLE and BLUESKY_APP_PASSWORD)")
-    if status in (400, 409, 413):
-        return error(ErrorKind.INVALID)
-    if status == 403:
-        return error(ErrorKind.FORBIDDEN)
-    if status == 404:
-        return error(ErrorKind.NOT_FOUND)
-    if status >= 500:
-        return error(ErrorKind.SERVER)
-    return error(ErrorKind.MALFORMED, f"unexpected answer: {message}")
-
-
-def _transport_error(exc: BaseException) -> NetworkError:
-    """A failure before any answer arrived. Certain that nothing was sent only when the
-    connect phase failed (refused, no such host, TLS handshake, connect timeout)."""
-    cause = exc.__cause__ if isinstance(exc, AtNetworkError) else exc
-    not_sent = isinstance(cause, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
-    if isinstance(exc, InvokeTimeoutError) or isinstance(cause, httpx.TimeoutException):
-        return NetworkError(ErrorKind.NETWORK, "timed out waiting for Bluesky",
-                            certain_no_post=not_sent)
-    return NetworkError(ErrorKind.NETWORK,
-                        f"connection to Bluesky failed ({type(cause or exc).__name__})",
-                        certain_no_post=not_sent)
-
-
-def map_counts(raw: Any) -> dict[str, int] | None:
-    """An app.bsky.feed.defs#postView's counts → our metric names (an absent count is 0)."""
-    if not isinstance(raw, dict):
-        return None
-    out = {}
-    for name, field in (("likes", "likeCount"), ("reposts", "repostCount"),
-                        ("replies", "replyCount"), ("quotes", "quoteCount")):
-        value = raw.get(field, 0)
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            return None
-        out[name] = value
-    return out
-
-
-def _list(value: Any) -> list:
-    return value if isinstance(value, list) else []
-
-
-def found_post(uri: Any, record: Any, indexed_at: Any = None) -> FoundPost | None:
-    """A post record (its AT URI and value) → FoundPost; None when the id or the text is
-    unusable. expanded_urls: the link facets' and the external card's URIs."""
-    if CAPABILITIES.post_id_problem(uri) or not isinstance(record, dict):
-        return None
-    text = record.get("text")
-    if not isinstance(text, str):
-        return None
-    text = full_text(text, record.get("facets"))
-    created = None
-    for value in (record.get("createdAt"), indexed_at):
-        if isinstance(value, str):
-            try:
-                created = parse_time(value)
-                break
-            except TimeFormatError:
-                continue
-    urls = [feature["uri"]
-            for facet in _list(record.get("facets")) if isinstance(facet, dict)
-            for feature in _list(facet.get("features"))
-            if isinstance(feature, dict) and isinstance(feature.get("uri"), str)]
-    embed = record.get("embed")
-    external = embed.get("external") if isinstance(embed, dict) else None
-    if isinstance(external, dict) and isinstance(external.get("uri"), str):
-        urls.append(external["uri"])
-    return FoundPost(post_id=uri, url=post_url(uri), text=text, created_at=created,
-                     expanded_urls=tuple(dict.fromkeys(urls)))
-
-
-def contains_link(post: FoundPost, link: str) -> bool:
-    return link in post.expanded_urls or link in post.text
-
-
-def _sort_time(view: dict, post: FoundPost) -> datetime | None:
-    """When a feed item sorts: the earlier of its createdAt and indexedAt (as the AppView)."""
-    times = [post.created_at] if post.created_at else []
-    indexed = view.get("indexedAt")
-    if isinstance(indexed, str):
-        with contextlib.suppress(TimeFormatError):
-            times.append(parse_time(indexed))
-    return min(times, default=None)
-
-
-# --- the adapter ----------------------------------------------------------------------------
 
 def _wall_clock() -> datetime:
     return datetime.now(UTC)
@@ -419,16 +177,16 @@ class BlueskyNetwork:
             return fn()
         except RequestErrorBase as exc:
             if exc.response is None:
-                raise _transport_error(exc) from None
+                raise transport_error(exc) from None
             content = exc.response.content
-            name, detail = _error_parts(content)
+            name, detail = error_parts(content)
             if name or detail:       # redacted before classify cuts it (a secret cut is kept)
                 content = {"error": self._redact(name), "message": self._redact(detail)}
             error = classify(exc.response.status_code, content, exc.response.headers)
             error.message = self._redact(error.message)
             raise error from None
         except httpx.HTTPError as exc:       # e.g. a dropped connection: not wrapped by the SDK
-            raise _transport_error(exc) from None
+            raise transport_error(exc) from None
         except (AtProtocolError, ValueError, KeyError, TypeError, AttributeError) as exc:
             raise NetworkError(ErrorKind.MALFORMED,
                                f"unreadable answer ({type(exc).__name__})") from None
@@ -482,7 +240,7 @@ class BlueskyNetwork:
                             return None
                         current = target
                         continue
-                    return _image_body(answer)
+                    return image_body(answer)
         except (httpx.HTTPError, OSError, ValueError):
             return None
         return None
@@ -666,7 +424,7 @@ class BlueskyNetwork:
                 post = found_post(view.get("uri"), view.get("record"), view.get("indexedAt"))
                 if post is None or not post.post_id.startswith(f"at://{did}/"):
                     continue
-                times.append(_sort_time(view, post))
+                times.append(sort_time(view, post))
                 if contains_link(post, link):
                     found.append(post)
             cursor = page.get("cursor")

@@ -1,9 +1,11 @@
-"""What the publisher knows about Bluesky as plain data, and the checks of its environment
-variables (no network library imported here).
+"""What the publisher knows about Bluesky as plain data (its contract entry,
+contract/networks.py, and its own), and the checks of its environment variables (no network
+library imported here).
 
 A post is a record in the account's repository; its id is the record's AT URI,
 at://<did>/app.bsky.feed.post/<rkey>, where the record key is a TID (13 characters of the
-base32-sortable alphabet). Both forms are tight: the id and the link become an href.
+base32-sortable alphabet). Both forms are tight (contract/networks.py): the id and the link
+become an href.
 """
 
 from __future__ import annotations
@@ -12,32 +14,17 @@ import re
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
+from contract.networks import BLUESKY, BLUESKY_DID, BLUESKY_SERVICE_DEFAULT
 from publish.networks import Capabilities, common
 
-POST_CREDENTIALS = ("BLUESKY_HANDLE", "BLUESKY_APP_PASSWORD")
-# A DID of the two methods Bluesky accounts use: did:plc (24 base32 characters) or did:web
-# (a host name, no port or path).
-DID = r"did:(?:plc:[a-z2-7]{24}|web:[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?)"
-# A TID: 64 bits (top bit 0) in base32-sortable, so the first character is one of 16.
-TID = r"[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}"
+POST_CREDENTIALS = BLUESKY.post_credentials
+DID = BLUESKY_DID
 COLLECTION = "app.bsky.feed.post"
-DEFAULT_SERVICE = "https://bsky.social"
+DEFAULT_SERVICE = BLUESKY_SERVICE_DEFAULT
 
-CAPABILITIES = Capabilities(
-    name="bluesky", label="Bluesky", metrics_batch=25,       # app.bsky.feed.getPosts limit
-    metric_names=("likes", "reposts", "replies", "quotes"),
-    post_url="https://bsky.app/profile/{did}/post/{rkey}",
-    link_pattern=rf"https://bsky\.app/profile/(?P<did>{DID})/post/(?P<rkey>{TID})",
-    post_id_in_link="at://{did}/app.bsky.feed.post/{rkey}",
-    post_credentials=POST_CREDENTIALS,
-    read_credentials=(POST_CREDENTIALS,),
-    post_id_pattern=rf"at://(?P<did>{DID})/app\.bsky\.feed\.post/(?P<rkey>{TID})",
-    post_id_form="an AT URI at://did:plc:…/app.bsky.feed.post/ and a 13-character record key",
+CAPABILITIES = Capabilities.of(
+    BLUESKY, metrics_batch=25,       # app.bsky.feed.getPosts limit
     proves_absence=True,     # the item's record key absent from the repository: not posted
-    length_rule=("Bluesky's count: characters as a reader sees them, each link shortened as "
-                 "Bluesky's app shows it; at most 3,000 bytes"),
-    shortens_links=True,
-    settings=(("BLUESKY_SERVICE_URL", f"the account's server (PDS), default {DEFAULT_SERVICE}"),),
 )
 
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})

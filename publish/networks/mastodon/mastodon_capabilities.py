@@ -1,4 +1,5 @@
-"""What the publisher knows about Mastodon as plain data (no network library imported here).
+"""What the publisher knows about Mastodon as plain data (its contract entry,
+contract/networks.py, and its own; no network library imported here).
 
 Every server of the Mastodon client API (Mastodon, GoToSocial, Akkoma/Pleroma, Takahē) links
 a status its own way, and only the server knows the link: `post_url` is empty and the adapter
@@ -13,41 +14,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
+from contract.networks import MASTODON
 from publish.networks import Capabilities, common
 
-POST_CREDENTIALS = ("MASTODON_BASE_URL", "MASTODON_ACCESS_TOKEN")
+POST_CREDENTIALS = MASTODON.post_credentials
 
 # GET /api/v1/statuses?id[]=… (Mastodon ≥ 4.3) answers at most DEFAULT_STATUSES_LIMIT (20)
 # ids per request; more is refused with 422 (Api::V1::StatusesController#check_statuses_limit).
 METRICS_BATCH = 20
 
-_HOST = r"[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?"
-_PORT = r"(?::[0-9]{1,5})?"
-# Usernames: letters, digits and underscores, dots/hyphens only inside (≤ 30).
-_USERNAME = r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,28}[A-Za-z0-9_])?"
-# Status ids as the servers give them: Mastodon and Takahē snowflakes (decimal), GoToSocial
-# ULIDs (26 characters), Akkoma/Pleroma FlakeIds (base 62): letters, digits, `_`, `-`.
-POST_ID_PATTERN = r"[A-Za-z0-9_-]{1,64}"
-# The status link shapes: Mastodon `/@user/ID` (url) and `/users/user/statuses/ID` (uri),
-# GoToSocial `/@user/statuses/ID`, Takahē `/@user/posts/ID/` and `/@user@domain/posts/ID/`,
-# Akkoma/Pleroma `/notice/ID`. https only, except plain http to a loopback server (the
-# tests' fake).
-_STATUS_PATH = (rf"/(?:@{_USERNAME}(?:@{_HOST})?/(?:statuses/|posts/)?"
-                rf"|users/{_USERNAME}/statuses/|notice/)")
-LINK_PATTERN = (rf"(?:https://{_HOST}|http://(?:127\.0\.0\.1|localhost)){_PORT}"
-                rf"{_STATUS_PATH}(?P<post_id>{POST_ID_PATTERN})/?")
-
-CAPABILITIES = Capabilities(
-    name="mastodon", label="Mastodon", metrics_batch=METRICS_BATCH,
-    metric_names=("favourites", "boosts", "replies"),
-    post_url="",
-    link_pattern=LINK_PATTERN,
-    post_credentials=POST_CREDENTIALS,
-    read_credentials=(POST_CREDENTIALS,),
-    post_id_pattern=POST_ID_PATTERN,
-    post_id_form="1-64 letters, digits, _ or -",
-    length_rule="Mastodon's count: characters as a reader sees them, a link counts 23",
-)
+# The status link forms and ids of every server: contract/networks.py (MASTODON).
+CAPABILITIES = Capabilities.of(MASTODON, metrics_batch=METRICS_BATCH)
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 

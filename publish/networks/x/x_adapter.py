@@ -113,8 +113,10 @@ def classify(status: int | None, payload: Any,
     if status == 401:
         return NetworkError(ErrorKind.UNAUTHORIZED,
                             message + " (check the X_* credentials)", status=status)
-    if status == 402:
-        return NetworkError(ErrorKind.OUT_OF_CREDITS, message, status=status)
+    if status == 402:       # Payment Required: problem type CreditsDepleted
+        return NetworkError(ErrorKind.OUT_OF_CREDITS, message + " (the X developer account "
+                            "has no credits left: add credits in the X developer console)",
+                            status=status)
     if status == 403:
         if "duplicate" in message.lower():
             return NetworkError(ErrorKind.DUPLICATE, message, status=status)

@@ -1,29 +1,21 @@
-"""What the publisher knows about X as plain data, and the checks of its environment
-variables (no network library imported here)."""
+"""What the publisher knows about X as plain data (its contract entry, contract/networks.py,
+and its own), and the checks of its environment variables (no network library imported
+here)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
+from contract.networks import X_API_DEFAULT, X
 from publish.networks import Capabilities, common
 
-DEFAULT_BASE_URL = "https://api.x.com/2"
-POST_CREDENTIALS = ("X_API_KEY", "X_API_SECRET", "X_ACCESS_TOKEN", "X_ACCESS_TOKEN_SECRET")
-CAPABILITIES = Capabilities(
-    name="x", label="X", metrics_batch=100,
-    metric_names=("likes", "reposts", "replies", "quotes", "bookmarks", "impressions"),
-    post_url="https://x.com/i/web/status/{post_id}",
-    link_pattern=r"https://x\.com/i/web/status/(?P<post_id>[0-9]{1,19})",
-    post_credentials=POST_CREDENTIALS,
-    read_credentials=(("X_BEARER_TOKEN",), POST_CREDENTIALS),
-    post_id_pattern=r"[0-9]{1,19}",      # a 64-bit snowflake id, in decimal
-    post_id_form="1-19 digits",
-    length_rule="X's weighted count: a link counts 23, emoji and CJK 2",
-    settings=(("X_API_BASE_URL", f"API root, default {DEFAULT_BASE_URL} (keep the /2)"),),
-)
-
-CREDENTIALS = (*POST_CREDENTIALS, "X_BEARER_TOKEN")
+DEFAULT_BASE_URL = X_API_DEFAULT
+POST_CREDENTIALS = X.post_credentials
+CAPABILITIES = Capabilities.of(X, metrics_batch=100)
+# Every credential variable: those to post, and the bearer token that is enough to read.
+CREDENTIALS = tuple(dict.fromkeys(name for group in (X.post_credentials, *X.read_credentials)
+                                  for name in group))
 
 
 def base_url_problem(url: str) -> str | None:

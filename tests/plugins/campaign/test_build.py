@@ -426,10 +426,13 @@ def test_a_problem_shared_by_every_network_is_one_line():
     """One Social text goes to three networks and is checked once per network: mentioning
     the coupon before it starts was reported three times, identically."""
     from campaign.plugin import fail_on
+    from campaign.problems import Problem
 
     line = ("posts/a.md: Social: mentions coupon SAVE10 but is due 2026-11-20 09:00, before "
             "Coupon_Starts (2026-11-25 00:00)")
+    found = Problem("mentions coupon SAVE10 but is due 2026-11-20 09:00, before Coupon_Starts "
+                    "(2026-11-25 00:00)", "Social", file="posts/a.md")
     with pytest.raises(CampaignBuildFailed) as failure:
-        fail_on([line, line, "posts/b.md: Coupon: bad", line])
+        fail_on([found, found, Problem("bad", "Coupon", file="posts/b.md"), found])
     assert failure.value.problems == [line, "posts/b.md: Coupon: bad"]
     assert str(failure.value.code).startswith("campaign: 2 problems found")

@@ -8,6 +8,7 @@ import pytest
 from campaign.header.engagement import parse_engagement, parse_posts
 from campaign.posts.text import compose, plain_text
 from campaign.posts.weighing import NETWORKS
+from campaign.problems import Problem
 
 from tests.plugins.campaign.test_build import HEAD, assert_refused
 from tests.plugins.conftest import run_build, write_posts
@@ -99,9 +100,9 @@ def test_a_refused_link_is_reported_with_its_key():
     lines = {"engagement_x": "likes 1, reposts 0, replies 0, quotes 0, bookmarks 0, impressions 9",
              "engagement_x_as_of": "2026-11-22T15:00:00Z",
              "engagement_x_posts": 'https://x.com/i/web/status/1"'}
-    assert parse_engagement(lines) == ({}, [(
-        "Engagement_X_Posts", f"'https://x.com/i/web/status/1\"' is not a link to a post on X "
-        f"({FORM})")])
+    assert parse_engagement(lines) == ({}, [Problem(
+        f"'https://x.com/i/web/status/1\"' is not a link to a post on X ({FORM})",
+        "Engagement_X_Posts")])
 
 
 def test_engagement_posts_with_quote_is_a_build_error(tmp_path):

@@ -152,6 +152,9 @@ def test_cycle_with_a_bad_target_or_base_builds_nothing(project, fake_x):
     bad_base = refused(project, fake_x, env={"PUBLISH_LINK_CHECK_BASE": "example.org"})
     assert bad_base.code == 2 and "PUBLISH_LINK_CHECK_BASE: 'example.org' is not a base URL" \
         in bad_base.err
+    bad_budget = refused(project, fake_x, env={"PUBLISH_X_MONTHLY_BUDGET_USD": "lots"})
+    assert bad_budget.code == 2 and bad_budget.err.startswith(
+        "publish: PUBLISH_X_MONTHLY_BUDGET_USD: must be an amount of US dollars")
 
 
 def test_cycle_while_another_publisher_runs_is_exit_4_and_does_nothing(project, fake_x):

@@ -194,6 +194,7 @@ def test_header_lines_reads_pins_and_post_lines_only_from_the_header():
 
 def test_unrecorded_shares_names_only_what_the_header_knows_and_the_ledger_lacks():
     from publish.posting.ledger import Ledger
+    from publish.posting.ledger_entry import Entry
     from publish.posting.pins import unrecorded_shares
     from publish.posting.plan_file import parse_plan
     from tests.publish.conftest import plan_doc
@@ -203,8 +204,9 @@ def test_unrecorded_shares_names_only_what_the_header_knows_and_the_ledger_lacks
     x_item = next(i for i in plan.items if i.network == "x")
     labels = {"x": "X", "mastodon": "Mastodon"}
     source = ITEM["source"]
-    sent = {"state": "sent", "network": "x", "post_id": "1", "source": source,
-            "url": "https://x.com/i/web/status/1", "sent_at": "2026-11-22T09:00:00Z"}
+    sent = Entry.from_json({"state": "sent", "network": "x", "post_id": "1", "source": source,
+                            "url": "https://x.com/i/web/status/1",
+                            "sent_at": "2026-11-22T09:00:00Z"})
     empty, knows_x = Ledger({}), Ledger({x_item.id: sent})
     pinned = {source: {"shared_id": "en/answering-customers-on-twitter"}}
     assert unrecorded_shares(plan, empty, pinned, labels) == {(source, "x"),

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from publish.posting import ledger as L
 from publish.posting.ledger import Ledger
+from publish.posting.ledger_entry import Entry
 from publish.posting.pins import (
     already_sent_as,
     pin_values,
@@ -19,9 +20,14 @@ from tests.publish.conftest import SITE, item, plan_doc
 NOW = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
 
 
-def sent(item_id: str, link: str, source: str, at: str = "2026-11-22T15:00:00Z") -> dict:
-    return {"state": "sent", "post_id": "1", "url": "https://x.com/i/web/status/1",
-            "link": link, "source": source, "sent_at": at, "network": "x"}
+def sent(item_id: str, link: str, source: str, at: str = "2026-11-22T15:00:00Z") -> Entry:
+    return Entry.from_json({"state": "sent", "post_id": "1", "link": link, "source": source,
+                            "url": "https://x.com/i/web/status/1", "sent_at": at,
+                            "network": "x"})
+
+
+def entry(**fields) -> Entry:
+    return Entry.from_json({"network": "x", **fields})
 
 
 def test_site_path_is_relative_to_the_site_and_keeps_commas_apart():
@@ -46,7 +52,7 @@ def test_pins_follow_the_ledger_in_order_of_first_sharing():
                                   "2026-11-22T09:00:00Z"),
         "en/gone/social-1/x": sent("en/gone/social-1/x", f"{SITE}/2026/gone/",
                                    "posts/deleted.md"),
-        "en/new/coupon/x": {"state": "failed", "link": f"{SITE}/2024/never/"},
+        "en/new/coupon/x": entry(state="failed", link=f"{SITE}/2024/never/"),
     })
     assert pin_values(plan, ledger) == {"posts/a.md": [
         ("Shared_Id", "en/new"), ("Shared_Urls", "2025/old/, 2026/new/")]}
@@ -55,7 +61,7 @@ def test_pins_follow_the_ledger_in_order_of_first_sharing():
 def test_an_entry_whose_post_may_exist_pins_too():
     plan = parse_plan(plan_doc([item("a", "social-1", "2026-11-22T09:00:00Z", "One")]))
     for state in ("posting", "unknown"):
-        ledger = Ledger({"en/a/social-1/x": {"state": state, "link": f"{SITE}/2026/a/"}})
+        ledger = Ledger({"en/a/social-1/x": entry(state=state, link=f"{SITE}/2026/a/")})
         assert pin_values(plan, ledger) == {"posts/a.md": [
             ("Shared_Id", "en/a"), ("Shared_Urls", "2026/a/")]}
 
@@ -98,10 +104,11 @@ def test_the_safety_net_ignores_an_id_still_in_the_plan_and_files_gone():
 
 
 def test_posting_records_the_source():
-    entry = L.mark_posting(None, network="x", text="t", link="l", now=NOW, source="posts/a.md")
-    assert entry["source"] == "posts/a.md"
-    assert L.with_source(entry, "posts/b.md")["source"] == "posts/b.md"
-    assert entry["source"] == "posts/a.md"  # a new entry, not a change in place
+    posting = L.mark_posting(None, network="x", text="t", link="l", now=NOW,
+                             source="posts/a.md")
+    assert posting.source == "posts/a.md"
+    assert L.with_source(posting, "posts/b.md").source == "posts/b.md"
+    assert posting.source == "posts/a.md"  # a new entry, not a change in place
 
 
 # --- the publisher keeps `source` and the pins up to date (in-process CLI, loopback fake) ---

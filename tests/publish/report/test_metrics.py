@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from publish.clock import (
@@ -9,6 +10,7 @@ from publish.clock import (
 )
 from publish.networks import capabilities
 from publish.posting.ledger import Ledger, mark_posting, mark_sent
+from publish.posting.ledger_entry import Entry
 from publish.posting.plan_file import parse_plan
 from publish.report.metrics import aggregate, header_values, next_refresh, refresh_due
 from tests.publish.conftest import ANSWERING, plan_doc
@@ -20,16 +22,17 @@ SOCIAL1 = BY_ID[f"en/{ANSWERING}/social-1/x"]
 
 
 def test_cadence_points():
-    entry = {"state": "sent", "post_id": "1", "sent_at": "2026-11-22T15:00:00Z"}
+    entry = Entry.from_json({"state": "sent", "network": "x", "post_id": "1",
+                             "sent_at": "2026-11-22T15:00:00Z"})
     cadence = parse_cadence("1h,1d")
     assert next_refresh(entry, cadence) == T0 + timedelta(hours=1)
     assert not refresh_due(entry, T0 + timedelta(minutes=59), cadence)
     assert refresh_due(entry, T0 + timedelta(hours=1), cadence)
-    entry["checked_at"] = "2026-11-22T16:00:00Z"
+    entry = replace(entry, checked_at="2026-11-22T16:00:00Z")
     assert next_refresh(entry, cadence) == T0 + timedelta(days=1)
-    entry["checked_at"] = "2026-11-23T15:00:00Z"
+    entry = replace(entry, checked_at="2026-11-23T15:00:00Z")
     assert next_refresh(entry, cadence) is None
-    assert not refresh_due({"state": "failed"}, T0, cadence)
+    assert not refresh_due(Entry.from_json({"state": "failed", "network": "x"}), T0, cadence)
 
 
 def test_aggregate_sums_in_plan_order():
@@ -39,8 +42,8 @@ def test_aggregate_sums_in_plan_order():
                                         (SOCIAL1.id, "8", 5, "2026-11-22T17:00:00Z")):
         entry = mark_sent(mark_posting(None, network="x", text="t", link="l", now=T0),
                           post_id=post_id, url=f"u{post_id}", now=T0, how="api")
-        entry.update(metrics={"likes": likes, "impressions": 10}, metrics_at=at)
-        ledger.put(item_id, entry)
+        ledger.put(item_id, replace(entry, metrics={"likes": likes, "impressions": 10},
+                                    metrics_at=at))
     result = aggregate(PLAN, ledger, "x", capabilities("x").metric_names)
     engagement = result[f"posts/{ANSWERING}.md"]
     assert engagement.posts == ("u8", "u9")                  # social-1 is earlier in the plan

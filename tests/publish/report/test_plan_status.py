@@ -15,7 +15,7 @@ import pytest
 
 from publish.cli import main
 from publish.posting.plan_file import PlanError, parse_plan
-from publish.report.status import STATES, local_time, parse_bound, split_warnings
+from publish.report.status import SHOWN_STATES, local_time, parse_bound, split_warnings
 from publish.site.freshness import stale_reason
 from publish.terminal import short_link, shorten_links
 from tests.publish.conftest import ANSWERING, ICELANDIC, ITEMS, OLD, REPO, item, plan_doc
@@ -76,13 +76,13 @@ def test_plan_and_status_name_every_state_alike(project, every_state):
 
 
 def test_the_vocabulary_is_in_both_helps(capsys):
-    assert list(STATES) == ["scheduled", "due", "waiting", "sent", "failed", "unknown",
-                            "missed"]
+    assert list(SHOWN_STATES) == ["scheduled", "due", "waiting", "sent", "failed",
+                                  "unknown", "missed"]
     for command in ("plan", "status"):
         assert main([command, "--help"]) == 0
         text = capsys.readouterr().out
         assert "states:" in text
-        for state, meaning in STATES.items():
+        for state, meaning in SHOWN_STATES.items():
             assert f"  {state}" in text and meaning.split()[0] in text
         for flag in ("--upcoming", "--from WHEN", "--to WHEN", "--json", "--no-build"):
             assert flag in text
@@ -172,8 +172,11 @@ def test_json_keeps_utc_times_and_whole_texts_and_links(project):
     assert set(social1) == {
         "id", "kind", "network", "due", "state", "text", "link", "weighted_length",
         "max_length", "warnings", "source", "title", "lang", "campaign", "coupon", "post_id",
-        "post_url", "metrics", "metrics_at", "note", "text_changed", "planned_text"}
+        "post_url", "metrics", "metrics_at", "note", "text_changed", "planned_text",
+        "estimated_cost_usd"}
     assert social1["warnings"] == [LINK_WARNING]
+    assert social1["estimated_cost_usd"] == 0.2
+    assert document["x_estimated_cost_usd_by_month"] == {"2026-11": 0.8}
 
 
 def test_json_strings_are_redacted(project):
@@ -291,7 +294,9 @@ def test_a_warning_on_every_row_is_said_once(project):
     result = project.cli("plan", now="2026-11-22T08:00:00Z")
     lines = result.out.splitlines()
     assert result.out.count(LINK_WARNING) == 1
-    assert lines[-2] == f"all 3 items: {LINK_WARNING}"
+    assert lines[-3] == f"all 3 items: {LINK_WARNING}"
+    assert lines[-2] == ("X, estimated: $0.60 in 2026-11 (3 posts); prices as of 2026-08 "
+                         "($0.20 a post with a link, $0.015 without); months in UTC")
     two = lines.index(row_of(result.out, "en/two/social-1/x"))
     assert lines[two + 1] == "    ! due before the article's date; moved to it"
     assert not lines[two + 2].startswith("    !")

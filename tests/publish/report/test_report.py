@@ -323,3 +323,14 @@ def test_the_calendar_shows_what_was_posted_when_the_header_changed_since(paths,
     assert "We answer within an hour" in html and "within a day" not in html
     assert "text changed since posting" in html
     assert "We answer within an hour" in (out / "calendar.ics").read_text(encoding="utf-8")
+
+
+def test_calendar_shows_each_x_posts_cost_and_the_months_totals(paths, tmp_path):
+    out = tmp_path / "report"
+    assert run(paths, "report", "--out", str(out))[0] == 0
+    html = (out / "index.html").read_text(encoding="utf-8")
+    costs = html.split('id="costs-h"')[1].split("</section>")[0]
+    assert "prices as of 2026-08 ($0.20 a post with a link, $0.015 without)" in costs
+    assert '<tr><th scope="row">2026-12</th><td>$0.20</td></tr>' in costs
+    weeks = html.split('id="weeks-h"')[1]
+    assert weeks.count("<td>$0.20</td>") == len(ITEMS)

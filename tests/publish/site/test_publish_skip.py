@@ -13,6 +13,8 @@ import io
 import json
 import pickle
 import shutil
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -53,6 +55,28 @@ Social: off
 
 A public apology is read by more people than the complaint.
 """
+
+
+ABOUT = """\
+Title: About
+Slug: about
+
+Who writes this blog, and how to reach us.
+"""
+TRANSLATION = """\
+Title: Að svara öllum ábendingum
+Date: 2026-11-20 09:00
+Slug: answering-every-mention
+Lang: is
+Social: off
+
+Við svörum öllum ábendingum innan klukkustundar.
+"""
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
 
 
 def _copy(names, root: Path) -> None:
@@ -178,7 +202,8 @@ def test_a_second_cycle_with_nothing_changed_skips_the_build_and_says_until_when
      "theme/static/css/extra.css is new"),
     (lambda s: (s.root / "publishconf.py").open("a").write("DEFAULT_PAGINATION = 3\n"),
      "publishconf.py changed"),
-    (lambda s: (s.root / "plugins" / "campaign" / "site" / "offers.py").open("a").write("# x\n"),
+    (lambda s: (s.root / "plugins" / "campaign" / "site" / "offers.py").open("a")
+     .write("# x\n"),
      "plugins/campaign/site/offers.py changed"),
 ])
 def test_a_changed_input_rebuilds_and_names_it(site, change, reason):
@@ -189,6 +214,54 @@ def test_a_changed_input_rebuilds_and_names_it(site, change, reason):
     line = build_line(text)
     assert not skipped(text) and reason in line and str(site.root) in line
     assert skipped(site.cycle("2026-11-22T10:30:00Z")[1])
+
+
+HEAVY = ("pelican", "jinja2", "icalendar", "markdown", "pytwitter", "mastodon", "atproto")
+IMPORTS = """\
+import json, sys
+from publish.cli import main
+code = main(json.loads(sys.argv[1]), env=json.loads(sys.argv[2]))
+assert code == 0, code
+print(json.dumps(sorted(name for name in json.loads(sys.argv[3]) if name in sys.modules)))
+"""
+
+
+def heavy_imports_of_a_cycle(site: Site, now: str, *options: str) -> list[str]:
+    """The libraries a cycle at `now` imports (its own process, the site's environment)."""
+    argv = ["cycle", "--settings", str(site.root / "publishconf.py"), "--content",
+            str(site.root / "content"), "--output", str(site.output), *options,
+            *site.state_args(), "--now", now]
+    done = subprocess.run([sys.executable, "-c", IMPORTS, json.dumps(argv),
+                           json.dumps(site.env), json.dumps(HEAVY)], cwd=REPO,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert "cycle: build: skipped" in done.stdout and "cycle: report: kept" in done.stdout
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+@pytest.mark.slow
+def test_an_unchanged_cycle_keeps_the_report_until_its_inputs_or_a_state_change(site):
+    """Kept means not rendered: the unchanged cycle's own process imports no library the
+    build, the report or a network needs (issue 20: an unchanged cycle under a second)."""
+    report = site.root / "report"
+
+    def report_line(now: str) -> str:
+        code, text = site.cycle(now, "--report", str(report))
+        assert code == 0, text
+        return next(line for line in text.splitlines() if line.startswith("cycle: report: "))
+
+    assert "6 items" in report_line(T0)
+    written = {p.name: p.stat().st_mtime_ns for p in report.iterdir()}
+    assert report_line("2026-11-22T10:15:00Z") == \
+        f"cycle: report: kept (nothing changed since {T0}) → {report}/"
+    assert {p.name: p.stat().st_mtime_ns for p in report.iterdir()} == written
+    assert heavy_imports_of_a_cycle(site, "2026-11-22T10:20:00Z", "--report", str(report)) \
+        == []
+    ledger = site.root / "state" / "ledger.json"
+    ledger.write_text(ledger.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert "6 items" in report_line("2026-11-22T10:30:00Z")         # the ledger changed
+    assert "kept" in report_line("2026-11-22T10:45:00Z")
+    assert "6 items" in report_line(COUPON_STARTS)                  # the offer starts
 
 
 @pytest.mark.slow
@@ -259,8 +332,12 @@ def test_a_stamp_of_another_output_or_an_earlier_clock_builds(site, tmp_path):
 
 @pytest.mark.slow
 def test_the_kept_site_is_byte_identical_to_a_clean_build_after_every_edit(site, tmp_path):
-    """Edit, add, delete, rename a post, change a setting, let a boundary pass: after each,
-    the cycle's site (built or kept) equals a clean build at the same moment."""
+    """Edit, add, delete, rename a post, change its tags, category and author, edit a page,
+    add a translation, change a setting and a template, let a boundary pass: after each, the
+    cycle's site (built or kept) equals a clean build at the same moment. Every kind of page
+    the site has is among them (articles, translations, pages, index pages and their
+    pagination, tag, category and author pages and lists, archives, feeds, the sitemap,
+    offers, 404)."""
     steps = [
         ("start", lambda: None),
         ("edit", lambda: site.write("live.md", LIVE.replace("the hour", "one hour"))),
@@ -269,13 +346,25 @@ def test_the_kept_site_is_byte_identical_to_a_clean_build_after_every_edit(site,
             "2026-11-24", "2026-11-21"))),
         ("delete", lambda: site.post("later.md").unlink()),
         ("rename", lambda: site.post("third.md").rename(site.post("listening.md"))),
+        ("tags", lambda: site.write("live.md", site.post("live.md").read_text().replace(
+            "Tags: customer service", "Tags: customer service, apologies"))),
+        ("category", lambda: site.write("listening.md", site.post("listening.md").read_text()
+                                        .replace("Social: off", "Category: Research\n"
+                                                 "Social: off"))),
+        ("author", lambda: site.write("listening.md", site.post("listening.md").read_text()
+                                      .replace("Social: off", "Author: Eva Lind\n"
+                                               "Social: off"))),
+        ("page", lambda: _write(site.root / "content" / "pages" / "about.md", ABOUT)),
+        ("translation", lambda: site.write("live-is.md", TRANSLATION)),
         ("setting", lambda: (site.root / "publishconf.py").open("a").write(
             "DEFAULT_PAGINATION = 1\n")),
+        ("template", lambda: _write(site.root / "theme" / "templates" / "base.html",
+                                    (site.root / "theme" / "templates" / "base.html")
+                                    .read_text().replace("</body>", "<!-- x -->\n</body>"))),
         ("boundary", lambda: None),
     ]
-    moments = iter(["2026-11-22T10:00:00Z", "2026-11-22T10:15:00Z", "2026-11-22T10:30:00Z",
-                    "2026-11-22T10:45:00Z", "2026-11-22T11:00:00Z", "2026-11-22T11:15:00Z",
-                    COUPON_STARTS])
+    moments = iter([f"2026-11-22T{10 + n // 4:02d}:{n % 4 * 15:02d}:00Z"
+                    for n in range(len(steps) - 1)] + [COUPON_STARTS])
     folders = []
     for name, edit in steps:
         edit()
@@ -294,7 +383,16 @@ def test_the_kept_site_is_byte_identical_to_a_clean_build_after_every_edit(site,
         folders.append(folder)
         cached = {Path(path).name for path in site.cached_articles()}
         assert {p.name for p in (site.root / "content" / "posts").iterdir()} <= cached, name
-    assert folders[0] == folders[4] != folders[5] == folders[6]
+    # The content cache's key: the same for content edits, new for a setting or a template.
+    assert len(set(folders[:10])) == 1 and len({folders[0], folders[10], folders[11]}) == 3
+    assert folders[11] == folders[12]
+    for kind in ("2026/*/index.html", "is/2026/*/index.html", "about/index.html",
+                 "index.html", "page/2/index.html", "tag/*/index.html", "tags/index.html",
+                 "category/*/index.html", "categories/index.html", "author/*/index.html",
+                 "authors/index.html", "archives/index.html", "feeds/all.atom.xml",
+                 "feeds/all.rss.xml", "feeds/all-is.atom.xml", "feeds/category/*.atom.xml",
+                 "sitemap.xml", "offers/*", "404.html"):
+        assert list(site.output.glob(kind)), f"no {kind} in the site: the test misses a kind"
 
 
 @pytest.mark.slow
@@ -337,7 +435,7 @@ def test_a_header_mistake_in_a_cached_file_still_fails_the_build(site, capfd):
     assert contentcache.usable(folder)
     file_stamp, (_, metadata) = site.cached_articles()[str(site.post("bad.md"))]
     assert file_stamp == hashlib.sha256(site.post("bad.md").read_bytes()).digest()
-    assert any(label == "Date" for label, _ in metadata["campaign_problems"])
+    assert any(problem.label == "Date" for problem in metadata["campaign_problems"])
     code, second = site.cycle("2026-11-22T10:30:00Z")
     assert code == 2 and "pelican failed" in build_line(second), second
     assert "posts/bad.md: Date: not a valid date-time" in "".join(capfd.readouterr())

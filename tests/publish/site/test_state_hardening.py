@@ -165,5 +165,7 @@ def test_the_plan_freshness_check_sees_posts_in_a_symlinked_folder(tmp_path):
     (tmp_path / "content" / "posts" / "shared").symlink_to(tmp_path / "shared")
     (tmp_path / "shared" / "again").symlink_to(tmp_path / "shared")
     names = [os.path.relpath(name, tmp_path) for name, _ in
-             source_times(tmp_path, tmp_path / "content")]
+             source_times(tmp_path, tmp_path / "content")
+             if name.startswith(f"{tmp_path}/")       # not the publisher's own code
+             and not os.path.isdir(name)]              # nor the folders' own times
     assert names == ["content/posts/shared/a.md"]

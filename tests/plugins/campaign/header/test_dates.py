@@ -10,8 +10,9 @@ from campaign.header.dates import (
     parse_date,
     parse_when,
     resolve_due,
-    utc_iso,
 )
+
+from contract.plan import utc_iso
 
 TZ = ZoneInfo("Europe/Berlin")
 

@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 
 from campaign.header.engagement import parse_engagement
+from campaign.problems import Problem
 
 
 def test_engagement_lines():
@@ -23,7 +24,7 @@ def test_engagement_lines():
     )
     wrong_order = dict(lines, engagement_x="reposts 3, likes 12, replies 1, quotes 0, "
                        "bookmarks 2, impressions 1")
-    assert parse_engagement(wrong_order)[1][0][0] == "Engagement_X"
+    assert parse_engagement(wrong_order)[1][0].key == "Engagement_X"
     assert parse_engagement({"engagement_myspace": "likes 1"})[1] == [
-        ("Engagement_Myspace", "unknown network (known: X, Mastodon, Bluesky)")
+        Problem("unknown network (known: X, Mastodon, Bluesky)", "Engagement_Myspace")
     ]

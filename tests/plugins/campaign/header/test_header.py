@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from campaign.header.fields import check_fields
 from campaign.header.rawhtml import active_content, scheme
-from campaign.header.strict_header import NO_HEADER, Field, Problem, decode, parse
+from campaign.header.strict_header import NO_HEADER, Field, decode, parse
+from campaign.problems import Problem
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown import Markdown
@@ -85,7 +86,7 @@ def test_bad_lines_name_their_line_and_what_is_wrong(line, reason, attempted):
 
 def test_a_key_given_twice_is_reported_and_the_first_value_kept():
     header = parse("Title: One\nDate: 2026-11-20\ntitle: Two\n\n")
-    assert header.problems == (Problem("given more than once (lines 1 and 3)", "title", 3),)
+    assert header.problems == (Problem("given more than once (lines 1 and 3)", "Title", 3),)
     assert header.fields[0] == Field("title", "One", 1)
 
 
@@ -97,7 +98,7 @@ def test_a_key_given_twice_is_reported_and_the_first_value_kept():
 def test_control_and_bidi_characters_are_refused_in_values(char, name):
     header = parse(f"Title: A{char}B\nSummary: tabs\tare fine\n\n")
     assert header.problems == (Problem(f"contains {name}: control and bidi characters are not "
-                                       "allowed in the header", "title", 1),)
+                                       "allowed in the header", "Title", 1),)
     assert header.fields == (Field("summary", "tabs\tare fine", 2),)
 
 

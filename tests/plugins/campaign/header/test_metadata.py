@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from campaign.header.metadata import Coupon, mentions_code, parse_campaign_meta
+from campaign.problems import Problem
 
 TZ = ZoneInfo("Europe/Berlin")
 
@@ -58,7 +59,7 @@ def test_relative_times_must_stay_inside_the_years_from_the_article_date():
     header = {"social_at": "+5w", "social_2": "b {url}", "social_2_at": "+1d"}
     _, problems = parse_campaign_meta(header, TZ, ("x",), late)
     assert problems == [
-        ("Social_At", "+5w is too far: every date must stay in the years 1970-2199")
+        Problem("+5w is too far: every date must stay in the years 1970-2199", "Social_At")
     ]
     assert parse_campaign_meta(header, TZ, ("x",))[1] == []  # no date (a draft): not checked
 

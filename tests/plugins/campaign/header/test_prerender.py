@@ -13,6 +13,7 @@ import pytest
 from campaign.header import prerender
 from campaign.header.rawhtml import active_content
 from campaign.header.reader import CampaignMarkdownReader
+from campaign.problems import lines
 from campaign.settings import validate
 from pelican.settings import read_settings
 
@@ -55,8 +56,14 @@ def waiting_take(self, path, body):
     return result
 
 prerender.Prerendered.take = waiting_take
-Pelican(read_settings(sys.argv[1], override=json.loads(sys.argv[2]))).run()
-assert prerender._BUILDS == {}, "the workers are gone"
+settings = read_settings(sys.argv[1], override=json.loads(sys.argv[2]))
+workers = []
+start = prerender.start
+prerender.start = lambda settings: workers.append(start(settings)) or workers[-1]
+Pelican(settings).run()
+assert len(workers) == 1, "one run, one start"
+assert workers[0] is None or workers[0].pool._state != "RUN", "the workers are gone"
+assert "campaign_build" not in settings
 print("TAKEN", json.dumps(taken))
 """
 
@@ -165,4 +172,4 @@ def test_the_setting_must_be_a_whole_number(value):
     from campaign.settings import apply_defaults
 
     apply_defaults(settings)
-    assert "CAMPAIGN_READ_WORKERS: must be a whole number, 0 or more" in validate(settings)
+    assert "CAMPAIGN_READ_WORKERS: must be a whole number, 0 or more" in lines(validate(settings))

@@ -16,15 +16,13 @@ def cache(tmp_path):
     settings = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True,
                 "CACHE_PATH": str(tmp_path)}
     yield settings, tmp_path / lengths.FILE_NAME
-    lengths.start({})       # leave no state to other tests
-    lengths.finish()
 
 
 def build(settings, texts, network="x"):
-    lengths.start(settings)
-    measure = lengths.of(NETWORKS[network])
+    remembered = lengths.start(settings)
+    measure = remembered.of(NETWORKS[network])
     counts = [measure(text, ("https://blog.example/a",)) for text in texts]
-    lengths.finish()
+    remembered.finish()
     return counts
 
 

@@ -7,6 +7,7 @@ import pytest
 from campaign.header.engagement import parse_engagement
 from campaign.plugin import CampaignBuildFailed
 from campaign.posts.weighing import NETWORKS, bluesky_length, graphemes, mastodon_length
+from campaign.problems import Problem
 
 from contract.bluesky_text import MAX_BYTES, display_text
 from tests.plugins.conftest import run_build, write_posts
@@ -68,9 +69,9 @@ def test_engagement_lines_of_each_network_in_its_own_names():
     assert engagement["bluesky"]["metrics"][-1] == ("quotes", 2)
     # X's names on Mastodon are refused, naming the key and Mastodon's own names.
     wrong = dict(lines, engagement_mastodon="likes 8, reposts 2, replies 1")
-    assert parse_engagement(wrong)[1] == [(
-        "Engagement_Mastodon",
-        "expected 'favourites 0, boosts 0, replies 0', got 'likes 8, reposts 2, replies 1'")]
+    assert parse_engagement(wrong)[1] == [Problem(
+        "expected 'favourites 0, boosts 0, replies 0', got 'likes 8, reposts 2, replies 1'",
+        "Engagement_Mastodon")]
 
 
 def build_plan(tmp_path, header: str, **overrides) -> dict:

@@ -12,6 +12,7 @@ from campaign.posts.plan_document import (
     plan_document,
     write_plan,
 )
+from campaign.problems import lines
 
 from tests.plugins.campaign.site.test_offers import COUPON
 
@@ -20,8 +21,8 @@ def test_translations_may_word_an_offer_differently_but_not_date_it():
     de = Coupon("SAVE10", "10 % Rabatt", None, COUPON.starts, COUPON.expires, None)
     assert coupon_conflicts([CouponUse("a.md", "a", "en", COUPON),
                              CouponUse("a-de.md", "a", "de", de)]) == []
-    assert coupon_conflicts([CouponUse("a.md", "a", "en", COUPON),
-                             CouponUse("b.md", "b", "en", de)]) == [
+    assert lines(coupon_conflicts([CouponUse("a.md", "a", "en", COUPON),
+                                   CouponUse("b.md", "b", "en", de)])) == [
         "b.md: Coupon: SAVE10 is also used by a.md with a different Coupon_Offer"
     ]
 
@@ -30,16 +31,16 @@ def test_one_offer_in_two_languages_under_two_slugs_is_a_translation_missing_its
     de = Coupon("SAVE10", "10 % Rabatt", None, COUPON.starts, COUPON.expires, None)
     missing = ("b-de.md: Slug: missing: b-de.md (Lang de) offers coupon SAVE10 like a.md "
                "(Lang en); a translation has its original's Slug: add Slug: a")
-    assert coupon_conflicts([CouponUse("a.md", "a", "en", COUPON),
-                             CouponUse("b-de.md", "b", "de", de, slug_given=False)],
-                            "en") == [missing]
+    assert lines(coupon_conflicts([CouponUse("a.md", "a", "en", COUPON),
+                                   CouponUse("b-de.md", "b", "de", de, slug_given=False)],
+                                  "en")) == [missing]
     # Neither has a Slug: the one not in the site's language is the translation.
-    assert coupon_conflicts([CouponUse("a.md", "a", "en", COUPON, slug_given=False),
-                             CouponUse("b-de.md", "b", "de", de, slug_given=False)],
-                            "en") == [missing]
+    assert lines(coupon_conflicts([CouponUse("a.md", "a", "en", COUPON, slug_given=False),
+                                   CouponUse("b-de.md", "b", "de", de, slug_given=False)],
+                                  "en")) == [missing]
     # Both chose their Slug: two articles, so one code must mean one offer.
-    assert coupon_conflicts([CouponUse("a.md", "a", "en", COUPON),
-                             CouponUse("b-de.md", "b", "de", de)], "en") == [
+    assert lines(coupon_conflicts([CouponUse("a.md", "a", "en", COUPON),
+                                   CouponUse("b-de.md", "b", "de", de)], "en")) == [
         "b-de.md: Coupon: SAVE10 is also used by a.md with a different Coupon_Offer"]
 
 

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
+from campaign import build_state
 from campaign import settings as campaign_settings
 from campaign.site.future_posts import is_scheduled
 
@@ -122,10 +123,8 @@ def test_is_scheduled_only_strictly_after_now():
 def test_the_clock_is_read_once_per_build():
     settings = {"TIMEZONE": "UTC", "SITEURL": SITE_URL}
     campaign_settings.apply_defaults(settings)
-    first, second = SimpleNamespace(settings=settings), SimpleNamespace(settings=settings)
-    config = campaign_settings.for_build(first)
-    assert campaign_settings.for_build(first) is config  # pretaxonomy and the plan agree
-    assert campaign_settings.for_build(second) is not config  # a new run reads it again
+    config = build_state.begin(settings).config
+    assert build_state.of(settings).config is config  # pretaxonomy and the plan agree
+    assert build_state.begin(settings).config is not config  # a new run reads it again
     pinned = {**settings, "CAMPAIGN_NOW": NOW}
-    assert campaign_settings.for_build(SimpleNamespace(settings=pinned)).now == datetime(
-        2026, 11, 22, 12, tzinfo=UTC)
+    assert build_state.begin(pinned).config.now == datetime(2026, 11, 22, 12, tzinfo=UTC)

@@ -17,6 +17,8 @@ from PIL import Image
 from contract import bluesky_text
 from publish.networks import NO_POST_KINDS, Draft, ErrorKind, NetworkError
 from publish.networks.bluesky import bluesky_adapter as bluesky
+from publish.networks.bluesky.bluesky_errors import classify
+from publish.networks.bluesky.bluesky_records import iso_z, post_url
 from tests.atproto.stack import Account, wait_for, xrpc
 from tests.corpus_content import CORPUS
 from tests.fakes.loopback_site import serving
@@ -59,7 +61,7 @@ def indexed(account: Account, uri: str) -> dict:
 
 
 def create(account: Account, collection: str, record: dict) -> dict:
-    record = {"$type": collection, "createdAt": bluesky.iso_z(datetime.now(UTC)), **record}
+    record = {"$type": collection, "createdAt": iso_z(datetime.now(UTC)), **record}
     return xrpc(account.service, "com.atproto.repo.createRecord",
                 body={"repo": account.did, "collection": collection, "record": record},
                 headers=account.headers())
@@ -238,10 +240,10 @@ def test_text_over_3000_bytes_is_refused_by_the_pds_and_before_it_by_us(bluesky_
         json={"repo": brand.did, "collection": "app.bsky.feed.post",
               "record": {"$type": "app.bsky.feed.post", "text": shown.text,
                          "facets": list(shown.facets),
-                         "createdAt": bluesky.iso_z(datetime.now(UTC))}}, timeout=30)
+                         "createdAt": iso_z(datetime.now(UTC))}}, timeout=30)
     assert answer.status_code == 400
     assert f"string too big (maximum 3000, got {size})" in answer.text
-    refusal = bluesky.classify(answer.status_code, answer.content)
+    refusal = classify(answer.status_code, answer.content)
     assert refusal.kind is ErrorKind.INVALID and refusal.kind in NO_POST_KINDS
 
     draft = Draft(key=f"en/{ANSWERING}/social-1/bluesky", text=text, link=link, due=DUE)
@@ -263,7 +265,7 @@ def settle_like_a_person(project, brand: Account) -> None:
             continue
         shown = bluesky_text.display_text(entry["text"])
         found = [p["uri"] for p in posts if p["value"]["text"] == shown]
-        args = ["--posted", bluesky.post_url(found[0])] if found else ["--not-posted"]
+        args = ["--posted", post_url(found[0])] if found else ["--not-posted"]
         assert project.cli("resolve", item_id, *args).code == 0
 
 
@@ -328,4 +330,4 @@ def test_metrics_from_the_appview_into_the_header(project, bluesky_accounts):
     assert "Engagement_Bluesky: likes 1, reposts 1, replies 2, quotes 1" in header
     posts_line = next(line for line in header.splitlines()
                       if line.startswith("Engagement_Bluesky_Posts: "))
-    assert bluesky.post_url(uri) in posts_line
+    assert post_url(uri) in posts_line

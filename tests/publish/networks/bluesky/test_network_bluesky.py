@@ -19,16 +19,15 @@ import pytest
 from atproto_client.models.common import XrpcError
 
 from publish.networks import Draft, ErrorKind, NetworkError, capabilities, factory
-from publish.networks.bluesky.bluesky_adapter import (
-    _transport_error,
-    classify,
+from publish.networks.bluesky.bluesky_adapter import from_env
+from publish.networks.bluesky.bluesky_capabilities import CAPABILITIES
+from publish.networks.bluesky.bluesky_errors import classify, transport_error
+from publish.networks.bluesky.bluesky_records import (
     due_record_key,
-    from_env,
     full_text,
     record_key,
     tid_parts,
 )
-from publish.networks.bluesky.bluesky_capabilities import CAPABILITIES
 from tests.fakes.fake_bluesky import (
     APP_PASSWORD,
     AUTHOR_FEED,
@@ -149,10 +148,10 @@ def test_classify_texts_are_one_line_and_a_429_says_until_when():
 
 def test_only_a_failed_connect_is_certain_that_nothing_was_sent():
     request = httpx.Request("POST", "https://bsky.social/xrpc/x")
-    assert _transport_error(httpx.ConnectError("refused", request=request)).certain_no_post
-    assert _transport_error(httpx.ConnectTimeout("slow", request=request)).certain_no_post
-    assert not _transport_error(httpx.ReadTimeout("slow", request=request)).certain_no_post
-    assert not _transport_error(httpx.RemoteProtocolError("dropped")).certain_no_post
+    assert transport_error(httpx.ConnectError("refused", request=request)).certain_no_post
+    assert transport_error(httpx.ConnectTimeout("slow", request=request)).certain_no_post
+    assert not transport_error(httpx.ReadTimeout("slow", request=request)).certain_no_post
+    assert not transport_error(httpx.RemoteProtocolError("dropped")).certain_no_post
 
 
 def test_the_registry_knows_bluesky_and_its_id_and_link_forms():

@@ -22,7 +22,7 @@ from publish.networks.mastodon.mastodon_adapter import (
     rate_limit_reset,
 )
 from publish.networks.mastodon.mastodon_capabilities import CAPABILITIES, link_host_problem
-from publish.posting.runner import comparable_text
+from publish.posting.decisions import comparable_text
 from tests.fakes.fake_mastodon import SERVERS, TOKEN, running_fake
 from tests.publish.conftest import ANSWERING, DUE_IDS, ITEMS, write_plan
 

@@ -1,4 +1,4 @@
-"""What to do with each item, and matching a found post to it (publish.posting.runner)."""
+"""What to do with each item, and matching a found post to it (publish.posting.decisions)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from publish.networks import FoundPost
+from publish.posting.decisions import Action, RunOptions, decide, match_post
+from publish.posting.ledger_entry import Entry
 from publish.posting.plan_file import parse_plan
-from publish.posting.runner import Action, RunOptions, decide, match_post
 from tests.publish.conftest import ANSWERING, plan_doc
 
 T0 = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
@@ -32,7 +33,8 @@ SOCIAL1 = BY_ID[f"en/{ANSWERING}/social-1/x"]
     ({"state": "missed", "due": "2026-11-01T09:00:00Z"}, T0, RunOptions(), Action.POST),
 ])
 def test_decide(entry, now, options, action):
-    assert decide(SOCIAL1, entry, now, options) is action
+    recorded = None if entry is None else Entry.from_json({"network": "x", **entry})
+    assert decide(SOCIAL1, recorded, now, options) is action
 
 
 def _found(post_id, text, minutes=0, urls=()):
