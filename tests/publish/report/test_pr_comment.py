@@ -1,5 +1,5 @@
 """publish/report/pr_comment.py against a loopback stand-in of GitHub's issue comments API
-(tests/fake_github.py): one comment, created once and then edited, found by its marker and
+(tests/fakes/fake_github.py): one comment, created once and then edited, found by its marker and
 its author across pages; other people's comments untouched; a fork's read-only token puts
 the preview in the job summary. Never the internet."""
 
@@ -12,7 +12,7 @@ import pytest
 
 from publish.report import pr_comment
 from publish.report.changes_text import MARKER
-from tests.fake_github import FakeGitHub, User, running_github
+from tests.fakes.fake_github import FakeGitHub, User, running_github
 
 PR = 7
 FIRST = f"{MARKER}\n### Social posts: 1 added, 0 changed, 0 removed\n"

@@ -17,7 +17,7 @@ import pytest
 from publish.cli import main
 from publish.report.changes_text import MARKER
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 NOW = "2026-11-22T16:00:00Z"
 SITE_FILES = ("theme", "plugins", "contract", "pelicanconf.py", "content/pages",
               "content/extra", "content/images")
