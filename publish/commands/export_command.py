@@ -31,7 +31,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(ctx: Ctx) -> int:
-    from publish.report import private_report as R
+    from publish.report import export_table
 
     plan = report_plan(ctx)
     args = ctx.args
@@ -39,9 +39,9 @@ def run(ctx: Ctx) -> int:
     end = parse_bound(args.end, plan.tz, option="--to", end=True) if args.end else None
     if start and end and start > end:
         raise UsageError(f"--from {args.start} is after --to {args.end}: nothing can match")
-    rows = R.export_rows(plan, ctx.read_ledger(), snapshots(ctx), start, end)
+    rows = export_table.export_rows(plan, ctx.read_ledger(), snapshots(ctx), start, end)
     if args.format == "json":
-        ctx.out.json(R.export_document(rows, plan, ctx.now, start, end))
+        ctx.out.json(export_table.export_document(rows, plan, ctx.now, start, end))
     else:
-        ctx.out.write(R.export_csv(rows))
+        ctx.out.write(export_table.export_csv(rows))
     return ExitCode.OK

@@ -59,12 +59,11 @@ def report_plan(ctx: Ctx) -> Plan:
 
 
 def snapshots(ctx: Ctx) -> list:
-    from publish.report import history
-    from publish.report import private_report as R
+    from publish.report import export_table, history
 
     read = history.read(Path(ctx.args.history))
     problems = list(read.skipped)
-    shots = R.snapshots(read.records, problems)
+    shots = export_table.snapshots(read.records, problems)
     for problem in problems:
         ctx.out.error(f"publish: warning: {problem}")
     return shots

@@ -28,6 +28,7 @@ def test_the_docs_have_examples_made_by_the_program():
                if e.doc == "README.md")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda e: f"{e.doc}:{e.command[:60]}")
 def test_each_example_is_what_its_command_prints(docs_fixture, example):
     assert docs_fixture.run(example.command) == example.body, (

@@ -178,6 +178,7 @@ def test_unexpected_error_is_a_message_not_a_traceback(project, fake_x, monkeypa
                           "(PUBLISH_DEBUG=1 shows the traceback)\n")
 
 
+@pytest.mark.slow
 def test_changed_marker_via_subprocess_like_the_makefile(project, fake_x):
     assert project.subprocess("run", env=fake_x.env()).code == 0
     ids = project.ledger_items()

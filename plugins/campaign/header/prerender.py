@@ -6,7 +6,8 @@ the build starts n worker processes as each run begins (`get_generators`) and ha
 Markdown file under PATH; the reader then takes a body's HTML from them instead of
 rendering it itself. The workers render with the reader's own code and the site's MARKDOWN
 settings, one file at a time from a fresh state, so the HTML is the HTML the reader would
-have made (tests/plugin/test_prerender.py builds a site both ways and compares every
+have made (tests/plugins/campaign/header/test_prerender.py builds a site both ways and
+compares every
 file). The reader uses an answer only for the very body it read (a digest of the body is
 compared), and renders the body itself when there is no answer, or a worker failed.
 """

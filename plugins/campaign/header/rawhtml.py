@@ -59,7 +59,8 @@ _START_TAG = tokenTypes["StartTag"]
 # or </ …> markup, no raw-text or foreign element that switches the HTML5 tokenizer (script,
 # style, textarea, title, xmp, noembed, noframes, noscript, plaintext, iframe, svg, math),
 # no bare & and no code point the tokenizer reports. Such HTML needs only the tag checks
-# (tests/plugin/test_rawhtml_fast_path.py compares this with both readings on random HTML).
+# (tests/plugins/campaign/header/test_rawhtml_fast_path.py compares this with both readings
+# on random HTML).
 _ORDINARY_ELEMENTS = (
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "h1",
     "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "li", "ol", "p", "pre", "span",

@@ -98,7 +98,8 @@ parse_tweet, _twitter_text = _import_twitter_text()
 # twitter-text-parser runs its emoji pattern over every text, about 1.2 ms each, even when the
 # text cannot hold an emoji. Every emoji it knows holds a character of this class (© ®, the
 # symbols from U+203C, where the keycap mark U+20E3 is, to U+3299, and the emoji planes;
-# tests/plugin/test_weighted_length.py pins this against the library's own list), so for
+# tests/plugins/campaign/posts/test_weighted_length.py pins this against the library's own
+# list), so for
 # text without one (English, Icelandic, CJK…) the extraction is empty by construction and is
 # skipped; any other text goes to the library.
 EMOJI_CHARACTERS = re.compile("[\u00a9\u00ae\u203c-\u3299\U0001f000-\U0001faff]")
@@ -279,7 +280,8 @@ NETWORKS = {name: Network(facts, *COUNTINGS[facts.counting])
 # parse_tweet's weighted length without its loop over every character (about 0.25 ms a text,
 # most of a build's campaign time): the same normalisation, the library's own URLs and emoji,
 # and the characters between them weighed a run at a time, with the library's default
-# configuration. tests/plugin/test_weighted_length.py compares the two on thousands of texts.
+# configuration. tests/plugins/campaign/posts/test_weighted_length.py compares the two on
+# thousands of texts.
 _OPTIONS = _twitter_text.config["defaults"]
 
 
