@@ -119,7 +119,8 @@ _LINK_STAND_IN = "https://t.co/campaign0"
 # top-level domain (the literal `\.` of valid_domain_name, then a TLD). Text in which each
 # dot is followed by a space or ends the text holds none: the search over the library's
 # pattern of every TLD (about 0.3 ms a text, twice for each of the ~4,000 texts of a 1000-post
-# build) is skipped. tests/plugins/campaign/posts/test_weighted_length.py compares it with the library.
+# build) is skipped. tests/plugins/campaign/posts/test_weighted_length.py compares it with the
+# library.
 _MAYBE_DOMAIN = re.compile(r"\.(?! |\Z)")
 
 
