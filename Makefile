@@ -67,8 +67,10 @@ help:
 	@echo '   make report          private report in $(REPORTDIR)/: calendar (+ calendar.ics), previews, performance'
 	@echo '                        (never deployed; `make publish` refreshes it too)'
 	@echo '   make test            install what the tests drive (chromium, rsync, PostgreSQL, Node 22,'
-	@echo '                        the Bluesky servers) when missing, then run every test and ruff'
-	@echo '   make lint            ruff check'
+	@echo '                        the Bluesky servers) when missing, then run every test, ruff and mypy'
+	@echo '   make test-fast       the quick loop (under a minute): every test but the slow, browser and'
+	@echo '                        Bluesky-stack ones, on $(TEST_WORKERS) processes (TEST_WORKERS=N)'
+	@echo '   make lint            ruff check and the type check (mypy)'
 	@echo '   make docs            rewrite the program output shown in README.md and docs/ (examples)'
 	@echo '   make bench           benchmarks against plain Pelican (QUICK=1 for a smoke run)'
 	@echo '   make clean           remove output/ (and leftovers of killed builds) and cache/'
@@ -148,7 +150,7 @@ plan: html
 status: venv
 	$(PYTHON) -m publish status
 
-# One publish cycle in Python (publish/commands/cycle.py): production build -> deploy if DEPLOY_TARGET
+# One publish cycle in Python (publish/commands/cycle_order.py): production build -> deploy if DEPLOY_TARGET
 # -> post what is due (each item once its page answers) -> pull metrics -> rebuild and deploy
 # again if a header changed (engagement numbers, or the Shared_* pins), under one lock. Make
 # itself exits 2 whenever a recipe fails; the publisher's own code (docs/publisher.md) is in
@@ -182,12 +184,26 @@ rsync_upload s3_upload github: deploy
 test-tools:
 	tests/setup/ensure-tools
 
+# pytest-xdist: TEST_WORKERS processes (docs/testing.md has the timings behind the default).
+# `--dist loadgroup` keeps each xdist_group on one worker: the Bluesky stack starts once.
+TEST_WORKERS ?= 3
+PYTEST_XDIST = -n $(TEST_WORKERS) --dist loadgroup
+# The type check: mypy over publish/, plugins/, contract/ and bench/ ([tool.mypy] in pyproject.toml).
+MYPY = $(VENV)/bin/mypy
+
 test: venv-dev test-tools
-	$(PYTHON) -m pytest
+	$(PYTHON) -m pytest $(PYTEST_XDIST)
 	$(VENV)/bin/ruff check .
+	$(MYPY)
+
+# The quick loop: no browser, no Bluesky stack, no test marked slow; nothing to install
+# beyond .venv. `make test` runs everything before a push.
+test-fast: venv-dev
+	$(PYTHON) -m pytest $(PYTEST_XDIST) -q -m "not slow and not browser and not bluesky_stack"
 
 lint: venv-dev
 	$(VENV)/bin/ruff check .
+	$(MYPY)
 
 # Rewrite every `<!-- example: COMMAND -->` block in README.md and docs/ with what COMMAND
 # prints in the docs fixture (tests/docs_examples.py); tests/publish/test_docs_examples.py checks them.
@@ -198,4 +214,4 @@ bench: venv-dev
 	$(PYTHON) -m bench $(if $(QUICK),--quick,)
 
 .PHONY: help venv venv-dev lock html clean regenerate serve devserver plan status report publish \
-	deploy rsync_upload s3_upload github test test-tools lint bench docs
+	deploy rsync_upload s3_upload github test test-fast test-tools lint bench docs

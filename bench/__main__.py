@@ -16,6 +16,7 @@ import tempfile
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from bench.builds import ROOT, BuildFigures, measure_builds
 from bench.report import measure_report
@@ -44,10 +45,15 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 
 def git_commit() -> str:
+    """The commit measured, `+changes` when tracked files differ from it."""
     answer = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
     )
-    return answer.stdout.strip() or "unknown"
+    if answer.returncode != 0:  # not a checkout (an exported tree): say so
+        return "unknown"
+    dirty = subprocess.run(["git", "diff", "--quiet", "HEAD"], cwd=ROOT,
+                           capture_output=True).returncode != 0
+    return answer.stdout.strip() + ("+changes" if dirty else "")
 
 
 def build_row(figures: BuildFigures) -> dict:
@@ -61,6 +67,16 @@ def build_row(figures: BuildFigures) -> dict:
         "cached_cards_ratio": round(figures.cached_cards_ratio, 3),
         "cold_ms_per_card": round(figures.cold_ms_per_card, 1),
     }
+
+
+def print_written(rows: list[dict]) -> None:
+    for row in rows:
+        written = row["written"]
+        print(f"N={row['posts']} (commit {row['commit']}): plain, ours, ours without cards and "
+              f"notmyidea + sitemap each wrote the same {written['articles']} article pages, "
+              f"{written['pages']} pages and feeds in all; only ours: "
+              f"{', '.join(written['only_ours']) or 'nothing'} and {written['other_files']} "
+              "other files (cards, sitemap, static)")
 
 
 def print_builds(rows: list[dict]) -> None:
@@ -100,7 +116,7 @@ def print_reports(rows: list[dict]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    report = {
+    report: dict[str, Any] = {        # the JSON document written to args.json
         "commit": git_commit(),
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "python": platform.python_version(),
@@ -113,27 +129,31 @@ def main(argv: list[str] | None = None) -> int:
             print(f"building {size} posts, {args.runs} run(s) each…", flush=True)
             content = write_posts(work / "content", size)
             row = build_row(measure_builds(content, work, size, args.runs))
+            row["commit"] = report["commit"]
             row["report"] = measure_report(work / "plan.json", work / "ours", work / "report",
                                            args.runs)
             row["report_ratio"] = round(row["report"]["seconds"] / row["ours"]["seconds"], 3)
             report["builds"].append(row)
+        print_written(report["builds"])
         print_builds(report["builds"])
         print_reports(report["builds"])
         if not args.skip_publisher:
             from bench.publisher import measure_publisher, print_publisher
 
             report["publisher"] = measure_publisher(Path(tmp) / "publisher", args.quick)
+            report["publisher"]["commit"] = report["commit"]
             print_publisher(report["publisher"])
         if not args.skip_cycle:
-            from bench.cycle import measure_cycle, print_cycle
+            from bench.publish_cycle import measure_cycle, print_cycle
 
             print(f"publish cycle at {100 if args.quick else 1000} posts…", flush=True)
             report["cycle"] = measure_cycle(Path(tmp) / "cycle", 100 if args.quick else 1000,
                                             args.runs)
+            report["cycle"]["commit"] = report["commit"]
             print_cycle(report["cycle"])
     report["targets"] = check_targets(report)
     if "cycle" in report:
-        from bench.cycle import cycle_targets
+        from bench.publish_cycle import cycle_targets
 
         report["targets"] += cycle_targets(report["cycle"])
     for target in report["targets"]:

@@ -26,6 +26,7 @@ def run_once(argv: list[str], env: dict[str, str] | None = None) -> Sample:
     proc = subprocess.Popen(
         argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
     )
+    assert proc.stderr is not None          # stderr=PIPE
     stderr = proc.stderr.read()
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - started

@@ -1,4 +1,4 @@
-"""Publisher figures against the loopback fake X (tests/fake_x.py), run in-process.
+"""Publisher figures against the loopback fake X (tests/fakes/fake_x.py), run in-process.
 
 - run, nothing due: a 10,000-item plan all in the future; the time beyond loading the plan.
 - run, 500 due: requests made and time (every POST is bracketed by two fsynced ledger writes).
@@ -19,7 +19,7 @@ from bench.synth import write_posts
 from publish.cli import main
 from publish.posting.ledger import Ledger, LedgerStore, mark_posting, mark_sent
 from publish.posting.plan_file import load_plan
-from tests.fake_x import running_fake
+from tests.fakes.fake_x import running_fake
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 SITE = "https://blog.listening-brands.example"

@@ -28,11 +28,18 @@ def sent_as(network: str, number: int) -> tuple[str, str]:
     if network == "bluesky":
         rkey = "3" + "".join(TID_ALPHABET[(number >> (5 * i)) & 31] for i in range(11, -1, -1))
         post_id = f"at://{BLUESKY_DID}/app.bsky.feed.post/{rkey}"
-        return post_id, capabilities(network).url_for(post_id)
+        return post_id, _formed_link(network, post_id)
     post_id = str(1849200000000000000 + number)
     if network == "mastodon":
         return post_id, f"https://mastodon.example/@listeningbrands/{post_id}"
-    return post_id, capabilities(network).url_for(post_id)
+    return post_id, _formed_link(network, post_id)
+
+
+def _formed_link(network: str, post_id: str) -> str:
+    link = capabilities(network).url_for(post_id)
+    if link is None:
+        raise ValueError(f"{network}: only the network knows a post's link")
+    return link
 
 
 def write_state(plan_path: Path, state: Path) -> tuple[int, int]:

@@ -28,6 +28,18 @@ WORDS = [
 ]
 
 START = datetime(2021, 1, 4, 9, 0)
+HOURS_APART = 9
+
+
+def date_of(index: int) -> datetime:
+    """Post `index`'s date (site time): the posts are HOURS_APART hours apart from START."""
+    return START + timedelta(hours=HOURS_APART * index)
+
+
+def every_post_live(count: int) -> str:
+    """An instant (UTC, ISO 8601) a day after the last of `count` posts: every post is live
+    then, as plain Pelican writes them all, and the last month's coupons are still on offer."""
+    return f"{date_of(count) + timedelta(days=1):%Y-%m-%dT%H:%M:%SZ}"
 
 
 def sentence(rng: random.Random, n: int) -> str:
@@ -57,7 +69,7 @@ def body(rng: random.Random, index: int) -> str:
 
 
 def header(rng: random.Random, index: int) -> list[str]:
-    date = START + timedelta(hours=9 * index)
+    date = date_of(index)
     tags = rng.sample(TAG_POOL, rng.randint(2, 5))
     lines = [
         f"Title: Post {index}: {sentence(rng, 5)[:-1]}",

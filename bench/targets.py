@@ -1,4 +1,6 @@
-"""The targets of issue 5, checked against a report: pure, so the verdicts are testable."""
+"""The targets of issues 5 and 20, checked against a report: pure, so the verdicts are
+testable. Time is judged twice: wall time, and CPU time (user + system of the build), which
+other work on a shared machine moves far less."""
 
 TIME_RATIO_MAX = 1.10
 MEMORY_RATIO_MAX = 1.2
@@ -15,6 +17,9 @@ def check_targets(report: dict) -> list[dict]:
     for posts, row in sorted(builds.items()):
         targets.append(_target(f"time ours/plain at N={posts} <= {TIME_RATIO_MAX}",
                                row["time_ratio"], row["time_ratio"] <= TIME_RATIO_MAX))
+        if "cpu_ratio" in row:  # steadier than wall time on a shared machine
+            targets.append(_target(f"CPU time ours/plain at N={posts} <= {TIME_RATIO_MAX}",
+                                   row["cpu_ratio"], row["cpu_ratio"] <= TIME_RATIO_MAX))
         targets.append(_target(f"memory ours/plain at N={posts} <= {MEMORY_RATIO_MAX}",
                                row["memory_ratio"], row["memory_ratio"] <= MEMORY_RATIO_MAX))
     for posts, row in sorted(builds.items()):

@@ -114,8 +114,8 @@ def detect(text: str) -> list[Span]:
         start = match.start(2)
         spans.append(Span(start, start + 1 + len(handle), {"$type": MENTION, "did": handle}))
     spans += _links(text)
-    for match in _TAG.finditer(text) if "#" in text or "\uff03" in text else ():
-        tag = match.group(2)
+    for tag_match in _TAG.finditer(text) if "#" in text or "\uff03" in text else ():
+        tag = tag_match.group(2)
         if not tag:
             continue
         tag = _TRAILING_PUNCTUATION.sub("", tag.strip())
@@ -123,7 +123,7 @@ def detect(text: str) -> list[Span]:
         if not tag or (len(tag.encode("utf-16-le")) // 2 > MAX_TAG_GRAPHEMES
                        and graphemes(tag) > MAX_TAG_GRAPHEMES):
             continue
-        start = match.start() + len(match.group(1))
+        start = tag_match.start() + len(tag_match.group(1))
         spans.append(Span(start, start + 1 + len(tag), {"$type": TAG, "tag": tag}))
     for match in _CASHTAG.finditer(text) if "$" in text else ():
         start = match.start() + len(match.group(1))

@@ -113,7 +113,7 @@ def create_exclusive(path: Path, data: bytes) -> None:
 
 
 def append_durable(path: Path, data: bytes, *,
-                   write: Callable[[int, bytes], int] = os.write) -> None:
+                   write: Callable[[int, memoryview], int] = os.write) -> None:
     """Append `data` to `path` (created if missing) and fsync before returning.
 
     A line-oriented file whose last line was torn (a full disk or a crash stopped an earlier

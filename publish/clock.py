@@ -6,9 +6,11 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
+from publish.errors import ConfigError
 
-class TimeFormatError(ValueError):
-    pass
+
+class TimeFormatError(ConfigError, ValueError):
+    """Not a time, a duration or a cadence (a usage error: exit 2)."""
 
 
 def wall_now() -> datetime:

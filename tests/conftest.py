@@ -1,5 +1,6 @@
-"""Fixtures any test folder may use: the reference Bluesky servers on 127.0.0.1
-(tests/atproto, docs/testing.md). A test that uses them is marked `bluesky_stack` here, so
+"""Fixtures any test folder may use: the sample site's production build (`prod_site`, made
+once per test run), and the reference Bluesky servers on 127.0.0.1 (tests/atproto,
+docs/testing.md). A test that uses them is marked `bluesky_stack` here, so
 `pytest -m bluesky_stack` runs exactly those and `-m "not bluesky_stack"` the rest."""
 
 from __future__ import annotations
@@ -10,15 +11,27 @@ import os
 import pytest
 
 from tests.atproto import stack as atproto
+from tests.site.sitebuild import Build, build_site, shared_site
 
 STACK_FIXTURES = frozenset({"bluesky_installed", "bluesky_stack", "bluesky_accounts",
                             "atproto_node"})
 
 
+@pytest.hookimpl(tryfirst=True)     # before xdist reads the xdist_group marks
 def pytest_collection_modifyitems(items):
     for item in items:
         if STACK_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.bluesky_stack)
+            # One xdist worker runs them all (`--dist loadgroup`), so the stack, a session
+            # fixture, starts once rather than once per worker.
+            item.add_marker(pytest.mark.xdist_group("bluesky_stack"))
+
+
+@pytest.fixture(scope="session")
+def prod_site(tmp_path_factory) -> Build:
+    """The sample content built with publishconf.py at BUILD_NOW (tests/site/sitebuild.py),
+    once per run: tests only read it."""
+    return shared_site(tmp_path_factory, "prod", lambda d: build_site("publishconf.py", d))
 
 
 def _require_stack() -> None:

@@ -251,13 +251,13 @@ def rewrite(text: str, doc: str, outputs: dict[str, str]) -> str:
 
 def with_fakes(argv: list[str]) -> int:
     """`python -m tests.docs_examples with-fakes [--fail NETWORK:KIND] [--site DIR] COMMAND…`:
-    COMMAND with every network's loopback fake (tests/fakes.py: their credentials and
+    COMMAND with every network's loopback fake (tests/fakes/__init__.py: their credentials and
     addresses in its environment) and a loopback site for the link check, for the examples
     that post. `--fail x:drop-after-create`: the network's next create request fails so (the
     fakes' fault kinds). The site answers every page, or with `--site DIR` serves DIR (a page
     not there answers 404)."""
     from tests.fakes import FAKES
-    from tests.loopback_site import serving
+    from tests.fakes.loopback_site import serving
 
     faults, folder = [], None
     while argv[:1] in (["--fail"], ["--site"]):

@@ -1,4 +1,4 @@
-"""A tiny project for the report tests (tests/publish/test_report.py and the browser test in
+"""A tiny project for the report tests (tests/publish/report/test_report.py and the browser test in
 tests/site): a plan whose texts carry markup and quotes, a ledger with two sent posts, and a
 history of their fetches. Plain files, no network, no build."""
 

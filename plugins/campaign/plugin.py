@@ -39,6 +39,7 @@ from .posts.plan_document import (
     write_plan,
 )
 from .problems import Problem, lines, merged
+from .site import frozen_urls
 from .site import future_posts as scheduling
 from .site import site_changes as changes
 from .site.most_shared import most_shared
@@ -312,8 +313,10 @@ def finalized(pelican) -> None:
     state = build_state.end(pelican.settings)
     if state is None:
         return
-    if state.plan is not None and state.plan[0]:
-        write_plan(*state.plan)
+    if state.plan is not None:
+        path, document = state.plan
+        if path:
+            write_plan(path, document)
     if state.next_change is not None:
         changes.write(*state.next_change)
     state.lengths.finish()
@@ -339,7 +342,9 @@ class OffersGenerator(Generator):
         self.env.loader.loaders.append(bundled)  # after the theme: the theme wins
         for loader in self.env.loader.loaders:
             if isinstance(loader, PrefixLoader):
-                loader.mapping["!campaign"] = bundled  # {% extends "!campaign/offers.html" %}
+                # {% extends "!campaign/offers.html" %}. jinja2 types `mapping` a Mapping;
+                # Pelican gives its PrefixLoader a dict.
+                loader.mapping["!campaign"] = bundled  # type: ignore[index]
         self.offers = []
 
     def generate_output(self, writer) -> None:
@@ -368,6 +373,7 @@ def register() -> None:
     reader.register()
     signals.initialized.connect(initialized)
     signals.all_generators_finalized.connect(reading_done)  # before the checks
+    signals.all_generators_finalized.connect(frozen_urls.all_generators_finalized)
     signals.get_generators.connect(get_generators)
     signals.article_generator_pretaxonomy.connect(article_generator_pretaxonomy)
     signals.article_generator_finalized.connect(article_generator_finalized)

@@ -220,9 +220,11 @@ def validate(settings: dict) -> list[Problem]:
 
 
 def _is_date_time(value: object) -> bool:
+    if not isinstance(value, str):
+        return False
     try:
         parse_absolute(value, ZoneInfo("UTC"))
-    except (ValueError, AttributeError):
+    except ValueError:
         return False
     return True
 

@@ -117,8 +117,10 @@ def cache_folder(settings: dict) -> Path:
     return Path(settings.get("CACHE_PATH") or "cache") / "social-cards"
 
 
-def colours_of(settings: dict) -> dict:
-    return {role: settings.get(key, DEFAULTS[key]).lower() for key, role in COLOUR_KEYS.items()}
+def colours_of(settings: dict) -> dict[str, str]:
+    """Each role's colour, lowercased (setting_problems has checked each is '#rrggbb')."""
+    return {role: str(settings.get(key, DEFAULTS[key])).lower()
+            for key, role in COLOUR_KEYS.items()}
 
 
 _RENDERER_DIGEST: list[str] = []
@@ -257,7 +259,9 @@ def make_cards(generator) -> None:
     out_dir = settings.get("SOCIAL_CARDS_OUTPUT_DIR", DEFAULTS["SOCIAL_CARDS_OUTPUT_DIR"])
     content_root = Path(generator.path)
     default_lang = settings.get("DEFAULT_LANG", "en")
-    problems, copies, names = [], [], {}
+    problems: list[str] = []
+    copies: list[tuple[Path, Path]] = []      # (the image an Image: names, its card's path)
+    names: dict[str, str] = {}                # card name → the source that has it
     index = cache_index(folder)
     STATS.update(rendered=0, reused=0)  # per build: the dev server builds many in one process
     for article in list(generator.articles) + list(generator.translations):
@@ -265,7 +269,7 @@ def make_cards(generator) -> None:
         override = article.metadata.get("image")
         if override is not None:
             card, reason = image_override(override, content_root)
-            if reason:
+            if card is None:
                 problems.append(f"{source}: Image: {reason}")
                 continue
             if "source" in card:

@@ -19,10 +19,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from enum import StrEnum
-from typing import Protocol
+from typing import Protocol, TypeGuard
 
 from contract import networks as contract_networks
 from contract.networks import NetworkFacts
+from publish.errors import ExitCode, PublishError
 
 
 class ErrorKind(StrEnum):
@@ -49,7 +50,10 @@ NO_POST_KINDS = frozenset({ErrorKind.INVALID, ErrorKind.UNAUTHORIZED, ErrorKind.
                            ErrorKind.FORBIDDEN, ErrorKind.RATE_LIMITED, ErrorKind.CONFIG})
 
 
-class NetworkError(Exception):
+class NetworkError(PublishError):
+    """A network's answer (or no answer) as one of ErrorKind; a CONFIG one is exit 2, any
+    other a failure (exit 1)."""
+
     def __init__(self, kind: ErrorKind, message: str, *, status: int | None = None,
                  reset_at: datetime | None = None, certain_no_post: bool | None = None):
         super().__init__(message)
@@ -59,6 +63,10 @@ class NetworkError(Exception):
         self.reset_at = reset_at
         self.certain_no_post = (kind in NO_POST_KINDS if certain_no_post is None
                                 else certain_no_post)
+
+    @property
+    def exit_code(self) -> ExitCode:  # type: ignore[override]  # depends on the kind
+        return ExitCode.CONFIG if self.kind is ErrorKind.CONFIG else ExitCode.FAILED
 
     def __str__(self) -> str:
         """One line per problem (a configuration error may list several)."""
@@ -111,7 +119,7 @@ class Capabilities:
         shared = {f.name: getattr(facts, f.name) for f in fields(cls) if hasattr(facts, f.name)}
         return cls(**shared, **own)
 
-    def valid_post_id(self, value: object) -> bool:
+    def valid_post_id(self, value: object) -> TypeGuard[str]:
         """True when `value` has the network's post id form. Every post id from the network,
         a person or the ledger passes here before it is stored or written anywhere."""
         return isinstance(value, str) and re.fullmatch(self.post_id_pattern, value) is not None
@@ -128,6 +136,8 @@ class Capabilities:
         if not self.post_url:
             return None
         match = re.fullmatch(self.post_id_pattern, post_id)
+        if match is None:
+            raise ValueError(self.post_id_problem(post_id))
         return self.post_url.format(post_id=post_id, **match.groupdict())
 
     def post_id_from_link(self, url: str) -> str | None:

@@ -206,10 +206,14 @@ def _deadline_adapter_class() -> type:
             self.poolmanager.pool_classes_by_scheme = {"http": WatchedPool,
                                                        "https": WatchedHTTPSPool}
 
-        def send(self, request, stream=False, **kwargs):
+        def send(self, request: requests.PreparedRequest, stream: bool = False,
+                 timeout: float | tuple[float | None, float | None] | None = None,
+                 verify: bool | str = True, cert: str | tuple[str, str] | None = None,
+                 proxies: dict[str, str] | None = None) -> requests.Response:
             with deadline(self.seconds) as running:
                 try:
-                    answer = super().send(request, stream=stream, **kwargs)
+                    answer = super().send(request, stream=stream, timeout=timeout,
+                                          verify=verify, cert=cert, proxies=proxies)
                     if not stream:
                         _ = answer.content       # the body, read under the deadline
                 except requests.RequestException:
@@ -231,9 +235,10 @@ def httpx_transport(seconds: float) -> Any:
 
 @functools.cache
 def _deadline_transport_class() -> type:
+    import httpcore
     import httpx
 
-    class WatchedStream:
+    class WatchedStream(httpcore.NetworkStream):
         """httpcore's network stream, putting its socket under the running deadlines at
         every read and write (a pooled connection serves many requests)."""
 
@@ -261,7 +266,7 @@ def _deadline_transport_class() -> type:
         def get_extra_info(self, info: str) -> Any:
             return self._stream.get_extra_info(info)
 
-    class WatchedBackend:
+    class WatchedBackend(httpcore.NetworkBackend):
         def __init__(self, backend: Any):
             self._backend = backend
 

@@ -30,6 +30,7 @@ from typing import Any
 from publish import networks as registry
 from publish.atomic import create_exclusive, write_atomic
 from publish.clock import TimeFormatError, format_time, parse_time
+from publish.errors import ConfigError
 from publish.posting.ledger_entry import Entry, EntryError, LedgerState, WaitingFor
 from publish.redaction import mentions_any, redact_all
 
@@ -38,7 +39,7 @@ DEFAULT_PATH = Path("state/ledger.json")
 WAITING_FIELDS = ("waiting_since", "waiting_reason")
 
 
-class LedgerError(Exception):
+class LedgerError(ConfigError):
     """The ledger file is unreadable or not in the expected format (one problem a line)."""
 
 
@@ -243,9 +244,10 @@ def _entry_problems(entry: Any) -> Iterator[tuple[str, str]]:
     error = entry.get("error")
     if "error" in entry and not isinstance(error, dict):
         yield ".error", f"expected an object (kind, message, at), got {_shown(error)}"
-    for name, check in (ERROR_FIELDS.items() if isinstance(error, dict) else ()):
-        if name in error and (expected := check(error[name])):
-            yield f".error.{name}", f"expected {expected}, got {_shown(error[name])}"
+    if isinstance(error, dict):
+        for name, check in ERROR_FIELDS.items():
+            if name in error and (expected := check(error[name])):
+                yield f".error.{name}", f"expected {expected}, got {_shown(error[name])}"
 
 
 def validate(items: dict[str, Any]) -> list[str]:

@@ -22,6 +22,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
+from publish.errors import PublishError
 from publish.networks.common import DEFAULT_DEADLINE, deadline, requests_session
 from publish.report.previews import card_fields, meta_tags
 
@@ -31,8 +32,8 @@ REDIRECTS = frozenset({301, 302, 303, 307, 308})
 USER_AGENT = "listening-brands-publisher link check"
 
 
-class LinkError(Exception):
-    """No HTTP answer: unreachable, refused, timed out."""
+class LinkError(PublishError):
+    """No HTTP answer: unreachable, refused, timed out (the item waits: a failure, exit 1)."""
 
 
 MAX_PAGE_BYTES = 512 * 1024   # read of a live page, for its <meta> tags in the <head>

@@ -26,14 +26,18 @@ from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
+from publish.errors import ExitCode, PublishError
+
 TIMEOUT_VARIABLE = "PUBLISH_LOCK_TIMEOUT"
 POLL_SECONDS = 0.1
 # Build locks this process holds: {lock file: depth}.
 _HELD: dict[str, int] = {}
 
 
-class LockHeld(Exception):
-    pass
+class LockHeld(PublishError):
+    """Another publisher (or build) holds the lock: nothing was done (exit 4)."""
+
+    exit_code = ExitCode.LOCKED
 
 
 def _holder(fd: int) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -23,14 +24,15 @@ from contract.plan import (
 from contract.x_pricing import DEFAULT as DEFAULT_X_PRICES
 from contract.x_pricing import XPrices, parse_prices, prices_problems
 from publish.clock import TimeFormatError, parse_time
+from publish.errors import ConfigError
 
 
-class PlanError(Exception):
+class PlanError(ConfigError):
     """The plan is missing or not in the contract's format (a configuration error)."""
 
 
 class PlanMissing(PlanError):
-    pass
+    """There is no plan file at all."""
 
 
 @dataclass(frozen=True)
@@ -152,7 +154,7 @@ def _coupons(raw: object, problems: list[str]) -> tuple[PlanCoupon, ...]:
             problems.append(f"{where}: {', '.join(repr(k) for k in bad)} must be "
                             "non-empty strings")
             continue
-        times = {}
+        times: dict[str, datetime | None] = {}
         for key in COUPON_TIME_FIELDS:
             value = entry.get(key)
             if value is not None and not isinstance(value, str):
@@ -163,7 +165,8 @@ def _coupons(raw: object, problems: list[str]) -> tuple[PlanCoupon, ...]:
             except TimeFormatError as exc:
                 problems.append(f"{where}: '{key}': {exc}")
         if len(times) == 2:
-            found.append(PlanCoupon(**{k: entry[k] for k in COUPON_TEXT_FIELDS}, **times))
+            found.append(PlanCoupon(**{k: entry[k] for k in COUPON_TEXT_FIELDS},
+                                    starts=times["starts"], expires=times["expires"]))
     return tuple(found)
 
 

@@ -399,8 +399,9 @@ class _Run:
         # Unknown outcomes first: settle them before posting anything new. One the network
         # proved was not posted is judged afresh (and posted, when it is still in time).
         for index, (item, action) in enumerate(work):
-            if action is Action.RECONCILE and self.reconcile(
-                    item, self.ledger.get(item.id), why=Doubt.INTERRUPTED):
+            entry = self.ledger.get(item.id)
+            if action is Action.RECONCILE and entry is not None and self.reconcile(
+                    item, entry, why=Doubt.INTERRUPTED):
                 work[index] = (item, decide(item, self.ledger.get(item.id), self.now,
                                             self.options, item.network in self.networks))
         due = [(i, a) for i, a in work if a is Action.POST]

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from publish.atomic import write_atomic
+from publish.errors import PublishError
 from publish.redaction import redact
 from publish.terminal import Output
 
@@ -23,12 +24,12 @@ _KEY = re.compile(r"^([A-Za-z0-9_-]+)\s*:")
 _FENCES = ("---", "...")
 
 
-class HeaderError(ValueError):
-    pass
+class HeaderError(PublishError, ValueError):
+    """A Markdown header cannot be updated (that file is reported; the run fails: exit 1)."""
 
 
 class ReadOnlyFile(HeaderError):
-    pass
+    """The Markdown file is read-only."""
 
 
 def read_only(path: Path) -> bool:

@@ -1,7 +1,7 @@
 """What a change to the sources does to the posts: two plans (before and after), the ledger,
 and the link cards of both builds → the items added, changed, removed, and the items already
 sent whose text was edited (not posted again). Pure functions over values; the `diff` command
-(publish/commands/diff.py) builds the two plans and reads the cards.
+(publish/commands/diff_command.py) builds the two plans and reads the cards.
 
 Each item is shown as readers will see it, with the words `plan` and `status` use: its
 network's label, its time in the site's zone, its text as the network shows it (Bluesky's

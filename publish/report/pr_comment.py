@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import urlsplit
 
+from publish.errors import ExitCode, PublishError
 from publish.redaction import redact
 from publish.report.changes_text import MARKER
 
@@ -43,12 +44,11 @@ DEFAULT_AUTHOR = "github-actions[bot]"      # who GITHUB_TOKEN's comments are by
 MAX_BODY = 65536                            # GitHub's limit on a comment's body
 CUT = "\n\n*… cut here: the preview is longer than a comment may be. The whole preview: " \
       "the job summary, or `python -m publish diff`.*\n"
-EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
 _NEXT = re.compile(r'<([^>]+)>\s*;\s*rel="next"')
 _REPO = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
 
 
-class GitHubError(Exception):
+class GitHubError(PublishError):
     """GitHub answered other than expected (`status`: the HTTP status, 0 when none)."""
 
     def __init__(self, message: str, status: int = 0):
@@ -228,11 +228,11 @@ def to_summary(body: str, env: Mapping[str, str], why: str, out: TextIO) -> int:
     if not path:
         out.write(f"pr-comment: {why}, and GITHUB_STEP_SUMMARY is not set: the preview is "
                   "nowhere\n")
-        return EXIT_CONFIG
+        return ExitCode.CONFIG
     with open(path, "a", encoding="utf-8") as summary:
         summary.write(body.rstrip("\n") + "\n")
     out.write(f"pr-comment: {why}: the preview is in the job summary instead\n")
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def main(argv: Sequence[str] | None = None, *, env: Mapping[str, str] | None = None,
@@ -264,7 +264,7 @@ def main(argv: Sequence[str] | None = None, *, env: Mapping[str, str] | None = N
     if problems:
         for problem in problems:
             say(f"pr-comment: {problem}")
-        return EXIT_CONFIG
+        return ExitCode.CONFIG
     body = with_marker(body)
     if not token:
         return to_summary(body, env, "no GITHUB_TOKEN", out)
@@ -276,8 +276,8 @@ def main(argv: Sequence[str] | None = None, *, env: Mapping[str, str] | None = N
             return to_summary(body, env, redact(f"no write access ({exc})", secrets), out)
         for line in str(exc).splitlines():
             say(f"pr-comment: {line}")
-        return EXIT_FAILED
-    return EXIT_OK
+        return ExitCode.FAILED
+    return ExitCode.OK
 
 
 if __name__ == "__main__":

@@ -1,20 +1,18 @@
-"""`publish export` and `publish report` (docs/report.md): the history as a table, and a
-static private report (calendar, calendar.ics, performance) for the people running campaigns.
+"""`publish report` (docs/report.md): a static private report (calendar, calendar.ics,
+performance) for the people running campaigns. The history as a table (`publish export`) is
+export_table.py; the performance chart, charts.py.
 
-Pure: `export_rows` (history joined with the plan and the ledger), `calendar_weeks`,
-`scheduled_articles`, `performance`, `chart_svg`, `ics_calendar`. `write_report` renders
+Pure: `calendar_weeks`, `scheduled_articles`, `performance`, `ics_calendar`. `write_report` renders
 the pages with Jinja2 (autoescape on: plan and ledger text are data) into a fresh folder
 next to the report folder and swaps it in, so a reader never sees half a report.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import shutil
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
@@ -24,10 +22,12 @@ from contract.plan import COUPON_ANNOUNCEMENT
 from contract.x_pricing import usd
 from publish import networks as registry
 from publish.atomic import fresh_folder, recover_folder, swap_folder
-from publish.clock import TimeFormatError, format_time, parse_time
+from publish.errors import ConfigError
 from publish.posting.ledger import Ledger
 from publish.posting.plan_file import Plan, PlanCoupon, PlanItem
 from publish.redaction import redact_bytes
+from publish.report.charts import chart_svg
+from publish.report.export_table import METRIC_NAMES, Snapshot, metric_number
 from publish.report.previews import LinkCard, read_card
 from publish.report.status import (
     SHOWN_STATES,
@@ -39,110 +39,17 @@ from publish.report.status import (
     shown_text,
 )
 
-METRIC_NAMES = registry.all_metric_names()
-EXPORT_COLUMNS = ("fetched_at", "id", "network", "post_id", "post_url", "title",
-                  "campaign", "source", "kind", "lang", "due", *METRIC_NAMES)
-EXPORT_SCHEMA = "publish-export/1"
 UID_DOMAIN = "listening-brands"
 MARKER = ".publish-report"          # a folder holding it is a report: it may be replaced
 TEMPLATES = Path(__file__).parent / "templates"
 TEXT_FILES = (".html", ".ics", ".css", ".svg", ".txt", MARKER)
 
 
-class ReportError(Exception):
+class ReportError(ConfigError):
     """The report folder cannot be written (a usage error: exit 2)."""
 
-
-# --- export -----------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Snapshot:
-    """One history record with its UTC time."""
-    at: datetime
-    record: Mapping
-
-
-def snapshots(records: Iterable[Mapping], problems: list[str]) -> list[Snapshot]:
-    """History records with a readable `fetched_at` and `id`, in time order; the others are
-    named in `problems`."""
-    found = []
-    for number, record in enumerate(records, start=1):
-        try:
-            at = parse_time(str(record.get("fetched_at")))
-        except TimeFormatError:
-            problems.append(f"history record {number}: no readable fetched_at: skipped")
-            continue
-        if not isinstance(record.get("id"), str):
-            problems.append(f"history record {number}: no item id: skipped")
-            continue
-        found.append(Snapshot(at, record))
-    found.sort(key=lambda s: (s.at, s.record["id"]))
-    return found
-
-
-def _number(value: object) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def export_rows(plan: Plan, ledger: Ledger, shots: Sequence[Snapshot],
-                start: datetime | None = None, end: datetime | None = None) -> list[dict]:
-    """One row per history snapshot with `start <= fetched_at <= end`, joined with the plan
-    item (title, campaign, source, …; empty when the item left the plan) and the ledger's
-    post URL. Columns: EXPORT_COLUMNS."""
-    items = plan.by_id()
-    rows = []
-    for shot in shots:
-        if (start and shot.at < start) or (end and shot.at > end):
-            continue
-        rec = shot.record
-        item = items.get(rec["id"])
-        entry = ledger.get(rec["id"])
-        rows.append({
-            "fetched_at": format_time(shot.at), "id": rec["id"],
-            "network": rec.get("network") or (item.network if item else None),
-            "post_id": rec.get("post_id"), "post_url": entry.url if entry else None,
-            "title": item.title if item else None,
-            "campaign": item.campaign if item else None,
-            "source": item.source if item else entry.source if entry else None,
-            "kind": item.kind if item else None, "lang": item.lang if item else None,
-            "due": format_time(item.due) if item else None,
-            **{name: _number(rec.get(name)) for name in METRIC_NAMES},
-        })
-    return rows
-
-
-# A cell a spreadsheet would read as a formula (OWASP, "CSV Injection"): '=HYPERLINK(…)'.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value: object) -> object:
-    """A value as an export cell: empty for None; text that starts like a formula gets a
-    leading `'`, so a spreadsheet shows it as text instead of running it."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def export_csv(rows: Sequence[Mapping]) -> str:
-    """RFC 4180 rows (CRLF line ends: the csv module then quotes a cell holding a CR too)."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=EXPORT_COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: csv_cell(v) for k, v in row.items()})
-    return buffer.getvalue()
-
-
-def export_document(rows: Sequence[Mapping], plan: Plan, now: datetime,
-                    start: datetime | None, end: datetime | None) -> dict:
-    def when(value: datetime | None) -> str | None:
-        return format_time(value) if value else None
-
-    return {"schema": EXPORT_SCHEMA, "now": format_time(now), "timezone": plan.timezone,
-            "filters": {"from": when(start), "to": when(end)},
-            "columns": list(EXPORT_COLUMNS), "count": len(rows), "rows": list(rows)}
+    def step_line(self) -> str:
+        return f"{super().step_line()}; not written"
 
 
 # --- calendar ---------------------------------------------------------------------------
@@ -211,9 +118,11 @@ def latest_numbers(ledger: Ledger, shots: Sequence[Snapshot]) -> dict[str, dict[
     latest: dict[str, dict[str, int]] = {}
     for item_id, entry in ledger.items.items():
         if entry.metrics is not None:
-            latest[item_id] = {n: _number(entry.metrics.get(n)) or 0 for n in METRIC_NAMES}
+            latest[item_id] = {n: metric_number(entry.metrics.get(n)) or 0
+                               for n in METRIC_NAMES}
     for shot in shots:          # in time order: the last one wins
-        latest[shot.record["id"]] = {n: _number(shot.record.get(n)) or 0 for n in METRIC_NAMES}
+        latest[shot.record["id"]] = {n: metric_number(shot.record.get(n)) or 0
+                                     for n in METRIC_NAMES}
     return latest
 
 
@@ -268,7 +177,7 @@ def series(shots: Sequence[Snapshot], metric: str) -> list[tuple[datetime, int]]
     points: list[tuple[datetime, int]] = []
     total = 0                   # kept as a running sum: one pass over the history
     for shot in shots:
-        number = _number(shot.record.get(metric)) or 0
+        number = metric_number(shot.record.get(metric)) or 0
         total += number - current.get(shot.record["id"], 0)
         current[shot.record["id"]] = number
         if points and points[-1][0] == shot.at:
@@ -276,75 +185,6 @@ def series(shots: Sequence[Snapshot], metric: str) -> list[tuple[datetime, int]]
         else:
             points.append((shot.at, total))
     return points
-
-
-CHART_WIDTH, CHART_HEIGHT = 640, 260
-DIGIT_WIDTH = 8         # a digit of the chart's 12px labels, in its units (generous)
-DATE_LABEL_WIDTH = 56   # "20 Nov" and the room between two of them
-
-
-def date_ticks(xs: Sequence[float], days: Sequence[date]) -> list[int]:
-    """Which points get a date under the x axis: the first, the last, and the first point of
-    each other day where its label does not run into its neighbours (x in chart units)."""
-    if not xs:
-        return []
-    ticks = [0]
-    for i in range(1, len(xs)):
-        if days[i] != days[i - 1] and xs[i] - xs[ticks[-1]] >= DATE_LABEL_WIDTH:
-            ticks.append(i)
-    last = len(xs) - 1
-    if ticks[-1] != last and days[last] != days[ticks[-1]]:
-        if xs[last] - xs[ticks[-1]] < DATE_LABEL_WIDTH and len(ticks) > 1:
-            ticks.pop()
-        ticks.append(last)
-    return ticks
-
-
-def chart_svg(points: Sequence[tuple[datetime, int]], title: str, chart_id: str,
-              tz: tzinfo = UTC) -> str:
-    """A line chart as inline SVG (no script): role=img with a title and description; the
-    same numbers are in a table next to it. The y axis is labelled 0 and its top, with room
-    for the widest number; the x axis has the dates (site time) of the first and last fetch
-    and of each day between that has room. Only numbers, dates and the fixed title."""
-    if not points:
-        return ""
-    width, height = CHART_WIDTH, CHART_HEIGHT
-    top = max(max(p[1] for p in points), 1)
-    left = 14 + DIGIT_WIDTH * len(str(top))
-    right, over, under = 28, 16, 40
-    times = [p[0].timestamp() for p in points]
-    span = (times[-1] - times[0]) or 1.0
-
-    def x(value: float) -> float:
-        return left + (value - times[0]) / span * (width - left - right)
-
-    def y(value: int) -> float:
-        return height - under - value / top * (height - over - under)
-
-    xs = [x(t) for t in times]
-    days = [at.astimezone(tz).date() for at, _ in points]
-    line = " ".join(f"{px:.1f},{y(v):.1f}" for px, (_, v) in zip(xs, points, strict=True))
-    dots = "".join(f'<circle cx="{px:.1f}" cy="{y(v):.1f}" r="3"/>'
-                   for px, (_, v) in zip(xs, points, strict=True))
-    base = height - under
-    ticks = date_ticks(xs, days)
-    labels = "".join(
-        f'<line x1="{xs[i]:.1f}" y1="{base}" x2="{xs[i]:.1f}" y2="{base + 5}" class="axis"/>'
-        f'<text x="{xs[i]:.1f}" y="{base + 20}" text-anchor="'
-        f'{"start" if i == 0 and len(ticks) > 1 else "end" if i == ticks[-1] else "middle"}">'
-        f'{days[i].day} {days[i]:%b}</text>' for i in ticks)
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'role="img" aria-labelledby="{chart_id}-t {chart_id}-d" class="chart">'
-        f'<title id="{chart_id}-t">{title}</title>'
-        f'<desc id="{chart_id}-d">From {points[0][1]} on {days[0].isoformat()} to '
-        f'{points[-1][1]} on {days[-1].isoformat()} over {len(points)} fetches; the table '
-        f'next to the chart has every point.</desc>'
-        f'<line x1="{left}" y1="{base}" x2="{width - right}" y2="{base}" class="axis"/>'
-        f'<line x1="{left}" y1="{over}" x2="{left}" y2="{base}" class="axis"/>'
-        f'<text x="{left - 6}" y="{over + 4}" text-anchor="end">{top}</text>'
-        f'<text x="{left - 6}" y="{base + 4}" text-anchor="end">0</text>{labels}'
-        f'<polyline points="{line}" class="line"/><g class="dots">{dots}</g></svg>')
 
 
 # --- calendar.ics -----------------------------------------------------------------------

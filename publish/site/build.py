@@ -13,7 +13,6 @@ next build puts it back if `output/` is missing, then removes every leftover.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import secrets
@@ -26,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from publish.atomic import fresh_folder, fsync_dir, recover_folder, swap_folder
+from publish.errors import ConfigError
 from publish.posting.lock import build_lock, lock_timeout
 from publish.redaction import SECRET_ENV_PREFIXES, SECRET_URL_VARS, SECRET_VARS
 from publish.site import buildmanifest
@@ -67,8 +67,15 @@ REFUSED_OPTIONS = {
 LOST = 3
 
 
-class BuildError(Exception):
-    """A usage or settings mistake found before Pelican runs (nothing was changed)."""
+class BuildRefused(ConfigError):
+    """A usage or settings mistake found before Pelican runs: nothing was changed (exit 2)."""
+
+    def lines(self, command: str = "") -> list[str]:
+        voice = "" if command == "build" else "publish: "
+        return [f"{voice}build: {self.step_line()}"]
+
+    def step_line(self) -> str:
+        return f"{super().step_line()}; nothing was changed"
 
 
 @dataclass(frozen=True)
@@ -89,7 +96,7 @@ class BuildResult:
 class _Paths:
     output: Path
     plan: Path | None
-    content: Path | None = None
+    content: Path
     theme: Path | None = None      # the project's theme folder (None: one of Pelican's own)
 
 
@@ -100,7 +107,7 @@ def build(settings: Path, *, output: Path | None = None, content: Path | None = 
     """Run Pelican with `settings` into a fresh folder and swap it in over `output` (default:
     the settings' OUTPUT_PATH) only when Pelican exits 0 and the folder holds every file
     Pelican wrote (publish/site/buildmanifest.py). Pelican's messages go to `stdout` / `stderr`
-    (default: inherited). Raises BuildError before touching anything when the request itself
+    (default: inherited). Raises BuildRefused before touching anything when the request itself
     is wrong, LockHeld when PUBLISH_LOCK_TIMEOUT passed while another build or cycle held the
     output's lock (`say` gets the line saying whom it waits for; default: stderr). A `--` in
     `pelican_args` (what separates them on a command line) is dropped. Pelican (and the
@@ -118,7 +125,7 @@ def build(settings: Path, *, output: Path | None = None, content: Path | None = 
     try:
         timeout = lock_timeout(full_env)
     except ValueError as exc:
-        raise BuildError(str(exc)) from None
+        raise BuildRefused(str(exc)) from None
     request = _request(Path(settings), paths, extra, pelican_args)
     with build_lock(paths.output, "build", timeout=timeout, say=say or _say_on_stderr):
         if reuse and (files := _reusable(paths.output, request)) is not None:
@@ -184,7 +191,7 @@ def _build_locked(settings: Path, paths: _Paths, content: Path | None,
         swap_folder(fresh, paths.output)
         swapped = True
         buildmanifest.write(paths.output, files, request)
-        if staged is not None and staged.exists():
+        if paths.plan is not None and staged is not None and staged.exists():
             os.replace(staged, paths.plan)
             fsync_dir(paths.plan.parent)
         return BuildResult(0, paths.output, paths.plan, len(files))
@@ -199,7 +206,7 @@ def _build_locked(settings: Path, paths: _Paths, content: Path | None,
 def output_of(settings: Path, content: Path | None, extra_settings: Mapping[str, object],
               env: Mapping[str, str]) -> Path:
     """The output folder a build with these settings would replace (the settings' OUTPUT_PATH,
-    read as build() reads it). Raises BuildError as build() would."""
+    read as build() reads it). Raises BuildRefused as build() would."""
     return _resolve(Path(settings), None, content, dict(extra_settings),
                     build_env(env)).output
 
@@ -207,7 +214,7 @@ def output_of(settings: Path, content: Path | None, extra_settings: Mapping[str,
 def content_of(settings: Path, content: Path | None, extra_settings: Mapping[str, object],
                env: Mapping[str, str]) -> Path:
     """The content folder a build with these settings reads (`content`, else the settings'
-    PATH). Raises BuildError as build() would."""
+    PATH). Raises BuildRefused as build() would."""
     return _resolve(Path(settings), None, content, dict(extra_settings),
                     build_env(env)).content
 
@@ -229,7 +236,8 @@ def describe(result: BuildResult, cwd: Path | None = None) -> str:
         return (f"build: {output}/ already holds the site of these settings ({result.files} "
                 "files, unchanged since that build); kept as it is")
     if result.ok:
-        tail = f"; plan written to {plan}" if plan and result.plan.exists() else ""
+        tail = (f"; plan written to {plan}"
+                if result.plan is not None and result.plan.exists() else "")
         return f"build: {output}/ now holds the new site ({result.files} files){tail}"
     kept = f"{output}/ and {plan}" if plan else f"{output}/"
     if result.lost:
@@ -248,7 +256,7 @@ def _refuse_options(pelican_args: Sequence[str]) -> None:
     for arg in pelican_args:
         name = arg.split("=", 1)[0]
         if name in REFUSED_OPTIONS:
-            raise BuildError(f"pelican option {name} cannot be passed through; "
+            raise BuildRefused(f"pelican option {name} cannot be passed through; "
                              f"use {REFUSED_OPTIONS[name]} instead")
 
 
@@ -262,7 +270,7 @@ def _read_settings(settings: Path, env: Mapping[str, str]) -> dict[str, object]:
                               env=env, capture_output=True, text=True, check=False)
         if done.returncode != 0:
             lines = done.stderr.strip().splitlines() or [f"exit status {done.returncode}"]
-            raise BuildError(f"{settings}: cannot be read: {lines[-1]}")
+            raise BuildRefused(f"{settings}: cannot be read: {lines[-1]}")
         try:
             values = json.loads(Path(answer).read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError):
@@ -270,7 +278,7 @@ def _read_settings(settings: Path, env: Mapping[str, str]) -> dict[str, object]:
     finally:
         os.unlink(answer)
     if not isinstance(values, dict):
-        raise BuildError(f"{settings}: cannot be read: reading it gave no settings (does it "
+        raise BuildRefused(f"{settings}: cannot be read: reading it gave no settings (does it "
                          "exit or close its output while being imported?)")
     return values
 
@@ -278,7 +286,7 @@ def _read_settings(settings: Path, env: Mapping[str, str]) -> dict[str, object]:
 def _resolve(settings: Path, output: Path | None, content: Path | None,
              extra: Mapping[str, object], env: Mapping[str, str]) -> _Paths:
     if not settings.is_file():
-        raise BuildError(f"--settings: no settings file at {settings}")
+        raise BuildRefused(f"--settings: no settings file at {settings}")
     values = {**_read_settings(settings, env), **extra}
     here = settings.resolve().parent
     if output is None:
@@ -304,7 +312,7 @@ def _resolve(settings: Path, output: Path | None, content: Path | None,
     if theme is not None and theme.is_dir():
         problems += outside_problems(theme / "static", theme, shown="the theme")
     if problems:
-        raise BuildError("; ".join(problems))
+        raise BuildRefused("; ".join(problems))
     return _Paths(output, plan, source, theme if theme is not None and theme.is_dir() else None)
 
 
@@ -330,68 +338,3 @@ def _show(path: Path, cwd: Path | None) -> str:
         return str(path.relative_to(cwd or Path.cwd()))
     except ValueError:
         return str(path)
-
-
-# --- command line --------------------------------------------------------------------
-
-HELP = "build the site into a fresh folder; replace output/ and the plan only on success"
-EPILOG = """\
-Pelican runs with --fatal errors into output.new-XXXX next to the output folder; its
-messages and exit status pass through unchanged. Only when it exits 0 does the new folder
-replace the output folder and the new plan replace the old one. A failed build leaves both
-exactly as they were.
-
-examples:
-  python -m publish build                                  # pelicanconf.py -> output/
-  python -m publish build --settings publishconf.py         # the production site
-  python -m publish build -e CAMPAIGN_NOW='"2026-11-22T12:00:00Z"'
-  python -m publish build -- -D --relative-urls            # extra pelican options"""
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--settings", type=Path, default=Path("pelicanconf.py"),
-                        help="Pelican settings file (default: %(default)s)")
-    parser.add_argument("--output", type=Path, metavar="DIR",
-                        help="output folder (default: the settings' OUTPUT_PATH)")
-    parser.add_argument("--content", type=Path, metavar="DIR",
-                        help="content folder (default: the settings' PATH)")
-    parser.add_argument("-e", "--extra-setting", action="append", default=[],
-                        metavar="KEY=JSON", dest="extra_settings",
-                        help="override one setting, the value in JSON (repeatable)")
-    parser.add_argument("--reuse", action="store_true",
-                        help="keep the output folder when it holds exactly what a build with "
-                             "these settings and options wrote (`make serve`)")
-    parser.add_argument("pelican_args", nargs="*", metavar="-- PELICAN_OPTION",
-                        help="further pelican options after --, e.g. -- -D --relative-urls")
-
-
-def parse_extra_settings(pairs: Sequence[str]) -> dict[str, object]:
-    values, problems = {}, []
-    for pair in pairs:
-        key, sep, raw = pair.partition("=")
-        if not sep or not key:
-            problems.append(f"-e {pair}: want KEY=VALUE")
-            continue
-        try:
-            values[key] = json.loads(raw)
-        except json.JSONDecodeError:
-            problems.append(f"-e {key}: the value must be JSON (a string is '\"text\"')")
-    if problems:
-        raise BuildError("; ".join(problems))
-    return values
-
-
-def command(args: argparse.Namespace, out) -> int:
-    """`python -m publish build`: Pelican's exit status; 2 for a wrong request."""
-    try:
-        result = build(args.settings, output=args.output, content=args.content,
-                       extra_settings=parse_extra_settings(args.extra_settings),
-                       pelican_args=args.pelican_args, reuse=args.reuse)
-    except BuildError as exc:
-        out.error(f"build: {exc}; nothing was changed")
-        return 2
-    if result.ok:
-        out.say(describe(result))
-    else:
-        out.error(describe(result))
-    return result.returncode

@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from publish.atomic import write_atomic
+from publish.errors import ConfigError
 from publish.site.fingerprint import hash_file
 
 SCHEMA = "publish-build-manifest/1"
@@ -74,7 +75,7 @@ finally:
 """.replace("@SCHEMA@", SCHEMA)
 
 
-class ManifestError(ValueError):
+class ManifestError(ConfigError, ValueError):
     """The manifest cannot be read or is not ours."""
 
 

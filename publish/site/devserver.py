@@ -30,6 +30,7 @@ from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
 from pelican.settings import read_settings
 from pelican.utils import wait_for_changes
 
+from publish.errors import ExitCode
 from publish.site import pelican_lines as problem_lines
 
 
@@ -87,19 +88,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.settings is None:
         err(f"devserver: no settings file: pass -s SETTINGS (or run where {DEFAULT_CONFIG_NAME} "
             "is)")
-        return 2
+        return ExitCode.CONFIG
     try:
         settings = read_settings(args.settings, override=get_config(args))
     except Exception as exc:
         err(f"devserver: cannot read the settings: {failure_line(exc)}")
-        return 1
+        return ExitCode.FAILED
     if args.listen:
         try:
             serve(settings["BIND"], settings["PORT"], settings["OUTPUT_PATH"], say)
         except OSError as exc:
             err(f"devserver: cannot listen on {settings['BIND']}:{settings['PORT']}: "
                 f"{exc.strerror}")
-            return 1
+            return ExitCode.FAILED
     watched = {"settings": settings}
 
     def build() -> None:
@@ -116,7 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         watch(build, wait, say, err, debug=args.verbosity == logging.DEBUG)
     except KeyboardInterrupt:
         say("devserver: stopped")
-    return 0
+    return ExitCode.OK
 
 
 if __name__ == "__main__":

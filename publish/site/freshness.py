@@ -25,8 +25,9 @@ from publish.terminal import Output
 SETTINGS = "pelicanconf.py"
 
 
-class PlanNotRebuilt(PlanError):
-    """The build that writes the plan failed (a configuration error: exit 2)."""
+class PlanRebuildFailed(PlanError):
+    """`plan`/`status`: the build that rebuilds a stale plan failed or could not run (exit
+    2). (A request the build refuses before Pelican runs is site.build.BuildRefused.)"""
 
 
 def stale_reason(plan_mtime: float | None, sources: Iterable[tuple[str, float]]) -> str | None:
@@ -75,15 +76,15 @@ def _rebuild(root: Path, content: Path, plan: Path, env: Mapping[str, str],
              out: Output) -> None:
     """`make html`'s build (publish.site.build: Pelican into a fresh folder, the plan staged and
     moved over `plan` only when Pelican exits 0), its output folder a temporary one that is
-    thrown away. On failure show its messages and raise PlanNotRebuilt; `plan` is then as it
+    thrown away. On failure show its messages and raise PlanRebuildFailed; `plan` is then as it
     was, whichever step failed. build() keeps the credentials out of its environment."""
     before = _identity(plan)
     started = time.monotonic()
     try:        # the plan is what the builds of the settings' output write: take its lock
         guarded = site_build.output_of(root / SETTINGS, content.resolve(), {}, env)
         timeout = lock_timeout(env)
-    except (site_build.BuildError, ValueError) as exc:
-        raise PlanNotRebuilt(f"the build cannot run, so the plan was not rebuilt: {exc}") \
+    except (site_build.BuildRefused, ValueError) as exc:
+        raise PlanRebuildFailed(f"the build cannot run, so the plan was not rebuilt: {exc}") \
             from None
     with (build_lock(guarded, "plan rebuild", timeout=timeout,
                      say=lambda line: out.notice(f"publish: {line}")),
@@ -96,18 +97,18 @@ def _rebuild(root: Path, content: Path, plan: Path, env: Mapping[str, str],
                 extra_settings={"CAMPAIGN_PLAN_PATH": str(plan.resolve())},
                 pelican_args=["--log-handler", "plain"], env=env, stdout=stdout,
                 stderr=stderr)
-        except site_build.BuildError as exc:
-            raise PlanNotRebuilt(f"the build cannot run, so the plan was not rebuilt: {exc}") \
+        except site_build.BuildRefused as exc:
+            raise PlanRebuildFailed(f"the build cannot run, so the plan was not rebuilt: {exc}") \
                 from None
         messages = _read_back(stdout) + _read_back(stderr)
     if not result.ok:
         for line in messages.splitlines():
             out.notice(line)
-        raise PlanNotRebuilt(f"the build failed (exit {result.returncode}), so the plan was not "
+        raise PlanRebuildFailed(f"the build failed (exit {result.returncode}), so the plan was not "
                           "rebuilt: fix what is listed above, or pass --no-build to use the "
                           "plan as it is")
     if _identity(plan) in (None, before):
-        raise PlanNotRebuilt(f"the build did not write {plan} (is `campaign` in PLUGINS of "
+        raise PlanRebuildFailed(f"the build did not write {plan} (is `campaign` in PLUGINS of "
                           f"{root / SETTINGS}?)")
     out.notice(f"publish: plan rebuilt in {time.monotonic() - started:.1f}s")
 

@@ -60,31 +60,31 @@ class SkippingBuilder:
                 "pelican_args": self.pelican_args}
 
     def resolve_output(self) -> Path:
-        """The output folder (the settings' OUTPUT_PATH unless given). Raises BuildError."""
+        """The output folder (the settings' OUTPUT_PATH unless given). Raises BuildRefused."""
         if self.output is None:
             self.output = site_build.output_of(self.settings, self.content, self.extra,
                                                self.env)
         return self.output
 
     def run(self, now: datetime, *, force: bool = False) -> Built:
-        self.resolve_output()
-        path = stamps.stamp_path(self.output)
+        output = self.resolve_output()
+        path = stamps.stamp_path(output)
         # A forced build trusts neither the stamp nor the caches (the content cache is not
         # loaded): it does not even read the folders the stamp names.
         stamp, note = (None, None) if force else stamps.read(path)
         reason = note.removesuffix("; building") if note else stamps.time_and_place(
-            stamp, now=now, output=self.output, plan=self.plan, force=force)
+            stamp, now=now, output=output, plan=self.plan, force=force)
         roots, refused = stamps.roots(stamp, self.fixed_roots(), self.project)
         self.notes = [f"{path.name}: {line}" for line in refused]
         if refused and reason is None:
             reason = f"{path.name}: {refused[0]}"
         current = fingerprint.inputs(roots, self.env, self.request())
         if reason is None:
+            assert stamp is not None        # time_and_place gives a reason when there is none
             decision = stamps.decide(
-                stamp, now=now, output=self.output, plan=self.plan, inputs=current,
+                stamp, now=now, output=output, plan=self.plan, inputs=current,
                 plan_sha256=_hash_or_none(self.plan),
-                output_problem=fingerprint.output_difference(self.output,
-                                                             stamp.output_files))
+                output_problem=fingerprint.output_difference(output, stamp.output_files))
             if decision.skip:
                 self.stamp, self.skipped = stamp, True
                 return Built(True, 0, decision.reason, tuple(self.notes))
@@ -122,7 +122,7 @@ class SkippingBuilder:
             if not result.ok:       # output/ and the plan as they were: so is the stamp
                 return Built(False, result.returncode, line, tuple(self.notes))
             self.stamp = None
-            stamps.stamp_path(self.output).unlink(missing_ok=True)
+            path.unlink(missing_ok=True)
             try:
                 self.stamp = self._stamp(changes, current)
                 stamps.write(path, self.stamp)
@@ -150,7 +150,7 @@ class SkippingBuilder:
             built_at=built_at, next_change=boundary, next_change_why=why,
             output=str(self.output), plan=str(self.plan),
             plan_sha256=fingerprint.hash_file(self.plan), inputs=current,
-            output_files=fingerprint.output_files(self.output), sources=sources)
+            output_files=fingerprint.output_files(self.resolve_output()), sources=sources)
 
     # --- deploy --------------------------------------------------------------------------
 
@@ -158,9 +158,11 @@ class SkippingBuilder:
         """The deploy step's line when this cycle kept the site and the last deploy of it to
         `target` (publish.site.deploy.identity: everything that decides where the files go)
         succeeded; None: deploy. `shown`: the target as people read it."""
-        if self.skipped and self.stamp is not None and self.stamp.deployed_to(target):
+        stamp = self.stamp
+        if self.skipped and stamp is not None and stamp.deploy is not None \
+                and stamp.deployed_to(target):
             return f"skipped ({shown or target} already holds this site, deployed " \
-                   f"{self.stamp.deploy.get('at')})"
+                   f"{stamp.deploy.get('at')})"
         return None
 
     def record_deploy(self, target: str, ok: bool, now: datetime) -> None:

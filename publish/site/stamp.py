@@ -21,13 +21,14 @@ from pathlib import Path
 
 from publish.atomic import write_atomic
 from publish.clock import TimeFormatError, format_time, parse_time
+from publish.errors import ConfigError
 
 SCHEMA = "publish-build-stamp/1"
 # A stamp of 1000 posts is well under 2 MB; anything far larger is not one of ours.
 MAX_BYTES = 64 * 1024 * 1024
 
 
-class StampError(ValueError):
+class StampError(ConfigError, ValueError):
     """The stamp cannot be used (unreadable, not ours, or of another schema)."""
 
 
@@ -111,13 +112,15 @@ def decide(stamp: Stamp | None, *, now: datetime, output: Path, plan: Path,
     `plan_sha256` and `output_problem` may be left None by a caller that stops at the first
     reason (the cheap checks come first: see time_and_place)."""
     reason = time_and_place(stamp, now=now, output=output, plan=plan, force=force)
-    if reason is None:
-        if (changed := first_difference(stamp.inputs, inputs or {})) is not None:
-            reason = f"{changed} since the last build"
-        elif plan_sha256 != stamp.plan_sha256:
-            reason = f"{plan} changed or is missing since the last build"
-        elif output_problem is not None:
-            reason = output_problem
+    if reason is not None:
+        return Decision(False, reason)
+    assert stamp is not None            # time_and_place gives a reason when there is none
+    if (changed := first_difference(stamp.inputs, inputs or {})) is not None:
+        reason = f"{changed} since the last build"
+    elif plan_sha256 != stamp.plan_sha256:
+        reason = f"{plan} changed or is missing since the last build"
+    elif output_problem is not None:
+        reason = output_problem
     if reason is not None:
         return Decision(False, reason)
     return Decision(True, skipped_line(stamp))

@@ -42,6 +42,7 @@ def seen_database(monkeypatch) -> list[str]:
     return urls
 
 
+@pytest.mark.slow
 def test_a_launcher_that_exits_is_reported_with_its_log(tmp_path, monkeypatch,
                                                         bluesky_installed):
     urls = seen_database(monkeypatch)
@@ -58,6 +59,7 @@ def test_a_launcher_that_exits_is_reported_with_its_log(tmp_path, monkeypatch,
     assert_closed(urls[0])
 
 
+@pytest.mark.slow
 def test_a_launcher_that_never_answers_is_stopped_after_the_wait(tmp_path, monkeypatch,
                                                                  bluesky_installed):
     urls = seen_database(monkeypatch)

@@ -1,6 +1,7 @@
 """The benchmark's own pure parts: synthetic content and the target verdicts."""
 
 import json
+from pathlib import Path
 
 from bench.builds import BuildFigures
 from bench.measure import Sample
@@ -101,3 +102,67 @@ def test_the_default_theme_figures_sit_beside_plain_and_ours():
     overrides = default_theme_overrides()
     assert overrides["THEME"] == "notmyidea" and overrides["PLUGINS"] == ["sitemap"]
     assert overrides["DIRECT_TEMPLATES"] == plain_overrides()["DIRECT_TEMPLATES"]
+
+
+def test_every_post_is_live_at_the_bench_clock():
+    from bench.builds import our_overrides
+    from bench.synth import date_of, every_post_live
+
+    assert f"Date: {date_of(36):%Y-%m-%d %H:%M}" in post(36)
+    now = our_overrides(Path("/w"), 1000)["CAMPAIGN_NOW"]
+    assert now == every_post_live(1000) == "2022-01-15T09:00:00Z"
+    assert f"{date_of(1000):%Y-%m-%dT%H:%M:%SZ}" < now
+
+
+def _site(root, pages):
+    for page in pages:
+        (root / page).parent.mkdir(parents=True, exist_ok=True)
+        (root / page).write_text("x", encoding="utf-8")
+    return root
+
+
+def test_equal_work_names_the_pages_only_ours_writes(tmp_path):
+    from bench.written import equal_work
+
+    both = ["index.html", "2021/post-1/index.html", "2021/post-2/index.html",
+            "feeds/all.atom.xml"]
+    plain = _site(tmp_path / "plain", both)
+    ours = _site(tmp_path / "ours", [*both, "404.html", "offers/index.html", "sitemap.xml",
+                                     "images/cards/post-1.png"])
+    other = _site(tmp_path / "other", both)
+    written = equal_work(plain, ours, {"other": other}, posts=2)
+    assert written.articles == 2 and written.pages == 4
+    assert written.only_ours == ("404.html", "offers/index.html")
+    assert written.other_files == 2
+
+
+def test_unequal_work_stops_the_bench_naming_every_page(tmp_path):
+    import pytest
+
+    from bench.written import UnequalWork, equal_work
+
+    plain = _site(tmp_path / "plain", ["2021/post-1/index.html", "2021/post-2/index.html"])
+    ours = _site(tmp_path / "ours", ["2021/post-1/index.html", "extra/index.html"])
+    with pytest.raises(UnequalWork) as error:
+        equal_work(plain, ours, {}, posts=2)
+    assert "only plain writes 2021/post-2/index.html" in str(error.value)
+    assert "only ours writes extra/index.html" in str(error.value)
+    hidden = _site(tmp_path / "hidden", ["2021/post-1/index.html"])
+    with pytest.raises(UnequalWork, match="1 article pages for 2 posts"):
+        equal_work(hidden, hidden, {}, posts=2)
+
+
+def test_every_build_writes_into_an_empty_folder(tmp_path):
+    from bench.builds import into_empty, pelican_argv, plain_overrides
+
+    output = _site(tmp_path / "out", ["index.html", "2021/post-1/index.html"])
+    argv = pelican_argv(tmp_path / "content", output, plain_overrides())
+    assert into_empty(argv) == argv
+    assert not output.exists()
+
+
+def test_cpu_time_is_judged_beside_wall_time():
+    row = {**_row(1000, 10.0, 9.0), "cpu_ratio": 1.37}
+    verdicts = {t["name"]: t["met"] for t in check_targets({"builds": [row]})}
+    assert verdicts["time ours/plain at N=1000 <= 1.1"] is True
+    assert verdicts["CPU time ours/plain at N=1000 <= 1.1"] is False

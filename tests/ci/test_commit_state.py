@@ -125,6 +125,7 @@ def world(published, tmp_path):
                            tmp=tmp_path)
 
 
+@pytest.mark.slow
 def test_happy_path_pushes_the_ledger_first_then_the_posts(world):
     done = commit_state(world.ci)
     assert done.returncode == 0, done.stdout + done.stderr
@@ -144,6 +145,7 @@ def test_happy_path_pushes_the_ledger_first_then_the_posts(world):
     assert again.returncode == 0 and "nothing to commit" in again.stdout
 
 
+@pytest.mark.slow
 def test_conflicting_post_keeps_the_marketers_version_and_the_ledger_reaches_origin(world):
     # The marketer edits the same post's header while CI writes its Engagement lines there.
     marketer_header = "Campaign: listening-week\nSocial_3: One more week of answering fast {url}"
@@ -190,6 +192,7 @@ def test_conflicting_post_keeps_the_marketers_version_and_the_ledger_reaches_ori
     assert marketer_header in on_origin(world.origin, ARTICLE)
 
 
+@pytest.mark.slow
 def test_a_concurrent_push_that_does_not_conflict_keeps_both(world):
     ending = "we will happily share the spreadsheet."
     edit(world.marketer, ARTICLE, ending, "we will happily share the rota spreadsheet.",
@@ -208,6 +211,7 @@ def test_a_concurrent_push_that_does_not_conflict_keeps_both(world):
     assert sent_on_origin(world.origin) == DUE_FIRST
 
 
+@pytest.mark.slow
 def test_a_push_that_keeps_failing_exits_1_loudly_and_keeps_the_commits(world):
     hook = world.origin / "hooks" / "pre-receive"
     hook.write_text("#!/bin/sh\necho x >> \"$GIT_DIR/attempts\"\n"

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.fakes import FAKES
-from tests.loopback_site import Site, serving
+from tests.fakes.loopback_site import Site, serving
 
 REPO = Path(__file__).resolve().parents[2]
 VENV = Path(sys.executable).parent.parent
@@ -57,7 +57,7 @@ def site(www: Path) -> Iterator[Site]:
 
 @contextlib.contextmanager
 def running_fakes(now: datetime, networks=tuple(FAKES)) -> Iterator[dict]:
-    """The fakes (tests/fakes.py) of `networks` (every network's by default), by network
+    """The fakes (tests/fakes/__init__.py) of `networks` (every network's by default), by network
     name, their clocks at `now`."""
     with contextlib.ExitStack() as stack:
         fakes = {name: stack.enter_context(FAKES[name].running(now=now))

@@ -83,6 +83,7 @@ def numbers_an_hour_on(project, env, fakes) -> None:
     assert "cycle: redeploy:" in numbers.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("without", CASES)
 def test_the_corpus_publishes_once_per_network_and_its_numbers_come_back(
         project, www, site, without):

@@ -25,7 +25,7 @@ from tests.e2e.test_corpus_publish import (
     per_network,
     run,
 )
-from tests.publish.test_bluesky_real import (
+from tests.publish.networks.bluesky.test_bluesky_real import (
     INDEX_DEADLINE,
     adapter,
     create,

@@ -14,6 +14,8 @@ from __future__ import annotations
 import shutil
 from datetime import UTC, datetime
 
+import pytest
+
 from publish.posting.lock import publisher_lock
 from tests.e2e.conftest import (
     created,
@@ -50,6 +52,7 @@ def step_names(stdout: str) -> list[str]:
             if line.startswith("cycle: ")]
 
 
+@pytest.mark.slow
 def test_make_publish_deploys_then_posts_once_and_brings_numbers_back(project, www, site):
     clock = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
     with running_fakes(clock) as fakes:
@@ -146,6 +149,7 @@ def test_make_publish_deploys_then_posts_once_and_brings_numbers_back(project, w
         assert sent_ids(project) == DUE_FIRST | REMINDER
 
 
+@pytest.mark.slow
 def test_make_publish_waits_for_a_page_that_is_not_deployed(project, www, site):
     """No DEPLOY_TARGET: the pages are deployed by hand here. An item whose page answers 404
     waits (exit 0) and is posted by the first cycle that finds its page."""
@@ -181,6 +185,7 @@ SCHEDULED = on_networks({"en/saying-sorry-in-public/social-1/x"})  # dated 2026-
 SCHEDULED_PAGE = "2026/saying-sorry-in-public/index.html"
 
 
+@pytest.mark.slow
 def test_a_future_dated_post_goes_live_with_its_posts_in_one_cycle(project, www, site):
     """The production build leaves a future-dated post out of the site until its date; the
     first cycle at or after it deploys the page, then posts what is due, in that order."""
@@ -210,6 +215,7 @@ def test_a_future_dated_post_goes_live_with_its_posts_in_one_cycle(project, www,
         assert "Traceback" not in live.stdout + live.stderr
 
 
+@pytest.mark.slow
 def test_make_publish_exit_codes(project, www, site, tmp_path):
     """Make exits 2 for any failure; its `Error N` line carries the publisher's code."""
     with running_fakes(datetime(2026, 11, 20, 10, 0, tzinfo=UTC)) as fakes:

@@ -4,7 +4,7 @@ by `init`, and ways to run the CLI in-process or as a real subprocess.
 
 Every project's site is up: a loopback web site answering 200 for every page stands in for
 the production site (PUBLISH_LINK_CHECK_BASE in `Project.env`), so posting passes the link
-check as on a deployed site. tests/publish/test_publish_linkcheck.py takes pages away."""
+check as on a deployed site. tests/publish/posting/test_publish_linkcheck.py takes pages away."""
 
 from __future__ import annotations
 
@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 
 from publish.cli import main
-from tests.fake_x import running_fake
-from tests.loopback_site import serving
+from tests.fakes.fake_x import running_fake
+from tests.fakes.loopback_site import serving
 
 REPO = Path(__file__).resolve().parents[2]
 NOW = "2026-11-22T15:00:00Z"

@@ -1,5 +1,5 @@
 """Every HTTP request the publisher makes ends within PUBLISH_HTTP_TIMEOUT's total, whatever
-the server does: a server dripping a byte every 0.2 s (tests/drip_server.py) holds no
+the server does: a server dripping a byte every 0.2 s (tests/fakes/drip_server.py) holds no
 request past it. A create cut off stays an unknown outcome; a read cut off is a failure.
 The bound is counted in bytes the server managed to drip, not timed."""
 
@@ -12,7 +12,7 @@ import requests
 from publish.networks import Draft, ErrorKind, NetworkError
 from publish.networks.common import httpx_transport, parse_deadline, requests_session
 from publish.posting.linkcheck import check_page, http_fetch
-from tests.drip_server import dripping
+from tests.fakes.drip_server import dripping
 
 TOTAL = 1.0
 ENV = {"PUBLISH_HTTP_TIMEOUT": "1,1,1"}     # connect 1 s, each read 1 s, in all 1 s
@@ -37,6 +37,7 @@ def test_requests_with_the_deadline_adapter_end_in_time(where):
         assert drip.sent <= MOST_BYTES
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("where", ["headers", "body"])
 @pytest.mark.parametrize("streamed", [False, True])
 def test_httpx_with_the_deadline_transport_ends_in_time(where, streamed):
@@ -63,14 +64,14 @@ def test_the_link_check_of_a_dripping_page_ends_in_time_and_is_not_live(where):
 
 def x_network(base: str):
     from publish.networks.x import x_adapter as x
-    from tests.fake_x import CREDENTIALS
+    from tests.fakes.fake_x import CREDENTIALS
     return x.from_env({**CREDENTIALS, **ENV, "X_API_BASE_URL": base + "/2"},
                       sleep=lambda s: None)
 
 
 def mastodon_network(base: str):
     from publish.networks.mastodon import mastodon_adapter as mastodon
-    from tests.fake_mastodon import TOKEN
+    from tests.fakes.fake_mastodon import TOKEN
     return mastodon.from_env({"MASTODON_BASE_URL": base, "MASTODON_ACCESS_TOKEN": TOKEN, **ENV},
                              sleep=lambda s: None)
 
@@ -90,6 +91,7 @@ def test_a_create_cut_off_by_the_deadline_is_an_unknown_outcome(network):
     assert caught.value.certain_no_post is False
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("network", [x_network, mastodon_network])
 def test_a_read_cut_off_by_the_deadline_is_a_failure(network):
     with dripping("headers", content_type="application/json") as drip:
@@ -108,9 +110,10 @@ def test_a_bluesky_card_image_that_drips_is_left_out_in_time():
         assert drip.sent <= MOST_BYTES
 
 
+@pytest.mark.slow
 def test_a_bluesky_create_cut_off_is_unknown_and_a_read_cut_off_is_a_failure():
     from publish.networks.bluesky import bluesky_adapter as bluesky
-    from tests.fake_bluesky import CREATE, running_fake
+    from tests.fakes.fake_bluesky import CREATE, running_fake
     with running_fake() as fake:
         network = bluesky.from_env({**fake.env(), **ENV}, sleep=lambda s: None)
         fake.fail(CREATE, "drip")

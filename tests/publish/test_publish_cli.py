@@ -166,18 +166,19 @@ def test_not_posted_is_refused_while_an_attempt_is_unchecked(project, fake_x):
 
 
 def test_unexpected_error_is_a_message_not_a_traceback(project, fake_x, monkeypatch):
-    import publish.cli as cli
+    from publish.commands import posting_setup
 
     def boom(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(cli, "run_once", boom)
+    monkeypatch.setattr(posting_setup, "run_once", boom)
     result = project.cli("run", env=fake_x.env())
     assert result.code == 1
     assert result.err == ("publish: unexpected error: RuntimeError: disk on fire "
                           "(PUBLISH_DEBUG=1 shows the traceback)\n")
 
 
+@pytest.mark.slow
 def test_changed_marker_via_subprocess_like_the_makefile(project, fake_x):
     assert project.subprocess("run", env=fake_x.env()).code == 0
     ids = project.ledger_items()

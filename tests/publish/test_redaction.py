@@ -32,6 +32,7 @@ def credential_values(env: dict[str, str]) -> list[str]:
             and key != "X_API_BASE_URL" and value]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("network", NETWORKS)
 def test_an_error_text_repeating_the_authorization_header_stores_no_credential(
         project, network, tmp_path):

@@ -1,5 +1,6 @@
-"""Session fixtures: the sample site is built once per test session (production, development,
-and a copy with engagement numbers), and so is the hostile-input corpus (both settings).
+"""Session fixtures: the sample site is built once per test run, however many xdist workers
+there are (development, and a copy with engagement numbers; production is `prod_site` of
+tests/conftest.py), and so is the hostile-input corpus (both settings).
 Helpers live in sitebuild.py and site_browser.py: module names of their own, because other
 test folders have a conftest.py too."""
 
@@ -8,7 +9,15 @@ import shutil
 
 import pytest
 from site_browser import CHROMIUM, LAUNCH_ARGS
-from sitebuild import HOSTILE, Build, Entry, build_engaged_site, build_site, content_entries
+from sitebuild import (
+    HOSTILE,
+    Build,
+    Entry,
+    build_engaged_site,
+    build_site,
+    content_entries,
+    shared_site,
+)
 
 
 @pytest.fixture(scope="session")
@@ -17,28 +26,25 @@ def entries() -> list[Entry]:
 
 
 @pytest.fixture(scope="session")
-def prod_site(tmp_path_factory) -> Build:
-    return build_site("publishconf.py", tmp_path_factory.mktemp("prod"))
-
-
-@pytest.fixture(scope="session")
 def dev_site(tmp_path_factory) -> Build:
-    return build_site("pelicanconf.py", tmp_path_factory.mktemp("dev"))
+    return shared_site(tmp_path_factory, "dev", lambda d: build_site("pelicanconf.py", d))
 
 
 @pytest.fixture(scope="session")
 def engaged_site(tmp_path_factory) -> Build:
-    return build_engaged_site(tmp_path_factory.mktemp("engaged"))
+    return shared_site(tmp_path_factory, "engaged", build_engaged_site)
 
 
 @pytest.fixture(scope="session")
 def hostile_prod(tmp_path_factory) -> Build:
-    return build_site("publishconf.py", tmp_path_factory.mktemp("hostile-prod"), HOSTILE)
+    return shared_site(tmp_path_factory, "hostile-prod",
+                       lambda d: build_site("publishconf.py", d, HOSTILE))
 
 
 @pytest.fixture(scope="session")
 def hostile_dev(tmp_path_factory) -> Build:
-    return build_site("pelicanconf.py", tmp_path_factory.mktemp("hostile-dev"), HOSTILE)
+    return shared_site(tmp_path_factory, "hostile-dev",
+                       lambda d: build_site("pelicanconf.py", d, HOSTILE))
 
 
 @pytest.fixture(scope="session")

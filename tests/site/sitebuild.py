@@ -10,10 +10,13 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
+
+from tests.shared_build import once_per_run
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTENT = ROOT / "content"
@@ -121,6 +124,14 @@ def build_site(settings: str, workdir: Path, content: Path = CONTENT,
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, f"pelican failed:\n{done.stdout}\n{done.stderr}"
     return Build(output, plan)
+
+
+def shared_site(tmp_path_factory, name: str, build: Callable[[Path], Build]) -> Build:
+    """`build(folder)` once per test run, however many xdist workers ask (the tests only
+    read a built site)."""
+    made = once_per_run(tmp_path_factory, name, lambda folder: {
+        key: str(path) for key, path in vars(build(folder)).items()})
+    return Build(Path(made["output"]), Path(made["plan"]))
 
 
 def build_engaged_site(workdir: Path) -> Build:

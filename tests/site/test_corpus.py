@@ -65,6 +65,7 @@ def test_the_corpus_holds_what_it_promises():
     assert long_text.endswith(" {url}") and 120 <= len(long_text) - len(" {url}") <= 140
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("without", CASES)
 def test_the_corpus_builds_every_item_on_every_network(tmp_path, without):
     posts = copy_corpus(tmp_path / "content", without)

@@ -268,6 +268,7 @@ def test_listings_print_the_summary_as_plain_text(build, intended):
             assert shown[entry.title] == intended[entry.url], entry.source
 
 
+@pytest.mark.slow
 def test_names_offers_and_links_between_posts_are_plain_text(build):
     archives = texts(build.output / "archives" / "index.html", "a")
     for entry in ARTICLES:
@@ -386,6 +387,7 @@ def test_autoescape_is_on_in_the_site_settings():
     assert "safe_text" in pelicanconf.PLUGINS
 
 
+@pytest.mark.slow
 def test_the_build_stops_when_autoescape_is_turned_off(tmp_path):
     done = subprocess.run(
         [sys.executable, "-m", "pelican", str(HOSTILE), "-o", str(tmp_path / "out"),

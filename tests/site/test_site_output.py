@@ -60,6 +60,7 @@ def test_every_article_and_page_is_written(prod_site, entries):
         assert (prod_site.output / rel).is_file(), rel
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("build", ["prod_site", "dev_site"])
 def test_no_broken_internal_links(build, request):
     site = request.getfixturevalue(build)

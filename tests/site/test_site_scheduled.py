@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from site_html import texts
-from sitebuild import CONTENT, PRODUCTION_URL, build_site
+from sitebuild import CONTENT, PRODUCTION_URL, build_site, shared_site
 
 SLUG = "saying-sorry-in-public"
 TITLE = "Saying sorry in public"
@@ -61,7 +61,8 @@ def plan_items(build, slug: str) -> dict[str, dict]:
 @pytest.fixture(scope="module")
 def prod_on_its_date(tmp_path_factory):
     """The production build at the post's date exactly: the first one that puts it live."""
-    return build_site("publishconf.py", tmp_path_factory.mktemp("prod-on-date"), now=ITS_DATE)
+    return shared_site(tmp_path_factory, "prod-on-date",
+                       lambda d: build_site("publishconf.py", d, now=ITS_DATE))
 
 
 def test_future_post_is_not_live_in_production_build(prod_site):
@@ -139,12 +140,15 @@ PAIRS = {
 def paired(tmp_path_factory):
     """The sample content plus the two pairs, built with both settings files at BUILD_NOW
     (2026-11-22 12:00 UTC)."""
-    work = tmp_path_factory.mktemp("pairs")
-    content = work / "content"
-    shutil.copytree(CONTENT, content)
-    for name, text in PAIRS.items():
-        (content / "posts" / name).write_text(text, encoding="utf-8")
-    return {conf: build_site(f"{conf}.py", work / conf, content)
+    def content(work):
+        folder = work / "content"
+        shutil.copytree(CONTENT, folder)
+        for name, text in PAIRS.items():
+            (folder / "posts" / name).write_text(text, encoding="utf-8")
+        return folder
+
+    return {conf: shared_site(tmp_path_factory, f"pairs-{conf}",
+                              lambda d, conf=conf: build_site(f"{conf}.py", d, content(d)))
             for conf in ("publishconf", "pelicanconf")}
 
 

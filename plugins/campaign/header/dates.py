@@ -76,8 +76,8 @@ def parse_relative(value: str) -> timedelta:
         for amount, unit in _RELATIVE_PART_RE.findall(text):
             delta += timedelta(**{_UNITS[unit]: int(amount)})
     except OverflowError:
-        delta = None
-    if delta is None or delta > _LONGEST:
+        raise ValueError(_too_far(text)) from None
+    if delta > _LONGEST:
         raise ValueError(_too_far(text))
     return delta
 

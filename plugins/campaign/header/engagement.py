@@ -18,9 +18,10 @@ _AS_OF_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 def parse_metrics(value: str, network: Network) -> list[tuple[str, int]]:
     """The network's numbers, each named, in its order (contract/networks.py
     `metric_names`)."""
-    found = [METRIC.match(part) for part in split_list(value)]
-    names = tuple(m.group(1) for m in found if m)
-    if not all(found) or names != network.metrics:
+    parts = split_list(value)
+    found = [m for m in (METRIC.match(part) for part in parts) if m]
+    names = tuple(m.group(1) for m in found)
+    if len(found) != len(parts) or names != network.metrics:
         example = metrics_value((name, 0) for name in network.metrics)
         raise ValueError(f"expected {example!r}, got {value.strip()!r}")
     return [(m.group(1), int(m.group(2))) for m in found]
@@ -75,7 +76,8 @@ def parse_engagement(lines: dict[str, str]) -> tuple[dict, list[Problem]]:
         per_network.setdefault(network, {})[suffix] = value
     result = {}
     for network, fields in sorted(per_network.items()):
-        entry, ok = {"label": NETWORKS[network].label}, True
+        entry: dict[str, object] = {"label": NETWORKS[network].label}
+        ok = True
         for suffix, name, parse in (
             ("", "metrics", functools.partial(parse_metrics, network=NETWORKS[network])),
             ("_as_of", "as_of", parse_as_of),

@@ -14,7 +14,9 @@ not the article's current address gets a redirect page.
 
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 from urllib.parse import unquote, urlsplit
 
 from contract.header_lines import SHARED_ID_KEY, SHARED_URLS_KEY, split_list
@@ -64,25 +66,29 @@ def parse_shared_urls(value: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(paths))
 
 
+T = TypeVar("T")
+
+
 def parse_identity(own: dict, problems: list) -> tuple[str | None, tuple[str, ...]]:
     """(Shared_Id or None, Shared_Urls) from the header values; problems added to `problems`.
     Either line may be missing (a lost line heals on the publisher's next run)."""
-    shared_id, urls = None, ()
-    for key, parse in ((ID_KEY, parse_shared_id), (URLS_KEY, parse_shared_urls)):
-        if key not in own:
-            continue
-        try:
-            value = parse(own[key])
-        except ValueError as error:
-            problems.append(Problem(f"{error} (written by the publisher: restore the line "
-                                    "from git, or delete it and run `python -m publish run`)",
-                                    display_key(key)))
-            continue
-        if key == ID_KEY:
-            shared_id = value
-        else:
-            urls = value
-    return shared_id, urls
+    shared_id = _publisher_line(own, ID_KEY, parse_shared_id, problems)
+    urls = _publisher_line(own, URLS_KEY, parse_shared_urls, problems)
+    return shared_id, urls or ()
+
+
+def _publisher_line(own: dict, key: str, parse: Callable[[str], T],
+                    problems: list) -> T | None:
+    """A line the publisher writes, parsed; None when missing or wrong (a problem then)."""
+    if key not in own:
+        return None
+    try:
+        return parse(own[key])
+    except ValueError as error:
+        problems.append(Problem(f"{error} (written by the publisher: restore the line "
+                                "from git, or delete it and run `python -m publish run`)",
+                                display_key(key)))
+        return None
 
 
 def identity(lang: str, slug: str, shared_id: str | None) -> str:

@@ -6,7 +6,8 @@ the build starts n worker processes as each run begins (`get_generators`) and ha
 Markdown file under PATH; the reader then takes a body's HTML from them instead of
 rendering it itself. The workers render with the reader's own code and the site's MARKDOWN
 settings, one file at a time from a fresh state, so the HTML is the HTML the reader would
-have made (tests/plugin/test_prerender.py builds a site both ways and compares every
+have made (tests/plugins/campaign/header/test_prerender.py builds a site both ways and
+compares every
 file). The reader uses an answer only for the very body it read (a digest of the body is
 compared), and renders the body itself when there is no answer, or a worker failed.
 """
@@ -19,6 +20,7 @@ import hashlib
 import multiprocessing
 import os
 from pathlib import Path
+from typing import Any
 
 from pelican.readers import MarkdownReader
 
@@ -26,7 +28,7 @@ from .rawhtml import active_content
 from .strict_header import decode, parse
 
 SETTING = "CAMPAIGN_READ_WORKERS"
-_WORKER: dict[str, object] = {}  # in a worker process: its reader
+_WORKER: dict[str, Any] = {}  # in a worker process: its reader and the claim flags
 
 
 def digest(body: str) -> bytes:
@@ -62,8 +64,8 @@ def render_file(index: int, path: str) -> tuple[bytes, str, tuple[str, ...]] | N
     if claimed[index]:
         return None
     claimed[index] = 1
-    text, problem = decode(Path(path).read_bytes())
-    if problem is not None:
+    text, _ = decode(Path(path).read_bytes())
+    if text is None:            # not UTF-8: the reader refuses it
         return None
     body = parse(text).body
     html = _WORKER["reader"]._render(body)

@@ -17,6 +17,7 @@ attribute values, so `JaVa&#x73;cript:` is seen as the browser sees it. The rule
 import html as html_text
 import re
 from html.parser import HTMLParser
+from typing import cast
 
 from html5lib._inputstream import invalid_unicode_no_surrogate
 from html5lib._tokenizer import HTMLTokenizer
@@ -58,7 +59,8 @@ _START_TAG = tokenTypes["StartTag"]
 # or </ …> markup, no raw-text or foreign element that switches the HTML5 tokenizer (script,
 # style, textarea, title, xmp, noembed, noframes, noscript, plaintext, iframe, svg, math),
 # no bare & and no code point the tokenizer reports. Such HTML needs only the tag checks
-# (tests/plugin/test_rawhtml_fast_path.py compares this with both readings on random HTML).
+# (tests/plugins/campaign/header/test_rawhtml_fast_path.py compares this with both readings
+# on random HTML).
 _ORDINARY_ELEMENTS = (
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "h1",
     "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "li", "ol", "p", "pre", "span",
@@ -154,11 +156,14 @@ class _Tokens(HTMLTokenizer):
     def __iter__(self):
         for token in super().__iter__():
             if token["type"] == _START_TAG:
-                self.parser.tags.append((token["name"], list(token["data"].items())))
+                # html5lib's stubs say a str or a list: emitCurrentToken made it a dict
+                # (an attributeMap) before the tree builder sees it.
+                attributes = cast(dict[str, str], token["data"])
+                self.parser.tags.append((token["name"], list(attributes.items())))
             elif token["type"] == _DOCTYPE:
                 self.parser.reasons.append(MARKUP)
             elif token["type"] == _PARSE_ERROR:
-                self.parser.reasons.append(_error_reason(token["data"]))
+                self.parser.reasons.append(_error_reason(cast(str, token["data"])))  # its code
             yield token
 
 

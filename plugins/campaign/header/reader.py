@@ -127,7 +127,11 @@ class CampaignMarkdownReader(MarkdownReader):
 
     def read(self, source_path):
         text, problem = decode(Path(source_path).read_bytes())
-        header = parse(text) if problem is None else Header((), "", (problem,))
+        if problem is not None:
+            header = Header((), "", (problem,))
+        else:
+            assert text is not None          # decode gives the text or the problem
+            header = parse(text)
         values, value_problems = check_fields(
             header.fields, site_timezone(self.settings),
             self.settings.get("CAMPAIGN_EXTRA_KEYS", ()),

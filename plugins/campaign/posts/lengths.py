@@ -100,6 +100,8 @@ class Lengths:
         """`length` (a network's count, (text, links) → int) through the remembered counts."""
 
         def measured(text: str, links: tuple[str, ...] = ()) -> int:
+            if self.path is None:  # no file to keep them in: the network's cache serves
+                return length(text, links)
             key = (network, text, tuple(links))
             found = self.used.get(key)
             if found is None:
@@ -121,8 +123,9 @@ class Lengths:
 def start(settings: dict) -> Lengths:
     """At the start of a build: what the last one measured, if usable and wanted."""
     path = _cache_file(settings)
-    wanted = path is not None and settings.get("LOAD_CONTENT_CACHE")
-    return Lengths(path, read(path) if wanted else {})
+    if path is None or not settings.get("LOAD_CONTENT_CACHE"):
+        return Lengths(path, {})
+    return Lengths(path, read(path))
 
 
 def write(path: Path, used: dict[tuple, int]) -> None:

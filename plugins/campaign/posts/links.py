@@ -1,5 +1,6 @@
 """Shared links: absolute production URL of the article plus UTM parameters."""
 
+from functools import lru_cache
 from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
 
 # Characters left as they are in a path (already-encoded "%XX" included).
@@ -8,6 +9,9 @@ _PATH_SAFE = "/:@!$&'()*+,;=-._~%"
 _SHARED_PATH_SAFE = _PATH_SAFE.replace(",", "")
 
 
+# Pure, and asked again for every network and slot of an article (about 5 times a post):
+# the answer is kept for the last few thousand.
+@lru_cache(maxsize=4096)
 def article_url(site_url: str, url: str) -> str:
     """Absolute URL of an article from the site URL and Pelican's `article.url`."""
     base = site_url.rstrip("/") + "/"
@@ -31,6 +35,7 @@ def utm_params(utm, network: str, campaign: str) -> list[tuple[str, str]]:
     ]
 
 
+@lru_cache(maxsize=4096)  # pure; `utm` is the settings' tuple of pairs (or None)
 def shared_link(site_url: str, url: str, utm, network: str, campaign: str) -> str:
     scheme, netloc, path, query, fragment = urlsplit(article_url(site_url, url))
     params = parse_qsl(query, keep_blank_values=True) + utm_params(utm, network, campaign)

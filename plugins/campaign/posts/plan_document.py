@@ -4,7 +4,9 @@ import json
 import os
 import tempfile
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypedDict
 
 from contract.plan import SCHEMA, PlanCoupon
 from contract.x_pricing import DEFAULT as DEFAULT_X_PRICES
@@ -79,7 +81,9 @@ def coupon_conflicts(uses: list[CouponUse], default_lang: str | None = None
 def duplicate_ids(items) -> list[Problem]:
     """Items of two files with one id: said once per pair of files, the ids without their
     network (every network's item of a slot clashes alike) and the networks at the end."""
-    seen, clashes = {}, {}
+    seen: dict[str, str] = {}
+    # (file, file it clashes with) → (slot ids, networks): dicts as ordered sets
+    clashes: dict[tuple[str, str], tuple[dict[str, None], dict[str, None]]] = {}
     for item in items:
         first = seen.setdefault(item["id"], item["source"])
         if first != item["source"]:
@@ -126,7 +130,15 @@ def _as_json(value):
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
-JSON_FORMAT = {"indent": 2, "ensure_ascii": False, "sort_keys": True, "default": _as_json}
+class _JsonFormat(TypedDict):
+    indent: int
+    ensure_ascii: bool
+    sort_keys: bool
+    default: Callable[[Any], Any]
+
+
+JSON_FORMAT: _JsonFormat = {"indent": 2, "ensure_ascii": False, "sort_keys": True,
+                            "default": _as_json}
 
 
 def dumps(document) -> str:

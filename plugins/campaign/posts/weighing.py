@@ -22,16 +22,25 @@ from contract import networks as contract_networks
 from contract.networks import NetworkFacts
 
 
+class _PkgResourcesStandIn(types.ModuleType):
+    """pkg_resources' one function twitter-text-parser calls."""
+
+    @staticmethod
+    def resource_string(module: str, name: str) -> bytes:
+        """The file `name` beside the module `module`, as pkg_resources reads it."""
+        path = sys.modules[module].__file__
+        if path is None:
+            raise FileNotFoundError(f"{name}: the module {module} has no file to read it beside")
+        return Path(path).with_name(name).read_bytes()
+
+
 @contextlib.contextmanager
 def _pkg_resources_stand_in():
     """twitter-text-parser reads its emoji list with pkg_resources.resource_string, once, at
     import. pkg_resources is slow and large to import (and gone from setuptools 82), so a
     stand-in serves that one call, as pkg_resources does: the file beside the named module.
     It is in sys.modules only while twitter-text's modules are imported."""
-    stand_in = types.ModuleType("pkg_resources")
-    stand_in.resource_string = lambda module, name: (
-        Path(sys.modules[module].__file__).with_name(name).read_bytes()
-    )
+    stand_in = _PkgResourcesStandIn("pkg_resources")
     previous = sys.modules.get("pkg_resources")
     sys.modules["pkg_resources"] = stand_in
     try:
@@ -68,11 +77,15 @@ class _EmojiPatternOnFirstUse:
         return getattr(emoji_pattern(), name)
 
 
+class _WaitingEmojiModule(types.ModuleType):
+    """Holds the place of twitter_text.regexp.emoji until its pattern is used."""
+
+    emoji = _EmojiPatternOnFirstUse()
+
+
 def _import_twitter_text():
     if "twitter_text" not in sys.modules:  # else the real emoji module is there already
-        waiting = types.ModuleType(_EMOJI_MODULE)
-        waiting.emoji = _EmojiPatternOnFirstUse()
-        sys.modules[_EMOJI_MODULE] = waiting
+        sys.modules[_EMOJI_MODULE] = _WaitingEmojiModule(_EMOJI_MODULE)
     with _pkg_resources_stand_in():
         from twitter_text import parse_tweet
 
@@ -85,7 +98,8 @@ parse_tweet, _twitter_text = _import_twitter_text()
 # twitter-text-parser runs its emoji pattern over every text, about 1.2 ms each, even when the
 # text cannot hold an emoji. Every emoji it knows holds a character of this class (© ®, the
 # symbols from U+203C, where the keycap mark U+20E3 is, to U+3299, and the emoji planes;
-# tests/plugin/test_weighted_length.py pins this against the library's own list), so for
+# tests/plugins/campaign/posts/test_weighted_length.py pins this against the library's own
+# list), so for
 # text without one (English, Icelandic, CJK…) the extraction is empty by construction and is
 # skipped; any other text goes to the library.
 EMOJI_CHARACTERS = re.compile("[\u00a9\u00ae\u203c-\u3299\U0001f000-\U0001faff]")
@@ -100,6 +114,35 @@ _twitter_text.extract_emojis_with_indices = _extract_emojis_when_possible
 
 # A URL with a real TLD: X counts every link as 23, whatever its length or domain.
 _LINK_STAND_IN = "https://t.co/campaign0"
+
+# Every URL twitter-text finds has a domain, and every domain it knows ends in a dot and a
+# top-level domain (the literal `\.` of valid_domain_name, then a TLD). Text in which each
+# dot is followed by a space or ends the text holds none: the search over the library's
+# pattern of every TLD (about 0.3 ms a text, twice for each of the ~4,000 texts of a 1000-post
+# build) is skipped. tests/plugins/campaign/posts/test_weighted_length.py compares it with the
+# library.
+_MAYBE_DOMAIN = re.compile(r"\.(?! |\Z)")
+
+
+def _urls(text: str, without_protocol: bool = True) -> list[dict]:
+    """twitter-text's extract_urls_with_indices(text, without_protocol), short cuts first:
+    none when no dot can start a TLD, and our own link stand-ins, when they are the only
+    dots and stand between spaces, found where they are."""
+    if not _MAYBE_DOMAIN.search(text):
+        return []
+    pieces = text.split(_LINK_STAND_IN)
+    if len(pieces) > 1 and not any(_MAYBE_DOMAIN.search(piece) for piece in pieces) and all(
+            piece.startswith(" ") and piece.endswith(" ") for piece in pieces[1:-1]) and (
+            pieces[0] == "" or pieces[0].endswith(" ")) and (
+            pieces[-1] == "" or pieces[-1].startswith(" ")):
+        found, position = [], 0
+        for piece in pieces[:-1]:
+            position += len(piece)
+            found.append({"url": _LINK_STAND_IN,
+                          "indices": [position, position + len(_LINK_STAND_IN)]})
+            position += len(_LINK_STAND_IN)
+        return found
+    return _twitter_text.extract_urls_with_indices(text, without_protocol)
 
 
 @functools.lru_cache(maxsize=8192)  # each text is checked, then measured again for the plan
@@ -119,9 +162,16 @@ MASTODON_LINK_LENGTH = 23
 _REMOTE_MENTION = regex.compile(r"(?<![\w/@])(@[A-Za-z0-9_]+)@[A-Za-z0-9.-]+[A-Za-z0-9]")
 
 
+# Below U+0300 (where the combining marks begin) every character is a grapheme of its own,
+# but CR LF, which is one: no character there extends, joins or prepends (tests pin it).
+_BEYOND_SINGLE_CHARACTERS = re.compile("[^\x00-\u02ff]")
+
+
 @functools.lru_cache(maxsize=8192)
 def graphemes(text: str) -> int:
     """Characters as a reader sees them: "é" written as e + accent is 1, "👍🏽" is 1."""
+    if not _BEYOND_SINGLE_CHARACTERS.search(text):
+        return len(text) - text.count("\r\n")
     return sum(1 for _ in _GRAPHEME.finditer(text))
 
 
@@ -133,7 +183,7 @@ def mastodon_length(text: str, links: tuple[str, ...] = ()) -> int:
     for link in links:
         text = text.replace(link, "x" * MASTODON_LINK_LENGTH)
     pieces, end = [], 0
-    for found in _twitter_text.extract_urls_with_indices(text, False):
+    for found in _urls(text, False):
         start, stop = found["indices"]
         pieces += [text[end:start], "x" * MASTODON_LINK_LENGTH]
         end = stop
@@ -231,7 +281,8 @@ NETWORKS = {name: Network(facts, *COUNTINGS[facts.counting])
 # parse_tweet's weighted length without its loop over every character (about 0.25 ms a text,
 # most of a build's campaign time): the same normalisation, the library's own URLs and emoji,
 # and the characters between them weighed a run at a time, with the library's default
-# configuration. tests/plugin/test_weighted_length.py compares the two on thousands of texts.
+# configuration. tests/plugins/campaign/posts/test_weighted_length.py compares the two on
+# thousands of texts.
 _OPTIONS = _twitter_text.config["defaults"]
 
 
@@ -275,7 +326,7 @@ def tweet_weight(text: str) -> int:
         for emoji in _extract_emojis_when_possible(text):
             entities[emoji["indices"][0]] = (len(emoji["emoji"]), _OPTIONS["default_weight"])
     url_weight = _OPTIONS["transformed_url_length"] * _OPTIONS["scale"]
-    for url in _twitter_text.extract_urls_with_indices(text):
+    for url in _urls(text):
         entities[url["indices"][0]] = (len(url["url"]), url_weight)
     total, position = 0, 0
     for start in sorted(entities):

@@ -1,2 +1,2 @@
 """What the campaign adds to the site: offers, redirects, most shared, future posts,
-output collisions."""
+output collisions, each URL worked out once."""

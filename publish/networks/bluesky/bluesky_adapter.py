@@ -35,6 +35,7 @@ import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -122,9 +123,10 @@ class BlueskyNetwork:
         self._client: Client | None = None
         self._images: httpx.Client | None = None   # made at the first card image
         if handle and password:
-            self._client = Client(base_url=service, request=Request(
+            client = Client(base_url=service, request=Request(
                 timeout=self._timeout, transport=common.httpx_transport(deadline)))
-            self._client.on_session_change(self._session_changed)
+            client.on_session_change(partial(self._session_changed, client))
+            self._client = client
 
     def can_post(self) -> bool:
         return self._client is not None
@@ -133,13 +135,13 @@ class BlueskyNetwork:
         return self._client is not None
 
     # --- the session ------------------------------------------------------------------
-    def _session_changed(self, event: SessionEvent, session: Session) -> None:
+    def _session_changed(self, client: Client, event: SessionEvent, session: Session) -> None:
         self._tokens = (session.access_jwt or "", session.refresh_jwt or "")
         self._session_did = session.did
         # createSession may name the account's own PDS (its DID document): follow it only
         # when it is a usable service URL; the tokens are never sent anywhere else.
         if session.pds_endpoint and service_problem(session.pds_endpoint):
-            self._client.update_base_url(self._service)
+            client.update_base_url(self._service)
 
     def _redact(self, text: str) -> str:
         """`text` without the password, the session's tokens or any other credential."""
@@ -147,13 +149,10 @@ class BlueskyNetwork:
 
     def _login(self) -> str:
         """Log in once (createSession), at the first call that needs it; the DID."""
-        if self._client is None:
-            raise NetworkError(ErrorKind.CONFIG, "no Bluesky credentials in the environment "
-                               "(BLUESKY_HANDLE, BLUESKY_APP_PASSWORD)")
         if self._did is None:
             self._session_did = None
-            self._once(lambda: self._client.login(self._handle, self._password,
-                                                  fetch_bsky_profile=False))
+            self._once(lambda client: client.login(self._handle, self._password,
+                                                   fetch_bsky_profile=False))
             did = self._session_did
             if not isinstance(did, str) or not re.fullmatch(DID, did):
                 raise NetworkError(ErrorKind.MALFORMED, "the createSession answer has no "
@@ -164,7 +163,7 @@ class BlueskyNetwork:
     def _refresh(self) -> None:
         """A new access token from the refresh token; a new login when that is refused."""
         try:
-            self._once(self._client._refresh_and_set_session)
+            self._once(lambda client: client._refresh_and_set_session())
         except BlueskyError as exc:
             if exc.kind is not ErrorKind.UNAUTHORIZED:
                 raise
@@ -172,9 +171,13 @@ class BlueskyNetwork:
             self._login()
 
     # --- one request, errors mapped ---------------------------------------------------
-    def _once(self, fn: Callable[[], Any]) -> Any:
+    def _once(self, fn: Callable[[Client], Any]) -> Any:
+        client = self._client
+        if client is None:
+            raise NetworkError(ErrorKind.CONFIG, "no Bluesky credentials in the environment "
+                               "(BLUESKY_HANDLE, BLUESKY_APP_PASSWORD)")
         try:
-            return fn()
+            return fn(client)
         except RequestErrorBase as exc:
             if exc.response is None:
                 raise transport_error(exc) from None
@@ -191,7 +194,7 @@ class BlueskyNetwork:
             raise NetworkError(ErrorKind.MALFORMED,
                                f"unreadable answer ({type(exc).__name__})") from None
 
-    def _call(self, fn: Callable[[], Any]) -> Any:
+    def _call(self, fn: Callable[[Client], Any]) -> Any:
         """One request (after logging in); an expired access token is refreshed and the
         request sent once more (it was refused before it did anything)."""
         self._login()
@@ -203,7 +206,7 @@ class BlueskyNetwork:
         self._refresh()
         return self._once(fn)
 
-    def _read(self, fn: Callable[[], Any]) -> Any:
+    def _read(self, fn: Callable[[Client], Any]) -> Any:
         return read_with_retries(lambda: self._call(fn), self._sleep)
 
     @staticmethod
@@ -215,7 +218,7 @@ class BlueskyNetwork:
         return content
 
     def _query(self, nsid: str, params: Any) -> dict:
-        return self._json(self._read(lambda: self._client.invoke_query(nsid, params=params)),
+        return self._json(self._read(lambda client: client.invoke_query(nsid, params=params)),
                           nsid)
 
     # --- posting ----------------------------------------------------------------------
@@ -252,13 +255,15 @@ class BlueskyNetwork:
             return None
         body, kind = image
         try:
-            answer = self._json(self._call(lambda: self._client.invoke_procedure(
+            answer = self._json(self._call(lambda client: client.invoke_procedure(
                 "com.atproto.repo.uploadBlob", content=body, headers={"Content-Type": kind})),
                 "uploadBlob")
         except NetworkError:
             return None
         blob = answer.get("blob")
-        ref = blob.get("ref") if isinstance(blob, dict) else None
+        if not isinstance(blob, dict):
+            return None
+        ref = blob.get("ref")
         if (not isinstance(ref, dict) or not isinstance(ref.get("$link"), str)
                 or not re.fullmatch(r"[a-z2-7]{8,200}", ref["$link"])
                 or blob.get("mimeType") not in IMAGE_TYPES
@@ -356,7 +361,7 @@ class BlueskyNetwork:
             raise NetworkError(ErrorKind.INVALID, f"the post record is not valid "
                                f"({type(exc).__name__})", certain_no_post=True) from None
         try:
-            response = self._call(lambda: self._client.invoke_procedure(
+            response = self._call(lambda client: client.invoke_procedure(
                 "com.atproto.repo.createRecord", data=data, input_encoding="application/json"))
         except NetworkError as exc:
             raise self._create_failed(exc, did, rkey) from None
@@ -374,7 +379,7 @@ class BlueskyNetwork:
             what = "has no post id" if uri is None else f"is unusable: {problem}"
             raise NetworkError(ErrorKind.MALFORMED, f"the create answer {what}",
                                status=status, certain_no_post=False)
-        return PostResult(post_id=uri, url=post_url(uri), text=draft.text)
+        return PostResult(post_id=expected, url=post_url(expected), text=draft.text)
 
     # --- reading ----------------------------------------------------------------------
     def find_recent_posts(self, link: str, since: datetime | None, key: str | None = None,

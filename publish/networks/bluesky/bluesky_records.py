@@ -79,7 +79,9 @@ def tid_parts(tid: str) -> tuple[int, int]:
 # --- posts and records (pure) -------------------------------------------------------------
 
 def post_url(post_id: str) -> str:
-    return CAPABILITIES.url_for(post_id)
+    url = CAPABILITIES.url_for(post_id)
+    assert url is not None          # Bluesky's capabilities form every post's link
+    return url
 
 
 def post_uri(did: str, rkey: str) -> str:

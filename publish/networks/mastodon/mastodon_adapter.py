@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from html.parser import HTMLParser
 from typing import Any
 
@@ -262,6 +263,14 @@ def classify(status: int | None, message: str | None,
     return NetworkError(ErrorKind.MALFORMED, f"unexpected answer: {text}", status=status)
 
 
+# --- a request that reads (a function of the client, for _read) -------------------------
+
+def _own_statuses(api: Mastodon, *, account_id: str, max_id: str | None) -> Any:
+    """One page of the account's statuses, newest first, older than `max_id` when given."""
+    return api.account_statuses(account_id, exclude_reblogs=True, limit=PAGE_SIZE,
+                                max_id=max_id)
+
+
 # --- the adapter --------------------------------------------------------------------------
 
 @dataclass
@@ -297,13 +306,14 @@ class MastodonNetwork:
         return self._api is not None
 
     # one request, errors mapped
-    def _call(self, fn: Callable[[], Any], *, credentials: bool = False) -> Any:
-        if self._api is None:
+    def _call(self, fn: Callable[[Mastodon], Any], *, credentials: bool = False) -> Any:
+        api = self._api
+        if api is None:
             raise NetworkError(ErrorKind.CONFIG, "no Mastodon credentials in the environment "
                                "(" + ", ".join(POST_CREDENTIALS) + ")")
         self._last = None
         try:
-            return fn()
+            return fn(api)
         except MastodonNetworkError as exc:
             cause = exc.__context__
             not_sent = _certainly_not_sent(cause)
@@ -340,7 +350,7 @@ class MastodonNetwork:
             raise NetworkError(ErrorKind.MALFORMED, f"unreadable answer ({type(exc).__name__})",
                                status=last.status if last else None) from None
 
-    def _read(self, fn: Callable[[], Any], *, credentials: bool = False) -> Any:
+    def _read(self, fn: Callable[[Mastodon], Any], *, credentials: bool = False) -> Any:
         return read_with_retries(lambda: self._call(fn, credentials=credentials), self._sleep)
 
     def post(self, draft: Draft) -> PostResult:
@@ -350,7 +360,7 @@ class MastodonNetwork:
             raise NetworkError(ErrorKind.CONFIG, "posting needs " + ", ".join(POST_CREDENTIALS))
         text, key = draft.text, idempotency_key(draft.key)
         language = draft.lang.split("-")[0].lower() or None   # ISO 639: `pt-BR` → `pt`
-        answer = self._call(lambda: self._api.status_post(
+        answer = self._call(lambda api: api.status_post(
             text, visibility="public", idempotency_key=key, language=language),
             credentials=True)
         status = self._last.status if self._last else None
@@ -359,7 +369,7 @@ class MastodonNetwork:
                                status=status, certain_no_post=False)
         post_id = _id_text(answer.get("id"))
         url, problem = status_link(answer, post_id, self._base_url)
-        if problem:
+        if url is None:
             # The post may well exist: ambiguous, settled by the next run's reconcile.
             what = "has no status id" if post_id is None else f"is unusable: {problem}"
             raise NetworkError(ErrorKind.MALFORMED, f"the create answer {what}",
@@ -370,7 +380,7 @@ class MastodonNetwork:
 
     def _own_account_id(self) -> str:
         if not self._account_id:
-            answer = self._read(self._api.account_verify_credentials, credentials=True)
+            answer = self._read(Mastodon.account_verify_credentials, credentials=True)
             account_id = _id_text(answer.get("id")) if isinstance(answer, Mapping) else None
             if not CAPABILITIES.valid_post_id(account_id):   # account ids: the same form
                 raise NetworkError(ErrorKind.MALFORMED,
@@ -387,8 +397,7 @@ class MastodonNetwork:
         max_id: str | None = None
         paged_on: set[str] = set()
         for _ in range(self._max_pages):
-            page = self._read(lambda m=max_id: self._api.account_statuses(
-                account_id, exclude_reblogs=True, limit=PAGE_SIZE, max_id=m))
+            page = self._read(partial(_own_statuses, account_id=account_id, max_id=max_id))
             if not isinstance(page, list):
                 raise NetworkError(ErrorKind.MALFORMED, "timeline answer is not a list")
             if not page:
@@ -415,7 +424,7 @@ class MastodonNetwork:
         """One batch request, not retried when the answer says there is no batch endpoint
         (NO_BATCH_STATUSES): None then."""
         try:
-            return self._call(lambda: self._api.statuses(list(chunk)))
+            return self._call(lambda api: api.statuses(list(chunk)))
         except NetworkError as exc:
             if exc.status in NO_BATCH_STATUSES:
                 return None
@@ -435,7 +444,7 @@ class MastodonNetwork:
 
     def _metrics_single(self, post_id: str) -> Any | None:
         try:
-            return self._read(lambda: self._api.status(post_id))
+            return self._read(lambda api: api.status(post_id))
         except NetworkError as exc:
             if exc.kind is ErrorKind.NOT_FOUND:
                 return None
@@ -488,7 +497,10 @@ def from_env(env: Mapping[str, str], *, sleep: Callable[[float], None] = time.sl
     session = requests_session(parse_deadline(env.get("PUBLISH_HTTP_TIMEOUT")))
     try:
         api = Mastodon(api_base_url=base.rstrip("/"), ratelimit_method="throw",
-                       version_check_mode="none", request_timeout=timeout, session=session,
+                       version_check_mode="none", session=session,
+                       # Mastodon.py says float; it hands the value to requests, which
+                       # takes this (connect, read) pair too.
+                       request_timeout=timeout,  # type: ignore[arg-type]
                        user_agent=USER_AGENT)
     except MastodonError:
         raise NetworkError(ErrorKind.CONFIG, "MASTODON_BASE_URL was not accepted") from None

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 import requests
@@ -172,7 +173,7 @@ def _found_post(raw: dict) -> FoundPost | None:
             created = parse_time(raw["created_at"])
         except TimeFormatError:
             created = None
-    urls = ()
+    urls: tuple[str, ...] = ()
     entities = raw.get("entities")
     if isinstance(entities, dict) and isinstance(entities.get("urls"), list):
         urls = tuple(html.unescape(u["expanded_url"]) for u in entities["urls"]
@@ -183,6 +184,18 @@ def _found_post(raw: dict) -> FoundPost | None:
 
 def contains_link(post: FoundPost, link: str) -> bool:
     return link in post.expanded_urls or link in post.text
+
+
+# --- the requests that read (each a function of the client, for _read) --------------------
+
+def _timeline_page(api: Api, *, user_id: str, token: str | None) -> Any:
+    """One page of the account's own posts, newest first (`token`: the page after)."""
+    return api.get_timelines(user_id, max_results=PAGE_SIZE, pagination_token=token,
+                             tweet_fields=["created_at", "entities"], return_json=True)
+
+
+def _public_metrics(api: Api, *, post_ids: list[str]) -> Any:
+    return api.get_tweets(post_ids, tweet_fields=["public_metrics"], return_json=True)
 
 
 # --- the adapter --------------------------------------------------------------------------
@@ -219,13 +232,14 @@ class XNetwork:
     def can_read(self) -> bool:
         return self._api is not None
 
-    # one request, errors mapped
-    def _call(self, fn: Callable[[], Any]) -> Any:
-        if self._api is None:
+    # one request to the client, errors mapped
+    def _call(self, fn: Callable[[Api], Any]) -> Any:
+        api = self._api
+        if api is None:
             raise NetworkError(ErrorKind.CONFIG, "no X credentials in the environment")
         self._last = None
         try:
-            return fn()
+            return fn(api)
         except PyTwitterError as exc:
             last = self._last
             raise classify(last.status if last else None,
@@ -243,7 +257,7 @@ class XNetwork:
             raise NetworkError(ErrorKind.MALFORMED, f"unreadable answer ({type(exc).__name__})",
                                status=status) from None
 
-    def _read(self, fn: Callable[[], Any]) -> Any:
+    def _read(self, fn: Callable[[Api], Any]) -> Any:
         return read_with_retries(lambda: self._call(fn), self._sleep)
 
     def post(self, draft: Draft) -> PostResult:
@@ -251,21 +265,22 @@ class XNetwork:
         text = draft.text
         if not self._can_post:
             raise NetworkError(ErrorKind.CONFIG, "posting needs " + ", ".join(POST_CREDENTIALS))
-        answer = self._call(lambda: self._api.create_tweet(text=text, return_json=True))
+        answer = self._call(lambda api: api.create_tweet(text=text, return_json=True))
         data = answer.get("data") if isinstance(answer, dict) else None
-        post_id = data.get("id") if isinstance(data, dict) else None
-        problem = CAPABILITIES.post_id_problem(post_id)
-        if problem:
+        data = data if isinstance(data, dict) else {}
+        post_id = data.get("id")
+        if not CAPABILITIES.valid_post_id(post_id):
             # The post may well exist: ambiguous, settled by the next run's reconcile.
             status = self._last.status if self._last else None
-            what = "has no post id" if post_id is None else f"is unusable: {problem}"
+            what = "has no post id" if post_id is None else \
+                f"is unusable: {CAPABILITIES.post_id_problem(post_id)}"
             raise NetworkError(ErrorKind.MALFORMED, f"the create answer {what}",
                                status=status, certain_no_post=False)
         return PostResult(post_id=post_id, url=post_url(post_id), text=data.get("text", ""))
 
     def _own_user_id(self) -> str:
         if not self._user_id:
-            answer = self._read(lambda: self._api.get_me(return_json=True))
+            answer = self._read(lambda api: api.get_me(return_json=True))
             user_id = (answer.get("data") or {}).get("id") if isinstance(answer, dict) else None
             if not isinstance(user_id, str):
                 raise NetworkError(ErrorKind.MALFORMED, "GET /2/users/me has no id")
@@ -276,11 +291,9 @@ class XNetwork:
                           due: datetime | None = None) -> SearchResult:
         user_id = self._own_user_id()
         found: list[FoundPost] = []
-        token = None
+        token: str | None = None
         for _ in range(self._max_pages):
-            page = self._read(lambda t=token: self._api.get_timelines(
-                user_id, max_results=PAGE_SIZE, pagination_token=t,
-                tweet_fields=["created_at", "entities"], return_json=True))
+            page = self._read(partial(_timeline_page, user_id=user_id, token=token))
             if not isinstance(page, dict):
                 raise NetworkError(ErrorKind.MALFORMED, "timeline answer is not an object")
             posts = [p for p in (_found_post(r) for r in page.get("data") or []
@@ -301,8 +314,7 @@ class XNetwork:
         for start in range(0, len(post_ids), batch):
             chunk = list(post_ids[start:start + batch])
             try:
-                answer = self._read(lambda c=chunk: self._api.get_tweets(
-                    c, tweet_fields=["public_metrics"], return_json=True))
+                answer = self._read(partial(_public_metrics, post_ids=chunk))
             except NetworkError as exc:
                 # HTTP 200 with only "errors": every id of the chunk is gone.
                 if exc.kind is ErrorKind.MALFORMED and exc.status == 200:

@@ -7,7 +7,6 @@ Deploying never posts anything.
 
 from __future__ import annotations
 
-import argparse
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -73,57 +72,3 @@ def _remote_url(target: GitHubTarget, env: Mapping[str, str] | None) -> str:
         return target.remote
     url = done.stdout.strip()
     return url if done.returncode == 0 and url else target.remote
-
-
-# --- command line --------------------------------------------------------------------
-
-HELP = "upload the built site (output/) to DEPLOY_TARGET; never posts"
-EPILOG = """\
-targets (DEPLOY_TARGET, or --target):
-  s3://BUCKET[/PREFIX]       S3 or S3-compatible storage; uploads new and changed files,
-                             then deletes stale ones
-  github[:BRANCH]            commit to a GitHub Pages branch (default gh-pages) and push
-  rsync:[USER@]HOST:/PATH    rsync over ssh (--delete); rsync:/LOCAL/PATH for a folder
-
-environment:
-  DEPLOY_S3_ENDPOINT_URL     S3-compatible host, e.g. https://s3.example.com
-  AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_PROFILE,
-  AWS_REGION / AWS_DEFAULT_REGION, AWS_MAX_ATTEMPTS (default 3)
-  DEPLOY_GITHUB_REMOTE       remote name, URL or path to push to (default origin)
-  DEPLOY_CNAME               custom domain, written to the branch's CNAME file
-  DEPLOY_SSH_PORT            ssh port for rsync over ssh
-
-exit codes: 0 deployed, 1 the deploy failed (what was done is listed), 2 no target or bad
-configuration (nothing was changed). Details: docs/deploy.md
-
-examples:
-  DEPLOY_TARGET=s3://my-bucket python -m publish deploy
-  python -m publish deploy --target github:gh-pages
-  python -m publish deploy --target rsync:deploy@web1:/var/www/blog"""
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--target", metavar="TARGET",
-                        help="where to deploy (default: $DEPLOY_TARGET)")
-    parser.add_argument("--site", type=Path, default=Path("output"), metavar="DIR",
-                        help="the built site (default: %(default)s)")
-
-
-def command(args: argparse.Namespace, env: Mapping[str, str], out) -> int:
-    """`python -m publish deploy`: 0 deployed, 1 failed, 2 no target or bad configuration."""
-    try:
-        target = target_from_env(env, target=args.target)
-        if target is None:
-            raise DeployConfigError("no target configured: set DEPLOY_TARGET (s3://BUCKET, "
-                                    "github:BRANCH or rsync:HOST:/PATH) or pass --target")
-        report = deploy(args.site, target, out, env=env)
-    except DeployConfigError as exc:
-        for problem in exc.problems:
-            out.error(f"deploy: {problem}")
-        out.error("deploy: nothing was deployed")
-        return 2
-    if report.ok:
-        out.say(report.summary())
-        return 0
-    out.error(report.summary())
-    return 1

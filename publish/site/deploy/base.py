@@ -8,13 +8,24 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from publish.errors import ConfigError
 
-class DeployConfigError(Exception):
+
+class DeployConfigError(ConfigError):
     """Bad or missing configuration, found before anything was changed (exit 2)."""
 
     def __init__(self, problems: list[str] | str):
         self.problems = [problems] if isinstance(problems, str) else list(problems)
         super().__init__("\n".join(self.problems))
+
+    def lines(self, command: str = "") -> list[str]:
+        if command != "deploy":
+            return super().lines(command)
+        return [*(f"deploy: {problem}" for problem in self.problems),
+                "deploy: nothing was deployed"]
+
+    def step_line(self) -> str:
+        return "; ".join(self.problems) + ": nothing deployed"
 
 
 @dataclass

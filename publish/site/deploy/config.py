@@ -76,6 +76,7 @@ def target_from_env(env: Mapping[str, str], *, target: str | None = None,
         return None
     name = "--target" if target is not None else "DEPLOY_TARGET"
     problems: list[str] = []
+    result: Target | None = None
     if spec.startswith("s3://"):
         result = _s3(spec, name, env, problems)
     elif spec == "github" or spec.startswith("github:"):

@@ -17,6 +17,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from publish.errors import PublishError
 from publish.site.deploy.base import DeployConfigError, DeployReport, redact_url, require_tool
 from publish.site.deploy.config import GitHubTarget
 
@@ -24,8 +25,8 @@ IDENTITY = {"GIT_COMMITTER_NAME": "Listening Brands deploy",
             "GIT_COMMITTER_EMAIL": "deploy@localhost"}
 
 
-class GitFailed(Exception):
-    pass
+class GitFailed(PublishError):
+    """A git command of the deploy failed (the deploy failed: exit 1)."""
 
 
 class Git:
@@ -80,7 +81,8 @@ def changes(git: Git, before: str | None, after: str) -> tuple[list[str], list[s
     files = git.out("ls-tree", "-r", "--name-only", after).splitlines()
     if before is None:
         return files, [], 0
-    written, deleted = [], []
+    written: list[str] = []
+    deleted: list[str] = []
     diff = git.out("diff-tree", "-r", "--no-renames", "--name-status", before, after)
     for line in diff.splitlines():
         status, _, path = line.partition("\t")

@@ -72,10 +72,10 @@ def content_type(name: str) -> str:
     for suffix, kind in FEED_TYPES.items():
         if lower.endswith(suffix):
             return kind
-    kind = CONTENT_TYPES.get(Path(lower).suffix)
-    if kind is None:
-        kind = mimetypes.guess_type(lower)[0] or "application/octet-stream"
-    return kind
+    by_suffix = CONTENT_TYPES.get(Path(lower).suffix)
+    if by_suffix is None:
+        return mimetypes.guess_type(lower)[0] or "application/octet-stream"
+    return by_suffix
 
 
 def cache_control(kind: str) -> str:
