@@ -25,7 +25,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
-from html.parser import HTMLParser
 from typing import Any
 
 import requests
@@ -59,7 +58,15 @@ from publish.networks.mastodon.mastodon_capabilities import (
     CAPABILITIES,
     POST_CREDENTIALS,
     config_problems,
-    link_host_problem,
+)
+from publish.networks.mastodon.mastodon_statuses import (
+    contains_link,
+    content_text,
+    created_at,
+    found_post,
+    id_text,
+    map_metrics,
+    status_link,
 )
 from publish.redaction import redact, secret_values
 
@@ -95,130 +102,6 @@ def rate_limit_reset(headers: Mapping[str, str]) -> datetime | None:
         return parse_time(value)
     except (TimeFormatError, ValueError, OverflowError):
         return None
-
-
-class _ContentParser(HTMLParser):
-    """Status HTML → plain text and the links it contains."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.links: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "br":
-            self.parts.append("\n")
-        elif tag == "p":
-            if "".join(self.parts).strip():
-                self.parts.append("\n\n")
-        elif tag == "a":
-            href = dict(attrs).get("href")
-            if href and href.startswith(("https://", "http://")):
-                self.links.append(href)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
-
-
-def content_text(content: str) -> tuple[str, tuple[str, ...]]:
-    """Mastodon's status HTML → (plain text, links). <br> is a line end, a new paragraph a
-    blank line, tags go and entities are decoded; Mastodon splits a link's text into
-    invisible/ellipsis spans, which joined give the whole URL back."""
-    parser = _ContentParser()
-    parser.feed(content)
-    parser.close()
-    text = "".join(parser.parts)
-    return "\n".join(line.rstrip() for line in text.strip().split("\n")), tuple(parser.links)
-
-
-def _id_text(value: Any) -> Any:
-    """An id from an answer as a plain str when it is a str or an int (Mastodon.py wraps ids
-    in a str subclass); anything else unchanged, for post_id_problem to describe."""
-    if isinstance(value, str):
-        return str(value)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    return value
-
-
-def _created_at(value: Any) -> datetime | None:
-    if isinstance(value, datetime):
-        return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
-    if isinstance(value, str):
-        try:
-            return parse_time(value)
-        except (TimeFormatError, ValueError, OverflowError):
-            return None
-    return None
-
-
-def status_link_problem(post_id: Any, url: Any, base_url: str) -> str | None:
-    """None when `post_id` is a valid id and `url` a status link naming that same id on the
-    server of MASTODON_BASE_URL (`base_url`)."""
-    if problem := CAPABILITIES.post_id_problem(post_id):
-        return problem
-    if problem := CAPABILITIES.link_problem(url):
-        return problem
-    if CAPABILITIES.post_id_from_link(url) != post_id:
-        return f"the link names another status than {post_id}"
-    return link_host_problem(url, base_url)
-
-
-def status_link(raw: Mapping, post_id: Any, base_url: str) -> tuple[str | None, str | None]:
-    """(the status's own link, None), or (None, what is wrong): its `url` when that is a
-    status link naming `post_id` on our server, else its `uri` when that is (Mastodon's
-    `uri` is `/users/NAME/statuses/ID`; Akkoma's is `/objects/UUID`, not a status link)."""
-    url = raw.get("url")
-    problem = status_link_problem(post_id, url, base_url)
-    if problem is None:
-        return url, None
-    uri = raw.get("uri")
-    if uri != url and status_link_problem(post_id, uri, base_url) is None:
-        return uri, None
-    return None, problem
-
-
-def _found_post(raw: Any, base_url: str) -> FoundPost | None:
-    """A status from a timeline → FoundPost (its id as the server gave it: the runner ignores
-    and reports an invalid one), or None when it is not one of ours to consider (a boost, no
-    content, or a valid id with a link that is not a status link)."""
-    if not isinstance(raw, Mapping) or raw.get("reblog"):
-        return None
-    content = raw.get("content")
-    if not isinstance(content, str):
-        return None
-    post_id = _id_text(raw.get("id"))
-    text, links = content_text(content)
-    card = raw.get("card")
-    if isinstance(card, Mapping) and isinstance(card.get("url"), str):
-        links += (card["url"],)
-    if CAPABILITIES.valid_post_id(post_id):
-        url, _ = status_link(raw, post_id, base_url)
-        if url is None:
-            return None
-    else:
-        url = ""            # never used: the runner drops a post whose id is not valid
-    return FoundPost(post_id=post_id, url=url, text=text,
-                     created_at=_created_at(raw.get("created_at")), expanded_urls=links)
-
-
-def contains_link(post: FoundPost, link: str) -> bool:
-    return link in post.expanded_urls or link in post.text
-
-
-def map_metrics(raw: Mapping) -> dict[str, int] | None:
-    """Mastodon status counts → our names; None when one is not a non-negative int."""
-    out = {}
-    for name, key in (("favourites", "favourites_count"), ("boosts", "reblogs_count"),
-                      ("replies", "replies_count")):
-        value = raw.get(key)
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            return None
-        out[name] = value
-    return out
 
 
 def _certainly_not_sent(exc: BaseException | None) -> bool:
@@ -367,7 +250,7 @@ class MastodonNetwork:
         if not isinstance(answer, Mapping):
             raise NetworkError(ErrorKind.MALFORMED, "the create answer is not a status",
                                status=status, certain_no_post=False)
-        post_id = _id_text(answer.get("id"))
+        post_id = id_text(answer.get("id"))
         url, problem = status_link(answer, post_id, self._base_url)
         if url is None:
             # The post may well exist: ambiguous, settled by the next run's reconcile.
@@ -381,7 +264,7 @@ class MastodonNetwork:
     def _own_account_id(self) -> str:
         if not self._account_id:
             answer = self._read(Mastodon.account_verify_credentials, credentials=True)
-            account_id = _id_text(answer.get("id")) if isinstance(answer, Mapping) else None
+            account_id = id_text(answer.get("id")) if isinstance(answer, Mapping) else None
             if not CAPABILITIES.valid_post_id(account_id):   # account ids: the same form
                 raise NetworkError(ErrorKind.MALFORMED,
                                    "GET /api/v1/accounts/verify_credentials has no usable id")
@@ -402,15 +285,15 @@ class MastodonNetwork:
                 raise NetworkError(ErrorKind.MALFORMED, "timeline answer is not a list")
             if not page:
                 return SearchResult(tuple(found), covered=True)
-            posts = [p for p in (_found_post(r, self._base_url) for r in page) if p]
+            posts = [p for p in (found_post(r, self._base_url) for r in page) if p]
             found.extend(p for p in posts if contains_link(p, link))
-            times = [_created_at(r.get("created_at")) for r in page if isinstance(r, Mapping)]
+            times = [created_at(r.get("created_at")) for r in page if isinstance(r, Mapping)]
             oldest = min((t for t in times if t), default=None)
             if since is not None and oldest is not None and oldest < since:
                 return SearchResult(tuple(found), covered=True)
             # The next page: statuses older than the page's last one, as the server's own
             # Link header pages (ids are not numbers on every server: ULIDs, FlakeIds).
-            ids = [i for i in (_id_text(r.get("id")) for r in page if isinstance(r, Mapping))
+            ids = [i for i in (id_text(r.get("id")) for r in page if isinstance(r, Mapping))
                    if CAPABILITIES.valid_post_id(i)]
             next_max = ids[-1] if ids else None
             if next_max is None or next_max in paged_on:
@@ -468,7 +351,7 @@ class MastodonNetwork:
             for raw in answers:
                 if not isinstance(raw, Mapping):
                     continue
-                post_id = _id_text(raw.get("id"))
+                post_id = id_text(raw.get("id"))
                 if post_id not in chunk or post_id in numbers:
                     continue
                 mapped = map_metrics(raw)

@@ -16,12 +16,12 @@ from campaign.posts.weighing import NETWORKS
 
 from publish.networks import Draft, ErrorKind, NetworkError, capabilities, factory, post_id_rule
 from publish.networks.mastodon.mastodon_adapter import (
-    content_text,
     from_env,
     idempotency_key,
     rate_limit_reset,
 )
 from publish.networks.mastodon.mastodon_capabilities import CAPABILITIES, link_host_problem
+from publish.networks.mastodon.mastodon_statuses import content_text
 from publish.posting.decisions import comparable_text
 from tests.fakes.fake_mastodon import SERVERS, TOKEN, running_fake
 from tests.publish.conftest import ANSWERING, DUE_IDS, ITEMS, write_plan
