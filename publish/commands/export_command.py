@@ -26,7 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     options.common(parser)
     parser.add_argument("--format", choices=("csv", "json"), default="csv",
                         help="csv (default) or one JSON document")
-    options.window(parser, "fetched")
+    options.window(parser, "rows fetched")
     options.no_build(parser)
 
 

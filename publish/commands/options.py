@@ -53,20 +53,28 @@ def lateness(parser: argparse.ArgumentParser) -> None:
                              "(default: %(default)s; e.g. 6h, 2d)")
 
 
-def window(parser: argparse.ArgumentParser, what: str) -> None:
+# A parser or one of its argument groups: both have add_argument.
+Options = argparse.ArgumentParser | argparse._ArgumentGroup
+
+
+def window(parser: Options, what: str) -> None:
+    """--from and --to: `what` names the rows, e.g. "items due", "rows fetched"."""
     parser.add_argument("--from", dest="start", metavar="WHEN",
-                        help=f"only rows {what} at or after WHEN: a date (2026-11-20) or a "
+                        help=f"only {what} at or after WHEN: a date (2026-11-20) or a "
                              "date-time ('2026-11-20 09:00'), in the site's time zone unless "
                              "it has an offset (2026-11-20T09:00:00Z)")
     parser.add_argument("--to", dest="end", metavar="WHEN",
-                        help=f"only rows {what} at or before WHEN (a date alone: to the end "
+                        help=f"only {what} at or before WHEN (a date alone: to the end "
                              "of it)")
 
 
-def no_build(parser: argparse.ArgumentParser) -> None:
+def no_build(parser: Options) -> None:
+    """--no-build: the files named are publish/site/build_inputs.py's."""
     parser.add_argument("--no-build", action="store_true",
-                        help="use the plan as it is; by default it is rebuilt first when "
-                             "content/, theme/, plugins/ or the settings are newer")
+                        help="use the plan as it is; by default it is rebuilt first (Pelican, "
+                             "into a temporary folder) when a file it is built from is newer: "
+                             "content/, theme/, plugins/, contract/, requirements.txt or the "
+                             "settings")
 
 
 def listing(parser: argparse.ArgumentParser) -> None:
@@ -76,19 +84,11 @@ def listing(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--upcoming", action="store_true",
                    help="only items not done yet: " + ", ".join(
                        state for state in SHOWN_STATES if state in UPCOMING))
-    g.add_argument("--from", dest="start", metavar="WHEN",
-                   help="only items due at or after WHEN: a date (2026-11-20) or a date-time "
-                        "('2026-11-20 09:00'), in the site's time zone unless it has an "
-                        "offset (2026-11-20T09:00:00Z)")
-    g.add_argument("--to", dest="end", metavar="WHEN",
-                   help="only items due at or before WHEN (a date alone: to the end of it)")
+    window(g, "items due")
     g.add_argument("--json", action="store_true",
                    help="print one JSON document instead of the table: UTC times, whole texts "
                         "and links (fields: docs/publisher.md)")
-    g.add_argument("--no-build", action="store_true",
-                   help="use the plan as it is; by default it is rebuilt first (Pelican, "
-                        "into a temporary folder) when content/, theme/, plugins/ or the "
-                        "settings are newer")
+    no_build(g)
     parser.epilog = (parser.epilog or "") + "\n\n" + states_help()
 
 
