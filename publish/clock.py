@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
+from contract.plan import utc_iso
 from publish.errors import ConfigError
 
 
@@ -34,8 +35,9 @@ def parse_time(text: str) -> datetime:
 
 
 def format_time(value: datetime) -> str:
-    """Aware datetime → '2026-11-22T15:00:00Z' (UTC, seconds precision)."""
-    return value.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """Aware datetime → '2026-11-22T15:00:00Z' (UTC, seconds precision): the plan's form of a
+    time (contract/plan.py), which the ledger and the history use too."""
+    return utc_iso(value)
 
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")
