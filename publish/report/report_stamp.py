@@ -70,9 +70,8 @@ def boundary(plan: Mapping, made_at: datetime, max_lateness: timedelta) -> datet
     return min((t for t in times if t > made_at), default=None)
 
 
-def decide(stamp: ReportStamp | None, *, inputs: str, now: datetime,
-           folder_problem: str | None) -> str | None:
-    """Why the report must be written, or None: keep it."""
+def decide(stamp: ReportStamp | None, *, inputs: str, now: datetime) -> str | None:
+    """Why the report must be written, or None: keep it (if its folder is as recorded)."""
     if stamp is None:
         return "no record of an earlier report"
     if stamp.inputs != inputs:
@@ -81,7 +80,7 @@ def decide(stamp: ReportStamp | None, *, inputs: str, now: datetime,
         return f"{format_time(now)} is before the last report's time"
     if stamp.until is not None and now >= stamp.until:
         return f"{format_time(stamp.until)} passed (a state changes)"
-    return folder_problem
+    return None
 
 
 def kept_line(stamp: ReportStamp, out: Path) -> str:
@@ -164,7 +163,7 @@ class Keeper:
     def kept_line(self, now: datetime) -> str | None:
         """The step's line when the report as it is stays right at `now`; None: write."""
         stamp = read(stamp_path(self.out))
-        reason = decide(stamp, inputs=self.inputs, now=now, folder_problem=None)
+        reason = decide(stamp, inputs=self.inputs, now=now)
         if reason is None and stamp is not None and fingerprint.output_difference(
                 self.out, stamp.files) is None:
             return kept_line(stamp, self.out)

@@ -32,15 +32,11 @@ def test_the_boundary_is_the_first_state_change_after_the_report():
 
 def test_decide_keeps_only_the_same_inputs_between_the_two_times():
     stamp = ReportStamp("abc", T0, T0 + timedelta(hours=2), "report: …", {})
-    assert decide(stamp, inputs="abc", now=T0 + timedelta(hours=1), folder_problem=None) \
-        is None
-    assert decide(None, inputs="abc", now=T0, folder_problem=None) == \
-        "no record of an earlier report"
-    assert decide(stamp, inputs="abd", now=T0, folder_problem=None) == "its inputs changed"
-    assert "passed" in decide(stamp, inputs="abc", now=T0 + timedelta(hours=2),
-                              folder_problem=None)
-    assert "before" in decide(stamp, inputs="abc", now=T0 - timedelta(seconds=1),
-                              folder_problem=None)
+    assert decide(stamp, inputs="abc", now=T0 + timedelta(hours=1)) is None
+    assert decide(None, inputs="abc", now=T0) == "no record of an earlier report"
+    assert decide(stamp, inputs="abd", now=T0) == "its inputs changed"
+    assert "passed" in decide(stamp, inputs="abc", now=T0 + timedelta(hours=2))
+    assert "before" in decide(stamp, inputs="abc", now=T0 - timedelta(seconds=1))
 
 
 @pytest.fixture
