@@ -59,7 +59,7 @@ def _item(info, meta, counts, *, kind, slot, network, due, text, link, warnings,
         id=item_id(info, slot, network),
         kind=kind,
         network=network,
-        due=due.astimezone(UTC).replace(microsecond=0),
+        due=_plan_due(due),
         text=text,
         link=link,
         weighted_length=counts.of(net)(text, (link,)),
@@ -73,6 +73,12 @@ def _item(info, meta, counts, *, kind, slot, network, due, text, link, warnings,
         coupon=coupon_code,
         warnings=tuple(link_warning + warnings + net.warnings(text)),
     )
+
+
+@functools.lru_cache(maxsize=16)  # a slot's items (one per network) share one instant
+def _plan_due(due: datetime) -> datetime:
+    """The plan's form of an instant: UTC, whole seconds."""
+    return due.astimezone(UTC).replace(microsecond=0)
 
 
 @functools.lru_cache(maxsize=1)   # an article's items share one copy of its summary

@@ -187,7 +187,7 @@ def _urls(text: str, without_protocol: bool = True) -> list[dict]:
     return _library()[0].extract_urls_with_indices(text, without_protocol)
 
 
-@functools.lru_cache(maxsize=8192)  # each text is checked, then measured again for the plan
+@functools.lru_cache(maxsize=256)  # each text is checked, then measured again for the plan
 def weighted_length(text: str, links: tuple[str, ...] = ()) -> int:
     """X's weighted length (URLs 23, emoji/CJK/"…" 2). Our own `links` always count as a
     link, even on a domain twitter-text does not recognise (e.g. a `.example` test TLD)."""
@@ -223,7 +223,7 @@ def _remote_mention_pattern():
 _BEYOND_SINGLE_CHARACTERS = re.compile("[^\x00-\u02ff]")
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=256)
 def graphemes(text: str) -> int:
     """Characters as a reader sees them: "é" written as e + accent is 1, "👍🏽" is 1."""
     if not _BEYOND_SINGLE_CHARACTERS.search(text):
@@ -231,7 +231,7 @@ def graphemes(text: str) -> int:
     return sum(1 for _ in _grapheme_pattern().finditer(text))
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=256)
 def mastodon_length(text: str, links: tuple[str, ...] = ()) -> int:
     """Mastodon's count (StatusLengthValidator): every URL with a scheme counts 23, whatever
     its length (found as Mastodon finds them, with twitter-text's extractor, and our own
@@ -249,7 +249,7 @@ def mastodon_length(text: str, links: tuple[str, ...] = ()) -> int:
     return graphemes(text)
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=256)
 def bluesky_length(text: str, links: tuple[str, ...] = ()) -> int:
     """Bluesky's count: graphemes of the text as its readers see it, every link shortened as
     the Bluesky app shows it (contract/bluesky_text.py; the facet keeps the full URL)."""
