@@ -77,8 +77,12 @@ def _item(info, meta, counts, *, kind, slot, network, due, text, link, warnings,
 
 @functools.lru_cache(maxsize=16)  # a slot's items (one per network) share one instant
 def _plan_due(due: datetime) -> datetime:
-    """The plan's form of an instant: UTC, whole seconds."""
-    return due.astimezone(UTC).replace(microsecond=0)
+    """The plan's form of an instant: UTC, whole seconds, a plain datetime (an article's date
+    is Pelican's SafeDatetime, whose strftime, about 70 µs, would format every item's `due`
+    when the plan is written)."""
+    moment = due.astimezone(UTC)
+    return datetime(moment.year, moment.month, moment.day, moment.hour, moment.minute,
+                    moment.second, tzinfo=UTC)
 
 
 @functools.lru_cache(maxsize=1)   # an article's items share one copy of its summary
