@@ -73,3 +73,10 @@ def test_the_reported_code_points_are_html5libs():
     from html5lib._inputstream import invalid_unicode_no_surrogate
 
     assert f"[{HTML5LIB_REPORTED}]" == invalid_unicode_no_surrogate
+
+
+def test_no_ordinary_element_is_an_active_one():
+    """plainly_clean checks only the start tags with attributes."""
+    from campaign.header.rawhtml import _ORDINARY_ELEMENTS, ACTIVE_ELEMENTS
+
+    assert not ACTIVE_ELEMENTS & set(_ORDINARY_ELEMENTS)
