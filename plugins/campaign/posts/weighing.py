@@ -249,16 +249,20 @@ def mastodon_length(text: str, links: tuple[str, ...] = ()) -> int:
     return graphemes(text)
 
 
+# Each Bluesky text is shown once for its length and once for its size in bytes.
+_display_text = functools.lru_cache(maxsize=256)(bluesky_text.display_text)
+
+
 @functools.lru_cache(maxsize=256)
 def bluesky_length(text: str, links: tuple[str, ...] = ()) -> int:
     """Bluesky's count: graphemes of the text as its readers see it, every link shortened as
     the Bluesky app shows it (contract/bluesky_text.py; the facet keeps the full URL)."""
-    return graphemes(bluesky_text.display_text(text))
+    return graphemes(_display_text(text))
 
 
 def bluesky_problems(text: str) -> list[str]:
     """The record's other limit: 3,000 UTF-8 bytes of the text as posted."""
-    size = bluesky_text.utf8_length(bluesky_text.display_text(text))
+    size = bluesky_text.utf8_length(_display_text(text))
     if size > bluesky_text.MAX_BYTES:
         return [f"{size} bytes on Bluesky, the limit is {bluesky_text.MAX_BYTES} "
                 "(UTF-8: emoji take 4 bytes, CJK 3; Bluesky refuses a longer post)"]
@@ -400,5 +404,6 @@ def tweet_weight(text: str) -> int:
 def forget_texts() -> None:
     """Drop the texts the length caches hold (every candidate a matching post tried): they
     serve one campaign pass, and would otherwise stay through the writing of every page."""
-    for cached in (weighted_length, graphemes, mastodon_length, bluesky_length):
+    for cached in (weighted_length, graphemes, mastodon_length, bluesky_length,
+                   _display_text):
         cached.cache_clear()
