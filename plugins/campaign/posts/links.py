@@ -47,3 +47,10 @@ def shared_link(site_url: str, url: str, utm, network: str, campaign: str) -> st
     scheme, netloc, path, query, fragment = urlsplit(base)
     params = parse_qsl(query, keep_blank_values=True) + params
     return urlunsplit((scheme, netloc, path, urlencode(params, quote_via=quote), fragment))
+
+
+def forget_links() -> None:
+    """Drop the remembered links (about 4,000 entries at 1000 posts): they serve one campaign
+    pass, and would otherwise stay through the writing of every page."""
+    article_url.cache_clear()
+    shared_link.cache_clear()
