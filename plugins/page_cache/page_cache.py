@@ -62,7 +62,9 @@ class PageCache:
             self.rendered += 1
             return template.render(*args, **kwargs)
         made_of = self.made_of(template, context)
-        if made_of is not None and (text := self.kept_text(name, made_of)) is not None:
+        why = "its context cannot be digested" if made_of is None else \
+            self.changed(name, made_of)
+        if why is None and (text := self.previous_text(name)) is not None:
             self.new[name] = self.old[name]
             self.kept += 1
             return text
@@ -74,9 +76,11 @@ class PageCache:
         self.rendered += 1
         if made_of is None or reads_digest is None:
             self.uncacheable += 1
-            logger.debug("page_cache: %s is rendered every build: %s", name,
-                         problem or "its context")
+            logger.debug("page_cache: %s rendered, and every build: %s", name,
+                         problem or why)
             return text
+        logger.debug("page_cache: %s rendered: %s", name,
+                     why or "the last build's file is missing or changed")
         self.new[name] = PageRecord(*made_of, reads_digest, _written_sha256(text),
                                     tuple(reads))
         return text
@@ -114,13 +118,27 @@ class PageCache:
             self.env_keys[id(env)] = digest.hexdigest()
         return self.env_keys[id(env)]
 
-    def kept_text(self, name: str, made_of: tuple[str, str, str]) -> str | None:
+    def changed(self, name: str, made_of: tuple[str, str, str]) -> str | None:
+        """Why the last build's page `name` cannot be kept; None: it can."""
         record = self.old.get(name)
-        if self.previous is None or record is None or \
-                (record.template, record.template_digest, record.context_digest) != made_of:
-            return None
+        if self.previous is None:
+            return f"no {PREVIOUS_SETTING}"
+        if record is None:
+            return "no record of it"
+        if record.template != made_of[0]:
+            return "another template"
+        if record.template_digest != made_of[1]:
+            return "its template, a template it uses or a filter changed"
+        if record.context_digest != made_of[2]:
+            return "a name of its context changed"
         if self.recorder.current(record.reads) != record.reads_digest:
-            return None
+            return "a value it read changed"
+        return None
+
+    def previous_text(self, name: str) -> str | None:
+        """The last build's file `name`, when it is what was recorded."""
+        record = self.old[name]
+        assert self.previous is not None
         try:
             with open(self.previous / name, "rb") as stream:
                 data = stream.read()
@@ -134,7 +152,12 @@ class PageCache:
     def finish(self) -> None:
         for name in self.twice:
             self.new.pop(name, None)
-        page_records.save(self.folder, self.new, self.key)
+        try:
+            page_records.save(self.folder, self.new, self.key)
+        except OSError as exc:
+            logger.warning("page_cache: %s: cannot be written (%s); the next build renders "
+                           "every page", self.folder / page_records.NAME,
+                           exc.strerror or exc)
         # Printed as Pelican prints its own `Done: …` summary (shown without -v).
         console.print(summary(self.rendered, self.kept, self.uncacheable), soft_wrap=True,
                       markup=False, highlight=False)
