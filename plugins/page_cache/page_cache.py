@@ -139,13 +139,15 @@ class PageCache:
         """The last build's file `name`, when it is what was recorded."""
         record = self.old[name]
         assert self.previous is not None
+        if os.linesep != "\n":     # Pelican's writer would turn a kept "\r\n" into "\r\r\n"
+            return None
         try:
             with open(self.previous / name, "rb") as stream:
                 data = stream.read()
             if hashlib.sha256(data).hexdigest() != record.sha256:
                 return None
-            with open(self.previous / name, encoding="utf-8", newline="") as stream:
-                return stream.read()
+            # As read with newline="": the writer's newline translation gives these bytes.
+            return data.decode("utf-8")
         except (OSError, UnicodeDecodeError):
             return None
 
@@ -201,9 +203,8 @@ def _code(value: object) -> str:
 
 
 def _written_sha256(text: str) -> str:
-    """The SHA-256 of the file Pelican writes from `text` (UTF-8, newlines as the OS's)."""
-    if os.linesep != "\n":
-        text = text.replace("\n", os.linesep)
+    """The SHA-256 of the file Pelican writes from `text` (UTF-8; where a newline is
+    written as "\n": elsewhere no page is kept, see previous_text)."""
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 

@@ -42,6 +42,8 @@ class Recorder:
         self.ambiguous: set[Identity] = set()
         self._wholes: dict[int, tuple[object, bytes]] = {}
         self._busy: set[int] = set()
+        self._identities: dict[int, tuple[object, Identity]] = {}
+        self._named: dict[Read, bytes] = {}
         self.digester = Digester(seen=self.seen)
         self.reads: dict[Read, bytes] | None = None
         self.problem: str | None = None
@@ -126,12 +128,21 @@ class Recorder:
             for item in value.values():
                 self.given(item, depth - 1)
 
-    def record(self, obj: object, attribute: str, value: object) -> None:
-        assert self.reads is not None
-        try:
+    def identity(self, obj: object) -> Identity:
+        """The object's identity, worked out once per object for the build."""
+        found = self._identities.get(id(obj))
+        if found is None or found[0] is not obj:
             key = identity(obj)
             assert key is not None
             self.seen(key, obj)
+            found = (obj, key)
+            self._identities[id(obj)] = found
+        return found[1]
+
+    def record(self, obj: object, attribute: str, value: object) -> None:
+        assert self.reads is not None
+        try:
+            key = self.identity(obj)
             if (key, attribute) not in self.reads:
                 self.reads[(key, attribute)] = self.value_digest(obj, attribute, value)
             if isinstance(value, types.MethodType) and tracked(value.__self__):
@@ -159,7 +170,7 @@ class Recorder:
             self.problem = f"two objects are {sorted(shared)[0]}"
         if self.problem is not None:
             return [], None, self.problem
-        return list(reads), combined(reads.items()), None
+        return list(reads), combined(reads.items(), self._named), None
 
     def current(self, reads: Iterable[Read]) -> str | None:
         """The combined digest of `reads` read now; None when one cannot be read."""
@@ -173,14 +184,19 @@ class Recorder:
                 values.append(((key, attribute), self.value_digest(obj, attribute, value)))
             except Undigestable:
                 return None
-        return combined(values)
+        return combined(values, self._named)
 
 
-def combined(reads: Iterable[tuple[Read, bytes]]) -> str:
-    digest = hashlib.sha256()
-    for (key, attribute), value in reads:
-        for part in (*key, attribute):
-            data = part.encode("utf-8", "surrogatepass")
-            digest.update(str(len(data)).encode() + b":" + data)
-        digest.update(str(len(value)).encode() + b":" + value)
-    return digest.hexdigest()
+def combined(reads: Iterable[tuple[Read, bytes]], named: dict[Read, bytes]) -> str:
+    """One digest of (identity, attribute, value digest) in order; `named` keeps each
+    read's encoded name for the build."""
+    parts: list[bytes] = []
+    for read, value in reads:
+        name = named.get(read)
+        if name is None:
+            name = named[read] = b"".join(
+                str(len(data)).encode() + b":" + data
+                for data in (part.encode("utf-8", "surrogatepass")
+                             for part in (*read[0], read[1])))
+        parts += (name, str(len(value)).encode(), b":", value)
+    return hashlib.sha256(b"".join(parts)).hexdigest()
