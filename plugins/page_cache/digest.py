@@ -75,12 +75,13 @@ class Digester:
         return hashlib.sha256(self.encode(value)).hexdigest()
 
     def encode(self, value: object) -> bytes:
-        if value is None or isinstance(value, bool | int | float | str | bytes):
-            return _scalar(value)
         found = self._memo.get(id(value))
         if found is not None and found[0] is value:
             return found[1]
-        encoded = b"#" + hashlib.sha256(self._encode(value)).digest()
+        if value is None or isinstance(value, bool | int | float | str | bytes):
+            encoded = _scalar(value)
+        else:
+            encoded = b"#" + hashlib.sha256(self._encode(value)).digest()
         self._memo[id(value)] = (value, encoded)
         return encoded
 

@@ -24,7 +24,7 @@ from . import page_records
 from .digest import Digester, Undigestable, qualified
 from .page_records import PageRecord
 from .reads import Recorder
-from .templates import TemplateFacts, facts
+from .templates import SourceFacts, TemplateFacts, facts
 
 logger = logging.getLogger(__name__)
 
@@ -38,9 +38,11 @@ class PageCache:
 
     def __init__(self, folder: Path, previous: Path | None, settings: dict):
         self.folder, self.previous = folder, previous
-        self.recorder = Recorder()
+        self.recorder = Recorder(memoise_reads=not settings.get("RELATIVE_URLS"))
         self.key = build_key(settings)
-        self.old, warning = page_records.load(folder, self.key)
+        last, warning = page_records.load(folder, self.key)
+        self.old, self.known_sources = last.pages, last.sources
+        self.sources: dict[str, SourceFacts] = {}
         if warning:
             logger.warning("page_cache: %s", warning)
         self.new: dict[str, PageRecord] = {}
@@ -49,10 +51,9 @@ class PageCache:
         self.env_keys: dict[int, str] = {}
         self.rendered = self.kept = self.uncacheable = 0
 
-    def hook(self, env: Environment) -> None:
-        self.recorder.install(env)
-
     def render(self, template: Template, args: tuple, kwargs: dict) -> str:
+        # Hooked at its first render, when every plugin has added its filters.
+        self.recorder.install(template.environment)
         context = args[0] if len(args) == 1 and not kwargs and isinstance(args[0], dict) \
             else None
         name = context.get("output_file") if context is not None else None
@@ -92,7 +93,7 @@ class PageCache:
         name = template.name or ""
         found = self.facts.get((id(env), name))
         if found is None:
-            found = facts(env, name)
+            found = facts(env, name, self.known_sources, self.sources)
             self.facts[(id(env), name)] = found
         names = sorted(context) if found.names is None else sorted(found.names)
         digester = self.recorder.digester
@@ -155,7 +156,7 @@ class PageCache:
         for name in self.twice:
             self.new.pop(name, None)
         try:
-            page_records.save(self.folder, self.new, self.key)
+            page_records.save(self.folder, self.new, self.sources, self.key)
         except OSError as exc:
             logger.warning("page_cache: %s: cannot be written (%s); the next build renders "
                            "every page", self.folder / page_records.NAME,
@@ -245,7 +246,6 @@ def wrap_templates(generator) -> None:
     cache = _cache
     if cache is None:
         return
-    cache.hook(generator.env)
     get_template = generator.get_template
 
     def cached_template(name):

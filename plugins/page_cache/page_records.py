@@ -3,6 +3,8 @@
 
     {"schema": "pelican-page-cache/1", "key": KEY,
      "identities": [[class, key, lang], …], "attributes": ["title", …],
+     "sources": {sha256 of a template's source: [[names it reads], [templates it uses],
+                                                  names one by an expression]},
      "pages": {output file: [template, template digest, context digest, reads digest,
                              sha256 of the file, [identity index, attribute index, …]]}}
 
@@ -24,6 +26,8 @@ import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from .templates import SourceFacts
 
 SCHEMA = "pelican-page-cache/1"
 NAME = "page-records.json"
@@ -48,25 +52,49 @@ class RecordProblem(ValueError):
     pass
 
 
-def load(folder: Path, key: str) -> tuple[dict[str, PageRecord], str | None]:
+@dataclass(frozen=True)
+class Records:
+    pages: dict[str, PageRecord]
+    sources: dict[str, SourceFacts]
+
+
+NONE = Records({}, {})
+
+
+def load(folder: Path, key: str) -> tuple[Records, str | None]:
     """(the records, a warning line or None). No file: no records, no warning."""
     path = folder / NAME
     try:
         info = path.lstat()
     except FileNotFoundError:
-        return {}, None
+        return NONE, None
     except OSError as exc:
-        return {}, f"{path}: cannot be read ({exc.strerror}); every page is rendered"
+        return NONE, f"{path}: cannot be read ({exc.strerror}); every page is rendered"
     try:
         if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
             raise RecordProblem("not a regular file of at most 256 MiB")
         document = json.loads(path.read_bytes().decode("utf-8"))
         if isinstance(document, dict) and document.get("key") != key \
                 and document.get("schema") == SCHEMA:
-            return {}, None     # another site's make-up (templates' code, versions): start over
-        return parse(document), None
+            return NONE, None   # another site's make-up (templates' code, versions): start over
+        return Records(parse(document), parse_sources(document)), None
     except (OSError, UnicodeDecodeError, ValueError) as exc:
-        return {}, f"{path}: {exc}; every page is rendered"
+        return NONE, f"{path}: {exc}; every page is rendered"
+
+
+def parse_sources(document: dict) -> dict[str, SourceFacts]:
+    sources = document.get("sources")
+    if not isinstance(sources, dict):
+        raise RecordProblem("'sources': want an object")
+    found = {}
+    for digest, entry in sources.items():
+        if not (_hex(digest) and isinstance(entry, list) and len(entry) == 3
+                and all(isinstance(part, list) and all(_text(n) for n in part)
+                        for part in entry[:2]) and isinstance(entry[2], bool)):
+            raise RecordProblem(f"'sources'[{digest!r}]: want [[names], [templates], "
+                                "true or false]")
+        found[digest] = (tuple(entry[0]), tuple(entry[1]), entry[2])
+    return found
 
 
 def parse(document: object) -> dict[str, PageRecord]:
@@ -104,7 +132,7 @@ def parse(document: object) -> dict[str, PageRecord]:
     return records
 
 
-def dump(records: dict[str, PageRecord], key: str) -> bytes:
+def dump(records: dict[str, PageRecord], sources: dict[str, SourceFacts], key: str) -> bytes:
     identities: dict[tuple, int] = {}
     attributes: dict[str, int] = {}
     pages = {}
@@ -117,18 +145,21 @@ def dump(records: dict[str, PageRecord], key: str) -> bytes:
         pages[name] = [record.template, record.template_digest, record.context_digest,
                        record.reads_digest, record.sha256, pairs]
     document = {"schema": SCHEMA, "key": key, "identities": [list(i) for i in identities],
-                "attributes": list(attributes), "pages": pages}
+                "attributes": list(attributes), "pages": pages,
+                "sources": {digest: [list(names), list(used), dynamic]
+                            for digest, (names, used, dynamic) in sorted(sources.items())}}
     return (json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
             ).encode("utf-8")
 
 
-def save(folder: Path, records: dict[str, PageRecord], key: str) -> None:
+def save(folder: Path, records: dict[str, PageRecord], sources: dict[str, SourceFacts],
+         key: str) -> None:
     """Write the records atomically (a build killed meanwhile leaves the last file)."""
     folder.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{NAME}.", dir=folder)
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(dump(records, key))
+            stream.write(dump(records, sources, key))
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temporary, folder / NAME)

@@ -37,7 +37,10 @@ class Recorder:
     met this build, by identity (an identity two different objects share is ambiguous:
     a page that reads it is rendered every build)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, memoise_reads: bool = True) -> None:
+        # A read's value digest, once per (identity, attribute) for the build; not with
+        # RELATIVE_URLS, where an article's content depends on the page that shows it.
+        self._values: dict[Read, bytes] | None = {} if memoise_reads else None
         self.objects: dict[Identity, object] = {}
         self.ambiguous: set[Identity] = set()
         self._wholes: dict[int, tuple[object, bytes]] = {}
@@ -144,7 +147,13 @@ class Recorder:
         try:
             key = self.identity(obj)
             if (key, attribute) not in self.reads:
-                self.reads[(key, attribute)] = self.value_digest(obj, attribute, value)
+                memo = self._values
+                found = memo.get((key, attribute)) if memo is not None else None
+                if found is None:
+                    found = self.value_digest(obj, attribute, value)
+                    if memo is not None:
+                        memo[(key, attribute)] = found
+                self.reads[(key, attribute)] = found
             if isinstance(value, types.MethodType) and tracked(value.__self__):
                 self.record(value.__self__, WHOLE, None)
         except Undigestable as exc:
@@ -175,15 +184,24 @@ class Recorder:
     def current(self, reads: Iterable[Read]) -> str | None:
         """The combined digest of `reads` read now; None when one cannot be read."""
         values = []
-        for key, attribute in reads:
-            obj = self.objects.get(key)
-            if obj is None or key in self.ambiguous or self._getattr is None:
+        memo = self._values if self._values is not None else {}
+        for read in reads:
+            if read[0] in self.ambiguous:
                 return None
-            try:
-                value = None if attribute == WHOLE else self._getattr(obj, attribute)
-                values.append(((key, attribute), self.value_digest(obj, attribute, value)))
-            except Undigestable:
-                return None
+            found = memo.get(read)
+            if found is None:
+                key, attribute = read
+                obj = self.objects.get(key)
+                if obj is None or key in self.ambiguous or self._getattr is None:
+                    return None
+                try:
+                    value = None if attribute == WHOLE else self._getattr(obj, attribute)
+                    found = self.value_digest(obj, attribute, value)
+                except Undigestable:
+                    return None
+                if self._values is not None:
+                    memo[read] = found
+            values.append((read, found))
         return combined(values, self._named)
 
 

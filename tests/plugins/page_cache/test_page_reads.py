@@ -162,7 +162,7 @@ def test_a_damaged_or_foreign_record_renders_every_page_with_one_warning(site, r
     else:
         path.write_text(record, encoding="utf-8")
     if not warned:         # the right schema with another key: another site, no warning
-        assert page_records.load(path.parent, "another key") == ({}, None)
+        assert page_records.load(path.parent, "another key") == (page_records.NONE, None)
     assert site.build() == PAGES
     warnings = [r.getMessage() for r in site.caplog.records if r.levelno >= logging.WARNING]
     assert len(warnings) == warned, warnings
