@@ -7,7 +7,7 @@ import logging
 from pathlib import Path
 
 import pytest
-from page_cache import page_records
+from page_cache import page_records, templates
 from pelican import Pelican
 from pelican.log import LimitFilter
 
@@ -195,3 +195,17 @@ def test_the_record_is_written_only_when_the_build_finishes(site):
         site.build()
     assert path.read_bytes() == before
     assert [p.name for p in path.parent.iterdir()] == [page_records.NAME]
+
+
+def test_a_template_source_is_parsed_once_and_its_names_kept_in_the_record(site,
+                                                                          monkeypatch):
+    parsed = []
+    real = templates.source_facts
+    monkeypatch.setattr(templates, "source_facts",
+                        lambda env, source: parsed.append(source) or real(env, source))
+    site.write("one", title="Number one", summary="About one.", body="Body.", day=20)
+    assert site.build() == {"2026/one/index.html"}
+    assert parsed == []                     # the last build's record named what they read
+    site.template("article.html", "<h2>{{ article.title }}</h2>\n")
+    site.build()
+    assert parsed == ["<h2>{{ article.title }}</h2>\n"]
