@@ -58,7 +58,8 @@ class PageCache:
             else None
         name = context.get("output_file") if context is not None else None
         if context is None or not isinstance(name, str) or name in self.new:
-            self.twice.add(name) if isinstance(name, str) else None
+            if isinstance(name, str):       # written twice: which one Pelican keeps varies
+                self.twice.add(name)
             self.uncacheable += 1
             self.rendered += 1
             return template.render(*args, **kwargs)
@@ -95,7 +96,7 @@ class PageCache:
         if found is None:
             found = facts(env, name, self.known_sources, self.sources)
             self.facts[(id(env), name)] = found
-        names = sorted(context) if found.names is None else sorted(found.names)
+        names = sorted(context) if found.names is None else found.names
         digester = self.recorder.digester
         try:
             parts = [digester.encode(n) + (digester.encode(context[n]) if n in context

@@ -18,7 +18,7 @@ from jinja2 import Environment, meta
 @dataclass(frozen=True)
 class TemplateFacts:
     digest: str                     # the sources of the template and all it uses
-    names: frozenset[str] | None    # the context names it can read; None: every name
+    names: tuple[str, ...] | None   # the context names it can read, sorted; None: every one
 
 
 # What one template's source names: (context names it reads, templates it uses, whether it
@@ -67,4 +67,4 @@ def facts(env: Environment, name: str, known: dict[str, SourceFacts],
         for part in (template, sources[template]):
             data = part.encode("utf-8", "surrogatepass")
             digest.update(str(len(data)).encode() + b":" + data)
-    return TemplateFacts(digest.hexdigest(), None if dynamic else frozenset(names))
+    return TemplateFacts(digest.hexdigest(), None if dynamic else tuple(sorted(names)))
