@@ -25,7 +25,15 @@ from jinja2 import Environment, Undefined
 from jinja2.filters import FILTERS
 from jinja2.tests import TESTS
 
-from .digest import Digester, Identity, Undigestable, identity, tracked, visible_fields
+from .digest import (
+    BACK_REFERENCES,
+    Digester,
+    Identity,
+    Undigestable,
+    identity,
+    tracked,
+    visible_fields,
+)
 
 WHOLE = "*"
 Read = tuple[Identity, str]
@@ -46,7 +54,6 @@ class Recorder:
         self._wholes: dict[int, tuple[object, bytes]] = {}
         self._busy: set[int] = set()
         self._identities: dict[int, tuple[object, Identity]] = {}
-        self._named: dict[Read, bytes] = {}
         self.digester = Digester(seen=self.seen)
         self.reads: dict[Read, bytes] | None = None
         self.problem: str | None = None
@@ -58,6 +65,8 @@ class Recorder:
         the identity ambiguous."""
         known = self.objects.setdefault(key, value)
         if known is value or key in self.ambiguous:
+            return
+        if _same_plain_fields(known, value):
             return
         try:
             if self._whole(known) == self._whole(value):
@@ -150,7 +159,7 @@ class Recorder:
                 memo = self._values
                 found = memo.get((key, attribute)) if memo is not None else None
                 if found is None:
-                    found = self.value_digest(obj, attribute, value)
+                    found = entry((key, attribute), self.value_digest(obj, attribute, value))
                     if memo is not None:
                         memo[(key, attribute)] = found
                 self.reads[(key, attribute)] = found
@@ -179,7 +188,7 @@ class Recorder:
             self.problem = f"two objects are {sorted(shared)[0]}"
         if self.problem is not None:
             return [], None, self.problem
-        return list(reads), combined(reads.items(), self._named), None
+        return list(reads), combined(reads.values()), None
 
     def current(self, reads: Iterable[Read]) -> str | None:
         """The combined digest of `reads` read now; None when one cannot be read."""
@@ -196,25 +205,38 @@ class Recorder:
                     return None
                 try:
                     value = None if attribute == WHOLE else self._getattr(obj, attribute)
-                    found = self.value_digest(obj, attribute, value)
+                    found = entry(read, self.value_digest(obj, attribute, value))
                 except Undigestable:
                     return None
                 if self._values is not None:
                     memo[read] = found
-            values.append((read, found))
-        return combined(values, self._named)
+            values.append(found)
+        return combined(values)
 
 
-def combined(reads: Iterable[tuple[Read, bytes]], named: dict[Read, bytes]) -> str:
-    """One digest of (identity, attribute, value digest) in order; `named` keeps each
-    read's encoded name for the build."""
-    parts: list[bytes] = []
-    for read, value in reads:
-        name = named.get(read)
-        if name is None:
-            name = named[read] = b"".join(
-                str(len(data)).encode() + b":" + data
-                for data in (part.encode("utf-8", "surrogatepass")
-                             for part in (*read[0], read[1])))
-        parts += (name, str(len(value)).encode(), b":", value)
-    return hashlib.sha256(b"".join(parts)).hexdigest()
+def entry(read: Read, value: bytes) -> bytes:
+    """A read as it enters the combined digest: identity, attribute, value digest."""
+    (kind, key, lang), attribute = read
+    return b"".join(str(len(data)).encode() + b":" + data for data in (
+        *(part.encode("utf-8", "surrogatepass") for part in (kind, key, lang, attribute)),
+        value))
+
+
+def combined(entries: Iterable[bytes]) -> str:
+    """One digest of a page's reads, in the order they were first made."""
+    return hashlib.sha256(b"".join(entries)).hexdigest()
+
+
+_PLAIN = (str, int, float, bool, type(None))
+
+
+def _same_plain_fields(known: object, other: object) -> bool:
+    """Equal fields of plain values only (a tag's name and slug): the same without
+    digesting them."""
+    if type(known) is not type(other):
+        return False
+    mine, theirs = visible_fields(known), visible_fields(other)
+    for fields in (mine, theirs):
+        for name in BACK_REFERENCES:
+            fields.pop(name, None)
+    return mine == theirs and all(type(v) in _PLAIN for v in mine.values())
