@@ -8,8 +8,12 @@ from pathlib import Path
 
 import pytest
 from page_cache import page_records, templates
+from page_cache.digest import identity
+from page_cache.reads import Recorder
 from pelican import Pelican
 from pelican.log import LimitFilter
+from pelican.settings import DEFAULT_CONFIG
+from pelican.urlwrappers import Tag
 
 from tests.plugins.conftest import settings_for
 
@@ -209,3 +213,18 @@ def test_a_template_source_is_parsed_once_and_its_names_kept_in_the_record(site,
     site.template("article.html", "<h2>{{ article.title }}</h2>\n")
     site.build()
     assert parsed == ["<h2>{{ article.title }}</h2>\n"]
+
+
+def test_objects_of_one_identity_are_one_while_their_fields_are_equal():
+    """Pelican makes a tag's object once per article; `url` copies name and slug into one's
+    `__dict__` (URLWrapper.as_dict), which changes nothing a template sees."""
+    settings = dict(DEFAULT_CONFIG)
+    recorder = Recorder()
+    first, second = Tag("Customer service", settings), Tag("Customer service", settings)
+    assert second.url
+    for tag in (first, second):
+        recorder.seen(identity(tag), tag)
+    assert recorder.ambiguous == set()
+    other = Tag("customer service", settings)         # the same slug, another name
+    recorder.seen(identity(other), other)
+    assert recorder.ambiguous == {("Tag", "customer-service", "")}
