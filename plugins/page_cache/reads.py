@@ -54,6 +54,7 @@ class Recorder:
         self._wholes: dict[int, tuple[object, bytes]] = {}
         self._busy: set[int] = set()
         self._identities: dict[int, tuple[object, Identity]] = {}
+        self._made: set[tuple[int, str]] = set()
         self.digester = Digester(seen=self.seen)
         self.reads: dict[Read, bytes] | None = None
         self.problem: str | None = None
@@ -100,13 +101,15 @@ class Recorder:
 
         def getattr_(obj, attribute):
             value = original_getattr(obj, attribute)
-            if self.reads is not None and tracked(obj):
+            if self.reads is not None and (id(obj), attribute) not in self._made \
+                    and tracked(obj):
                 self.record(obj, attribute, value)
             return value
 
         def getitem(obj, argument):
             value = original_getitem(obj, argument)
-            if self.reads is not None and tracked(obj) and isinstance(argument, str):
+            if self.reads is not None and isinstance(argument, str) \
+                    and (id(obj), argument) not in self._made and tracked(obj):
                 self.record(obj, argument, value)
             return value
 
@@ -153,6 +156,9 @@ class Recorder:
 
     def record(self, obj: object, attribute: str, value: object) -> None:
         assert self.reads is not None
+        # The page's reads so far by object and attribute (the objects live while it
+        # renders): a template reads `article.title` more than once.
+        self._made.add((id(obj), attribute))
         try:
             key = self.identity(obj)
             if (key, attribute) not in self.reads:
@@ -178,7 +184,7 @@ class Recorder:
     # --- a render ------------------------------------------------------------------------
 
     def start(self) -> None:
-        self.reads, self.problem = {}, None
+        self.reads, self.problem, self._made = {}, None, set()
 
     def stop(self) -> tuple[list[Read], str | None, str | None]:
         """(the reads in the order they were first made, their combined digest, the reason
