@@ -54,7 +54,7 @@ class Recorder:
         self._wholes: dict[int, tuple[object, bytes]] = {}
         self._busy: set[int] = set()
         self._identities: dict[int, tuple[object, Identity]] = {}
-        self._made: set[tuple[int, str]] = set()
+        self._made: dict[tuple[int, str], object] = {}
         self.digester = Digester(seen=self.seen)
         self.reads: dict[Read, bytes] | None = None
         self.problem: str | None = None
@@ -101,7 +101,7 @@ class Recorder:
 
         def getattr_(obj, attribute):
             value = original_getattr(obj, attribute)
-            if self.reads is not None and (id(obj), attribute) not in self._made \
+            if self.reads is not None and self._made.get((id(obj), attribute)) is not obj \
                     and tracked(obj):
                 self.record(obj, attribute, value)
             return value
@@ -109,7 +109,7 @@ class Recorder:
         def getitem(obj, argument):
             value = original_getitem(obj, argument)
             if self.reads is not None and isinstance(argument, str) \
-                    and (id(obj), argument) not in self._made and tracked(obj):
+                    and self._made.get((id(obj), argument)) is not obj and tracked(obj):
                 self.record(obj, argument, value)
             return value
 
@@ -156,9 +156,9 @@ class Recorder:
 
     def record(self, obj: object, attribute: str, value: object) -> None:
         assert self.reads is not None
-        # The page's reads so far by object and attribute (the objects live while it
-        # renders): a template reads `article.title` more than once.
-        self._made.add((id(obj), attribute))
+        # The page's reads so far by object and attribute (the object held, so its id is
+        # not another's): a template reads `article.title` more than once.
+        self._made[(id(obj), attribute)] = obj
         try:
             key = self.identity(obj)
             if (key, attribute) not in self.reads:
@@ -184,12 +184,12 @@ class Recorder:
     # --- a render ------------------------------------------------------------------------
 
     def start(self) -> None:
-        self.reads, self.problem, self._made = {}, None, set()
+        self.reads, self.problem, self._made = {}, None, {}
 
     def stop(self) -> tuple[list[Read], str | None, str | None]:
         """(the reads in the order they were first made, their combined digest, the reason
         the page cannot be kept, if any)."""
-        reads, self.reads = self.reads or {}, None
+        reads, self.reads, self._made = self.reads or {}, None, {}
         if self.problem is None and (shared := self.ambiguous & {k for k, _ in reads}):
             self.problem = f"two objects are {sorted(shared)[0]}"
         if self.problem is not None:
