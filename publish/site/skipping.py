@@ -104,7 +104,8 @@ class SkippingBuilder:
                                          contentcache.key(current, [content]))
         kept, notes = contentcache.prepare(folder)
         self.notes += notes
-        return folder, contentcache.settings(folder, load=load and kept)
+        return folder, contentcache.settings(folder, load=load and kept,
+                                             previous_output=self.resolve_output())
 
     def _build(self, path: Path, current: dict[str, str], reason: str, *,
                load_cache: bool) -> Built:
