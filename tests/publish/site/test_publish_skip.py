@@ -22,7 +22,8 @@ from pathlib import Path
 import pytest
 
 from publish.cli import main
-from publish.site import contentcache
+from publish.site import contentcache, fingerprint
+from publish.site import stamp as stamps
 from publish.site.stamp import stamp_path
 from tests.fakes.fake_x import running_fake
 
@@ -181,6 +182,10 @@ def test_a_second_cycle_with_nothing_changed_skips_the_build_and_says_until_when
     code, first = site.cycle()
     assert code == 0, first
     assert "(built: no record of an earlier build)" in build_line(first)
+    # The stamp took the hashes the build's manifest had made: the same as reading every file.
+    stamp, _ = stamps.read(stamp_path(site.output))
+    assert stamp is not None
+    assert stamp.output_files == fingerprint.output_files(site.output)
     code, second = site.cycle("2026-11-22T10:15:00Z")
     assert code == 0, second
     assert build_line(second) == (
