@@ -27,7 +27,7 @@ DATE_FORMATS = {"is": "%d.%m.%Y"}
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = ["campaign", "reading_time", "sitemap", "sitemap_hreflang", "safe_text", "social_cards",
-           "template_cache"]
+           "template_cache", "page_cache"]
 # Every template autoescapes: header text (titles, tags, coupon offers) is plain text and
 # reaches the page as written. Only the rendered body is marked |safe (docs/theme.md).
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}

@@ -26,6 +26,11 @@ bytecode file does not record the environment's options, the plugins' filters or
 own code beyond its version, which the folder's key covers. Jinja2 compiles a template again
 when its source changed, and writes each file under a temporary name first.
 
+The page_cache plugin keeps its record there too (`page-records.json`: what each page of the
+last build was made from, written at the end of a build that got that far), and a cached
+build hands it the output folder it is about to replace: a page whose inputs did not change
+is taken from there instead of rendered again (plugins/page_cache).
+
 Details: docs/publisher.md, "Skipping a build" (the content cache).
 """
 
@@ -68,14 +73,19 @@ def folder_for(settings: Path, cache_key: str) -> Path:
     return settings.absolute().parent / FOLDER / cache_key
 
 
-def settings(folder: Path, *, load: bool) -> dict[str, object]:
-    """The Pelican settings that turn the reader-layer cache and the templates' bytecode
-    cache on in `folder`. `load` False: read every file from source (and fill the cache
-    afresh); Jinja2 checks each template's source itself, so its bytecode is always used."""
+def settings(folder: Path, *, load: bool, previous_output: Path | None = None
+             ) -> dict[str, object]:
+    """The Pelican settings that turn the reader-layer cache, the templates' bytecode cache
+    and the page cache on in `folder`. `load` False: read every file from source (and fill
+    the cache afresh) and render every page; Jinja2 checks each template's source itself, so
+    its bytecode is always used. With `load`, `previous_output` (the output folder the build
+    is about to replace) holds the pages the page_cache plugin may keep."""
     return {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": load,
             "CONTENT_CACHING_LAYER": "reader", "CHECK_MODIFIED_METHOD": "sha256",
             "GZIP_CACHE": False, "CACHE_PATH": str(folder),
-            "TEMPLATE_BYTECODE_CACHE_PATH": str(folder)}
+            "TEMPLATE_BYTECODE_CACHE_PATH": str(folder), "PAGE_CACHE_PATH": str(folder),
+            **({"PAGE_CACHE_PREVIOUS_OUTPUT": str(previous_output)}
+               if load and previous_output is not None else {})}
 
 
 def _files(folder: Path) -> dict[str, list]:

@@ -128,13 +128,19 @@ def inputs(roots: Iterable[Path], env: Mapping[str, str],
     return found
 
 
-def output_files(folder: Path) -> dict[str, list]:
-    """{relative path: [size, mtime_ns, sha256]} of every file of a built site."""
+def output_files(folder: Path, known: Mapping[str, list] | None = None
+                 ) -> dict[str, list]:
+    """{relative path: [size, mtime_ns, sha256]} of every file of a built site. `known`:
+    {relative path: [size, sha256]} the build itself just hashed (its manifest,
+    publish/site/buildmanifest.py): a file of the same size there is not read again."""
+    known = known or {}
     found = {}
     for path in files(folder):
         info = path.stat()
-        found[path.relative_to(folder).as_posix()] = [info.st_size, info.st_mtime_ns,
-                                                      hash_file(path)]
+        name = path.relative_to(folder).as_posix()
+        entry = known.get(name)
+        digest = entry[1] if entry is not None and entry[0] == info.st_size else hash_file(path)
+        found[name] = [info.st_size, info.st_mtime_ns, digest]
     return found
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import publish
 from publish.clock import parse_time
 from publish.site import build as site_build
-from publish.site import build_inputs, contentcache, fingerprint
+from publish.site import build_inputs, buildmanifest, contentcache, fingerprint
 from publish.site import stamp as stamps
 
 
@@ -104,7 +104,8 @@ class SkippingBuilder:
                                          contentcache.key(current, [content]))
         kept, notes = contentcache.prepare(folder)
         self.notes += notes
-        return folder, contentcache.settings(folder, load=load and kept)
+        return folder, contentcache.settings(folder, load=load and kept,
+                                             previous_output=self.resolve_output())
 
     def _build(self, path: Path, current: dict[str, str], reason: str, *,
                load_cache: bool) -> Built:
@@ -144,13 +145,15 @@ class SkippingBuilder:
                        for name in current):
                 current = {**current, **fingerprint.tree(Path(root))}
         plan_doc = json.loads(self.plan.read_text(encoding="utf-8"))
+        output = self.resolve_output()
         boundary, why = stamps.next_boundary(built_at, site_next, told.get("next_change_why"),
                                              plan_doc)
         return stamps.Stamp(
             built_at=built_at, next_change=boundary, next_change_why=why,
             output=str(self.output), plan=str(self.plan),
             plan_sha256=fingerprint.hash_file(self.plan), inputs=current,
-            output_files=fingerprint.output_files(self.resolve_output()), sources=sources)
+            output_files=fingerprint.output_files(output, _hashed_by_build(output)),
+            sources=sources)
 
     # --- deploy --------------------------------------------------------------------------
 
@@ -181,6 +184,16 @@ def _names(folder: Path) -> list[str]:
         return os.listdir(folder)
     except OSError:
         return []
+
+
+def _hashed_by_build(output: Path) -> dict[str, list]:
+    """What the build that just ended hashed as it checked its folder (its manifest): the
+    stamp need not read those files again. {} when the manifest cannot be read."""
+    try:
+        manifest = buildmanifest.read(output)
+    except buildmanifest.ManifestError:
+        return {}
+    return manifest["files"] if manifest else {}
 
 
 def _hash_or_none(path: Path) -> str | None:

@@ -26,6 +26,15 @@ def test_settings_turn_on_the_reader_layer_cache_in_the_folder(tmp_path):
     assert values["CHECK_MODIFIED_METHOD"] == "sha256" and values["GZIP_CACHE"] is False
     assert values["CACHE_PATH"] == str(tmp_path)
     assert values["TEMPLATE_BYTECODE_CACHE_PATH"] == str(tmp_path)   # the templates' bytecode
+    assert values["PAGE_CACHE_PATH"] == str(tmp_path)                 # the pages' record
+    assert "PAGE_CACHE_PREVIOUS_OUTPUT" not in values                 # every page rendered
+
+
+def test_a_loaded_cache_lets_the_page_cache_keep_pages_of_the_output_it_replaces(tmp_path):
+    values = contentcache.settings(tmp_path, load=True, previous_output=tmp_path / "output")
+    assert values["PAGE_CACHE_PREVIOUS_OUTPUT"] == str(tmp_path / "output")
+    assert "PAGE_CACHE_PREVIOUS_OUTPUT" not in contentcache.settings(
+        tmp_path, load=False, previous_output=tmp_path / "output")
 
 
 def write_cache(folder):

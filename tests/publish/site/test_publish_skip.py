@@ -12,6 +12,7 @@ import hashlib
 import io
 import json
 import pickle
+import re
 import shutil
 import subprocess
 import sys
@@ -21,7 +22,8 @@ from pathlib import Path
 import pytest
 
 from publish.cli import main
-from publish.site import contentcache
+from publish.site import contentcache, fingerprint
+from publish.site import stamp as stamps
 from publish.site.stamp import stamp_path
 from tests.fakes.fake_x import running_fake
 
@@ -180,6 +182,10 @@ def test_a_second_cycle_with_nothing_changed_skips_the_build_and_says_until_when
     code, first = site.cycle()
     assert code == 0, first
     assert "(built: no record of an earlier build)" in build_line(first)
+    # The stamp took the hashes the build's manifest had made: the same as reading every file.
+    stamp, _ = stamps.read(stamp_path(site.output))
+    assert stamp is not None
+    assert stamp.output_files == fingerprint.output_files(site.output)
     code, second = site.cycle("2026-11-22T10:15:00Z")
     assert code == 0, second
     assert build_line(second) == (
@@ -330,8 +336,49 @@ def test_a_stamp_of_another_output_or_an_earlier_clock_builds(site, tmp_path):
     assert "is before the last build's time (2026-11-22T10:00:00Z)" in build_line(text)
 
 
+ENGAGEMENT = ("Engagement_X: likes 1, reposts 0, replies 0, quotes 0, bookmarks 0, "
+              "impressions 9\nEngagement_X_As_Of: 2026-11-22T11:00:00Z\n"
+              "Engagement_X_Posts: https://x.com/i/web/status/1\n")
+
+
+class _Any:
+    def __eq__(self, other):
+        return True
+
+
+ANY = _Any()
+
+
+def page_cache_counts(out: str) -> tuple[int, int, int]:
+    """(rendered, kept, uncacheable) from the page_cache plugin's line of a build."""
+    (line,) = [line for line in out.splitlines() if line.startswith("page_cache: ")]
+    match = re.fullmatch(r"page_cache: (\d+) of (\d+) pages rendered, (\d+) kept "
+                         r"\((\d+) uncacheable\)", line)
+    assert match, line
+    rendered, total, kept, uncacheable = map(int, match.groups())
+    assert rendered + kept == total
+    return rendered, kept, uncacheable
+
+
+def assert_pages_rendered(pages: dict[str, tuple[int, int, int]]) -> None:
+    """The first build renders every page; a build after one post changed renders the pages
+    that show what changed, and keeps the rest (plugins/page_cache)."""
+    total = sum(pages["start"][:2])
+    assert pages["start"] == (total, 0, 0), pages
+    assert pages["edit"] == (1, total - 1, 0), pages       # the article's own page alone
+    # Its summary and title are on the listings too (index, tag, category, author, archives)
+    for name in ("summary", "title", "engagement", "tags", "category", "author",
+                 "translation", "boundary"):
+        rendered, kept, uncacheable = pages[name]
+        assert 1 < rendered < rendered + kept and uncacheable == 0, (name, pages)
+    # A new page is in every page's menu; a setting or a template starts a new cache folder.
+    for name in ("page", "setting", "template"):
+        assert pages[name][1] == 0, (name, pages)
+
+
 @pytest.mark.slow
-def test_the_kept_site_is_byte_identical_to_a_clean_build_after_every_edit(site, tmp_path):
+def test_the_kept_site_is_byte_identical_to_a_clean_build_after_every_edit(site, tmp_path,
+                                                                            capfd):
     """Edit, add, delete, rename a post, change its tags, category and author, edit a page,
     add a translation, change a setting and a template, let a boundary pass: after each, the
     cycle's site (built or kept) equals a clean build at the same moment. Every kind of page
@@ -341,6 +388,12 @@ def test_the_kept_site_is_byte_identical_to_a_clean_build_after_every_edit(site,
     steps = [
         ("start", lambda: None),
         ("edit", lambda: site.write("live.md", LIVE.replace("the hour", "one hour"))),
+        ("summary", lambda: site.write("live.md", site.post("live.md").read_text().replace(
+            "Summary: What happened", "Summary: What changed"))),
+        ("title", lambda: site.write("live.md", site.post("live.md").read_text().replace(
+            "Title: Answering every mention", "Title: Answering each mention"))),
+        ("engagement", lambda: site.write("live.md", site.post("live.md").read_text().replace(
+            "Coupon: SAVE10", ENGAGEMENT + "Coupon: SAVE10"))),
         ("add", lambda: site.write("third.md", LATER.replace("Saying sorry in public",
                                                             "Listening first").replace(
             "2026-11-24", "2026-11-21"))),
@@ -365,12 +418,14 @@ def test_the_kept_site_is_byte_identical_to_a_clean_build_after_every_edit(site,
     ]
     moments = iter([f"2026-11-22T{10 + n // 4:02d}:{n % 4 * 15:02d}:00Z"
                     for n in range(len(steps) - 1)] + [COUPON_STARTS])
-    folders = []
+    folders, pages = {}, {}
     for name, edit in steps:
         edit()
         now = next(moments)
+        capfd.readouterr()
         code, text = site.cycle(now)
         assert code == 0, text
+        pages[name] = page_cache_counts(capfd.readouterr().out)
         assert not skipped(text), (name, text)
         code, again = site.cycle(now)
         assert skipped(again), (name, again)
@@ -381,12 +436,15 @@ def test_the_kept_site_is_byte_identical_to_a_clean_build_after_every_edit(site,
         (folder,) = site.cache_folders()
         assert contentcache.usable(folder), name
         assert list(folder.glob("__jinja2_*.cache")), name   # the templates' bytecode
-        folders.append(folder)
+        folders[name] = folder
         cached = {Path(path).name for path in site.cached_articles()}
         assert {p.name for p in (site.root / "content" / "posts").iterdir()} <= cached, name
     # The content cache's key: the same for content edits, new for a setting or a template.
-    assert len(set(folders[:10])) == 1 and len({folders[0], folders[10], folders[11]}) == 3
-    assert folders[11] == folders[12]
+    by_content = [folders[name] for name, _ in steps[:steps.index(("setting", ANY))]]
+    assert len(set(by_content)) == 1
+    assert len({folders["start"], folders["setting"], folders["template"]}) == 3
+    assert folders["template"] == folders["boundary"]
+    assert_pages_rendered(pages)
     for kind in ("2026/*/index.html", "is/2026/*/index.html", "about/index.html",
                  "index.html", "page/2/index.html", "tag/*/index.html", "tags/index.html",
                  "category/*/index.html", "categories/index.html", "author/*/index.html",
