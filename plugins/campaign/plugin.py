@@ -28,7 +28,7 @@ from .header import identity, reader
 from .header.metadata import CampaignMeta, parse_campaign_meta
 from .posts import weighing as networks
 from .posts.items import ArticleInfo, article_items
-from .posts.links import article_url, site_path
+from .posts.links import article_url, forget_links, site_path
 from .posts.plan_document import (
     CouponUse,
     coupon_conflicts,
@@ -275,6 +275,7 @@ def all_generators_finalized(generators) -> None:
         article.engagement = meta.engagement
         if result.published:
             offers.append((article, article.coupon, url))
+    forget_links()  # every link the pages need is on its article or item now
     articles.context["most_shared"] = most_shared(
         [result.article for result in results if result.published],
         config.most_shared)

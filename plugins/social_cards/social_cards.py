@@ -46,7 +46,7 @@ IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".gif", ".webp")
 # How many cards this process rendered and reused in the last build (tests, bench, the log).
 STATS = {"rendered": 0, "reused": 0}
 # Cards waiting to be copied into the output at the end of the run, by id of its settings.
-_PENDING: dict[int, list[tuple[Path, Path]]] = {}
+_PENDING: dict[int, list[tuple[str, str]]] = {}
 
 
 class SocialCardsFailed(SystemExit):
@@ -260,7 +260,9 @@ def make_cards(generator) -> None:
     content_root = Path(generator.path)
     default_lang = settings.get("DEFAULT_LANG", "en")
     problems: list[str] = []
-    copies: list[tuple[Path, Path]] = []      # (the image an Image: names, its card's path)
+    # (the image an Image: names or the cached card, its path in the output), as strings:
+    # kept until the end of the build, 1000 pairs of Path objects were about 1 MB.
+    copies: list[tuple[str, str]] = []
     names: dict[str, str] = {}                # card name → the source that has it
     index = cache_index(folder)
     STATS.update(rendered=0, reused=0)  # per build: the dev server builds many in one process
@@ -273,7 +275,7 @@ def make_cards(generator) -> None:
                 problems.append(f"{source}: Image: {reason}")
                 continue
             if "source" in card:
-                copies.append((card.pop("source"), Path(card["path"])))
+                copies.append((str(card.pop("source")), card["path"]))
             article.social_card = card
             continue
         name = card_name(article, default_lang)
@@ -283,8 +285,8 @@ def make_cards(generator) -> None:
             continue
         names[name] = source
         relative = f"{out_dir}/{name}.png"
-        copies.append((cached_card(folder, str(article.title), site_name, colours, index),
-                       Path(relative)))
+        copies.append((str(cached_card(folder, str(article.title), site_name, colours, index)),
+                       relative))
         article.social_card = {"path": relative, "width": render.SIZE[0],
                                "height": render.SIZE[1]}
     fail_on(problems)
@@ -306,14 +308,20 @@ def check_pages(generator) -> None:
 
 
 def write_cards(pelican) -> None:
-    """At the end of a successful run: copy the cards (and override images) into the output."""
-    output = Path(pelican.output_path)
+    """At the end of a successful run: copy the cards (and override images) into the output.
+    Paths as strings and each folder made once: a thousand cards cost a thousand copies,
+    not also a thousand Path objects and mkdir calls."""
+    output = str(pelican.output_path)
+    folders: set[str] = set()
     for source, relative in _PENDING.pop(id(pelican.settings), []):
-        target = output / relative
-        if target.is_file() and target.stat().st_size == source.stat().st_size \
-                and target.read_bytes() == source.read_bytes():
+        target = os.path.join(output, relative)
+        if os.path.isfile(target) and os.path.getsize(target) == os.path.getsize(source) \
+                and Path(target).read_bytes() == Path(source).read_bytes():
             continue  # a static file Pelican copied already
-        target.parent.mkdir(parents=True, exist_ok=True)
+        folder = os.path.dirname(target)
+        if folder not in folders:
+            os.makedirs(folder, exist_ok=True)
+            folders.add(folder)
         shutil.copyfile(source, target)
 
 

@@ -17,12 +17,6 @@ attribute values, so `JaVa&#x73;cript:` is seen as the browser sees it. The rule
 import html as html_text
 import re
 from html.parser import HTMLParser
-from typing import cast
-
-from html5lib._inputstream import invalid_unicode_no_surrogate
-from html5lib._tokenizer import HTMLTokenizer
-from html5lib.constants import tokenTypes
-from html5lib.html5parser import HTMLParser as HTML5Parser
 
 # Elements that run code, embed other documents or change how the page loads.
 ACTIVE_ELEMENTS = frozenset({
@@ -44,14 +38,8 @@ UNFINISHED_COMMENT = "the text ends inside an unfinished HTML comment"
 MARKUP = (f"<!…>, <?…> and </ …> markup is not allowed, apart from plain comments "
           f"<!-- like this --> (no -- inside): browsers and this check read it differently "
           f"({ALLOW_HINT})")
-# Tokenizer errors about <!…>, <?…> and </ …> markup that are not named after it.
-_MARKUP_ERRORS = frozenset({
-    "expected-dashes-or-doctype", "expected-tag-name-but-got-question-mark",
-    "expected-closing-tag-but-got-char", "expected-closing-tag-but-got-right-bracket",
-})
 _SCHEME_RE = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 _UNFINISHED_TAG_RE = re.compile(r"<[A-Za-z][^>]*\Z")
-_START_TAG = tokenTypes["StartTag"]
 
 # Plain markup, what Markdown writes for ordinary posts: text, the five entities it writes,
 # and start and end tags of ordinary elements with lowercase names and double-quoted
@@ -67,12 +55,19 @@ _ORDINARY_ELEMENTS = (
     "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
 )
 _ENTITY = "&(?:amp|lt|gt|quot|#39);"
-# html5lib's own list of the code points its input stream reports, NUL and surrogates.
-_REPORTED = invalid_unicode_no_surrogate.strip("[]") + "\x00\ud800-\udfff"
+# The code points html5lib's input stream reports (its `invalid_unicode_no_surrogate`, copied
+# so that a build of plain bodies never imports html5lib: 1.5 MB; tests/plugins/campaign/
+# header/test_rawhtml_fast_path.py pins it to the library's), NUL and surrogates.
+HTML5LIB_REPORTED = (
+    "\u0001-\u0008\u000B\u000E-\u001F\u007F-\u009F\uFDD0-\uFDEF\uFFFE\uFFFF"
+    + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(1, 17))
+)
+_REPORTED = HTML5LIB_REPORTED + "\x00\ud800-\udfff"
 _TEXT = rf"[^<&{_REPORTED}]++"
 _VALUE = rf'(?:[^"<>&{_REPORTED}]++|{_ENTITY})*+'
 _NAMES = "|".join(sorted(_ORDINARY_ELEMENTS, key=len, reverse=True))
-_ATTRIBUTES = rf'(?: [a-z][a-z0-9-]*+="{_VALUE}")*+'
+_ATTRIBUTE = rf' [a-z][a-z0-9-]*+="{_VALUE}"'
+_ATTRIBUTES = rf"(?:{_ATTRIBUTE})*+"
 # (No capturing group inside a possessive repeat: Python 3.11's re rejects the match.)
 _PLAIN_MARKUP = re.compile(
     rf"(?:{_TEXT}|{_ENTITY}|<(?:{_NAMES}){_ATTRIBUTES}>|</(?:{_NAMES})>)*+")
@@ -81,10 +76,10 @@ _PLAIN_MARKUP = re.compile(
 _ASCII_REPORTED = "".join(re.escape(chr(code)) for code in range(0x80)
                           if re.match(f"[{_REPORTED}]", chr(code)))
 _PLAIN_ASCII_MARKUP = re.compile(_PLAIN_MARKUP.pattern.replace(_REPORTED, _ASCII_REPORTED))
-_PLAIN_START_TAG = re.compile(rf"<({_NAMES})({_ATTRIBUTES})>")
+# Start tags with attributes: no ordinary element is an active one (a test pins it), so a
+# plain start tag without attributes passes the tag checks (most of a body's: p, h2, li).
+_PLAIN_START_TAG_WITH_ATTRIBUTES = re.compile(rf"<({_NAMES})((?:{_ATTRIBUTE})++)>")
 _PLAIN_ATTRIBUTE = re.compile(rf' ([a-z][a-z0-9-]*+)="({_VALUE})"')
-_DOCTYPE = tokenTypes["Doctype"]
-_PARSE_ERROR = tokenTypes["ParseError"]
 
 
 def scheme(url: str) -> str | None:
@@ -127,17 +122,6 @@ def _tag_reasons(tag: str, attrs) -> list[str]:
     return reasons
 
 
-def _error_reason(code: str) -> str:
-    if code.startswith("eof-in-comment"):
-        return UNFINISHED_COMMENT
-    if "eof" in code.lower():
-        return UNFINISHED_TAG
-    if "comment" in code or "doctype" in code or code in _MARKUP_ERRORS:
-        return MARKUP
-    return (f"malformed HTML ({code}) is not allowed: browsers guess how to read it and may "
-            f"see active content this check does not ({ALLOW_HINT})")
-
-
 class _Scanner(HTMLParser):
     """The html.parser reading: the start tags, in order."""
 
@@ -147,37 +131,6 @@ class _Scanner(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         self.tags.append((tag, [(name, value or "") for name, value in attrs]))
-
-
-class _Tokens(HTMLTokenizer):
-    """html5lib's tokenizer, noting each token as the tree builder receives it (the tree
-    builder switches the tokenizer into raw text, RCDATA and the like as browsers do)."""
-
-    def __iter__(self):
-        for token in super().__iter__():
-            if token["type"] == _START_TAG:
-                # html5lib's stubs say a str or a list: emitCurrentToken made it a dict
-                # (an attributeMap) before the tree builder sees it.
-                attributes = cast(dict[str, str], token["data"])
-                self.parser.tags.append((token["name"], list(attributes.items())))
-            elif token["type"] == _DOCTYPE:
-                self.parser.reasons.append(MARKUP)
-            elif token["type"] == _PARSE_ERROR:
-                self.parser.reasons.append(_error_reason(cast(str, token["data"])))  # its code
-            yield token
-
-
-class _BrowserReading(HTML5Parser):
-    """The HTML5 reading of a fragment inside a <div>, with scripting on (<noscript>)."""
-
-    def __init__(self):
-        super().__init__()
-        self.tags: list[tuple[str, list]] = []
-        self.reasons: list[str] = []
-
-    def mainLoop(self):
-        self.tokenizer.__class__ = _Tokens
-        super().mainLoop()
 
 
 def _parting(scanned: list, read: list) -> str | None:
@@ -199,7 +152,7 @@ def plainly_clean(html: str) -> bool:
     both readings find nothing, and the parsers need not run. False says nothing."""
     if not (_PLAIN_ASCII_MARKUP if html.isascii() else _PLAIN_MARKUP).fullmatch(html):
         return False
-    for tag in _PLAIN_START_TAG.finditer(html):
+    for tag in _PLAIN_START_TAG_WITH_ATTRIBUTES.finditer(html):
         attrs = [(name, html_text.unescape(value))
                  for name, value in _PLAIN_ATTRIBUTE.findall(tag.group(2))]
         if len({name for name, _ in attrs}) < len(attrs) or _tag_reasons(tag.group(1), attrs):
@@ -222,7 +175,9 @@ def both_readings(html: str) -> list[str]:
     except AssertionError as error:  # html.parser gives up on some <![…> markup
         reasons.append(f"this check cannot read the HTML ({error}): write plain, "
                        f"well-formed HTML ({ALLOW_HINT})")
-    browser = _BrowserReading()
+    from .html5_reading import BrowserReading  # html5lib: only for bodies that need it
+
+    browser = BrowserReading()
     browser.parseFragment(html, container="div", scripting=True)
     reasons += [reason for tag, attrs in scanner.tags + browser.tags
                 for reason in _tag_reasons(tag, attrs)]

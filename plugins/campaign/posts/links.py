@@ -37,6 +37,20 @@ def utm_params(utm, network: str, campaign: str) -> list[tuple[str, str]]:
 
 @lru_cache(maxsize=4096)  # pure; `utm` is the settings' tuple of pairs (or None)
 def shared_link(site_url: str, url: str, utm, network: str, campaign: str) -> str:
-    scheme, netloc, path, query, fragment = urlsplit(article_url(site_url, url))
-    params = parse_qsl(query, keep_blank_values=True) + utm_params(utm, network, campaign)
+    base = article_url(site_url, url)
+    params = utm_params(utm, network, campaign)
+    if "?" not in base and "#" not in base:
+        # article_url's answer is urlunsplit's: splitting it again and joining it with no
+        # query of its own gives it back, and the parameters after "?" (none: no "?").
+        query = urlencode(params, quote_via=quote)
+        return f"{base}?{query}" if query else base
+    scheme, netloc, path, query, fragment = urlsplit(base)
+    params = parse_qsl(query, keep_blank_values=True) + params
     return urlunsplit((scheme, netloc, path, urlencode(params, quote_via=quote), fragment))
+
+
+def forget_links() -> None:
+    """Drop the remembered links (about 4,000 entries at 1000 posts): they serve one campaign
+    pass, and would otherwise stay through the writing of every page."""
+    article_url.cache_clear()
+    shared_link.cache_clear()

@@ -7,6 +7,7 @@ counting it names.
 import contextlib
 import functools
 import importlib
+import importlib.util
 import re
 import sys
 import types
@@ -14,8 +15,6 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-
-import regex
 
 from contract import bluesky_text
 from contract import networks as contract_networks
@@ -87,13 +86,9 @@ def _import_twitter_text():
     if "twitter_text" not in sys.modules:  # else the real emoji module is there already
         sys.modules[_EMOJI_MODULE] = _WaitingEmojiModule(_EMOJI_MODULE)
     with _pkg_resources_stand_in():
-        from twitter_text import parse_tweet
-
         # The module, not the function of the same name that the package re-exports.
-        return parse_tweet, importlib.import_module("twitter_text.parse_tweet")
+        return importlib.import_module("twitter_text.parse_tweet")
 
-
-parse_tweet, _twitter_text = _import_twitter_text()
 
 # twitter-text-parser runs its emoji pattern over every text, about 1.2 ms each, even when the
 # text cannot hold an emoji. Every emoji it knows holds a character of this class (© ®, the
@@ -103,25 +98,72 @@ parse_tweet, _twitter_text = _import_twitter_text()
 # text without one (English, Icelandic, CJK…) the extraction is empty by construction and is
 # skipped; any other text goes to the library.
 EMOJI_CHARACTERS = re.compile("[\u00a9\u00ae\u203c-\u3299\U0001f000-\U0001faff]")
-_extract_emojis = _twitter_text.extract_emojis_with_indices
+
+
+@functools.cache
+def _library() -> tuple[types.ModuleType, Callable[[str], list[dict]]]:
+    """twitter_text.parse_tweet (the module) and its own emoji extractor, imported the first
+    time a text needs them (a URL to find that our short cuts do not, an emoji character):
+    its URL patterns cost about 0.3 s and 1.9 MB, and most builds' texts never need them.
+    The module's extractor is replaced by one that skips text without an emoji character."""
+    module = _import_twitter_text()
+    extract = module.extract_emojis_with_indices
+    module.extract_emojis_with_indices = _extract_emojis_when_possible
+    return module, extract
+
+
+def __getattr__(name: str):
+    """The library's module (`_twitter_text`), its emoji extractor (`_extract_emojis`),
+    `parse_tweet` and the grapheme pattern (`_GRAPHEME`), imported on first use."""
+    if name == "_GRAPHEME":
+        return _grapheme_pattern()
+    if name == "_twitter_text":
+        return _library()[0]
+    if name == "_extract_emojis":
+        return _library()[1]
+    if name == "parse_tweet":
+        return _library()[0].parse_tweet
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _extract_emojis_when_possible(text: str) -> list[dict]:
-    return _extract_emojis(text) if EMOJI_CHARACTERS.search(text) else []
+    return _library()[1](text) if EMOJI_CHARACTERS.search(text) else []
 
 
-_twitter_text.extract_emojis_with_indices = _extract_emojis_when_possible
+def _convert_line_ending(text: str) -> str:
+    """twitter-text's convert_line_ending (every CR LF and CR becomes LF): nothing to do in
+    text without a CR."""
+    return _library()[0].convert_line_ending(text) if "\r" in text else text
+
+
+def _library_config() -> dict:
+    """twitter-text's configurations (twitter_text/config.py, a dict literal), read without
+    importing the package (whose __init__ imports its URL patterns)."""
+    spec = importlib.util.find_spec("twitter_text")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("twitter-text-parser is not installed (requirements.txt)")
+    path = Path(next(iter(spec.submodule_search_locations))) / "config.py"
+    config_spec = importlib.util.spec_from_file_location("_twitter_text_config", path)
+    if config_spec is None or config_spec.loader is None:
+        raise ImportError(f"{path}: twitter-text's configuration cannot be read")
+    module = importlib.util.module_from_spec(config_spec)
+    config_spec.loader.exec_module(module)
+    return module.config
+
 
 # A URL with a real TLD: X counts every link as 23, whatever its length or domain.
 _LINK_STAND_IN = "https://t.co/campaign0"
 
 # Every URL twitter-text finds has a domain, and every domain it knows ends in a dot and a
-# top-level domain (the literal `\.` of valid_domain_name, then a TLD). Text in which each
-# dot is followed by a space or ends the text holds none: the search over the library's
-# pattern of every TLD (about 0.3 ms a text, twice for each of the ~4,000 texts of a 1000-post
-# build) is skipped. tests/plugins/campaign/posts/test_weighted_length.py compares it with the
-# library.
-_MAYBE_DOMAIN = re.compile(r"\.(?! |\Z)")
+# top-level domain (the literal `\.` of valid_domain_name, then a TLD), the dot after a
+# character a domain may hold: not its `punct` but "-" (which an ASCII domain may hold), not
+# a space. Text in which each dot is followed by a space or ends the text, or follows such a
+# character (").split("), holds none: the search over the library's pattern of every TLD
+# (about 0.3 ms a text, twice for each of the ~4,000 texts of a 1000-post build) is skipped,
+# and the library is not imported. tests/plugins/campaign/posts/test_weighted_length.py
+# compares it with the library.
+_NOT_BEFORE_A_DOMAIN_DOT = r"!'#%&()*+,\\./:;<=>?@\[\]^_{|}~$ \t\n\r\x0b\x0c"
+_MAYBE_DOMAIN = re.compile(rf"(?<![{_NOT_BEFORE_A_DOMAIN_DOT}])\.(?! |\Z)")
 
 
 def _urls(text: str, without_protocol: bool = True) -> list[dict]:
@@ -142,10 +184,10 @@ def _urls(text: str, without_protocol: bool = True) -> list[dict]:
                           "indices": [position, position + len(_LINK_STAND_IN)]})
             position += len(_LINK_STAND_IN)
         return found
-    return _twitter_text.extract_urls_with_indices(text, without_protocol)
+    return _library()[0].extract_urls_with_indices(text, without_protocol)
 
 
-@functools.lru_cache(maxsize=8192)  # each text is checked, then measured again for the plan
+@functools.lru_cache(maxsize=256)  # each text is checked, then measured again for the plan
 def weighted_length(text: str, links: tuple[str, ...] = ()) -> int:
     """X's weighted length (URLs 23, emoji/CJK/"…" 2). Our own `links` always count as a
     link, even on a domain twitter-text does not recognise (e.g. a `.example` test TLD)."""
@@ -156,10 +198,24 @@ def weighted_length(text: str, links: tuple[str, ...] = ()) -> int:
 
 # --- Mastodon and Bluesky: what a reader sees is what counts (grapheme clusters) ----------
 
-_GRAPHEME = regex.compile(r"\X")
 MASTODON_LINK_LENGTH = 23
-# Mastodon counts `@user@domain` as `@user` (the domain is not shown in full).
-_REMOTE_MENTION = regex.compile(r"(?<![\w/@])(@[A-Za-z0-9_]+)@[A-Za-z0-9.-]+[A-Za-z0-9]")
+
+
+# `regex` (1.3 MB) is imported by the first text that needs one of these patterns: a text
+# with a character from U+0300 on, or with two "@".
+@functools.cache
+def _grapheme_pattern():
+    import regex
+
+    return regex.compile(r"\X")
+
+
+@functools.cache
+def _remote_mention_pattern():
+    """Mastodon counts `@user@domain` as `@user` (the domain is not shown in full)."""
+    import regex
+
+    return regex.compile(r"(?<![\w/@])(@[A-Za-z0-9_]+)@[A-Za-z0-9.-]+[A-Za-z0-9]")
 
 
 # Below U+0300 (where the combining marks begin) every character is a grapheme of its own,
@@ -167,15 +223,15 @@ _REMOTE_MENTION = regex.compile(r"(?<![\w/@])(@[A-Za-z0-9_]+)@[A-Za-z0-9.-]+[A-Z
 _BEYOND_SINGLE_CHARACTERS = re.compile("[^\x00-\u02ff]")
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=256)
 def graphemes(text: str) -> int:
     """Characters as a reader sees them: "é" written as e + accent is 1, "👍🏽" is 1."""
     if not _BEYOND_SINGLE_CHARACTERS.search(text):
         return len(text) - text.count("\r\n")
-    return sum(1 for _ in _GRAPHEME.finditer(text))
+    return sum(1 for _ in _grapheme_pattern().finditer(text))
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=256)
 def mastodon_length(text: str, links: tuple[str, ...] = ()) -> int:
     """Mastodon's count (StatusLengthValidator): every URL with a scheme counts 23, whatever
     its length (found as Mastodon finds them, with twitter-text's extractor, and our own
@@ -188,19 +244,25 @@ def mastodon_length(text: str, links: tuple[str, ...] = ()) -> int:
         pieces += [text[end:start], "x" * MASTODON_LINK_LENGTH]
         end = stop
     text = "".join(pieces) + text[end:]
-    return graphemes(_REMOTE_MENTION.sub(r"\1", text))
+    if text.count("@") > 1:  # a remote mention holds two
+        text = _remote_mention_pattern().sub(r"\1", text)
+    return graphemes(text)
 
 
-@functools.lru_cache(maxsize=8192)
+# Each Bluesky text is shown once for its length and once for its size in bytes.
+_display_text = functools.lru_cache(maxsize=256)(bluesky_text.display_text)
+
+
+@functools.lru_cache(maxsize=256)
 def bluesky_length(text: str, links: tuple[str, ...] = ()) -> int:
     """Bluesky's count: graphemes of the text as its readers see it, every link shortened as
     the Bluesky app shows it (contract/bluesky_text.py; the facet keeps the full URL)."""
-    return graphemes(bluesky_text.display_text(text))
+    return graphemes(_display_text(text))
 
 
 def bluesky_problems(text: str) -> list[str]:
     """The record's other limit: 3,000 UTF-8 bytes of the text as posted."""
-    size = bluesky_text.utf8_length(bluesky_text.display_text(text))
+    size = bluesky_text.utf8_length(_display_text(text))
     if size > bluesky_text.MAX_BYTES:
         return [f"{size} bytes on Bluesky, the limit is {bluesky_text.MAX_BYTES} "
                 "(UTF-8: emoji take 4 bytes, CJK 3; Bluesky refuses a longer post)"]
@@ -283,7 +345,7 @@ NETWORKS = {name: Network(facts, *COUNTINGS[facts.counting])
 # and the characters between them weighed a run at a time, with the library's default
 # configuration. tests/plugins/campaign/posts/test_weighted_length.py compares the two on
 # thousands of texts.
-_OPTIONS = _twitter_text.config["defaults"]
+_OPTIONS = _library_config()["defaults"]
 
 
 def _weight_classes(options: dict) -> tuple[tuple[int, re.Pattern], ...]:
@@ -320,7 +382,7 @@ def _run_weight(run: str) -> int:
 
 def tweet_weight(text: str) -> int:
     """parse_tweet(text).weightedLength, for the library's default configuration."""
-    text = _twitter_text.convert_line_ending(unicodedata.normalize("NFC", text))
+    text = _convert_line_ending(unicodedata.normalize("NFC", text))
     entities = {}  # start index: (length, weight); a URL wins over an emoji at one index
     if _OPTIONS["emoji_parsing_enabled"]:
         for emoji in _extract_emojis_when_possible(text):
@@ -342,5 +404,6 @@ def tweet_weight(text: str) -> int:
 def forget_texts() -> None:
     """Drop the texts the length caches hold (every candidate a matching post tried): they
     serve one campaign pass, and would otherwise stay through the writing of every page."""
-    for cached in (weighted_length, graphemes, mastodon_length, bluesky_length):
+    for cached in (weighted_length, graphemes, mastodon_length, bluesky_length,
+                   _display_text):
         cached.cache_clear()

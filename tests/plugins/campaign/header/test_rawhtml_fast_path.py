@@ -65,3 +65,18 @@ def test_markdown_of_ordinary_posts_takes_the_short_cut(tmp_path):
         html = md.reset().convert(path.read_text(encoding="utf-8").split("\n\n", 1)[1])
         assert plainly_clean(html), path.name
         assert both_readings(html) == []
+
+
+def test_the_reported_code_points_are_html5libs():
+    """rawhtml copies html5lib's list (so that plain bodies never import html5lib)."""
+    from campaign.header.rawhtml import HTML5LIB_REPORTED
+    from html5lib._inputstream import invalid_unicode_no_surrogate
+
+    assert f"[{HTML5LIB_REPORTED}]" == invalid_unicode_no_surrogate
+
+
+def test_no_ordinary_element_is_an_active_one():
+    """plainly_clean checks only the start tags with attributes."""
+    from campaign.header.rawhtml import _ORDINARY_ELEMENTS, ACTIVE_ELEMENTS
+
+    assert not ACTIVE_ELEMENTS & set(_ORDINARY_ELEMENTS)

@@ -150,3 +150,19 @@ def test_below_the_combining_marks_every_character_is_one_grapheme_but_cr_lf():
         assert sum(1 for _ in networks._GRAPHEME.finditer(text)) == len(text) - text.count(
             "\r\n"), repr(first)
     assert networks.graphemes("e\u0301") == 1 and networks.graphemes("a\r\nb") == 3
+
+
+def test_a_dot_after_punctuation_starts_no_domain_as_twitter_text_finds():
+    """The short cut's second premise: a dot after punctuation (but "-") or a space is in no
+    domain. Random texts of dots after every ASCII character, beside words and TLDs."""
+    extract = networks._twitter_text.extract_urls_with_indices
+    rng = random.Random(20)
+    before = [chr(code) for code in range(0x20, 0x7f)] + ["\t", "\n", "\u00e9", "\u3000"]
+    words = ["com", "is", "example", "split(", "co", "xn--bcher-kva", "a", "", "1", "-", "/x"]
+    texts = [f"{rng.choice(words)}{rng.choice(before)}.{rng.choice(words)} "
+             f"{rng.choice(words)}{rng.choice(before)}.{rng.choice(words)}"
+             for _ in range(4000)] + ["tone ).split( answer", "x (.com) [.is] _.co -.com"]
+    for text in texts:
+        for without_protocol in (True, False):
+            assert networks._urls(text, without_protocol) == extract(
+                text, without_protocol), (text, without_protocol)
