@@ -227,8 +227,9 @@ _cache: PageCache | None = None
 
 
 def start(pelican) -> None:
-    """`initialized`: a new build starts (records of an earlier run in this process are
-    dropped)."""
+    """`get_generators`, the first signal of every run (`pelican -lr` and the dev server run
+    one instance again and again): this run's cache begins, whatever an earlier run in this
+    process left (one that failed never reached `finalized`)."""
     global _cache
     folder = pelican.settings.get(PATH_SETTING)
     previous = pelican.settings.get(PREVIOUS_SETTING)
@@ -240,6 +241,7 @@ def start(pelican) -> None:
             raise ValueError(f"{name}: want a folder's path (a string), not "
                              f"{type(value).__name__}")
     _cache = PageCache(Path(folder), Path(previous) if previous else None, pelican.settings)
+    # A get_generators receiver answers with generator classes: None adds none.
 
 
 def wrap_templates(generator) -> None:
@@ -266,6 +268,6 @@ def finish(pelican) -> None:
 
 
 def register() -> None:
-    signals.initialized.connect(start)
+    signals.get_generators.connect(start)
     signals.generator_init.connect(wrap_templates)
     signals.finalized.connect(finish)

@@ -201,6 +201,23 @@ def test_the_record_is_written_only_when_the_build_finishes(site):
     assert [p.name for p in path.parent.iterdir()] == [page_records.NAME]
 
 
+def test_every_run_of_one_pelican_instance_keeps_what_it_can(site, tmp_path):
+    """`pelican -lr` runs one instance again and again, into the same output folder."""
+    output = tmp_path / "in-place"
+    pelican = Pelican(site.settings(output, PAGE_CACHE_PATH=str(tmp_path / "in-place-cache"),
+                                    PAGE_CACHE_PREVIOUS_OUTPUT=str(output)))
+    for title, rendered in (("One", PAGES), ("Number one", {"2026/one/index.html"}),
+                            ("Number one", set())):
+        site.write("one", title=title, summary="About one.", body="Body.", day=20)
+        site.caplog.clear()
+        LimitFilter._raised_messages.clear()
+        with site.caplog.at_level(logging.DEBUG, logger="page_cache"):
+            pelican.run()
+        assert {r.args[0] for r in site.caplog.records
+                if r.name.startswith("page_cache") and " rendered" in r.msg} == rendered
+    assert (tmp_path / "in-place-cache" / page_records.NAME).is_file()
+
+
 def test_a_template_source_is_parsed_once_and_its_names_kept_in_the_record(site,
                                                                           monkeypatch):
     parsed = []
