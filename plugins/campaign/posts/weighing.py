@@ -112,20 +112,6 @@ def _library() -> tuple[types.ModuleType, Callable[[str], list[dict]]]:
     return module, extract
 
 
-def __getattr__(name: str):
-    """The library's module (`_twitter_text`), its emoji extractor (`_extract_emojis`),
-    `parse_tweet` and the grapheme pattern (`_GRAPHEME`), imported on first use."""
-    if name == "_GRAPHEME":
-        return _grapheme_pattern()
-    if name == "_twitter_text":
-        return _library()[0]
-    if name == "_extract_emojis":
-        return _library()[1]
-    if name == "parse_tweet":
-        return _library()[0].parse_tweet
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 def _extract_emojis_when_possible(text: str) -> list[dict]:
     return _library()[1](text) if EMOJI_CHARACTERS.search(text) else []
 

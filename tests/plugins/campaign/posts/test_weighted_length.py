@@ -58,7 +58,7 @@ def test_the_emoji_module_loads_only_for_text_that_may_hold_an_emoji():
 def library_length(text: str) -> int:
     """twitter-text's own count, its emoji scan on every text."""
     scan, library.extract_emojis_with_indices = (library.extract_emojis_with_indices,
-                                                 networks._extract_emojis)
+                                                 networks._library()[1])
     try:
         return library.parse_tweet(text).weightedLength
     finally:
@@ -127,7 +127,7 @@ def test_the_pkg_resources_stand_in_is_gone_after_import():
 def test_the_url_short_cuts_find_what_twitter_text_finds():
     """Text whose every dot is followed by a space or ends it holds no URL, and our link
     stand-ins between spaces are found where they are: as the library finds them."""
-    extract = networks._twitter_text.extract_urls_with_indices
+    extract = networks._library()[0].extract_urls_with_indices
     stand_in = networks._LINK_STAND_IN
     texts = corpus(3000, seed=11)
     texts += [f"{text} {stand_in}" for text in texts[:500]]
@@ -147,15 +147,15 @@ def test_below_the_combining_marks_every_character_is_one_grapheme_but_cr_lf():
     for first in below:  # every pair, both ways round
         text = first.join(below) + first
         assert networks.graphemes(text) == len(text) - text.count("\r\n")
-        assert sum(1 for _ in networks._GRAPHEME.finditer(text)) == len(text) - text.count(
-            "\r\n"), repr(first)
+        clusters = networks._grapheme_pattern().finditer(text)
+        assert sum(1 for _ in clusters) == len(text) - text.count("\r\n"), repr(first)
     assert networks.graphemes("e\u0301") == 1 and networks.graphemes("a\r\nb") == 3
 
 
 def test_a_dot_after_punctuation_starts_no_domain_as_twitter_text_finds():
     """The short cut's second premise: a dot after punctuation (but "-") or a space is in no
     domain. Random texts of dots after every ASCII character, beside words and TLDs."""
-    extract = networks._twitter_text.extract_urls_with_indices
+    extract = networks._library()[0].extract_urls_with_indices
     rng = random.Random(20)
     before = [chr(code) for code in range(0x20, 0x7f)] + ["\t", "\n", "\u00e9", "\u3000"]
     words = ["com", "is", "example", "split(", "co", "xn--bcher-kva", "a", "", "1", "-", "/x"]
